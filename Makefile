@@ -1,0 +1,31 @@
+# The two set-up commands: `make test` and `make demo`. Both install what is missing first.
+PRESET ?= default
+BUILD_DIR := build
+
+.PHONY: all bootstrap configure build test demo bench format clean
+
+all: build
+
+bootstrap:
+	@scripts/bootstrap
+
+configure: bootstrap
+	@cmake --preset $(PRESET) >/dev/null
+
+build: configure
+	@cmake --build --preset $(PRESET)
+
+test: build
+	@ctest --preset $(PRESET) -j2
+
+demo: build
+	@scripts/demo
+
+bench: build
+	@$(BUILD_DIR)/bin/sluice_bench_runtime
+
+format:
+	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
+
+clean:
+	@rm -rf $(BUILD_DIR)
