@@ -1,1 +1,284 @@
-// placeholder, replaced in this change
+#include "core/yaml_reader.h"
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/parser.h>
+
+#include <istream>
+#include <map>
+#include <optional>
+#include <set>
+#include <streambuf>
+#include <string>
+
+#include "core/error.h"
+#include "core/yaml_resolve.h"
+
+namespace sluice {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kTagPrefix = "tag:yaml.org,2002:";
+constexpr std::string_view kPlainTag = "?";        // yaml-cpp: untagged plain scalar
+constexpr std::string_view kNonPlainTag = "!";     // yaml-cpp: untagged quoted/block scalar
+
+std::string position(const YAML::Mark& mark) {
+  return "line " + std::to_string(mark.line + 1) + ", column " + std::to_string(mark.column + 1);
+}
+
+// Reads a string_view through std::istream without copying it (yaml-cpp only takes streams).
+class ViewStreamBuf : public std::streambuf {
+ public:
+  explicit ViewStreamBuf(std::string_view text) {
+    char* begin = const_cast<char*>(text.data());  // the get area is never written through
+    setg(begin, begin, begin + text.size());
+  }
+};
+
+// A finished node: its JSON value, how many JSON nodes it holds (for the alias budget) and, for
+// scalars, the source text (mapping keys use the text, as yaml.v3 does for string-keyed maps).
+struct Built {
+  json value;
+  std::size_t nodes = 1;
+  std::optional<std::string> scalar_text;
+  bool plain = false;
+};
+
+// A collection being built.
+struct Frame {
+  bool is_map = false;
+  json value;
+  std::size_t nodes = 1;
+  YAML::anchor_t anchor = YAML::NullAnchor;
+  YAML::Mark start;
+  // Mapping state.
+  std::optional<std::string> pending_key;
+  bool pending_merge = false;
+  std::map<std::string, YAML::Mark, std::less<>> key_marks;
+  std::vector<json> merges;  // in source order; the first one wins on a shared key
+};
+
+// Builds JSON directly from parser events: yaml-cpp's own node graph shares aliased subtrees,
+// and expanding an alias bomb from it would be unbounded; here every alias copy is paid for
+// from YamlLimits::max_alias_nodes before it is made.
+class JsonBuilder : public YAML::EventHandler {
+ public:
+  JsonBuilder(const YamlLimits& limits, std::vector<json>& out) : limits_(limits), out_(out) {}
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    // The previous document ended where this one starts.
+    check_size(mark, 0);
+    document_start_ = static_cast<std::size_t>(mark.pos);
+    root_.reset();
+    anchors_.clear();
+  }
+
+  void OnDocumentEnd() override {
+    if (root_ && !root_->value.is_null()) out_.push_back(std::move(root_->value));
+    root_.reset();
+  }
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    check_size(mark, 0);
+    Built built{nullptr, 1, std::string(), true};
+    finish(std::move(built), anchor, mark);
+  }
+
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    check_size(mark, 0);
+    const auto it = anchors_.find(anchor);
+    if (it == anchors_.end()) throw invalid_argument(position(mark) + ": unknown alias");
+    alias_nodes_ += it->second.nodes;
+    if (alias_nodes_ > limits_.max_alias_nodes) {
+      throw resource_exhausted(position(mark) + ": aliases expand to more than " +
+                               std::to_string(limits_.max_alias_nodes) +
+                               " nodes (an alias bomb?)");
+    }
+    finish(Built(it->second), YAML::NullAnchor, mark);
+  }
+
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    check_size(mark, value.size());
+    Built built;
+    built.scalar_text = value;
+    built.plain = tag == kPlainTag;
+    built.value = typed_scalar(mark, tag, value);
+    finish(std::move(built), anchor, mark);
+  }
+
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value /*style*/) override {
+    open(mark, anchor, false);
+  }
+  void OnSequenceEnd() override { close(); }
+
+  void OnMapStart(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value /*style*/) override {
+    open(mark, anchor, true);
+  }
+  void OnMapEnd() override { close(); }
+
+  std::size_t document_start() const noexcept { return document_start_; }
+
+ private:
+  void check_size(const YAML::Mark& mark, std::size_t extra) const {
+    const auto end = static_cast<std::size_t>(mark.pos) + extra;
+    if (end - document_start_ > limits_.max_document_bytes) {
+      throw resource_exhausted(position(mark) + ": document is larger than " +
+                               std::to_string(limits_.max_document_bytes) + " bytes");
+    }
+  }
+
+  static json typed_scalar(const YAML::Mark& mark, std::string_view tag, const std::string& text) {
+    if (tag == kPlainTag) return yaml_resolve::resolve_plain(text);
+    if (tag == kNonPlainTag || !tag.starts_with(kTagPrefix)) return text;  // quoted or custom tag
+    const std::string_view core = tag.substr(kTagPrefix.size());
+    if (core == "str" || core == "binary" || core == "timestamp") return text;
+    json resolved = yaml_resolve::resolve_plain(text);
+    const bool ok = (core == "null" && resolved.is_null()) ||
+                    (core == "bool" && resolved.is_boolean()) ||
+                    (core == "int" && resolved.is_number_integer()) ||
+                    (core == "float" && resolved.is_number());
+    if (!ok) {
+      throw invalid_argument(position(mark) + ": cannot decode \"" + text + "\" as !!" +
+                             std::string(core));
+    }
+    if (core == "float") return resolved.get<double>();
+    return resolved;
+  }
+
+  void open(const YAML::Mark& mark, YAML::anchor_t anchor, bool is_map) {
+    check_size(mark, 0);
+    if (stack_.size() >= limits_.max_depth) {
+      throw resource_exhausted(position(mark) + ": nesting is deeper than " +
+                               std::to_string(limits_.max_depth) + " levels");
+    }
+    Frame frame;
+    frame.is_map = is_map;
+    frame.value = is_map ? json::object() : json::array();
+    frame.anchor = anchor;
+    frame.start = mark;
+    stack_.push_back(std::move(frame));
+  }
+
+  void close() {
+    Frame frame = std::move(stack_.back());
+    stack_.pop_back();
+    for (json& merged : frame.merges) {
+      for (auto& [key, value] : merged.items()) {
+        if (!frame.value.contains(key)) frame.value[key] = std::move(value);
+      }
+    }
+    Built built{std::move(frame.value), frame.nodes, std::nullopt, false};
+    finish(std::move(built), frame.anchor, frame.start);
+  }
+
+  // Hands a finished node to its parent (or makes it the document root).
+  void finish(Built built, YAML::anchor_t anchor, const YAML::Mark& mark) {
+    if (anchor != YAML::NullAnchor) anchors_[anchor] = built;
+    if (stack_.empty()) {
+      root_ = std::move(built);
+      return;
+    }
+    Frame& parent = stack_.back();
+    parent.nodes += built.nodes;
+    if (!parent.is_map) {
+      parent.value.push_back(std::move(built.value));
+      return;
+    }
+    if (!parent.pending_key) {
+      accept_key(parent, std::move(built), mark);
+      return;
+    }
+    std::string key = std::move(*parent.pending_key);
+    parent.pending_key.reset();
+    if (parent.pending_merge) {
+      parent.pending_merge = false;
+      add_merge(parent, std::move(built.value), mark);
+      return;
+    }
+    parent.value[key] = std::move(built.value);
+  }
+
+  static void accept_key(Frame& map, Built key, const YAML::Mark& mark) {
+    if (!key.scalar_text) {
+      throw invalid_argument(position(mark) + ": mapping keys must be scalars");
+    }
+    if (key.plain && *key.scalar_text == "<<") {
+      map.pending_key = "<<";
+      map.pending_merge = true;
+      return;
+    }
+    // A null key (`? ` or `~:`) is spelled as its text, as yaml.v3 does for string-keyed maps.
+    std::string text = key.value.is_null() && key.scalar_text->empty() ? "" : *key.scalar_text;
+    const auto [it, inserted] = map.key_marks.emplace(text, mark);
+    if (!inserted) {
+      throw invalid_argument(position(mark) + ": mapping key \"" + text +
+                             "\" already defined at " + position(it->second));
+    }
+    map.pending_key = std::move(text);
+  }
+
+  static void add_merge(Frame& map, json value, const YAML::Mark& mark) {
+    if (value.is_object()) {
+      map.merges.push_back(std::move(value));
+      return;
+    }
+    if (value.is_array()) {
+      for (json& item : value) {
+        if (!item.is_object()) {
+          throw invalid_argument(position(mark) + ": merge key << takes maps only");
+        }
+        map.merges.push_back(std::move(item));
+      }
+      return;
+    }
+    throw invalid_argument(position(mark) + ": merge key << takes a map or a list of maps");
+  }
+
+  const YamlLimits& limits_;
+  std::vector<json>& out_;
+  std::vector<Frame> stack_;
+  std::optional<Built> root_;
+  std::map<YAML::anchor_t, Built> anchors_;
+  std::size_t alias_nodes_ = 0;
+  std::size_t document_start_ = 0;
+};
+
+}  // namespace
+
+std::vector<json> parse_yaml_documents(std::string_view text, const YamlLimits& limits) {
+  if (text.size() > limits.max_input_bytes) {
+    throw resource_exhausted("input is larger than " + std::to_string(limits.max_input_bytes) +
+                             " bytes");
+  }
+  std::vector<json> documents;
+  ViewStreamBuf buffer(text);
+  std::istream stream(&buffer);
+  JsonBuilder builder(limits, documents);
+  try {
+    YAML::Parser parser(stream);
+    while (parser.HandleNextDocument(builder)) {
+    }
+  } catch (const YAML::Exception& e) {
+    throw invalid_argument(position(e.mark) + ": " + e.msg);
+  }
+  if (text.size() - std::min(text.size(), builder.document_start()) > limits.max_document_bytes) {
+    throw resource_exhausted("document is larger than " +
+                             std::to_string(limits.max_document_bytes) + " bytes");
+  }
+  return documents;
+}
+
+json parse_yaml(std::string_view text, const YamlLimits& limits) {
+  std::vector<json> documents = parse_yaml_documents(text, limits);
+  if (documents.size() > 1) {
+    throw invalid_argument("expected one YAML document, found " +
+                           std::to_string(documents.size()));
+  }
+  return documents.empty() ? json() : std::move(documents.front());
+}
+
+}  // namespace sluice

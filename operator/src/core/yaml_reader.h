@@ -1,0 +1,42 @@
+#pragma once
+
+// Reads YAML into JSON trees the way kustomize (yaml.v3 decoding into interface{}) does, so
+// that everything downstream works on one representation: nlohmann::json.
+//
+// Scalar typing follows yaml.v3 for plain (unquoted) scalars: null (~, null, empty), bool
+// (true/True/TRUE, false/...), ints (decimal, 0x, 0o, 0b, legacy 0777 octal, `_` separators),
+// floats (1.5, .5, 1e3, .inf, .nan), and everything else a string. Quoted and block scalars are
+// always strings, so "123" and "true" stay strings. YAML 1.1 words like yes/no/on/off are
+// strings. Anchors, aliases and `<<` merge keys are expanded. Duplicate keys are an error.
+//
+// The input is untrusted (it comes from Git repositories), so every read is bounded by
+// YamlLimits: exceeding a limit fails fast with ErrorCode::kResourceExhausted; malformed YAML
+// fails with ErrorCode::kInvalidArgument. Messages carry "line L, column C" (1-based); callers
+// add the file name with Error::with_context.
+
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace sluice {
+
+struct YamlLimits {
+  std::size_t max_input_bytes = std::size_t{64} << 20;     // whole stream
+  std::size_t max_document_bytes = std::size_t{8} << 20;   // one document of a stream
+  std::size_t max_depth = 100;                             // nested collections
+  // JSON nodes that alias expansion may create in total (an alias to a 1,000-node anchor
+  // costs 1,000). Stops "billion laughs" long before memory or time matter.
+  std::size_t max_alias_nodes = 1'000'000;
+};
+
+// Every non-empty document of a `---`-separated stream, in order. Empty documents (nothing or
+// only comments between separators, or an explicit null) are skipped, as kustomize does.
+std::vector<nlohmann::json> parse_yaml_documents(std::string_view text,
+                                                 const YamlLimits& limits = {});
+
+// Exactly one document: null for empty input; an error if the stream holds more than one.
+nlohmann::json parse_yaml(std::string_view text, const YamlLimits& limits = {});
+
+}  // namespace sluice

@@ -1,0 +1,28 @@
+#pragma once
+
+// Typing of YAML scalars, shared by the reader and its tests. Kept apart from the event
+// handling because these rules are exactly yaml.v3's (what kustomize decodes with) and are
+// easiest to check on their own.
+
+#include <optional>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace sluice::yaml_resolve {
+
+// The JSON value of a plain (unquoted, untagged) scalar under yaml.v3's resolver: null, bool,
+// int64, uint64 (positive values past int64), double (including NaN/Inf from .nan/.inf), or
+// the text itself as a string.
+nlohmann::json resolve_plain(std::string_view text);
+
+// Go's strconv.ParseInt(text, 0, 64): optional sign, 0x/0o/0b prefixes, legacy leading-0 octal.
+std::optional<std::int64_t> parse_go_int(std::string_view text);
+
+// Go's strconv.ParseUint(text, 0, 64): as parse_go_int without a sign.
+std::optional<std::uint64_t> parse_go_uint(std::string_view text);
+
+// yaml.v3's yamlStyleFloat: ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$
+bool looks_like_yaml_float(std::string_view text) noexcept;
+
+}  // namespace sluice::yaml_resolve
