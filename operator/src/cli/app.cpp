@@ -1,1 +1,188 @@
-// placeholder, replaced in this change
+#include "cli/app.h"
+
+#include <spdlog/spdlog.h>
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+
+namespace sluice::cli {
+namespace {
+
+using Handler = int (*)(const CommandContext&);
+
+struct Command {
+  std::string_view name;
+  std::string_view synopsis;
+  std::string_view summary;
+  Handler handler;  // nullptr: not built yet
+  LogFormat default_log_format = LogFormat::kText;
+};
+
+int run_operator(const CommandContext&) {
+  spdlog::error("the operator loop is not built yet (it arrives with the controller issue)");
+  return kExitFailure;
+}
+
+// The whole command surface, including what is still to come, so `--help` tells users the
+// shape of the tool today.
+constexpr Command kCommands[] = {
+    {"run", "run [--log-format json|text]",
+     "Run the operator: watch GitSources and Applications and reconcile them", &run_operator,
+     LogFormat::kJson},
+    {"build", "build DIR [--substitute KEY=VALUE ...]",
+     "Render a kustomize overlay (or a folder of YAML) to stdout", nullptr},
+    {"pull", "pull URL (--branch B | --tag T | --semver R | --commit SHA) --out DIR",
+     "Fetch a Git revision and write its tree", nullptr},
+    {"verify-bundle", "verify-bundle --bundle FILE ... ARTIFACT",
+     "Verify a sigstore bundle (sigstore conformance protocol)", nullptr},
+    {"verify-commit", "verify-commit --repo PATH|URL --rev REV ...",
+     "Verify an SSH or keyless (gitsign) commit signature", nullptr},
+    {"get", "get (sources|apps|policies) [-n NAMESPACE]",
+     "Show GitSources, Applications and SigningPolicies with their status", nullptr},
+    {"reconcile", "reconcile (source|app) NAME [-n NAMESPACE]",
+     "Ask the operator to reconcile now", nullptr},
+    {"suspend", "suspend (source|app) NAME [-n NAMESPACE]", "Stop reconciling an object",
+     nullptr},
+    {"resume", "resume (source|app) NAME [-n NAMESPACE]", "Resume reconciling an object",
+     nullptr},
+    {"diff", "diff app NAME [-n NAMESPACE]",
+     "Show what applying the current revision would change", nullptr},
+};
+
+const Command* find_command(std::string_view name) {
+  for (const Command& command : kCommands) {
+    if (command.name == name) return &command;
+  }
+  return nullptr;
+}
+
+void print_usage(std::ostream& out) {
+  out << "sluice " SLUICE_VERSION " - GitOps for Kubernetes with signature policy\n\n"
+      << "Usage: sluice [global flags] COMMAND [args]\n\nCommands:\n";
+  for (const Command& command : kCommands) {
+    std::string name(command.name);
+    name.resize(16, ' ');
+    out << "  " << name << command.summary << (command.handler ? "" : " (not built yet)")
+        << "\n";
+  }
+  out << "\nGlobal flags:\n"
+      << "  -h, --help              Show this help, or a command's with COMMAND --help\n"
+      << "      --version           Print the version\n"
+      << "      --log-level LEVEL   trace, debug, info (default), warn, error, off\n"
+      << "      --log-format FORMAT text (default) or json (default for run)\n";
+}
+
+void print_command_usage(const Command& command, std::ostream& out) {
+  out << "Usage: sluice " << command.synopsis << "\n\n" << command.summary << "\n";
+  if (command.handler == nullptr) out << "\nThis command is not built yet.\n";
+}
+
+struct ParsedLine {
+  bool help = false;
+  bool version = false;
+  std::optional<std::string> log_level;
+  std::optional<std::string> log_format;
+  std::vector<std::string> rest;  // the subcommand and its own arguments
+};
+
+// Pulls the global flags out wherever they stand, leaving the subcommand's arguments in order.
+ParsedLine parse_global_flags(std::span<const std::string> args) {
+  ParsedLine line;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    auto take_value = [&](std::string_view flag) -> std::optional<std::string> {
+      if (arg == flag) {
+        if (i + 1 >= args.size()) throw invalid_argument(std::string(flag) + " needs a value");
+        return args[++i];
+      }
+      if (arg.starts_with(std::string(flag) + "=")) return arg.substr(flag.size() + 1);
+      return std::nullopt;
+    };
+    if (arg == "--") {
+      line.rest.insert(line.rest.end(), args.begin() + static_cast<std::ptrdiff_t>(i),
+                       args.end());
+      break;
+    }
+    if (arg == "-h" || arg == "--help") {
+      line.help = true;
+    } else if (arg == "--version") {
+      line.version = true;
+    } else if (auto level = take_value("--log-level")) {
+      line.log_level = std::move(level);
+    } else if (auto format = take_value("--log-format")) {
+      line.log_format = std::move(format);
+    } else {
+      line.rest.push_back(arg);
+    }
+  }
+  return line;
+}
+
+}  // namespace
+
+int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& err,
+            std::ostream* log_sink) {
+  ParsedLine line;
+  LogOptions log;
+  try {
+    line = parse_global_flags(args);
+    if (line.log_level) log.level = parse_log_level(*line.log_level);
+  } catch (const Error& e) {
+    err << "sluice: " << e.message() << "\n";
+    return kExitUsage;
+  }
+
+  if (line.version) {
+    out << "sluice " SLUICE_VERSION "\n";
+    return kExitOk;
+  }
+  if (line.rest.empty() || (line.help && line.rest.front() == "help")) {
+    print_usage(line.help || !line.rest.empty() ? out : err);
+    return line.help ? kExitOk : kExitUsage;
+  }
+  std::string_view name = line.rest.front();
+  if (name == "help") {
+    if (line.rest.size() < 2) {
+      print_usage(out);
+      return kExitOk;
+    }
+    line.help = true;
+    name = line.rest[1];
+  }
+  const Command* command = find_command(name);
+  if (command == nullptr) {
+    err << "sluice: unknown command \"" << name << "\"\n\n";
+    print_usage(err);
+    return kExitUsage;
+  }
+  if (line.help) {
+    print_command_usage(*command, out);
+    return kExitOk;
+  }
+  try {
+    log.format = line.log_format ? parse_log_format(*line.log_format) : command->default_log_format;
+  } catch (const Error& e) {
+    err << "sluice: " << e.message() << "\n";
+    return kExitUsage;
+  }
+  configure_logging(log, log_sink);
+  if (command->handler == nullptr) {
+    err << "sluice: \"" << command->name << "\" is not built yet\n";
+    return kExitFailure;
+  }
+  const std::vector<std::string> command_args(line.rest.begin() + 1, line.rest.end());
+  try {
+    return command->handler(CommandContext{command_args, out, err, log});
+  } catch (const Error& e) {
+    spdlog::error("{}", e.message());
+    return kExitFailure;
+  } catch (...) {
+    spdlog::error("{}", Error::from_current_exception().message());
+    return kExitFailure;
+  }
+}
+
+}  // namespace sluice::cli

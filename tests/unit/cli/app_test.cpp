@@ -1,0 +1,98 @@
+#include "cli/app.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <vector>
+
+namespace sluice::cli {
+namespace {
+
+struct Result {
+  int code;
+  std::string out;
+  std::string err;
+  std::string log;
+};
+
+Result run(std::vector<std::string> args) {
+  std::ostringstream out, err, log;
+  const int code = run_cli(args, out, err, &log);
+  return {code, out.str(), err.str(), log.str()};
+}
+
+TEST(AppTest, VersionPrintsTheProjectVersion) {
+  const Result result = run({"--version"});
+  EXPECT_EQ(result.code, kExitOk);
+  EXPECT_EQ(result.out, "sluice " SLUICE_VERSION "\n");
+}
+
+TEST(AppTest, HelpListsEverySubcommand) {
+  const Result result = run({"--help"});
+  EXPECT_EQ(result.code, kExitOk);
+  for (const char* name : {"run", "build", "pull", "verify-bundle", "verify-commit", "get",
+                           "reconcile", "suspend", "resume", "diff"}) {
+    EXPECT_NE(result.out.find(std::string("\n  ") + name + " "), std::string::npos) << name;
+  }
+}
+
+TEST(AppTest, NoArgumentsIsAUsageError) {
+  const Result result = run({});
+  EXPECT_EQ(result.code, kExitUsage);
+  EXPECT_NE(result.err.find("Usage: sluice"), std::string::npos);
+}
+
+TEST(AppTest, UnknownCommandExitsNonZeroWithUsage) {
+  const Result result = run({"deploy-everything"});
+  EXPECT_EQ(result.code, kExitUsage);
+  EXPECT_NE(result.err.find("unknown command \"deploy-everything\""), std::string::npos);
+  EXPECT_NE(result.err.find("Usage: sluice"), std::string::npos);
+  EXPECT_TRUE(result.out.empty());
+}
+
+TEST(AppTest, CommandsNotBuiltYetSaySoAndFail) {
+  const Result result = run({"diff", "app", "shop"});
+  EXPECT_EQ(result.code, kExitFailure);
+  EXPECT_NE(result.err.find("\"diff\" is not built yet"), std::string::npos);
+}
+
+TEST(AppTest, CommandHelpShowsItsSynopsis) {
+  for (const auto& args : {std::vector<std::string>{"build", "--help"},
+                           std::vector<std::string>{"help", "build"}}) {
+    const Result result = run(args);
+    EXPECT_EQ(result.code, kExitOk);
+    EXPECT_NE(result.out.find("Usage: sluice build DIR"), std::string::npos) << result.out;
+  }
+}
+
+TEST(AppTest, BadGlobalFlagsAreUsageErrors) {
+  EXPECT_EQ(run({"--log-level", "loud", "run"}).code, kExitUsage);
+  EXPECT_EQ(run({"run", "--log-format=xml"}).code, kExitUsage);
+  EXPECT_EQ(run({"run", "--log-level"}).code, kExitUsage);
+}
+
+TEST(AppTest, RunLogsJsonLinesByDefault) {
+  const Result result = run({"run"});
+  EXPECT_EQ(result.code, kExitFailure);
+  ASSERT_FALSE(result.log.empty());
+  const auto line = nlohmann::json::parse(result.log.substr(0, result.log.find('\n')));
+  EXPECT_EQ(line["level"], "error");
+  EXPECT_EQ(line["logger"], "sluice");
+  EXPECT_NE(line["msg"].get<std::string>().find("not built yet"), std::string::npos);
+  EXPECT_TRUE(line["ts"].get<std::string>().ends_with("Z"));
+}
+
+TEST(AppTest, LogFormatFlagOverridesTheDefault) {
+  const Result result = run({"--log-format", "text", "run"});
+  EXPECT_TRUE(result.log.starts_with("error: the operator loop is not built yet")) << result.log;
+}
+
+TEST(AppTest, LogLevelFlagFilters) {
+  const Result result = run({"run", "--log-level=off"});
+  EXPECT_EQ(result.code, kExitFailure);
+  EXPECT_TRUE(result.log.empty()) << result.log;
+}
+
+}  // namespace
+}  // namespace sluice::cli
