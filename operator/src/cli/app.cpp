@@ -1,10 +1,10 @@
 #include "cli/app.h"
 
-#include <spdlog/spdlog.h>
-
 #include <optional>
 #include <string_view>
 #include <vector>
+
+#include <spdlog/spdlog.h>
 
 #include "core/error.h"
 
@@ -42,14 +42,12 @@ constexpr Command kCommands[] = {
      "Verify an SSH or keyless (gitsign) commit signature", nullptr},
     {"get", "get (sources|apps|policies) [-n NAMESPACE]",
      "Show GitSources, Applications and SigningPolicies with their status", nullptr},
-    {"reconcile", "reconcile (source|app) NAME [-n NAMESPACE]",
-     "Ask the operator to reconcile now", nullptr},
-    {"suspend", "suspend (source|app) NAME [-n NAMESPACE]", "Stop reconciling an object",
+    {"reconcile", "reconcile (source|app) NAME [-n NAMESPACE]", "Ask the operator to reconcile now",
      nullptr},
-    {"resume", "resume (source|app) NAME [-n NAMESPACE]", "Resume reconciling an object",
+    {"suspend", "suspend (source|app) NAME [-n NAMESPACE]", "Stop reconciling an object", nullptr},
+    {"resume", "resume (source|app) NAME [-n NAMESPACE]", "Resume reconciling an object", nullptr},
+    {"diff", "diff app NAME [-n NAMESPACE]", "Show what applying the current revision would change",
      nullptr},
-    {"diff", "diff app NAME [-n NAMESPACE]",
-     "Show what applying the current revision would change", nullptr},
 };
 
 const Command* find_command(std::string_view name) {
@@ -65,8 +63,7 @@ void print_usage(std::ostream& out) {
   for (const Command& command : kCommands) {
     std::string name(command.name);
     name.resize(16, ' ');
-    out << "  " << name << command.summary << (command.handler ? "" : " (not built yet)")
-        << "\n";
+    out << "  " << name << command.summary << (command.handler ? "" : " (not built yet)") << "\n";
   }
   out << "\nGlobal flags:\n"
       << "  -h, --help              Show this help, or a command's with COMMAND --help\n"
@@ -102,8 +99,7 @@ ParsedLine parse_global_flags(std::span<const std::string> args) {
       return std::nullopt;
     };
     if (arg == "--") {
-      line.rest.insert(line.rest.end(), args.begin() + static_cast<std::ptrdiff_t>(i),
-                       args.end());
+      line.rest.insert(line.rest.end(), args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
       break;
     }
     if (arg == "-h" || arg == "--help") {

@@ -1,11 +1,11 @@
 #include "cli/json_log_formatter.h"
 
+#include <chrono>
+
 #include <fmt/chrono.h>
 #include <fmt/format.h>
-#include <spdlog/details/log_msg.h>
-
-#include <chrono>
 #include <nlohmann/json.hpp>
+#include <spdlog/details/log_msg.h>
 
 namespace sluice::cli {
 namespace {

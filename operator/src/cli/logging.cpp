@@ -1,10 +1,10 @@
 #include "cli/logging.h"
 
+#include <string>
+
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
-
-#include <string>
 
 #include "cli/json_log_formatter.h"
 #include "core/error.h"

@@ -13,11 +13,15 @@ struct Unit {
   std::uint64_t nanoseconds;
 };
 
-// Longest names first so "ms" is not read as "m" followed by junk.
+// parse_duration picks the longest matching name, so "ms" is never read as "m" + junk.
 constexpr Unit kUnits[] = {
-    {"ns", 1},          {"us", 1'000},          {"\xC2\xB5s", 1'000},  // µs (U+00B5)
-    {"\xCE\xBCs", 1'000},                                              // μs (U+03BC)
-    {"ms", 1'000'000},  {"s", 1'000'000'000},   {"m", 60'000'000'000},
+    {"ns", 1},
+    {"us", 1'000},
+    {"\xC2\xB5s", 1'000},  // µs (U+00B5)
+    {"\xCE\xBCs", 1'000},  // μs (U+03BC)
+    {"ms", 1'000'000},
+    {"s", 1'000'000'000},
+    {"m", 60'000'000'000},
     {"h", 3'600'000'000'000},
 };
 
@@ -26,7 +30,9 @@ Error bad_duration(std::string_view text) {
                           "\" (expected e.g. 30s, 5m, 1h30m, 500ms)");
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 }  // namespace
 

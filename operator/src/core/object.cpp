@@ -8,7 +8,9 @@
 namespace sluice {
 namespace {
 
-std::string describe_type(const Json& value) { return value.type_name(); }
+std::string describe_type(const Json& value) {
+  return value.type_name();
+}
 
 const Json* member(const Json& object, std::string_view key) {
   if (!object.is_object()) return nullptr;
@@ -26,7 +28,9 @@ std::string expect_string(const Json* value, std::string_view field) {
 
 }  // namespace
 
-std::string GroupKind::to_string() const { return group.empty() ? kind : kind + "." + group; }
+std::string GroupKind::to_string() const {
+  return group.empty() ? kind : kind + "." + group;
+}
 
 GroupVersionKind GroupVersionKind::from_api_version(std::string_view api_version,
                                                     std::string kind) {
@@ -40,7 +44,9 @@ std::string GroupVersionKind::api_version() const {
   return group.empty() ? version : group + "/" + version;
 }
 
-std::string GroupVersionKind::to_string() const { return api_version() + ", Kind=" + kind; }
+std::string GroupVersionKind::to_string() const {
+  return api_version() + ", Kind=" + kind;
+}
 
 std::string ObjectId::to_string() const {
   return namespace_ + "_" + name + "_" + group_kind.group + "_" + group_kind.kind;
@@ -58,9 +64,8 @@ ObjectId ObjectId::parse(std::string_view text) {
     throw invalid_argument("object id \"" + std::string(text) +
                            "\" is not <namespace>_<name>_<group>_<kind>");
   }
-  return {{std::string(parts[2]), std::string(parts[3])},
-          std::string(parts[0]),
-          std::string(parts[1])};
+  return {
+      {std::string(parts[2]), std::string(parts[3])}, std::string(parts[0]), std::string(parts[1])};
 }
 
 std::string ObjectRef::to_string() const {
@@ -77,10 +82,16 @@ GroupVersionKind Object::gvk() const {
   return GroupVersionKind::from_api_version(api_version(), kind());
 }
 
-std::string Object::name() const { return metadata_string("name"); }
-std::string Object::namespace_() const { return metadata_string("namespace"); }
+std::string Object::name() const {
+  return metadata_string("name");
+}
+std::string Object::namespace_name() const {
+  return metadata_string("namespace");
+}
 
-ObjectId Object::id() const { return {gvk().group_kind(), namespace_(), name()}; }
+ObjectId Object::id() const {
+  return {gvk().group_kind(), namespace_name(), name()};
+}
 
 std::optional<std::string> Object::label(std::string_view key) const {
   const StringMap all = labels();

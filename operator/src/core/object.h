@@ -88,7 +88,7 @@ class Object {
   std::string kind() const { return string_at("kind"); }
   GroupVersionKind gvk() const;
   std::string name() const;
-  std::string namespace_() const;
+  std::string namespace_name() const;
   ObjectId id() const;
   StringMap labels() const { return string_map_at("labels"); }
   StringMap annotations() const { return string_map_at("annotations"); }

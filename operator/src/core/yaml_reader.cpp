@@ -1,15 +1,15 @@
 #include "core/yaml_reader.h"
 
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/exceptions.h>
-#include <yaml-cpp/parser.h>
-
 #include <istream>
 #include <map>
 #include <optional>
 #include <set>
 #include <streambuf>
 #include <string>
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/parser.h>
 
 #include "core/error.h"
 #include "core/yaml_resolve.h"
@@ -20,8 +20,8 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kTagPrefix = "tag:yaml.org,2002:";
-constexpr std::string_view kPlainTag = "?";        // yaml-cpp: untagged plain scalar
-constexpr std::string_view kNonPlainTag = "!";     // yaml-cpp: untagged quoted/block scalar
+constexpr std::string_view kPlainTag = "?";     // yaml-cpp: untagged plain scalar
+constexpr std::string_view kNonPlainTag = "!";  // yaml-cpp: untagged quoted/block scalar
 
 std::string position(const YAML::Mark& mark) {
   return "line " + std::to_string(mark.line + 1) + ", column " + std::to_string(mark.column + 1);
@@ -92,8 +92,7 @@ class JsonBuilder : public YAML::EventHandler {
     alias_nodes_ += it->second.nodes;
     if (alias_nodes_ > limits_.max_alias_nodes) {
       throw resource_exhausted(position(mark) + ": aliases expand to more than " +
-                               std::to_string(limits_.max_alias_nodes) +
-                               " nodes (an alias bomb?)");
+                               std::to_string(limits_.max_alias_nodes) + " nodes (an alias bomb?)");
     }
     finish(Built(it->second), YAML::NullAnchor, mark);
   }
@@ -215,8 +214,8 @@ class JsonBuilder : public YAML::EventHandler {
     std::string text = key.value.is_null() && key.scalar_text->empty() ? "" : *key.scalar_text;
     const auto [it, inserted] = map.key_marks.emplace(text, mark);
     if (!inserted) {
-      throw invalid_argument(position(mark) + ": mapping key \"" + text +
-                             "\" already defined at " + position(it->second));
+      throw invalid_argument(position(mark) + ": mapping key \"" + text + "\" already defined at " +
+                             position(it->second));
     }
     map.pending_key = std::move(text);
   }
@@ -275,8 +274,7 @@ std::vector<json> parse_yaml_documents(std::string_view text, const YamlLimits& 
 json parse_yaml(std::string_view text, const YamlLimits& limits) {
   std::vector<json> documents = parse_yaml_documents(text, limits);
   if (documents.size() > 1) {
-    throw invalid_argument("expected one YAML document, found " +
-                           std::to_string(documents.size()));
+    throw invalid_argument("expected one YAML document, found " + std::to_string(documents.size()));
   }
   return documents.empty() ? json() : std::move(documents.front());
 }

@@ -23,9 +23,9 @@
 namespace sluice {
 
 struct YamlLimits {
-  std::size_t max_input_bytes = std::size_t{64} << 20;     // whole stream
-  std::size_t max_document_bytes = std::size_t{8} << 20;   // one document of a stream
-  std::size_t max_depth = 100;                             // nested collections
+  std::size_t max_input_bytes = std::size_t{64} << 20;    // whole stream
+  std::size_t max_document_bytes = std::size_t{8} << 20;  // one document of a stream
+  std::size_t max_depth = 100;                            // nested collections
   // JSON nodes that alias expansion may create in total (an alias to a 1,000-node anchor
   // costs 1,000). Stops "billion laughs" long before memory or time matter.
   std::size_t max_alias_nodes = 1'000'000;

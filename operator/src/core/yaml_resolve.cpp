@@ -9,7 +9,9 @@
 namespace sluice::yaml_resolve {
 namespace {
 
-bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+bool is_digit(char c) noexcept {
+  return c >= '0' && c <= '9';
+}
 
 int digit_value(char c) noexcept {
   if (c >= '0' && c <= '9') return c - '0';
@@ -67,11 +69,10 @@ const std::array<Keyword, 20>& keywords() {
   constexpr double kInf = std::numeric_limits<double>::infinity();
   const double nan = std::numeric_limits<double>::quiet_NaN();
   static const std::array<Keyword, 20> table{{
-      {"true", true},     {"True", true},     {"TRUE", true},     {"false", false},
-      {"False", false},   {"FALSE", false},   {"", nullptr},      {"~", nullptr},
-      {"null", nullptr},  {"Null", nullptr},  {"NULL", nullptr},  {".nan", nan},
-      {".NaN", nan},      {".NAN", nan},      {".inf", kInf},     {".Inf", kInf},
-      {".INF", kInf},     {"-.inf", -kInf},   {"-.Inf", -kInf},   {"-.INF", -kInf},
+      {"true", true},    {"True", true}, {"TRUE", true},   {"false", false},  {"False", false},
+      {"FALSE", false},  {"", nullptr},  {"~", nullptr},   {"null", nullptr}, {"Null", nullptr},
+      {"NULL", nullptr}, {".nan", nan},  {".NaN", nan},    {".NAN", nan},     {".inf", kInf},
+      {".Inf", kInf},    {".INF", kInf}, {"-.inf", -kInf}, {"-.Inf", -kInf},  {"-.INF", -kInf},
   }};
   return table;
 }
@@ -86,7 +87,8 @@ std::optional<std::int64_t> parse_go_int(std::string_view text) {
   }
   const auto magnitude = parse_magnitude(text);
   if (!magnitude) return std::nullopt;
-  constexpr auto kMaxPositive = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  constexpr auto kMaxPositive =
+      static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
   if (negative) {
     if (*magnitude > kMaxPositive + 1) return std::nullopt;
     if (*magnitude == kMaxPositive + 1) return std::numeric_limits<std::int64_t>::min();

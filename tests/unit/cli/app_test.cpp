@@ -1,10 +1,10 @@
 #include "cli/app.h"
 
-#include <gtest/gtest.h>
-
-#include <nlohmann/json.hpp>
 #include <sstream>
 #include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace sluice::cli {
 namespace {
@@ -58,8 +58,8 @@ TEST(AppTest, CommandsNotBuiltYetSaySoAndFail) {
 }
 
 TEST(AppTest, CommandHelpShowsItsSynopsis) {
-  for (const auto& args : {std::vector<std::string>{"build", "--help"},
-                           std::vector<std::string>{"help", "build"}}) {
+  for (const auto& args :
+       {std::vector<std::string>{"build", "--help"}, std::vector<std::string>{"help", "build"}}) {
     const Result result = run(args);
     EXPECT_EQ(result.code, kExitOk);
     EXPECT_NE(result.out.find("Usage: sluice build DIR"), std::string::npos) << result.out;

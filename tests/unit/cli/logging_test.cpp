@@ -1,10 +1,10 @@
 #include "cli/logging.h"
 
-#include <gtest/gtest.h>
-#include <spdlog/spdlog.h>
-
-#include <nlohmann/json.hpp>
 #include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "core/error.h"
 

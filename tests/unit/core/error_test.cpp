@@ -1,8 +1,8 @@
 #include "core/error.h"
 
-#include <gtest/gtest.h>
-
 #include <stdexcept>
+
+#include <gtest/gtest.h>
 
 namespace sluice {
 namespace {

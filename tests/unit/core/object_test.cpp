@@ -21,7 +21,7 @@ TEST(ObjectTest, ReadsStandardFields) {
   EXPECT_EQ(object.api_version(), "apps/v1");
   EXPECT_EQ(object.kind(), "Deployment");
   EXPECT_EQ(object.name(), "web");
-  EXPECT_EQ(object.namespace_(), "shop");
+  EXPECT_EQ(object.namespace_name(), "shop");
   EXPECT_EQ(object.gvk(), (GroupVersionKind{"apps", "v1", "Deployment"}));
   EXPECT_EQ(object.labels().at("app"), "web");
   EXPECT_EQ(object.annotation("sluice.dev/prune"), "disabled");
@@ -48,7 +48,7 @@ TEST(ObjectTest, Setters) {
   object.set_annotation("c", "d");
   EXPECT_EQ(object.id().to_string(), "ns_cfg__ConfigMap");
   object.set_namespace("");
-  EXPECT_EQ(object.namespace_(), "");
+  EXPECT_EQ(object.namespace_name(), "");
   object.remove_annotation("c");
   EXPECT_EQ(object.annotation("c"), std::nullopt);
 }

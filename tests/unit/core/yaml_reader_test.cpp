@@ -1,8 +1,8 @@
 #include "core/yaml_reader.h"
 
-#include <gtest/gtest.h>
-
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include "core/error.h"
 

@@ -1,8 +1,8 @@
 #include "core/yaml_resolve.h"
 
-#include <gtest/gtest.h>
-
 #include <cmath>
+
+#include <gtest/gtest.h>
 
 namespace sluice::yaml_resolve {
 namespace {
