@@ -150,6 +150,8 @@ nlohmann::json resolve_plain(std::string_view text) {
   }
   if (first != '+' && first != '-' && !is_digit(first)) return std::string(text);
 
+  if (auto timestamp = parse_yaml_timestamp(text)) return *timestamp;
+
   std::string plain;
   plain.reserve(text.size());
   for (const char c : text) {

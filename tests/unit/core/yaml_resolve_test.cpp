@@ -48,3 +48,27 @@ TEST(YamlResolveTest, PlainScalarsResolveLikeYamlV3) {
 
 }  // namespace
 }  // namespace sluice::yaml_resolve
+
+namespace sluice::yaml_resolve {
+namespace {
+
+TEST(YamlTimestampTest, NormalisesWhatGoParsesAsATimestamp) {
+  EXPECT_EQ(parse_yaml_timestamp("2001-1-2"), "2001-01-02T00:00:00Z");
+  EXPECT_EQ(parse_yaml_timestamp("2001-12-14t21:59:43.10-05:00"), "2001-12-14T21:59:43.1-05:00");
+  EXPECT_EQ(parse_yaml_timestamp("2001-12-14T21:59:43+00:00"), "2001-12-14T21:59:43Z");
+  EXPECT_EQ(parse_yaml_timestamp("2001-12-14 1:2:3"), "2001-12-14T01:02:03Z");
+  EXPECT_EQ(parse_yaml_timestamp("2001-12-14T21:59:43.1234567891Z"),
+            "2001-12-14T21:59:43.123456789Z");
+  EXPECT_EQ(parse_yaml_timestamp("2004-02-29"), "2004-02-29T00:00:00Z");
+}
+
+TEST(YamlTimestampTest, LeavesEverythingElseAlone) {
+  for (const char* text : {"2001-02-29", "2001-13-14", "20011-12-14", "2001-12-14x",
+                           "2001-12-14T24:00:00Z", "2001-12-14 21:59:43.10 -5",
+                           "2001-12-14T21:59:43", "1:20", "2001"}) {
+    EXPECT_EQ(parse_yaml_timestamp(text), std::nullopt) << text;
+  }
+}
+
+}  // namespace
+}  // namespace sluice::yaml_resolve
