@@ -12,6 +12,7 @@
 #include <yaml-cpp/parser.h>
 
 #include "core/error.h"
+#include "core/yaml_folded.h"
 #include "core/yaml_resolve.h"
 
 namespace sluice {
@@ -64,7 +65,8 @@ struct Frame {
 // from YamlLimits::max_alias_nodes before it is made.
 class JsonBuilder : public YAML::EventHandler {
  public:
-  JsonBuilder(const YamlLimits& limits, std::vector<json>& out) : limits_(limits), out_(out) {}
+  JsonBuilder(std::string_view text, const YamlLimits& limits, std::vector<json>& out)
+      : text_(text), limits_(limits), out_(out) {}
 
   void OnDocumentStart(const YAML::Mark& mark) override {
     // The previous document ended where this one starts.
@@ -104,6 +106,11 @@ class JsonBuilder : public YAML::EventHandler {
     built.scalar_text = value;
     built.plain = tag == kPlainTag;
     built.value = typed_scalar(mark, tag, value);
+    if (built.value.is_string()) {
+      if (const auto chomping = folded_chomping(mark)) {
+        built.value = yaml_folded::kustomize_folded_value(value, *chomping == '+');
+      }
+    }
     finish(std::move(built), anchor, mark);
   }
 
@@ -128,6 +135,22 @@ class JsonBuilder : public YAML::EventHandler {
       throw resource_exhausted(position(mark) + ": document is larger than " +
                                std::to_string(limits_.max_document_bytes) + " bytes");
     }
+  }
+
+  // For a folded block scalar (`>`, possibly after a tag and an anchor), its chomping indicator
+  // ('+', '-' or ' '); nullopt for any other style.
+  std::optional<char> folded_chomping(const YAML::Mark& mark) const {
+    auto pos = static_cast<std::size_t>(mark.pos);
+    while (pos < text_.size() && (text_[pos] == '!' || text_[pos] == '&')) {
+      while (pos < text_.size() && text_[pos] != ' ' && text_[pos] != '\t') ++pos;
+      while (pos < text_.size() && (text_[pos] == ' ' || text_[pos] == '\t')) ++pos;
+    }
+    if (pos >= text_.size() || text_[pos] != '>') return std::nullopt;
+    for (++pos; pos < text_.size() && text_[pos] >= '0' && text_[pos] <= '9'; ++pos) {
+    }
+    if (pos < text_.size() && (text_[pos] == '+' || text_[pos] == '-')) return text_[pos];
+    // The indentation indicator may also follow the chomping one (">+2").
+    return ' ';
   }
 
   static json typed_scalar(const YAML::Mark& mark, std::string_view tag, const std::string& text) {
@@ -237,6 +260,7 @@ class JsonBuilder : public YAML::EventHandler {
     throw invalid_argument(position(mark) + ": merge key << takes a map or a list of maps");
   }
 
+  std::string_view text_;
   const YamlLimits& limits_;
   std::vector<json>& out_;
   std::vector<Frame> stack_;
@@ -256,7 +280,7 @@ std::vector<json> parse_yaml_documents(std::string_view text, const YamlLimits& 
   std::vector<json> documents;
   ViewStreamBuf buffer(text);
   std::istream stream(&buffer);
-  JsonBuilder builder(limits, documents);
+  JsonBuilder builder(text, limits, documents);
   try {
     YAML::Parser parser(stream);
     while (parser.HandleNextDocument(builder)) {

@@ -34,7 +34,9 @@ struct Cursor {
   }
 };
 
-bool is_leap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+bool is_leap(int year) {
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
 
 int days_in(int month, int year) {
   constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -49,8 +51,8 @@ std::optional<std::string> parse_yaml_timestamp(std::string_view text) {
   for (std::size_t i = 0; i < 4; ++i) {
     if (!in.digit_at(i)) return std::nullopt;
   }
-  const int year = (text[0] - '0') * 1000 + (text[1] - '0') * 100 + (text[2] - '0') * 10 +
-                   (text[3] - '0');
+  const int year =
+      (text[0] - '0') * 1000 + (text[1] - '0') * 100 + (text[2] - '0') * 10 + (text[3] - '0');
   in.rest.remove_prefix(4);
   if (!in.take('-')) return std::nullopt;
   const auto month = in.number();
@@ -103,8 +105,8 @@ std::optional<std::string> parse_yaml_timestamp(std::string_view text) {
     if (!in.rest.empty()) return std::nullopt;
   }
 
-  std::string out = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", year, *month, *day, hour,
-                                minute, second);
+  std::string out =
+      fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", year, *month, *day, hour, minute, second);
   if (nanos != 0) {
     std::string fraction = fmt::format("{:09}", nanos);
     while (fraction.back() == '0') fraction.pop_back();

@@ -63,9 +63,9 @@ TEST(YamlTimestampTest, NormalisesWhatGoParsesAsATimestamp) {
 }
 
 TEST(YamlTimestampTest, LeavesEverythingElseAlone) {
-  for (const char* text : {"2001-02-29", "2001-13-14", "20011-12-14", "2001-12-14x",
-                           "2001-12-14T24:00:00Z", "2001-12-14 21:59:43.10 -5",
-                           "2001-12-14T21:59:43", "1:20", "2001"}) {
+  for (const char* text :
+       {"2001-02-29", "2001-13-14", "20011-12-14", "2001-12-14x", "2001-12-14T24:00:00Z",
+        "2001-12-14 21:59:43.10 -5", "2001-12-14T21:59:43", "1:20", "2001"}) {
     EXPECT_EQ(parse_yaml_timestamp(text), std::nullopt) << text;
   }
 }

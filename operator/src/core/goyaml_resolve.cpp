@@ -1,0 +1,372 @@
+#include "core/goyaml_resolve.h"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <system_error>
+
+namespace sluice::goyaml {
+namespace {
+
+bool is_digit(char c) noexcept {
+  return c >= '0' && c <= '9';
+}
+
+char lower(char c) noexcept {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+std::string without_underscores(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    if (c != '_') out.push_back(c);
+  }
+  return out;
+}
+
+int digit_value(char c) noexcept {
+  if (is_digit(c)) return c - '0';
+  if (lower(c) >= 'a' && lower(c) <= 'z') return lower(c) - 'a' + 10;
+  return 99;
+}
+
+// strconv.ParseUint(s, 0, 64) on text without `_`: a 0x/0o/0b prefix, a legacy leading-0
+// octal, or decimal; nullopt on bad syntax or overflow.
+std::optional<std::uint64_t> go_parse_uint(std::string_view s) {
+  if (s.empty()) return std::nullopt;
+  std::uint64_t base = 10;
+  if (s[0] == '0') {
+    if (s.size() >= 3 && (lower(s[1]) == 'b' || lower(s[1]) == 'o' || lower(s[1]) == 'x')) {
+      base = lower(s[1]) == 'b' ? 2 : lower(s[1]) == 'o' ? 8 : 16;
+      s.remove_prefix(2);
+    } else {
+      base = 8;
+      s.remove_prefix(1);
+    }
+  }
+  std::uint64_t value = 0;
+  constexpr auto kMax = std::numeric_limits<std::uint64_t>::max();
+  for (const char c : s) {
+    const auto digit = static_cast<std::uint64_t>(digit_value(c));
+    if (digit >= base) return std::nullopt;
+    if (value > (kMax - digit) / base) return std::nullopt;
+    value = value * base + digit;
+  }
+  return value;
+}
+
+// strconv.ParseInt(s, 0, 64) on text without `_`.
+bool go_parse_int_ok(std::string_view s) {
+  bool negative = false;
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
+    negative = s[0] == '-';
+    s.remove_prefix(1);
+  }
+  const auto magnitude = go_parse_uint(s);
+  constexpr auto kMaxInt = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  return magnitude && *magnitude <= (negative ? kMaxInt + 1 : kMaxInt);
+}
+
+// go-yaml's yamlStyleFloat: ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$
+bool looks_like_yaml_float(std::string_view s) noexcept {
+  std::size_t i = 0;
+  const auto digits = [&] {
+    const std::size_t start = i;
+    while (i < s.size() && is_digit(s[i])) ++i;
+    return i > start;
+  };
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  } else {
+    if (!digits()) return false;
+    if (i < s.size() && s[i] == '.') {
+      ++i;
+      digits();
+    }
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == s.size();
+}
+
+// strconv's underscoreOK: `_` may only separate digits (a base prefix counts as a digit).
+bool underscores_ok(std::string_view s) noexcept {
+  char saw = '^';
+  std::size_t i = 0;
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
+  bool hex = false;
+  if (s.size() >= 2 && s[0] == '0' &&
+      (lower(s[1]) == 'b' || lower(s[1]) == 'o' || lower(s[1]) == 'x')) {
+    i = 2;
+    saw = '0';
+    hex = lower(s[1]) == 'x';
+  }
+  for (; i < s.size(); ++i) {
+    if (is_digit(s[i]) || (hex && lower(s[i]) >= 'a' && lower(s[i]) <= 'f')) {
+      saw = '0';
+    } else if (s[i] == '_') {
+      if (saw != '0') return false;
+      saw = '_';
+    } else {
+      if (saw == '_') return false;
+      saw = '!';
+    }
+  }
+  return saw != '_';
+}
+
+// Whether strconv.ParseFloat(s, 64) succeeds, for the decimal syntax (with `_` separators)
+// that is all go-yaml hands it: '.'-led text, or text that matched its float pattern. It fails
+// on bad syntax and on overflow; underflow quietly yields 0 and counts as success.
+bool go_parse_decimal_float(std::string_view s) {
+  std::size_t i = 0;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  bool saw_digits = false;
+  bool saw_dot = false;
+  bool underscores = false;
+  for (; i < s.size(); ++i) {
+    if (s[i] == '_') {
+      underscores = true;
+    } else if (s[i] == '.' && !saw_dot) {
+      saw_dot = true;
+    } else if (is_digit(s[i])) {
+      saw_digits = true;
+    } else {
+      break;
+    }
+  }
+  if (!saw_digits) return false;
+  if (i < s.size() && lower(s[i]) == 'e') {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (i >= s.size() || !is_digit(s[i])) return false;
+    for (; i < s.size() && (is_digit(s[i]) || s[i] == '_'); ++i) {
+      if (s[i] == '_') underscores = true;
+    }
+  }
+  if (i != s.size() || (underscores && !underscores_ok(s))) return false;
+
+  std::string plain = without_underscores(s);
+  std::string_view number = plain;
+  if (number.front() == '+') number.remove_prefix(1);
+  double value = 0;
+  const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
+  if (ec != std::errc::result_out_of_range) return ec == std::errc();
+  // Out of range either way; only overflow is an error to Go. The decimal order of magnitude
+  // tells which: out-of-range values are beyond 1e308 or below 1e-323.
+  const std::size_t e = number.find_first_of("eE");
+  const std::string_view mantissa = number.substr(0, e);
+  long long order = 0;
+  const std::size_t dot = mantissa.find('.');
+  const std::size_t first_nonzero = mantissa.find_first_of("123456789");
+  const std::size_t int_end = dot == std::string_view::npos ? mantissa.size() : dot;
+  if (first_nonzero < int_end) {
+    order = static_cast<long long>(int_end - first_nonzero);
+  } else if (first_nonzero != std::string_view::npos) {
+    order = -static_cast<long long>(first_nonzero - int_end - 1);
+  }
+  if (e != std::string_view::npos) {
+    std::string_view exponent = number.substr(e + 1);
+    const bool negative = !exponent.empty() && exponent.front() == '-';
+    if (!exponent.empty() && (exponent.front() == '-' || exponent.front() == '+')) {
+      exponent.remove_prefix(1);
+    }
+    long long magnitude = 0;
+    for (const char c : exponent) magnitude = std::min(magnitude * 10 + (c - '0'), 100'000LL);
+    order += negative ? -magnitude : magnitude;
+  }
+  return order <= 0;
+}
+
+// strconv.ParseInt(s, 2, 64) / ParseUint(s, 2, 64) succeed: optional sign (ParseInt only),
+// then at least one binary digit, within range.
+bool go_parse_binary(std::string_view s, bool allow_sign) {
+  bool negative = false;
+  if (allow_sign && !s.empty() && (s[0] == '+' || s[0] == '-')) {
+    negative = s[0] == '-';
+    s.remove_prefix(1);
+  }
+  if (s.empty()) return false;
+  std::size_t bits = 0;
+  std::uint64_t value = 0;
+  for (const char c : s) {
+    if (c != '0' && c != '1') return false;
+    if (bits > 0 || c == '1') ++bits;
+    value = (value << 1) | static_cast<std::uint64_t>(c - '0');
+  }
+  if (bits > 64) return false;
+  if (!allow_sign) return true;
+  constexpr std::uint64_t kSignBit = std::uint64_t{1} << 63;
+  return negative ? value <= kSignBit : value < kSignBit;
+}
+
+int days_in(int month, int year) noexcept {
+  constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month == 2 && year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) return 29;
+  return kDays[static_cast<std::size_t>(month - 1)];
+}
+
+// time.Parse's getnum(s, false): one or two digits.
+std::optional<int> take_number(std::string_view& s) {
+  if (s.empty() || !is_digit(s[0])) return std::nullopt;
+  int value = s[0] - '0';
+  std::size_t used = 1;
+  if (s.size() > 1 && is_digit(s[1])) {
+    value = value * 10 + (s[1] - '0');
+    used = 2;
+  }
+  s.remove_prefix(used);
+  return value;
+}
+
+bool take_char(std::string_view& s, char c) {
+  if (s.empty() || s[0] != c) return false;
+  s.remove_prefix(1);
+  return true;
+}
+
+// The layouts of go-yaml v2's allowedTimestampFormats.
+enum class TimeLayout {
+  kUpperT,  // 2006-1-2T15:4:5.999999999Z07:00
+  kLowerT,  // 2006-1-2t15:4:5.999999999Z07:00
+  kSpace,   // 2006-1-2 15:4:5.999999999
+  kDate,    // 2006-1-2
+};
+
+// Whether time.Parse(layout, s) succeeds; s starts with four digits and '-'.
+bool matches_time_layout(std::string_view s, TimeLayout layout) {
+  const int year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+  s.remove_prefix(4);
+  if (!take_char(s, '-')) return false;
+  const auto month = take_number(s);
+  if (!month || *month < 1 || *month > 12 || !take_char(s, '-')) return false;
+  const auto day = take_number(s);
+  if (!day) return false;
+  if (layout != TimeLayout::kDate) {
+    if (layout == TimeLayout::kSpace) {
+      // A layout space matches a run of one or more spaces.
+      if (!s.empty() && s[0] != ' ') return false;
+      while (!s.empty() && s[0] == ' ') s.remove_prefix(1);
+    } else if (!take_char(s, layout == TimeLayout::kUpperT ? 'T' : 't')) {
+      return false;
+    }
+    const auto hour = take_number(s);
+    if (!hour || *hour >= 24 || !take_char(s, ':')) return false;
+    const auto minute = take_number(s);
+    if (!minute || *minute >= 60 || !take_char(s, ':')) return false;
+    const auto second = take_number(s);
+    if (!second || *second >= 60) return false;
+    // Fractional seconds: '.' or ',' and any number of digits.
+    if (s.size() >= 2 && (s[0] == '.' || s[0] == ',') && is_digit(s[1])) {
+      std::size_t k = 1;
+      while (k < s.size() && is_digit(s[k])) ++k;
+      s.remove_prefix(k);
+    }
+    if (layout != TimeLayout::kSpace && !take_char(s, 'Z')) {
+      // ±hh:mm, with offsets up to 24:60 accepted.
+      if (s.size() < 6 || s[3] != ':' || (s[0] != '+' && s[0] != '-')) return false;
+      for (const std::size_t k : {1, 2, 4, 5}) {
+        if (!is_digit(s[k])) return false;
+      }
+      const int hours = (s[1] - '0') * 10 + (s[2] - '0');
+      const int minutes = (s[4] - '0') * 10 + (s[5] - '0');
+      if (hours > 24 || minutes > 60) return false;
+      s.remove_prefix(6);
+    }
+  }
+  return s.empty() && *day >= 1 && *day <= days_in(*month, year);
+}
+
+// go-yaml v2's parseTimestamp.
+bool is_timestamp(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size() && is_digit(s[i])) ++i;
+  if (i != 4 || i == s.size() || s[i] != '-') return false;
+  for (const auto layout :
+       {TimeLayout::kUpperT, TimeLayout::kLowerT, TimeLayout::kSpace, TimeLayout::kDate}) {
+    if (matches_time_layout(s, layout)) return true;
+  }
+  return false;
+}
+
+// go-yaml v2's isBase60Float: ^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$
+bool is_base60_float(std::string_view s) noexcept {
+  std::size_t i = 0;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  if (i >= s.size() || !is_digit(s[i])) return false;
+  ++i;
+  while (i < s.size() && (is_digit(s[i]) || s[i] == '_')) ++i;
+  bool groups = false;
+  while (i < s.size() && s[i] == ':') {
+    ++i;
+    // [0-5]?[0-9] then ':', '.' or the end: two digits whenever they fit, since a one-digit
+    // match would leave a digit where none may follow.
+    if (i + 1 < s.size() && s[i] >= '0' && s[i] <= '5' && is_digit(s[i + 1])) {
+      i += 2;
+    } else if (i < s.size() && is_digit(s[i])) {
+      ++i;
+    } else {
+      return false;
+    }
+    groups = true;
+  }
+  if (!groups) return false;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && (is_digit(s[i]) || s[i] == '_')) ++i;
+  }
+  return i == s.size();
+}
+
+// go-yaml v2's resolve("", text) != "!!str".
+bool resolves_to_non_string(std::string_view text) {
+  if (text.empty()) return true;  // null
+  const char first = text[0];
+  const bool sign = first == '+' || first == '-';
+  const bool digit = is_digit(first);
+  const bool dot = first == '.';
+  const bool word = std::string_view("yYnNtTfFoO~").find(first) != std::string_view::npos;
+  // Only these first characters are looked at further ("<<" is in go-yaml's table too, but
+  // '<' is not a hint, so it stays a string).
+  if (!sign && !digit && !dot && !word) return false;
+
+  static constexpr std::array<std::string_view, 38> kWords = {
+      "y",    "Y",    "yes",   "Yes",   "YES",   "true",  "True",  "TRUE",  "on",    "On",
+      "ON",   "n",    "N",     "no",    "No",    "NO",    "false", "False", "FALSE", "off",
+      "Off",  "OFF",  "~",     "null",  "Null",  "NULL",  ".nan",  ".NaN",  ".NAN",  ".inf",
+      ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF"};
+  for (const std::string_view w : kWords) {
+    if (w == text) return true;
+  }
+  if (word) return false;
+  if (dot) return go_parse_decimal_float(text);
+
+  if (is_timestamp(text)) return true;
+  const std::string plain = without_underscores(text);
+  if (go_parse_int_ok(plain) || go_parse_uint(plain)) return true;
+  if (looks_like_yaml_float(plain) && go_parse_decimal_float(plain)) return true;
+  const std::string_view p = plain;
+  if (p.starts_with("0b")) {
+    return go_parse_binary(p.substr(2), true) || go_parse_binary(p.substr(2), false);
+  }
+  if (p.starts_with("-0b")) return go_parse_binary("-" + std::string(p.substr(3)), true);
+  return false;
+}
+
+}  // namespace
+
+bool plain_is_ambiguous(std::string_view text) {
+  return resolves_to_non_string(text) || is_base60_float(text);
+}
+
+}  // namespace sluice::goyaml
