@@ -56,6 +56,7 @@ struct Frame {
   // Mapping state.
   std::optional<std::string> pending_key;
   bool pending_merge = false;
+  bool pending_drop = false;
   std::map<std::string, YAML::Mark, std::less<>> key_marks;
   std::vector<json> merges;  // in source order; the first one wins on a shared key
 };
@@ -216,6 +217,10 @@ class JsonBuilder : public YAML::EventHandler {
     }
     std::string key = std::move(*parent.pending_key);
     parent.pending_key.reset();
+    if (parent.pending_drop) {
+      parent.pending_drop = false;
+      return;
+    }
     if (parent.pending_merge) {
       parent.pending_merge = false;
       add_merge(parent, std::move(built.value), mark);
@@ -228,9 +233,11 @@ class JsonBuilder : public YAML::EventHandler {
     if (!key.scalar_text) {
       throw invalid_argument(position(mark) + ": mapping keys must be scalars");
     }
-    if (key.plain && *key.scalar_text == "<<") {
+    if (*key.scalar_text == "<<") {
+      // A plain << merges; kustomize drops every other "<<" key with its value when it loads a
+      // resource, so it never reaches the output.
       map.pending_key = "<<";
-      map.pending_merge = true;
+      (key.plain ? map.pending_merge : map.pending_drop) = true;
       return;
     }
     // A null key (`? ` or `~:`) is spelled as its text, as yaml.v3 does for string-keyed maps.

@@ -135,6 +135,12 @@ list: [&x hello, *x]
   EXPECT_EQ(doc["list"], json({"hello", "hello"}));
 }
 
+TEST(YamlReaderTest, QuotedMergeKeysAreDroppedLikeKustomizeDoes) {
+  const json doc = parse_yaml("a:\n  \"<<\": {x: 1}\n  b: 2\nc: {'<<': y, d: 3}\n");
+  EXPECT_EQ(doc, json({{"a", {{"b", 2}}}, {"c", {{"d", 3}}}}));
+  EXPECT_EQ(code_of([] { parse_yaml("a:\n  <<: scalar\n"); }), ErrorCode::kInvalidArgument);
+}
+
 TEST(YamlReaderTest, DuplicateKeysAreAnErrorWithBothLines) {
   const std::string message = message_of([] { parse_yaml("a: 1\nb: 2\na: 3\n"); });
   EXPECT_NE(message.find("mapping key \"a\" already defined at line 1"), std::string::npos)
