@@ -1,0 +1,45 @@
+# shellcheck shell=bash disable=SC2034  # variables are used by the sourcing scripts
+# Shared helpers for tests/env/cluster-up and cluster-down. Sourced, not executed.
+
+ENV_LIB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$ENV_LIB_DIR/../../.." && pwd)"
+ENV_DIR="$REPO_ROOT/build/env"
+CERT_DIR="$ENV_DIR/certs"
+PID_DIR="$ENV_DIR/pids"
+PORTS_FILE="$ENV_DIR/ports"
+KUBECONFIG_FILE="$ENV_DIR/kubeconfig"
+ENV_SH="$ENV_DIR/cluster.env.sh"  # the cluster part of env.sh (tests/env/up merges)
+TOKEN_FILE="$ENV_DIR/sluice-sa.token"
+# Names of the components we start, in start order.
+ENV_COMPONENTS=(etcd kube-apiserver)
+
+log() { printf '[env] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# pid_of NAME: prints the recorded pid of NAME if it is alive and still
+# our process (comm matches); returns 1 otherwise.
+pid_of() {
+  local name="$1" f pid comm
+  f="$PID_DIR/$name.pid"
+  [[ -f "$f" ]] || return 1
+  pid="$(<"$f")"
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  [[ -r "/proc/$pid/comm" ]] || return 1
+  comm="$(<"/proc/$pid/comm")"
+  # /proc/PID/comm is truncated to 15 chars ("kube-apiserver" fits).
+  [[ "$comm" == "${name:0:15}" ]] || return 1
+  printf '%s\n' "$pid"
+}
+
+# Loads ETCD_CLIENT_PORT, ETCD_PEER_PORT, APISERVER_PORT from PORTS_FILE.
+load_ports() {
+  [[ -f "$PORTS_FILE" ]] || return 1
+  # shellcheck source=/dev/null
+  . "$PORTS_FILE"
+}
+
+# port_listening PORT: true if something listens on 127.0.0.1:PORT (or any addr).
+port_listening() {
+  local port="$1"
+  [[ -n "$(ss -Hltn "sport = :$port" 2>/dev/null)" ]]
+}
