@@ -24,6 +24,9 @@ TEST_F(EnvironmentTest, KubeApiserverIsReadyForTheAdmin) {
   EXPECT_EQ(ready.out, "ok");
   const ProcessResult can = env().kubectl({"auth", "can-i", "*", "*", "--all-namespaces"});
   EXPECT_EQ(first_line(can.out), "yes") << can.err;
+  const ProcessResult version = env().kubectl({"version", "-o", "json"});
+  ASSERT_EQ(version.exit_code, 0) << version.err;
+  EXPECT_NE(version.out.find("\"gitVersion\": \"v1.34.4\""), std::string::npos) << version.out;
 }
 
 TEST_F(EnvironmentTest, ServerIsOnLoopbackOnly) {
@@ -61,51 +64,90 @@ TEST_F(EnvironmentTest, RbacIsEnforcedForTheOperatorServiceAccount) {
   EXPECT_EQ(who.out, "system:serviceaccount:sluice-system:sluice") << who.err;
   const ProcessResult can = as_operator({"auth", "can-i", "list", "secrets", "--all-namespaces"});
   EXPECT_EQ(first_line(can.out), "no") << can.err;
-  const ProcessResult denied = as_operator({"get", "secrets", "-A"});
+  const ProcessResult denied = as_operator({"get", "secrets", "-n", "kube-system"});
   EXPECT_NE(denied.exit_code, 0);
   EXPECT_NE(denied.err.find("Forbidden"), std::string::npos) << denied.err;
 }
 
-TEST_F(EnvironmentTest, GitOverHttpNeedsTheRightPassword) {
-  const std::string sha = repo().commit({{"README.md", "hello\n"}}, "first");
-  const ProcessResult listed = env().run({"git", "ls-remote", repo().http_url(), "main"});
-  ASSERT_EQ(listed.exit_code, 0) << listed.err;
-  EXPECT_TRUE(listed.out.starts_with(sha)) << listed.out;
-
-  std::string wrong = repo().http_url();
-  wrong.replace(wrong.find(env().var("GIT_HTTP_PASSWORD")), env().var("GIT_HTTP_PASSWORD").size(),
-                "wrong-password");
-  const ProcessResult refused =
-      env().run({"git", "ls-remote", wrong}, ProcessOptions().set_env("GIT_TERMINAL_PROMPT", "0"));
-  EXPECT_NE(refused.exit_code, 0);
-  EXPECT_NE(refused.err.find("Authentication failed"), std::string::npos) << refused.err;
+// Clones `url` into a fresh folder and returns the result; the clone's HEAD must be `sha`.
+ProcessResult clone(const TestEnvironment& env, const std::string& url, const std::string& sha,
+                    const ProcessOptions& options = {}) {
+  const fs::path target = fs::temp_directory_path() / ("clone-" + unique_test_name());
+  ProcessOptions quiet = options;
+  quiet.set_env("GIT_TERMINAL_PROMPT", "0");
+  ProcessResult result = env.run({"git", "clone", "-q", url, target.string()}, quiet);
+  if (result.exit_code == 0) {
+    const ProcessResult head = run_process({"git", "-C", target.string(), "rev-parse", "HEAD"});
+    EXPECT_EQ(first_line(head.out), sha);
+  }
+  fs::remove_all(target);
+  return result;
 }
 
-TEST_F(EnvironmentTest, GitOverSshChecksTheHostKey) {
+TEST_F(EnvironmentTest, GitOverHttpNeedsTheRightPassword) {
+  const std::string sha = repo().commit({{"README.md", "hello\n"}}, "first");
+  const ProcessResult cloned = clone(env(), repo().http_url(), sha);
+  EXPECT_EQ(cloned.exit_code, 0) << cloned.err;
+
+  std::string wrong = repo().http_url();
+  const std::string& password = env().var("GIT_HTTP_PASSWORD");
+  wrong.replace(wrong.find(password), password.size(), "wrong-password");
+  const ProcessResult refused = clone(env(), wrong, sha);
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("Authentication failed"), std::string::npos) << refused.err;
+
+  const std::string anonymous = env().var("GIT_HTTP_URL") + "/" + repo().name() + ".git";
+  const ProcessResult no_credentials = clone(env(), anonymous, sha);
+  EXPECT_NE(no_credentials.exit_code, 0);
+  // git asks for a user name only after the server answered 401.
+  EXPECT_NE(no_credentials.err.find("could not read Username"), std::string::npos)
+      << no_credentials.err;
+}
+
+TEST_F(EnvironmentTest, GitOverSshNeedsTheKeyAndChecksTheHostKey) {
   const std::string sha = repo().commit({{"a.yaml", "a: 1\n"}}, "first");
-  const ProcessResult listed =
-      env().run({"git", "ls-remote", repo().ssh_url(), "main"},
-                ProcessOptions().set_env("GIT_SSH_COMMAND", repo().git_ssh_command()));
-  ASSERT_EQ(listed.exit_code, 0) << listed.err;
-  EXPECT_TRUE(listed.out.starts_with(sha)) << listed.out;
+  const ProcessResult cloned =
+      clone(env(), repo().ssh_url(), sha,
+            ProcessOptions().set_env("GIT_SSH_COMMAND", repo().git_ssh_command()));
+  EXPECT_EQ(cloned.exit_code, 0) << cloned.err;
+
+  const std::string key_flag = "-i " + env().var("GIT_SSH_KEY");
+  std::string keyless = repo().git_ssh_command();
+  keyless.replace(keyless.find(key_flag), key_flag.size(), "-o BatchMode=yes");
+  const ProcessResult no_key =
+      clone(env(), repo().ssh_url(), sha, ProcessOptions().set_env("GIT_SSH_COMMAND", keyless));
+  EXPECT_NE(no_key.exit_code, 0);
+  EXPECT_NE(no_key.err.find("Permission denied"), std::string::npos) << no_key.err;
 
   const fs::path empty_known_hosts = fs::temp_directory_path() / (ns() + "-known_hosts");
   std::ofstream(empty_known_hosts).flush();
-  std::string command = repo().git_ssh_command();
-  command.replace(command.find(env().var("GIT_SSH_KNOWN_HOSTS")),
-                  env().var("GIT_SSH_KNOWN_HOSTS").size(), empty_known_hosts.string());
-  const ProcessResult refused = env().run({"git", "ls-remote", repo().ssh_url()},
-                                          ProcessOptions().set_env("GIT_SSH_COMMAND", command));
+  std::string unknown_host = repo().git_ssh_command();
+  const std::string& known_hosts = env().var("GIT_SSH_KNOWN_HOSTS");
+  unknown_host.replace(unknown_host.find(known_hosts), known_hosts.size(),
+                       empty_known_hosts.string());
+  const ProcessResult refused = clone(env(), repo().ssh_url(), sha,
+                                      ProcessOptions().set_env("GIT_SSH_COMMAND", unknown_host));
   fs::remove(empty_known_hosts);
   EXPECT_NE(refused.exit_code, 0);
   EXPECT_NE(refused.err.find("Host key verification failed"), std::string::npos) << refused.err;
 }
 
 TEST_F(EnvironmentTest, GitDaemonServesTheSameRepositories) {
-  const std::string sha = repo().commit({{"b.txt", "b\n"}}, "first", "release");
+  const std::string sha = repo().commit({{"b.txt", "b\n"}}, "first");
+  const ProcessResult cloned = clone(env(), repo().daemon_url(), sha);
+  EXPECT_EQ(cloned.exit_code, 0) << cloned.err;
+  const std::string branch_sha = repo().commit({{"c.txt", "c\n"}}, "second", "release");
   const ProcessResult listed = env().run({"git", "ls-remote", repo().daemon_url(), "release"});
-  ASSERT_EQ(listed.exit_code, 0) << listed.err;
-  EXPECT_TRUE(listed.out.starts_with(sha)) << listed.out;
+  EXPECT_TRUE(listed.out.starts_with(branch_sha)) << listed.out << listed.err;
+}
+
+TEST_F(EnvironmentTest, HelmAndCosignReportTheirVersions) {
+  const ProcessResult helm = env().run({env().var("HELM"), "version", "--short"});
+  EXPECT_EQ(helm.exit_code, 0) << helm.err;
+  EXPECT_TRUE(helm.out.starts_with("v3.19.5")) << helm.out;
+  const ProcessResult cosign = env().run({env().var("COSIGN"), "version"});
+  EXPECT_EQ(cosign.exit_code, 0) << cosign.err;
+  EXPECT_NE((cosign.out + cosign.err).find("v2.6.5"), std::string::npos) << cosign.out;
 }
 
 TEST_F(EnvironmentTest, HelmRendersAChart) {
