@@ -6,6 +6,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "cli/build_command.h"
+#include "cli/pull_command.h"
 #include "core/error.h"
 
 namespace sluice::cli {
@@ -33,9 +35,9 @@ constexpr Command kCommands[] = {
      "Run the operator: watch GitSources and Applications and reconcile them", &run_operator,
      LogFormat::kJson},
     {"build", "build DIR [--substitute KEY=VALUE ...]",
-     "Render a kustomize overlay (or a folder of YAML) to stdout", nullptr},
+     "Render a kustomize overlay (or a folder of YAML) to stdout", &run_build},
     {"pull", "pull URL (--branch B | --tag T | --semver R | --commit SHA) --out DIR",
-     "Fetch a Git revision and write its tree", nullptr},
+     "Fetch a Git revision and write its tree", &run_pull},
     {"verify-bundle", "verify-bundle --bundle FILE ... ARTIFACT",
      "Verify a sigstore bundle (sigstore conformance protocol)", nullptr},
     {"verify-commit", "verify-commit --repo PATH|URL --rev REV ...",

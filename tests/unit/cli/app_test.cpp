@@ -94,5 +94,28 @@ TEST(AppTest, LogLevelFlagFilters) {
   EXPECT_TRUE(result.log.empty()) << result.log;
 }
 
+TEST(AppTest, BuildPrintsWhatKubectlKustomizePrints) {
+  const std::string dir = SLUICE_SOURCE_DIR "/tests/conformance/kustomize/plain-resources";
+  const Result result = run({"build", dir});
+  EXPECT_EQ(result.code, kExitOk) << result.err;
+  EXPECT_TRUE(result.out.starts_with("apiVersion: v1\ndata:\n")) << result.out;
+  EXPECT_NE(result.out.find("\n---\napiVersion: apps/v1\nkind: Deployment\n"), std::string::npos);
+}
+
+TEST(AppTest, BuildFailsWithOneLineAndNoOutput) {
+  const std::string dir = SLUICE_SOURCE_DIR "/tests/conformance/kustomize/error-missing-file";
+  const Result result = run({"build", dir});
+  EXPECT_EQ(result.code, kExitFailure);
+  EXPECT_TRUE(result.out.empty()) << result.out;
+  EXPECT_EQ(result.err.find('\n'), result.err.size() - 1) << result.err;
+  EXPECT_NE(result.err.find("absent.yaml"), std::string::npos) << result.err;
+}
+
+TEST(AppTest, BuildRefusesSubstituteForNow) {
+  const Result result = run({"build", ".", "--substitute", "A=b"});
+  EXPECT_EQ(result.code, kExitFailure);
+  EXPECT_NE(result.err.find("not supported yet"), std::string::npos) << result.err;
+}
+
 }  // namespace
 }  // namespace sluice::cli

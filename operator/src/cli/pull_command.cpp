@@ -1,0 +1,148 @@
+#include "cli/pull_command.h"
+
+#include <filesystem>
+#include <optional>
+#include <random>
+#include <string>
+#include <system_error>
+
+#include "core/duration.h"
+#include "core/error.h"
+#include "git/credentials.h"
+#include "git/pull.h"
+
+namespace sluice::cli {
+namespace {
+
+struct PullArgs {
+  std::string url;
+  std::optional<git::Ref> ref;
+  std::string out;
+  Duration timeout = std::chrono::seconds(60);
+  std::optional<std::string> secret_dir;
+  std::optional<std::string> cache_dir;
+};
+
+PullArgs parse_args(std::span<const std::string> args) {
+  PullArgs parsed;
+  const auto set_ref = [&](git::Ref ref) {
+    if (parsed.ref)
+      throw invalid_argument("give only one of --branch, --tag, --semver and --commit");
+    parsed.ref = std::move(ref);
+  };
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string arg = args[i];
+    std::string value;
+    const bool is_flag = arg.starts_with("--");
+    if (is_flag) {
+      if (const std::size_t eq = arg.find('='); eq != std::string::npos) {
+        value = arg.substr(eq + 1);
+        arg.resize(eq);
+      } else {
+        if (i + 1 >= args.size()) throw invalid_argument(arg + " needs a value");
+        value = args[++i];
+      }
+    }
+    if (arg == "--branch") {
+      set_ref(git::Ref::branch(value));
+    } else if (arg == "--tag") {
+      set_ref(git::Ref::tag(value));
+    } else if (arg == "--commit") {
+      set_ref(git::Ref::commit(value));
+    } else if (arg == "--semver") {
+      set_ref(git::Ref::semver(value));
+    } else if (arg == "--ignore") {
+      throw unimplemented(arg + " is not supported yet");
+    } else if (arg == "--out") {
+      parsed.out = value;
+    } else if (arg == "--timeout") {
+      parsed.timeout = parse_duration(value);
+      if (parsed.timeout <= Duration::zero()) throw invalid_argument("--timeout must be positive");
+    } else if (arg == "--secret-dir") {
+      parsed.secret_dir = value;
+    } else if (arg == "--cache-dir") {
+      parsed.cache_dir = value;
+    } else if (is_flag || (arg.starts_with("-") && arg != "-")) {
+      throw invalid_argument("unknown flag " + arg);
+    } else if (parsed.url.empty()) {
+      parsed.url = arg;
+    } else {
+      throw invalid_argument("pull takes one URL");
+    }
+  }
+  if (parsed.url.empty()) {
+    throw invalid_argument(
+        "pull needs a URL: sluice pull URL (--branch B | --tag T | --semver RANGE | --commit SHA) "
+        "--out DIR");
+  }
+  if (!parsed.ref)
+    throw invalid_argument("pull needs one of --branch, --tag, --semver and --commit");
+  if (parsed.out.empty()) throw invalid_argument("pull needs --out DIR");
+  git::validate(*parsed.ref);
+  return parsed;
+}
+
+// A temporary cache directory, removed when the command ends.
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device random;
+    path_ = std::filesystem::temp_directory_path() /
+            ("sluice-pull-" + std::to_string(random()) + std::to_string(random()));
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::filesystem::path& path() const noexcept { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::string one_line(std::string message) {
+  for (char& c : message) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  return message;
+}
+
+}  // namespace
+
+int run_pull(const CommandContext& context) {
+  PullArgs args;
+  try {
+    args = parse_args(context.args);
+  } catch (const Error& e) {
+    context.err << "Error: " << one_line(e.message()) << "\n";
+    return e.code() == ErrorCode::kUnimplemented ? kExitFailure : kExitUsage;
+  }
+  try {
+    std::optional<TempDir> temp;
+    std::filesystem::path cache_dir;
+    if (args.cache_dir) {
+      cache_dir = *args.cache_dir;
+    } else {
+      cache_dir = temp.emplace().path();
+    }
+    git::RepositoryCache cache(cache_dir);
+    git::PullRequest request;
+    request.url = args.url;
+    request.ref = *args.ref;
+    request.out = args.out;
+    request.fetch.timeout = args.timeout;
+    if (args.secret_dir) request.fetch.credentials = git::read_credentials(*args.secret_dir);
+    const git::PullResult result = git::pull(cache, request);
+    context.out << "revision: " << result.revision << "\n"
+                << "digest: " << result.digest << "\n";
+    context.out.flush();
+  } catch (...) {
+    context.err << "Error: " << one_line(Error::from_current_exception().message()) << "\n";
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+}  // namespace sluice::cli

@@ -1,0 +1,47 @@
+#pragma once
+
+// Internal to sluice_git: the libgit2 boundary. Initialises the library once, owns libgit2
+// objects through unique_ptr, and translates return codes into sluice::Error.
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <git2.h>
+
+#include "core/error.h"
+
+namespace sluice::git::detail {
+
+// git_libgit2_init() once per process (never shut down: other threads may still use it).
+void ensure_libgit2();
+
+// Throws the Error for a negative libgit2 return code `rc`: GIT_EAUTH -> kUnauthenticated,
+// GIT_ENOTFOUND -> kNotFound, GIT_ECERTIFICATE -> kVerificationFailed, network/ssh/http
+// classes -> kUnavailable, others kUnavailable too (the repository or the server is not usable).
+// The message is "<what>: <libgit2's message>" with any URL credentials removed.
+[[noreturn]] void throw_git_error(int rc, std::string_view what);
+
+inline void check(int rc, std::string_view what) {
+  if (rc < 0) throw_git_error(rc, what);
+}
+
+// "https://user:pass@host/x" -> "https://host/x"; other text unchanged.
+std::string redact_url(std::string_view url);
+
+template <class T, void (*Free)(T*)>
+struct Deleter {
+  void operator()(T* p) const { Free(p); }
+};
+using RepositoryPtr = std::unique_ptr<git_repository, Deleter<git_repository, git_repository_free>>;
+using RemotePtr = std::unique_ptr<git_remote, Deleter<git_remote, git_remote_free>>;
+using ObjectPtr = std::unique_ptr<git_object, Deleter<git_object, git_object_free>>;
+using CommitPtr = std::unique_ptr<git_commit, Deleter<git_commit, git_commit_free>>;
+using TreePtr = std::unique_ptr<git_tree, Deleter<git_tree, git_tree_free>>;
+using BlobPtr = std::unique_ptr<git_blob, Deleter<git_blob, git_blob_free>>;
+using ReferencePtr = std::unique_ptr<git_reference, Deleter<git_reference, git_reference_free>>;
+
+std::string oid_hex(const git_oid& oid);
+git_oid parse_oid(std::string_view hex);
+
+}  // namespace sluice::git::detail

@@ -1,0 +1,78 @@
+#pragma once
+
+// A cache of bare repositories, one per source URL, under one directory. `fetch` brings the
+// cached repository up to date for one ref and resolves it to a commit:
+//  * branch/tag/semver: connects once and lists the remote's refs (ls-remote); when the remote ref
+//  still
+//    points at the commit the cache already holds, nothing is downloaded. Otherwise only that
+//    ref is fetched, incrementally (the server is told what the cache has). A semver range picks
+//    the highest matching tag from that listing.
+//  * commit: no network at all when the cache holds the commit; otherwise all branches and
+//    tags are fetched and the commit looked up.
+// Transports: http(s) (basic auth, bearer token), ssh (key from `identity`, host key checked
+// against `known_hosts`, never trusted on first use), git://, file://.
+//
+// Synchronous and blocking: call it on a runtime::BlockingPool thread, never on a fiber thread
+// (git/pull.h has the fiber-facing wrapper). Fetches of the same URL are serialised; different
+// URLs may be fetched in parallel from several threads.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "core/duration.h"
+#include "git/credentials.h"
+#include "git/ref.h"
+
+namespace sluice::git {
+
+struct FetchOptions {
+  Credentials credentials;
+  // Bound on the whole operation, checked in every libgit2 callback (credentials, certificate
+  // check, progress): a server that goes silent without ever calling back is not bounded by it.
+  Duration timeout = std::chrono::seconds(60);
+  // Refuse a download larger than this (kResourceExhausted).
+  std::uint64_t max_download_bytes = std::uint64_t{1} << 30U;
+};
+
+struct FetchResult {
+  std::string commit;                // 40-hex sha1 the ref resolves to (tags peeled)
+  Ref resolved;                      // the ref itself, or for a semver range the tag it resolved to
+  bool downloaded = false;           // false: the cache was already up to date
+  std::filesystem::path repository;  // the cached bare repository
+};
+
+class RepositoryCache {
+ public:
+  explicit RepositoryCache(std::filesystem::path root);
+
+  // Throws Error: kInvalidArgument (bad URL or ref), kNotFound (no such ref or commit),
+  // kUnauthenticated (credentials refused), kVerificationFailed (ssh host key unknown or
+  // mismatched), kDeadlineExceeded, kResourceExhausted, kUnavailable (network, server).
+  // A failed fetch leaves the cache as it was.
+  FetchResult fetch(const std::string& url, const Ref& ref, const FetchOptions& options);
+
+  // The bare repository used for `url` (it may not exist yet).
+  std::filesystem::path repository_path(const std::string& url) const;
+
+  // How many downloads (git fetches) and ref listings (ls-remote) this cache made; for tests
+  // and metrics.
+  std::uint64_t download_count() const noexcept { return downloads_.load(); }
+  std::uint64_t list_count() const noexcept { return lists_.load(); }
+
+ private:
+  std::mutex& lock_for(const std::filesystem::path& repository);
+
+  std::filesystem::path root_;
+  std::mutex locks_mu_;
+  std::map<std::filesystem::path, std::unique_ptr<std::mutex>> locks_;
+  std::atomic<std::uint64_t> downloads_{0};
+  std::atomic<std::uint64_t> lists_{0};
+};
+
+}  // namespace sluice::git

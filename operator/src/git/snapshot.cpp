@@ -1,0 +1,159 @@
+#include "git/snapshot.h"
+
+#include <fstream>
+#include <optional>
+#include <random>
+#include <system_error>
+#include <vector>
+
+#include <fcntl.h>
+#include <stdio.h>  // renameat2
+
+#include "git/digest.h"
+#include "git/libgit2.h"
+
+namespace sluice::git {
+namespace {
+
+namespace fs = std::filesystem;
+using detail::check;
+
+struct WalkState {
+  git_repository* repo = nullptr;
+  const SnapshotOptions* options = nullptr;
+  fs::path dir;
+  TreeDigest digest;
+  std::size_t entries = 0;
+  std::optional<Error> error;
+};
+
+// A symlink at `path` (relative, '/'-separated) with `target` must stay inside the tree.
+bool symlink_stays_inside(const std::string& path, const std::string& target) {
+  if (target.empty() || target.front() == '/') return false;
+  const fs::path resolved = (fs::path(path).parent_path() / target).lexically_normal();
+  if (resolved.empty()) return true;
+  const auto first = *resolved.begin();
+  return first != ".." && !resolved.is_absolute();
+}
+
+void write_file(const fs::path& file, const char* data, std::size_t size) {
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  out.write(data, static_cast<std::streamsize>(size));
+  out.close();
+  if (!out) throw Error(ErrorCode::kUnavailable, "cannot write " + file.string());
+}
+
+void write_entry(WalkState& state, const std::string& path, const git_tree_entry* entry) {
+  for (const auto& part : fs::path(path)) {
+    if (part == ".." || part == "." || part == ".git") {
+      throw invalid_argument("unsafe path \"" + path + "\" in the tree");
+    }
+  }
+  const git_filemode_t mode = git_tree_entry_filemode(entry);
+  git_blob* raw = nullptr;
+  check(git_blob_lookup(&raw, state.repo, git_tree_entry_id(entry)), "reading " + path);
+  const detail::BlobPtr blob(raw);
+  const auto size = static_cast<std::uint64_t>(git_blob_rawsize(blob.get()));
+  if (size > state.options->max_file_bytes) {
+    throw resource_exhausted(path + " is " + std::to_string(size) + " bytes, over the limit of " +
+                             std::to_string(state.options->max_file_bytes));
+  }
+  const char* data = static_cast<const char*>(git_blob_rawcontent(blob.get()));
+  const std::string_view bytes(data, size);
+  const fs::path target = state.dir / path;
+  std::error_code ec;
+  fs::create_directories(target.parent_path(), ec);
+  if (mode == GIT_FILEMODE_LINK) {
+    const std::string link(bytes);
+    if (link.find('\0') != std::string::npos || !symlink_stays_inside(path, link)) {
+      throw invalid_argument("symlink " + path + " points outside the repository (" + link + ")");
+    }
+    fs::create_symlink(link, target, ec);
+    if (ec) throw Error(ErrorCode::kUnavailable, "cannot create symlink " + path);
+    state.digest.add(path, kModeSymlink, bytes);
+  } else {
+    write_file(target, data, size);
+    const bool executable = mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+    if (executable) {
+      fs::permissions(target,
+                      fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
+                      fs::perm_options::add, ec);
+    }
+    state.digest.add(path, executable ? kModeExecutable : kModeFile, bytes);
+  }
+  ++state.entries;
+}
+
+int walk_cb(const char* root, const git_tree_entry* entry, void* payload) {
+  auto& state = *static_cast<WalkState*>(payload);
+  const git_object_t type = git_tree_entry_type(entry);
+  if (type != GIT_OBJECT_BLOB) return 0;  // trees are walked into, gitlinks skipped
+  try {
+    write_entry(state, std::string(root) + git_tree_entry_name(entry), entry);
+  } catch (...) {
+    state.error = Error::from_current_exception();
+    return GIT_EUSER;
+  }
+  return 0;
+}
+
+std::string random_suffix() {
+  std::random_device random;
+  return std::to_string(random());
+}
+
+}  // namespace
+
+Snapshot write_snapshot(const fs::path& repository, std::string_view commit, const fs::path& out,
+                        const SnapshotOptions& options) {
+  detail::ensure_libgit2();
+  git_repository* repo_raw = nullptr;
+  check(git_repository_open_bare(&repo_raw, repository.c_str()), "opening the cached repository");
+  const detail::RepositoryPtr repo(repo_raw);
+  const git_oid oid = detail::parse_oid(commit);
+  git_commit* commit_raw = nullptr;
+  check(git_commit_lookup(&commit_raw, repo.get(), &oid),
+        "looking up commit " + std::string(commit));
+  const detail::CommitPtr commit_object(commit_raw);
+  git_tree* tree_raw = nullptr;
+  check(git_commit_tree(&tree_raw, commit_object.get()),
+        "reading the tree of " + std::string(commit));
+  const detail::TreePtr tree(tree_raw);
+
+  const fs::path parent = out.parent_path().empty() ? fs::path(".") : out.parent_path();
+  std::error_code ec;
+  fs::create_directories(parent, ec);
+  const fs::path temp = parent / ("." + out.filename().string() + ".tmp-" + random_suffix());
+  fs::create_directory(temp, ec);
+  if (ec)
+    throw Error(ErrorCode::kUnavailable, "cannot create " + temp.string() + ": " + ec.message());
+
+  WalkState state;
+  state.repo = repo.get();
+  state.options = &options;
+  state.dir = temp;
+  try {
+    const int rc = git_tree_walk(tree.get(), GIT_TREEWALK_PRE, walk_cb, &state);
+    if (state.error) throw *state.error;
+    check(rc, "walking the tree of " + std::string(commit));
+    Snapshot snapshot{state.digest.finish(), state.entries};
+    // Swap the new tree in atomically; the old one (if any) ends up at `temp` and is removed.
+    if (fs::exists(fs::symlink_status(out))) {
+      if (renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, out.c_str(), RENAME_EXCHANGE) != 0) {
+        throw Error(ErrorCode::kUnavailable, "cannot replace " + out.string() + ": " +
+                                                 std::system_category().message(errno));
+      }
+    } else {
+      fs::rename(temp, out, ec);
+      if (ec)
+        throw Error(ErrorCode::kUnavailable, "cannot create " + out.string() + ": " + ec.message());
+    }
+    fs::remove_all(temp, ec);
+    return snapshot;
+  } catch (...) {
+    fs::remove_all(temp, ec);
+    throw;
+  }
+}
+
+}  // namespace sluice::git

@@ -1,0 +1,31 @@
+#pragma once
+
+// Writes the tree of one commit into a plain folder (no .git) and computes its content digest
+// (git/digest.h). The folder is replaced atomically: the tree is written to a temporary sibling
+// and swapped in with one rename, so readers see the old or the new tree, never a mix, and a
+// failure leaves the previous snapshot as it was.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace sluice::git {
+
+struct SnapshotOptions {
+  std::uint64_t max_file_bytes = std::uint64_t{8} << 20U;  // 8 MiB
+};
+
+struct Snapshot {
+  std::string digest;       // "sha256:<hex>"
+  std::size_t entries = 0;  // files and symlinks written
+};
+
+// Blocking (libgit2 and file I/O): call on a runtime::BlockingPool thread.
+// Throws Error: kNotFound (no such commit in `repository`), kResourceExhausted (a file over the
+// limit), kInvalidArgument (a symlink pointing outside the tree, or an unsafe path),
+// kUnavailable (I/O). Submodules (gitlinks) are skipped.
+Snapshot write_snapshot(const std::filesystem::path& repository, std::string_view commit,
+                        const std::filesystem::path& out, const SnapshotOptions& options = {});
+
+}  // namespace sluice::git

@@ -1,0 +1,223 @@
+#include "render/builder.h"
+
+#include <algorithm>
+#include <set>
+#include <utility>
+
+#include "core/error.h"
+#include "core/yaml_reader.h"
+#include "render/file_system.h"
+#include "render/kustomization.h"
+#include "render/ordering.h"
+#include "render/resource_id.h"
+#include "render/transformers/annotations.h"
+#include "render/transformers/labels.h"
+#include "render/transformers/namespace.h"
+#include "render/transformers/prefix_suffix.h"
+
+namespace sluice::render {
+namespace fs = std::filesystem;
+namespace {
+
+// Bounds on untrusted trees: how many kustomizations one build may load (diamonds can multiply
+// them) and how deep a plain folder is searched.
+constexpr std::size_t kMaxKustomizations = 10'000;
+constexpr std::size_t kMaxFolderDepth = 100;
+
+bool looks_remote(std::string_view entry) {
+  return entry.find("://") != std::string_view::npos || entry.starts_with("git@") ||
+         entry.starts_with("github.com/") || entry.starts_with("gitlab.com/") ||
+         entry.starts_with("bitbucket.org/");
+}
+
+bool is_yaml_file(const fs::path& path) {
+  const std::string ext = path.extension().string();
+  return ext == ".yaml" || ext == ".yml";
+}
+
+// Adds `more` to `into`, refusing an id that is already there, as kustomize's ResMap.Append.
+void append_unique(std::vector<Object>& into, std::vector<Object> more) {
+  for (Object& object : more) {
+    const ResourceId id = ResourceId::of(object);
+    for (const Object& existing : into) {
+      if (ResourceId::of(existing).same_as(id)) {
+        throw invalid_argument("may not add resource with an already registered id: " +
+                               id.to_string());
+      }
+    }
+    into.push_back(std::move(object));
+  }
+}
+
+// One document of a resource file, with `List` kinds expanded into their items as kustomize
+// does (any kind ending in "List" that carries an `items` list).
+void add_document(Json doc, std::vector<Object>& out, std::size_t depth = 0) {
+  if (!doc.is_object()) throw invalid_argument("a resource must be a YAML map");
+  const auto kind = doc.find("kind");
+  if (kind == doc.end() || !kind->is_string() || kind->get_ref<const std::string&>().empty()) {
+    throw invalid_argument("missing kind in a resource");
+  }
+  const auto items = doc.find("items");
+  if (kind->get_ref<const std::string&>().ends_with("List") && items != doc.end() &&
+      items->is_array()) {
+    if (depth > 10) throw invalid_argument("List kinds nested too deeply");
+    for (Json& item : *items) add_document(std::move(item), out, depth + 1);
+    return;
+  }
+  // kustomize requires a name (generateName is not enough), though it accepts any non-empty
+  // scalar there.
+  bool has_name = false;
+  if (doc.contains("metadata") && doc.at("metadata").is_object() &&
+      doc.at("metadata").contains("name")) {
+    const Json& name = doc.at("metadata").at("name");
+    has_name = !name.is_null() && !(name.is_string() && name.get_ref<const std::string&>().empty());
+  }
+  if (!has_name) {
+    throw invalid_argument("missing metadata.name in a " + kind->get<std::string>() + " resource");
+  }
+  out.emplace_back(std::move(doc));
+}
+
+class Builder {
+ public:
+  Builder(const FileSystem& files, std::vector<std::string>* warnings)
+      : files_(files), warnings_(warnings) {}
+
+  std::vector<Object> build_top(const fs::path& dir, std::optional<SortOptions>& sort) {
+    if (auto file = find_kustomization_file(files_, dir))
+      return build_kustomization(dir, *file, &sort);
+    std::set<fs::path> visited;
+    std::vector<Object> out;
+    build_folder(dir, out, visited, 0);
+    return out;
+  }
+
+ private:
+  std::vector<Object> build_kustomization(const fs::path& dir, const fs::path& file,
+                                          std::optional<SortOptions>* sort) {
+    if (std::find(stack_.begin(), stack_.end(), dir) != stack_.end()) {
+      throw invalid_argument("cycle detected: '" + files_.display(dir) +
+                             "' includes itself through '" + files_.display(stack_.back()) + "'");
+    }
+    if (++loaded_ > kMaxKustomizations) {
+      throw resource_exhausted("more than " + std::to_string(kMaxKustomizations) +
+                               " kustomizations in one build");
+    }
+    const std::string where = files_.display(file);
+    Kustomization kustomization;
+    try {
+      kustomization = parse_kustomization(files_.read_file(file));
+    } catch (const Error& e) {
+      throw e.with_context(where);
+    }
+    if (warnings_ != nullptr) {
+      warnings_->insert(warnings_->end(), kustomization.warnings.begin(),
+                        kustomization.warnings.end());
+    }
+    if (sort != nullptr) *sort = kustomization.sort_options;
+
+    stack_.push_back(dir);
+    std::vector<Object> resources;
+    for (const std::string& entry : kustomization.resources) {
+      try {
+        append_unique(resources, load_resource(dir, entry));
+      } catch (const Error& e) {
+        throw e.with_context(where + ": resource '" + entry + "'");
+      }
+    }
+    stack_.pop_back();
+
+    try {
+      // kustomize's transformer order (kusttarget_configplugin.go).
+      transformers::set_namespace(resources, kustomization.namespace_);
+      transformers::add_name_prefix_suffix(resources, kustomization.name_prefix,
+                                           kustomization.name_suffix);
+      transformers::add_common_labels(resources, kustomization.common_labels);
+      transformers::add_common_annotations(resources, kustomization.common_annotations);
+    } catch (const Error& e) {
+      throw e.with_context(where);
+    }
+    return resources;
+  }
+
+  std::vector<Object> load_resource(const fs::path& dir, const std::string& entry) {
+    if (looks_remote(entry)) {
+      throw unimplemented(
+          "remote resources are not supported; sluice renders only what is in the repository");
+    }
+    const fs::path path = files_.resolve(dir, entry);
+    if (files_.is_directory(path)) {
+      auto file = find_kustomization_file(files_, path);
+      if (!file) {
+        throw not_found(
+            "unable to find one of 'kustomization.yaml', 'kustomization.yml' or "
+            "'Kustomization' in directory '" +
+            files_.display(path) + "'");
+      }
+      return build_kustomization(path, *file, nullptr);
+    }
+    // kustomize's default load restriction: a kustomization may read files only in or below
+    // its own directory (folders of other kustomizations may be anywhere under the root).
+    if (!FileSystem::is_within(path, dir)) {
+      throw Error(ErrorCode::kPermissionDenied, "security: file '" + files_.display(path) +
+                                                    "' is not in or below '" + files_.display(dir) +
+                                                    "'");
+    }
+    return load_file(path);
+  }
+
+  std::vector<Object> load_file(const fs::path& path) {
+    std::vector<Object> out;
+    try {
+      for (Json& doc : parse_yaml_documents(files_.read_file(path))) {
+        add_document(std::move(doc), out);
+      }
+    } catch (const Error& e) {
+      throw e.with_context(files_.display(path));
+    }
+    return out;
+  }
+
+  void build_folder(const fs::path& dir, std::vector<Object>& out, std::set<fs::path>& visited,
+                    std::size_t depth) {
+    if (depth > kMaxFolderDepth) {
+      throw resource_exhausted(files_.display(dir) + ": folders nested deeper than " +
+                               std::to_string(kMaxFolderDepth));
+    }
+    if (!visited.insert(dir).second) return;  // reached again through a symlink
+    for (const fs::path& entry : files_.list_directory(dir)) {
+      const fs::path real = files_.confirm(entry);
+      if (files_.is_directory(real)) {
+        if (auto file = find_kustomization_file(files_, real)) {
+          append_unique(out, build_kustomization(real, *file, nullptr));
+        } else {
+          build_folder(real, out, visited, depth + 1);
+        }
+      } else if (is_yaml_file(entry) && files_.is_regular_file(real)) {
+        append_unique(out, load_file(real));
+      }
+    }
+  }
+
+  const FileSystem& files_;
+  std::vector<std::string>* warnings_;
+  std::vector<fs::path> stack_;
+  std::size_t loaded_ = 0;
+};
+
+}  // namespace
+
+std::vector<Object> build(const fs::path& dir, const BuildOptions& options) {
+  const FileSystem files(options.root.empty() ? dir : options.root);
+  std::error_code ec;
+  const fs::path start = files.confirm(fs::absolute(dir, ec));
+  if (!files.is_directory(start))
+    throw invalid_argument(files.display(start) + ": not a directory");
+  Builder builder(files, options.warnings);
+  std::optional<SortOptions> sort;
+  std::vector<Object> resources = builder.build_top(start, sort);
+  sort_resources(resources, sort);
+  return resources;
+}
+
+}  // namespace sluice::render

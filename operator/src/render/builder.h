@@ -1,0 +1,38 @@
+#pragma once
+// The renderer's entry point: builds a kustomization (or a plain folder of YAML) into the list
+// of resources `kubectl kustomize` would print, in the same order.
+//
+// What step 1 covers: resources (files, folders with their own kustomization, recursively) and
+// the deprecated `bases`; namespace, namePrefix/nameSuffix, commonLabels and commonAnnotations,
+// applied per kustomization in kustomize's transformer order after that kustomization's
+// resources are accumulated; duplicate-id detection; sortOptions of the top kustomization
+// (legacy by default). Other kustomization fields are refused (see kustomization.h).
+//
+// A build DIR without a kustomization file renders every .yaml/.yml file below it, as Flux
+// does (it generates a kustomization listing them); a sub-folder that has a kustomization file
+// is built as one and not searched further. Only the top folder gets this treatment: a
+// resource entry naming a folder without a kustomization is an error, as in kustomize.
+//
+// Paths are confined twice: to the repository root (FileSystem) and, for resource files, to
+// the directory of the kustomization naming them (kustomize's default load restrictions).
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/object.h"
+
+namespace sluice::render {
+
+struct BuildOptions {
+  // The repository root nothing may escape; empty means the build directory itself.
+  std::filesystem::path root;
+  // When set, kustomize's deprecation warnings ("# Warning: 'bases' is deprecated...") are
+  // appended here, for the caller to print on stderr.
+  std::vector<std::string>* warnings = nullptr;
+};
+
+// Renders `dir`. Throws sluice::Error on any failure; messages start with the file (relative to
+// the root) the problem is in.
+std::vector<Object> build(const std::filesystem::path& dir, const BuildOptions& options = {});
+
+}  // namespace sluice::render

@@ -1,0 +1,33 @@
+#pragma once
+// kustomize's FieldSpec: "this path, in objects of this group/version/kind". The built-in
+// transformers (namespace, labels, annotations, prefix/suffix) are driven by tables of them
+// (kustomize's api/konfig/builtinpluginconsts), so sluice keeps the same tables.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/object.h"
+
+namespace sluice::render {
+
+struct FieldSpec {
+  // Empty group, version or kind match anything (kustomize's Gvk.IsSelected).
+  std::string group;
+  std::string version;
+  std::string kind;
+  // Slash-separated, as kustomize writes it ("spec/template/metadata/labels"); a "[]" suffix
+  // on an element marks a list, but lists are walked into whether or not it is written.
+  std::string path;
+  // Create the field (and missing maps on the way) when it is absent.
+  bool create = false;
+};
+
+bool selects(const FieldSpec& spec, const GroupVersionKind& gvk);
+
+// Calls `apply` on every node `spec.path` reaches in `object` (which must match the spec's
+// kind; callers check with selects()). Lists met on the way are walked element by element, as
+// kyaml does. A missing or null field stops the walk unless spec.create, in which case
+// intermediate maps are created and `apply` receives a null node to fill.
+void for_each_field(Json& object, const FieldSpec& spec, const std::function<void(Json&)>& apply);
+
+}  // namespace sluice::render

@@ -1,0 +1,55 @@
+#pragma once
+// The kustomization file: finding it in a directory and reading it into a struct.
+//
+// sluice accepts exactly the field names kustomize v5 accepts and refuses any other, as
+// kustomize does (its decoder disallows unknown fields). Fields kustomize accepts but sluice
+// does not implement yet fail with Error(kUnimplemented) naming the field, rather than being
+// silently ignored, which would render something different from kustomize.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/object.h"
+#include "render/file_system.h"
+
+namespace sluice::render {
+
+// kustomize's sortOptions. Without sortOptions in the top kustomization the order is legacy
+// with kustomize's built-in kind lists.
+struct SortOptions {
+  enum class Order { kLegacy, kFifo };
+  Order order = Order::kLegacy;
+  // Only for kLegacy; when neither is given, kustomize's default lists are used.
+  bool has_legacy_options = false;
+  std::vector<std::string> order_first;
+  std::vector<std::string> order_last;
+};
+
+struct Kustomization {
+  // Resources in kustomize's order: `resources` then the deprecated `bases`.
+  std::vector<std::string> resources;
+  std::string namespace_;
+  std::string name_prefix;
+  std::string name_suffix;
+  StringMap common_labels;
+  StringMap common_annotations;
+  std::optional<SortOptions> sort_options;
+  // kustomize's deprecation warnings, worded as kustomize words them, for stderr.
+  std::vector<std::string> warnings;
+};
+
+// kustomize's recognised file names, in its order of preference.
+inline constexpr std::string_view kKustomizationFileNames[] = {
+    "kustomization.yaml", "kustomization.yml", "Kustomization"};
+
+// The kustomization file in `dir` (canonical), or nullopt when there is none. More than one is
+// an error, as in kustomize.
+std::optional<std::filesystem::path> find_kustomization_file(const FileSystem& files,
+                                                             const std::filesystem::path& dir);
+
+// Parses the text of a kustomization file. Errors are prefixed with nothing; callers add the
+// file name with Error::with_context.
+Kustomization parse_kustomization(std::string_view text);
+
+}  // namespace sluice::render

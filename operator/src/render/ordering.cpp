@@ -1,0 +1,104 @@
+#include "render/ordering.h"
+
+#include <algorithm>
+#include <map>
+
+namespace sluice::render {
+namespace {
+
+// kyaml's Gvk.String(): "group_version_kind" with placeholders for empty parts.
+std::string gvk_sort_string(const GroupVersionKind& gvk) {
+  return (gvk.group.empty() ? std::string("~G") : gvk.group) + "_" +
+         (gvk.version.empty() ? std::string("~V") : gvk.version) + "_" +
+         (gvk.kind.empty() ? std::string("~K") : gvk.kind);
+}
+
+struct SortKey {
+  int rank = 0;
+  GroupVersionKind gvk;
+  std::string gvk_string;
+  std::string id_string;
+  std::size_t index = 0;
+};
+
+}  // namespace
+
+const std::vector<std::string>& default_order_first() {
+  static const std::vector<std::string> list = {
+      "Namespace",
+      "ResourceQuota",
+      "StorageClass",
+      "CustomResourceDefinition",
+      "ServiceAccount",
+      "PodSecurityPolicy",
+      "Role",
+      "ClusterRole",
+      "RoleBinding",
+      "ClusterRoleBinding",
+      "ConfigMap",
+      "Secret",
+      "Endpoints",
+      "Service",
+      "LimitRange",
+      "PriorityClass",
+      "PersistentVolume",
+      "PersistentVolumeClaim",
+      "Deployment",
+      "StatefulSet",
+      "CronJob",
+      "PodDisruptionBudget",
+  };
+  return list;
+}
+
+const std::vector<std::string>& default_order_last() {
+  static const std::vector<std::string> list = {"MutatingWebhookConfiguration",
+                                                "ValidatingWebhookConfiguration"};
+  return list;
+}
+
+void sort_resources(std::vector<Object>& objects, const std::optional<SortOptions>& options) {
+  if (options && options->order == SortOptions::Order::kFifo) return;
+  const bool defaults = !options || !options->has_legacy_options;
+  const std::vector<std::string>& first = defaults ? default_order_first() : options->order_first;
+  const std::vector<std::string>& last = defaults ? default_order_last() : options->order_last;
+
+  // Ranks as kustomize computes them: orderFirst gets -len..-1, orderLast 1.., others 0; a
+  // kind in both lists takes its orderLast rank because that map write comes second.
+  std::map<std::string, int, std::less<>> ranks;
+  for (std::size_t i = 0; i < first.size(); ++i) {
+    ranks[first[i]] = static_cast<int>(i) - static_cast<int>(first.size());
+  }
+  for (std::size_t i = 0; i < last.size(); ++i) ranks[last[i]] = static_cast<int>(i) + 1;
+
+  std::vector<SortKey> keys;
+  keys.reserve(objects.size());
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    SortKey key;
+    key.gvk = objects[i].gvk();
+    auto rank = ranks.find(key.gvk.kind);
+    key.rank = rank == ranks.end() ? 0 : rank->second;
+    key.gvk_string = gvk_sort_string(key.gvk);
+    const std::string ns = objects[i].namespace_name();
+    const std::string name = objects[i].name();
+    key.id_string = key.gvk_string + "|" + (ns.empty() ? std::string("~X") : ns) + "|" +
+                    (name.empty() ? std::string("~N") : name);
+    key.index = i;
+    keys.push_back(std::move(key));
+  }
+  // Ids are unique by the time we sort, so this order is total and stability does not matter;
+  // stable_sort keeps the result deterministic should two keys ever tie.
+  std::stable_sort(keys.begin(), keys.end(), [](const SortKey& a, const SortKey& b) {
+    if (a.gvk != b.gvk) {
+      if (a.rank != b.rank) return a.rank < b.rank;
+      return a.gvk_string < b.gvk_string;
+    }
+    return a.id_string < b.id_string;
+  });
+  std::vector<Object> sorted;
+  sorted.reserve(objects.size());
+  for (const SortKey& key : keys) sorted.push_back(std::move(objects[key.index]));
+  objects = std::move(sorted);
+}
+
+}  // namespace sluice::render

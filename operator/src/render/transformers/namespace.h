@@ -1,0 +1,17 @@
+#pragma once
+// kustomize's NamespaceTransformer (the `namespace` field).
+#include <string_view>
+#include <vector>
+
+#include "core/object.h"
+
+namespace sluice::render::transformers {
+
+// Sets `namespace_` on every namespaced resource (cluster-scoped kinds, as kustomize knows
+// them, are left alone), renames Namespace objects to it, sets it on RoleBinding and
+// ClusterRoleBinding subjects named "default" (any kind, overwriting, as kustomize does), on
+// APIService spec.service.namespace (created) and on an existing CRD conversion webhook
+// service namespace. An empty namespace does nothing.
+void set_namespace(std::vector<Object>& objects, std::string_view namespace_);
+
+}  // namespace sluice::render::transformers

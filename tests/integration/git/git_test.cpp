@@ -1,0 +1,342 @@
+// The git poller against the real git servers of tests/env: smart HTTP with basic auth, ssh with
+// host key checking, git daemon, and file://.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "cli/pull_command.h"
+#include "core/error.h"
+#include "git/pull.h"
+#include "git/repository_cache.h"
+#include "runtime/blocking_pool.h"
+#include "test_env.h"
+
+namespace sluice::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using git::Ref;
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+class GitPollerTest : public EnvTest {
+ protected:
+  void SetUp() override {
+    EnvTest::SetUp();
+    scratch_ = fs::temp_directory_path() / ("sluice-git-test-" + repo().name());
+    fs::create_directories(scratch_);
+    cache_ = std::make_unique<git::RepositoryCache>(scratch_ / "cache");
+  }
+  void TearDown() override {
+    cache_.reset();
+    std::error_code ec;
+    fs::remove_all(scratch_, ec);
+    EnvTest::TearDown();
+  }
+
+  std::string plain_http_url() const {
+    return env().var("GIT_HTTP_URL") + "/" + repo_name() + ".git";
+  }
+  std::string repo_name() const { return const_cast<GitPollerTest*>(this)->repo().name(); }
+  fs::path bare() const { return fs::path(env().var("GIT_ROOT")) / (repo_name() + ".git"); }
+
+  git::Credentials http_credentials() const {
+    git::Credentials c;
+    c.username = env().var("GIT_HTTP_USER");
+    c.password = env().var("GIT_HTTP_PASSWORD");
+    return c;
+  }
+  git::Credentials ssh_credentials() const {
+    git::Credentials c;
+    c.identity = read_file(env().var("GIT_SSH_KEY"));
+    c.known_hosts = read_file(env().var("GIT_SSH_KNOWN_HOSTS"));
+    return c;
+  }
+
+  git::PullResult pull(const std::string& url, const Ref& ref, git::Credentials credentials = {},
+                       const std::string& out = "out") {
+    git::PullRequest request;
+    request.url = url;
+    request.ref = ref;
+    request.fetch.credentials = std::move(credentials);
+    request.fetch.timeout = std::chrono::seconds(30);
+    request.out = scratch_ / out;
+    return git::pull(*cache_, request);
+  }
+
+  // Runs pull and returns the code of the Error it throws (fails the test if none).
+  ErrorCode pull_error(const std::string& url, const Ref& ref, git::Credentials credentials = {},
+                       std::string* message = nullptr) {
+    try {
+      pull(url, ref, std::move(credentials));
+    } catch (const Error& e) {
+      if (message != nullptr) *message = e.message();
+      return e.code();
+    }
+    ADD_FAILURE() << "pull succeeded";
+    return ErrorCode::kInternal;
+  }
+
+  void git_in_bare(const std::vector<std::string>& args) {
+    std::vector<std::string> argv{
+        "git", "-c", "user.name=t", "-c", "user.email=t@sluice.dev", "--git-dir", bare().string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const ProcessResult result = run_process(argv);
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+  }
+
+  fs::path out() const { return scratch_ / "out"; }
+
+  fs::path scratch_;
+  std::unique_ptr<git::RepositoryCache> cache_;
+};
+
+TEST_F(GitPollerTest, HttpWithBasicAuth) {
+  const std::string sha = repo().commit({{"app/deploy.yaml", "kind: Deployment\n"}}, "first");
+  const git::PullResult result = pull(plain_http_url(), Ref::branch("main"), http_credentials());
+  EXPECT_EQ(result.commit, sha);
+  EXPECT_EQ(result.revision, "main@sha1:" + sha);
+  EXPECT_TRUE(result.digest.starts_with("sha256:"));
+  EXPECT_TRUE(result.downloaded);
+  EXPECT_EQ(read_file(out() / "app/deploy.yaml"), "kind: Deployment\n");
+  EXPECT_FALSE(fs::exists(out() / ".git"));
+}
+
+TEST_F(GitPollerTest, HttpWrongPasswordIsUnauthenticated) {
+  repo().commit({{"a", "1"}}, "first");
+  git::Credentials credentials = http_credentials();
+  credentials.password = "not-the-password-q7z";
+  std::string message;
+  EXPECT_EQ(pull_error(plain_http_url(), Ref::branch("main"), credentials, &message),
+            ErrorCode::kUnauthenticated);
+  EXPECT_EQ(message.find("q7z"), std::string::npos) << message;
+  EXPECT_EQ(pull_error(plain_http_url(), Ref::branch("main")), ErrorCode::kUnauthenticated);
+  EXPECT_FALSE(fs::exists(out()));
+}
+
+TEST_F(GitPollerTest, SshWithKeyAndKnownHosts) {
+  const std::string sha = repo().commit({{"a.yaml", "a: 1\n"}}, "first");
+  const git::PullResult result = pull(repo().ssh_url(), Ref::branch("main"), ssh_credentials());
+  EXPECT_EQ(result.commit, sha);
+  EXPECT_EQ(read_file(out() / "a.yaml"), "a: 1\n");
+}
+
+TEST_F(GitPollerTest, SshUnknownHostKeyIsRefused) {
+  repo().commit({{"a.yaml", "a: 1\n"}}, "first");
+  git::Credentials credentials = ssh_credentials();
+  credentials.known_hosts = "";
+  std::string message;
+  EXPECT_EQ(pull_error(repo().ssh_url(), Ref::branch("main"), credentials, &message),
+            ErrorCode::kVerificationFailed);
+  EXPECT_NE(message.find("not in known_hosts"), std::string::npos) << message;
+  credentials.known_hosts.reset();
+  EXPECT_EQ(pull_error(repo().ssh_url(), Ref::branch("main"), credentials),
+            ErrorCode::kVerificationFailed);
+}
+
+TEST_F(GitPollerTest, SshMismatchedHostKeyIsRefused) {
+  repo().commit({{"a.yaml", "a: 1\n"}}, "first");
+  git::Credentials credentials = ssh_credentials();
+  // The same host name with another key (the client's public key stands in for an impostor).
+  const std::string known = read_file(env().var("GIT_SSH_KNOWN_HOSTS"));
+  const std::string host = known.substr(0, known.find(' '));
+  credentials.known_hosts = host + " " + read_file(env().var("GIT_SSH_KEY") + ".pub");
+  std::string message;
+  EXPECT_EQ(pull_error(repo().ssh_url(), Ref::branch("main"), credentials, &message),
+            ErrorCode::kVerificationFailed);
+  EXPECT_NE(message.find("does not match"), std::string::npos) << message;
+}
+
+TEST_F(GitPollerTest, GitDaemonOnTheBlockingPool) {
+  const std::string sha = repo().commit({{"a.yaml", "a: 1\n"}}, "first");
+  runtime::BlockingPool pool(1);
+  git::PullRequest request;
+  request.url = repo().daemon_url();
+  request.ref = Ref::branch("main");
+  request.out = out();
+  const git::PullResult result = git::pull(pool, *cache_, request);
+  EXPECT_EQ(result.commit, sha);
+  EXPECT_EQ(read_file(out() / "a.yaml"), "a: 1\n");
+}
+
+TEST_F(GitPollerTest, SameDigestWhateverTheTransport) {
+  repo().commit({{"a.yaml", "a: 1\n"}, {"dir/b.yaml", "b: 2\n"}, {"dir/sub/c", "c"}}, "first");
+  const std::string http = pull(plain_http_url(), Ref::branch("main"), http_credentials()).digest;
+  const std::string ssh =
+      pull(repo().ssh_url(), Ref::branch("main"), ssh_credentials(), "out-ssh").digest;
+  const std::string daemon = pull(repo().daemon_url(), Ref::branch("main"), {}, "out-git").digest;
+  const std::string file =
+      pull("file://" + bare().string(), Ref::branch("main"), {}, "out-file").digest;
+  EXPECT_EQ(http, ssh);
+  EXPECT_EQ(http, daemon);
+  EXPECT_EQ(http, file);
+}
+
+TEST_F(GitPollerTest, TagsArePeeledToTheirCommit) {
+  const std::string first = repo().commit({{"a", "1"}}, "first");
+  git_in_bare({"tag", "-a", "v1.0.0", "-m", "release", first});
+  git_in_bare({"tag", "light", first});
+  const std::string second = repo().commit({{"a", "2"}}, "second");
+  const git::PullResult annotated = pull(repo().daemon_url(), Ref::tag("v1.0.0"));
+  EXPECT_EQ(annotated.commit, first);
+  EXPECT_EQ(annotated.revision, "v1.0.0@sha1:" + first);
+  EXPECT_EQ(read_file(out() / "a"), "1");
+  EXPECT_EQ(pull(repo().daemon_url(), Ref::tag("light")).commit, first);
+  EXPECT_EQ(pull(repo().daemon_url(), Ref::branch("main")).commit, second);
+  EXPECT_EQ(read_file(out() / "a"), "2");
+}
+
+TEST_F(GitPollerTest, SemverPicksTheHighestMatchingTag) {
+  const std::string first = repo().commit({{"a", "1"}}, "first");
+  git_in_bare({"tag", "-a", "v1.0.0", "-m", "release", first});
+  const std::string second = repo().commit({{"a", "2"}}, "second");
+  git_in_bare({"tag", "v1.1.0", second});
+  const std::string third = repo().commit({{"a", "3"}}, "third");
+  git_in_bare({"tag", "-a", "v2.0.0-rc.1", "-m", "candidate", third});
+  git_in_bare({"tag", "not-a-version", third});
+  const git::PullResult stable = pull(repo().daemon_url(), Ref::semver(">=1.0.0 <3.0.0"));
+  EXPECT_EQ(stable.commit, second);
+  EXPECT_EQ(stable.revision, "v1.1.0@sha1:" + second);
+  EXPECT_EQ(read_file(out() / "a"), "2");
+  const git::PullResult candidate = pull(repo().daemon_url(), Ref::semver(">=2.0.0-0"));
+  EXPECT_EQ(candidate.revision, "v2.0.0-rc.1@sha1:" + third);
+  EXPECT_EQ(pull(repo().daemon_url(), Ref::semver("~1.0")).commit, first);
+  EXPECT_EQ(pull_error(repo().daemon_url(), Ref::semver(">=3")), ErrorCode::kNotFound);
+}
+
+TEST_F(GitPollerTest, ExactCommit) {
+  const std::string first = repo().commit({{"a", "1"}}, "first");
+  repo().commit({{"a", "2"}}, "second");
+  const git::PullResult result = pull(repo().daemon_url(), Ref::commit(first));
+  EXPECT_EQ(result.commit, first);
+  EXPECT_EQ(result.revision, "sha1:" + first);
+  EXPECT_EQ(read_file(out() / "a"), "1");
+  // Already cached: no network at all.
+  const auto lists = cache_->list_count();
+  EXPECT_FALSE(pull(repo().daemon_url(), Ref::commit(first)).downloaded);
+  EXPECT_EQ(cache_->list_count(), lists);
+  EXPECT_EQ(pull_error(repo().daemon_url(), Ref::commit(std::string(40, 'a'))),
+            ErrorCode::kNotFound);
+}
+
+TEST_F(GitPollerTest, UnknownRefIsNotFound) {
+  repo().commit({{"a", "1"}}, "first");
+  EXPECT_EQ(pull_error(repo().daemon_url(), Ref::branch("nope")), ErrorCode::kNotFound);
+  EXPECT_EQ(pull_error(repo().daemon_url(), Ref::tag("v9")), ErrorCode::kNotFound);
+}
+
+TEST_F(GitPollerTest, UnchangedRemoteMakesNoFetchAndNewCommitFetchesIncrementally) {
+  const std::string first = repo().commit({{"a", "1"}}, "first");
+  EXPECT_TRUE(pull(plain_http_url(), Ref::branch("main"), http_credentials()).downloaded);
+  EXPECT_EQ(cache_->download_count(), 1U);
+  const git::PullResult again = pull(plain_http_url(), Ref::branch("main"), http_credentials());
+  EXPECT_FALSE(again.downloaded);
+  EXPECT_EQ(again.commit, first);
+  EXPECT_EQ(cache_->download_count(), 1U);
+  EXPECT_EQ(cache_->list_count(), 2U);
+
+  const fs::path cached = cache_->repository_path(plain_http_url());
+  const std::string second = repo().commit({{"b", "2"}}, "second");
+  const git::PullResult next = pull(plain_http_url(), Ref::branch("main"), http_credentials());
+  EXPECT_TRUE(next.downloaded);
+  EXPECT_EQ(next.commit, second);
+  EXPECT_EQ(cache_->download_count(), 2U);
+  EXPECT_EQ(cache_->repository_path(plain_http_url()), cached);  // same cache, not a new clone
+  EXPECT_EQ(read_file(out() / "b"), "2");
+}
+
+TEST_F(GitPollerTest, SymlinksInsideTheTreeAreKeptOutsideRefused) {
+  repo().commit({{"target.yaml", "x: 1\n"}}, "first");
+  // Commit symlinks with the git CLI in a clone of our own.
+  const fs::path work = scratch_ / "work";
+  ASSERT_EQ(run_process({"git", "clone", "-q", bare().string(), work.string()}).exit_code, 0);
+  fs::create_directories(work / "dir");
+  fs::create_symlink("../target.yaml", work / "dir" / "inside");
+  const auto commit_and_push = [&](const std::string& message) {
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"add", "-A"},
+             {"-c", "user.name=t", "-c", "user.email=t@sluice.dev", "commit", "-q", "-m", message},
+             {"push", "-q", "origin", "HEAD:refs/heads/main"}}) {
+      std::vector<std::string> argv{"git", "-C", work.string()};
+      argv.insert(argv.end(), args.begin(), args.end());
+      const ProcessResult result = run_process(argv);
+      ASSERT_EQ(result.exit_code, 0) << result.err;
+    }
+  };
+  commit_and_push("inside link");
+  const git::PullResult good = pull(repo().daemon_url(), Ref::branch("main"));
+  EXPECT_EQ(fs::read_symlink(out() / "dir" / "inside"), "../target.yaml");
+  EXPECT_EQ(read_file(out() / "dir" / "inside"), "x: 1\n");
+
+  fs::create_symlink("../../etc/passwd", work / "dir" / "escape");
+  commit_and_push("escaping link");
+  std::string message;
+  EXPECT_EQ(pull_error(repo().daemon_url(), Ref::branch("main"), {}, &message),
+            ErrorCode::kInvalidArgument);
+  EXPECT_NE(message.find("dir/escape"), std::string::npos) << message;
+  // The previous snapshot is intact and nothing is left beside it.
+  EXPECT_FALSE(fs::exists(fs::symlink_status(out() / "dir" / "escape")));
+  EXPECT_EQ(read_file(out() / "target.yaml"), "x: 1\n");
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(scratch_)) ++entries;
+  EXPECT_EQ(entries, 3U);  // cache, out, work
+  static_cast<void>(good);
+}
+
+TEST_F(GitPollerTest, TimeoutIsDeadlineExceeded) {
+  repo().commit({{"a", "1"}}, "first");
+  git::PullRequest request;
+  request.url = repo().ssh_url();
+  request.ref = Ref::branch("main");
+  request.fetch.credentials = ssh_credentials();
+  request.fetch.timeout = std::chrono::nanoseconds(1);
+  request.out = out();
+  try {
+    git::pull(*cache_, request);
+    ADD_FAILURE() << "pull succeeded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kDeadlineExceeded) << e.message();
+  }
+  EXPECT_FALSE(fs::exists(out()));
+}
+
+TEST_F(GitPollerTest, PullCommandPrintsRevisionAndDigest) {
+  const std::string sha = repo().commit({{"a", "1"}}, "first");
+  const fs::path secret = scratch_ / "secret";
+  fs::create_directories(secret);
+  std::ofstream(secret / "username") << env().var("GIT_HTTP_USER") << "\n";
+  std::ofstream(secret / "password") << env().var("GIT_HTTP_PASSWORD");
+  const std::vector<std::string> args{plain_http_url(), "--branch",  "main", "--out",
+                                      out().string(),   "--timeout", "30s",  "--secret-dir",
+                                      secret.string()};
+  std::ostringstream out_stream;
+  std::ostringstream err_stream;
+  const int code = cli::run_pull(cli::CommandContext{args, out_stream, err_stream, {}});
+  EXPECT_EQ(code, cli::kExitOk) << err_stream.str();
+  const std::string digest = pull(repo().daemon_url(), Ref::branch("main"), {}, "other").digest;
+  EXPECT_EQ(out_stream.str(), "revision: main@sha1:" + sha + "\ndigest: " + digest + "\n");
+
+  const std::vector<std::string> bad{plain_http_url(), "--branch", "main", "--out", out().string()};
+  std::ostringstream out2;
+  std::ostringstream err2;
+  EXPECT_EQ(cli::run_pull(cli::CommandContext{bad, out2, err2, {}}), cli::kExitFailure);
+  EXPECT_EQ(out2.str(), "");
+  const std::string error_text = err2.str();
+  EXPECT_TRUE(error_text.starts_with("Error: ")) << error_text;
+  EXPECT_EQ(std::count(error_text.begin(), error_text.end(), '\n'), 1) << error_text;
+
+  const std::vector<std::string> usage{plain_http_url(), "--out", out().string()};
+  EXPECT_EQ(cli::run_pull(cli::CommandContext{usage, out2, err2, {}}), cli::kExitUsage);
+}
+
+}  // namespace
+}  // namespace sluice::testing

@@ -1,0 +1,100 @@
+#include "render/kustomization.h"
+
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+
+namespace sluice::render {
+namespace {
+
+ErrorCode code_of(std::string_view text) {
+  try {
+    (void)parse_kustomization(text);
+  } catch (const Error& e) {
+    return e.code();
+  }
+  return ErrorCode::kInternal;  // did not throw
+}
+
+TEST(KustomizationTest, ParsesImplementedFields) {
+  const Kustomization k = parse_kustomization(R"(
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+metadata: {name: x}
+resources: [a.yaml, ../base]
+bases: [old]
+namespace: shop
+namePrefix: p-
+nameSuffix: -s
+commonLabels: {app: web}
+commonAnnotations: {owner: me}
+sortOptions:
+  order: legacy
+  legacySortOptions: {orderFirst: [Namespace], orderLast: [Job]}
+)");
+  EXPECT_EQ(k.resources, (std::vector<std::string>{"a.yaml", "../base", "old"}));
+  EXPECT_EQ(k.namespace_, "shop");
+  EXPECT_EQ(k.name_prefix, "p-");
+  EXPECT_EQ(k.name_suffix, "-s");
+  EXPECT_EQ(k.common_labels.at("app"), "web");
+  EXPECT_EQ(k.common_annotations.at("owner"), "me");
+  ASSERT_TRUE(k.sort_options);
+  EXPECT_EQ(k.sort_options->order, SortOptions::Order::kLegacy);
+  EXPECT_EQ(k.sort_options->order_first, (std::vector<std::string>{"Namespace"}));
+  EXPECT_EQ(k.sort_options->order_last, (std::vector<std::string>{"Job"}));
+  EXPECT_EQ(k.warnings.size(), 2U);  // bases and commonLabels are deprecated
+}
+
+TEST(KustomizationTest, EmptyFileIsAnErrorLikeKustomize) {
+  EXPECT_EQ(code_of(""), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(code_of("# only a comment\n"), ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(parse_kustomization("resources: []\n").resources.empty());
+}
+
+TEST(KustomizationTest, RefusesUnknownFieldsLikeKustomize) {
+  try {
+    (void)parse_kustomization("resources: []\nnamePrefx: x\n");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+    EXPECT_EQ(e.message(), "invalid Kustomization: json: unknown field \"namePrefx\"");
+  }
+}
+
+TEST(KustomizationTest, KnownButUnimplementedFieldsAreRefusedByName) {
+  for (const char* field : {"patches", "images", "configMapGenerator", "replacements", "vars",
+                            "components", "crds", "labels", "replicas", "buildMetadata"}) {
+    const std::string text = std::string(field) + ": [x]\n";
+    try {
+      (void)parse_kustomization(text);
+      FAIL() << field;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kUnimplemented) << field;
+      EXPECT_NE(e.message().find(field), std::string::npos) << e.message();
+    }
+  }
+  EXPECT_EQ(code_of("helmCharts: [{name: x}]\n"), ErrorCode::kUnimplemented);
+  // An empty value is what kustomize also treats as absent.
+  EXPECT_NO_THROW((void)parse_kustomization("patches: []\nimages:\n"));
+}
+
+TEST(KustomizationTest, ChecksKindApiVersionAndTypes) {
+  EXPECT_EQ(code_of("kind: Deployment\n"), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(code_of("kind: Component\n"), ErrorCode::kUnimplemented);
+  EXPECT_EQ(code_of("apiVersion: v1\n"), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(code_of("nameSuffix: -001\n"), ErrorCode::kInvalidArgument);  // a number
+  EXPECT_EQ(code_of("commonLabels: {n: 1}\n"), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(code_of("resources: a.yaml\n"), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(code_of("- a\n"), ErrorCode::kInvalidArgument);
+}
+
+TEST(KustomizationTest, ValidatesSortOptionsLikeKustomize) {
+  EXPECT_EQ(code_of("sortOptions: {order: random}\n"), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(code_of("sortOptions: {order: fifo, legacySortOptions: {orderFirst: [A]}}\n"),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(parse_kustomization("sortOptions: {order: fifo}\n").sort_options->order,
+            SortOptions::Order::kFifo);
+}
+
+}  // namespace
+}  // namespace sluice::render

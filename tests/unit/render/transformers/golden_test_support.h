@@ -1,0 +1,41 @@
+#pragma once
+// Golden tests for the transformers: testdata/transformers/<name>/input.yaml goes through one
+// transformer and must print exactly as expected.yaml, which is kubectl kustomize's output for
+// the same input and field (testdata/transformers/regenerate.sh).
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/object.h"
+#include "core/yaml_reader.h"
+#include "core/yaml_writer.h"
+
+namespace sluice::render::testing {
+
+inline std::string read_testdata(const std::string& relative) {
+  std::ifstream in(std::string(SLUICE_TESTDATA_DIR) + "/" + relative, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+inline std::vector<Object> golden_input(const std::string& name) {
+  std::vector<Object> objects;
+  for (Json& doc : parse_yaml_documents(read_testdata("transformers/" + name + "/input.yaml"))) {
+    objects.emplace_back(std::move(doc));
+  }
+  return objects;
+}
+
+inline std::string print(const std::vector<Object>& objects) {
+  std::vector<Json> docs;
+  for (const Object& object : objects) docs.push_back(object.json());
+  return write_yaml_documents(docs);
+}
+
+inline std::string golden_expected(const std::string& name) {
+  return read_testdata("transformers/" + name + "/expected.yaml");
+}
+
+}  // namespace sluice::render::testing
