@@ -5,6 +5,7 @@
 #include <random>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "core/duration.h"
 #include "core/error.h"
@@ -21,10 +22,12 @@ struct PullArgs {
   Duration timeout = std::chrono::seconds(60);
   std::optional<std::string> secret_dir;
   std::optional<std::string> cache_dir;
+  std::vector<std::string> ignore;
 };
 
 PullArgs parse_args(std::span<const std::string> args) {
   PullArgs parsed;
+  std::string branch;  // --branch alone, or with --commit: a commit on that branch
   const auto set_ref = [&](git::Ref ref) {
     if (parsed.ref)
       throw invalid_argument("give only one of --branch, --tag, --semver and --commit");
@@ -44,7 +47,8 @@ PullArgs parse_args(std::span<const std::string> args) {
       }
     }
     if (arg == "--branch") {
-      set_ref(git::Ref::branch(value));
+      if (!branch.empty()) throw invalid_argument("give --branch only once");
+      branch = value;
     } else if (arg == "--tag") {
       set_ref(git::Ref::tag(value));
     } else if (arg == "--commit") {
@@ -52,7 +56,7 @@ PullArgs parse_args(std::span<const std::string> args) {
     } else if (arg == "--semver") {
       set_ref(git::Ref::semver(value));
     } else if (arg == "--ignore") {
-      throw unimplemented(arg + " is not supported yet");
+      parsed.ignore.push_back(value);
     } else if (arg == "--out") {
       parsed.out = value;
     } else if (arg == "--timeout") {
@@ -75,8 +79,18 @@ PullArgs parse_args(std::span<const std::string> args) {
         "pull needs a URL: sluice pull URL (--branch B | --tag T | --semver RANGE | --commit SHA) "
         "--out DIR");
   }
-  if (!parsed.ref)
-    throw invalid_argument("pull needs one of --branch, --tag, --semver and --commit");
+  if (!parsed.ref) {
+    if (!branch.empty()) {
+      parsed.ref = git::Ref::branch(branch);
+    } else {
+      throw invalid_argument("pull needs one of --branch, --tag, --semver and --commit");
+    }
+  } else if (!branch.empty()) {
+    if (parsed.ref->kind != git::RefKind::kCommit) {
+      throw invalid_argument("give only one of --branch, --tag, --semver and --commit");
+    }
+    parsed.ref = git::Ref::commit_on_branch(parsed.ref->name, branch);
+  }
   if (parsed.out.empty()) throw invalid_argument("pull needs --out DIR");
   git::validate(*parsed.ref);
   return parsed;
@@ -133,6 +147,7 @@ int run_pull(const CommandContext& context) {
     request.ref = *args.ref;
     request.out = args.out;
     request.fetch.timeout = args.timeout;
+    request.snapshot.ignore = args.ignore;
     if (args.secret_dir) request.fetch.credentials = git::read_credentials(*args.secret_dir);
     const git::PullResult result = git::pull(cache, request);
     context.out << "revision: " << result.revision << "\n"

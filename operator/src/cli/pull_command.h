@@ -1,7 +1,9 @@
 #pragma once
-// `sluice pull URL (--branch B | --tag T | --semver RANGE | --commit SHA) --out DIR [--timeout 60s]
-// [--secret-dir DIR] [--cache-dir DIR]`: fetches a Git source and writes the tree of the resolved
-// revision into DIR (no .git).
+// `sluice pull URL (--branch B | --tag T | --semver RANGE | --commit SHA [--branch B]) --out DIR
+// [--timeout 60s] [--secret-dir DIR] [--cache-dir DIR] [--ignore PATTERN ...]`: fetches a Git
+// source and writes the tree of the resolved revision into DIR (no .git), leaving out what the
+// ignore rules (each --ignore one gitignore pattern, after the repository's .sluiceignore)
+// exclude. --commit with --branch pins a commit that must be on that branch.
 
 #include "cli/app.h"
 

@@ -6,8 +6,16 @@ PullResult pull(RepositoryCache& cache, const PullRequest& request) {
   const FetchResult fetched = cache.fetch(request.url, request.ref, request.fetch);
   const Snapshot snapshot =
       write_snapshot(fetched.repository, fetched.commit, request.out, request.snapshot);
-  return PullResult{fetched.commit, format_revision(fetched.resolved, fetched.commit),
-                    snapshot.digest, fetched.downloaded};
+  PullResult result;
+  result.commit = fetched.commit;
+  result.revision = format_revision(fetched.resolved, fetched.commit);
+  result.digest = snapshot.digest;
+  result.downloaded = fetched.downloaded;
+  result.commit_signature = commit_signature(fetched.repository, fetched.commit);
+  if (fetched.resolved.kind == RefKind::kTag) {
+    result.tag_signature = tag_signature(fetched.repository, fetched.resolved.name);
+  }
+  return result;
 }
 
 PullResult pull(runtime::BlockingPool& pool, RepositoryCache& cache, const PullRequest& request) {

@@ -5,10 +5,12 @@
 // runs the blocking one on the BlockingPool and suspends only the calling fiber.
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "git/ref.h"
 #include "git/repository_cache.h"
+#include "git/signature.h"
 #include "git/snapshot.h"
 #include "runtime/blocking_pool.h"
 
@@ -27,6 +29,10 @@ struct PullResult {
   std::string revision;  // "main@sha1:<sha>", "v1.0@sha1:<sha>" or "sha1:<sha>"
   std::string digest;    // "sha256:<hex>"
   bool downloaded = false;
+  // For the verifier: the resolved commit's signature, and for a tag ref (or a semver range)
+  // the annotated tag's; nullopt when unsigned (or a lightweight tag).
+  std::optional<SignedObject> commit_signature;
+  std::optional<SignedObject> tag_signature;
 };
 
 // Blocking: on a plain thread or a BlockingPool thread only.

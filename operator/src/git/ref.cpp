@@ -50,16 +50,19 @@ void validate_name(std::string_view kind, const std::string& name) {
 }  // namespace
 
 Ref Ref::branch(std::string name) {
-  return {RefKind::kBranch, std::move(name)};
+  return {RefKind::kBranch, std::move(name), {}};
 }
 Ref Ref::tag(std::string name) {
-  return {RefKind::kTag, std::move(name)};
+  return {RefKind::kTag, std::move(name), {}};
 }
 Ref Ref::semver(std::string range) {
-  return {RefKind::kSemver, std::move(range)};
+  return {RefKind::kSemver, std::move(range), {}};
 }
 Ref Ref::commit(std::string sha) {
-  return {RefKind::kCommit, lower(std::move(sha))};
+  return {RefKind::kCommit, lower(std::move(sha)), {}};
+}
+Ref Ref::commit_on_branch(std::string sha, std::string branch) {
+  return {RefKind::kCommit, lower(std::move(sha)), std::move(branch)};
 }
 
 bool is_full_sha(std::string_view text) {
@@ -82,6 +85,7 @@ void validate(const Ref& ref) {
       if (!is_full_sha(ref.name)) {
         throw invalid_argument("commit \"" + ref.name + "\" is not a full 40-hex sha1");
       }
+      if (!ref.branch_name.empty()) validate_name("branch", ref.branch_name);
       return;
   }
 }
@@ -100,7 +104,10 @@ std::string remote_ref_name(const Ref& ref) {
 }
 
 std::string format_revision(const Ref& ref, std::string_view sha) {
-  if (ref.kind == RefKind::kCommit) return "sha1:" + std::string(sha);
+  if (ref.kind == RefKind::kCommit) {
+    const std::string revision = "sha1:" + std::string(sha);
+    return ref.branch_name.empty() ? revision : ref.branch_name + "@" + revision;
+  }
   return ref.name + "@sha1:" + std::string(sha);
 }
 

@@ -14,11 +14,15 @@ enum class RefKind { kBranch, kTag, kSemver, kCommit };
 struct Ref {
   RefKind kind = RefKind::kBranch;
   std::string name;  // branch or tag name, semver range, or the commit's 40-hex sha (lower case)
+  // For a commit only: the branch the commit must be on (empty: any branch or tag).
+  std::string branch_name;
 
   static Ref branch(std::string name);
   static Ref tag(std::string name);
   static Ref semver(std::string range);
   static Ref commit(std::string sha);
+  // A commit that must be reachable from `branch` (the branch tip or one of its ancestors).
+  static Ref commit_on_branch(std::string sha, std::string branch);
 
   friend bool operator==(const Ref&, const Ref&) = default;
 };
@@ -33,8 +37,9 @@ void validate(const Ref& ref);
 // or a semver range (resolve the range to a tag first).
 std::string remote_ref_name(const Ref& ref);
 
-// The revision string as Flux prints it: "<branch-or-tag>@sha1:<sha>", or "sha1:<sha>" for a
-// commit ref. Pass a semver ref resolved to its tag (FetchResult::resolved).
+// The revision string as Flux prints it: "<branch-or-tag>@sha1:<sha>", "sha1:<sha>" for a
+// commit ref, or "<branch>@sha1:<sha>" for a commit on a branch. Pass a semver ref resolved to its
+// tag (FetchResult::resolved).
 std::string format_revision(const Ref& ref, std::string_view sha);
 
 // True for exactly 40 hex digits (either case).

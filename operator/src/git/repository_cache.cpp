@@ -396,7 +396,9 @@ FetchResult RepositoryCache::fetch(const std::string& url, const Ref& ref,
   }
   const detail::RepositoryPtr repo(repo_raw);
 
-  if (ref.kind == RefKind::kCommit) {
+  // A commit on a branch always lists the remote: the branch may have moved away from it.
+  const bool on_branch = ref.kind == RefKind::kCommit && !ref.branch_name.empty();
+  if (ref.kind == RefKind::kCommit && !on_branch) {
     const git_oid oid = detail::parse_oid(ref.name);
     git_commit* commit = nullptr;
     if (git_commit_lookup(&commit, repo.get(), &oid) == 0) {
@@ -440,7 +442,7 @@ FetchResult RepositoryCache::fetch(const std::string& url, const Ref& ref,
   fetch_options.prune = GIT_FETCH_NO_PRUNE;
   fetch_options.update_fetchhead = 0;
 
-  if (ref.kind == RefKind::kCommit) {
+  if (ref.kind == RefKind::kCommit && !on_branch) {
     const StrArray refspecs({"+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"});
     downloads_.fetch_add(1);
     session.check(git_remote_download(remote.get(), &refspecs.array, &fetch_options), "fetching");
@@ -478,7 +480,7 @@ FetchResult RepositoryCache::fetch(const std::string& url, const Ref& ref,
     }
     result.resolved = Ref::tag(*tag);
   }
-  const Ref& concrete = result.resolved;
+  const Ref concrete = on_branch ? Ref::branch(ref.branch_name) : result.resolved;
   const std::string name = remote_ref_name(concrete);
   const git_remote_head* head = nullptr;
   for (std::size_t i = 0; i < count; ++i) {
@@ -508,6 +510,15 @@ FetchResult RepositoryCache::fetch(const std::string& url, const Ref& ref,
     check(git_reference_create(&updated, repo.get(), name.c_str(), &target, 1, "sluice fetch"),
           "updating " + name + " in the cache");
     git_reference_free(updated);
+  }
+  if (on_branch) {
+    const git_oid tip = detail::parse_oid(result.commit);
+    const git_oid wanted = detail::parse_oid(ref.name);
+    if (git_oid_equal(&tip, &wanted) == 0 &&
+        git_graph_descendant_of(repo.get(), &tip, &wanted) != 1) {
+      throw not_found("commit " + ref.name + " is not on " + what + " of " + session.display_url);
+    }
+    result.commit = ref.name;
   }
   return result;
 }

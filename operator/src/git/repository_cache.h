@@ -9,6 +9,9 @@
 //    the highest matching tag from that listing.
 //  * commit: no network at all when the cache holds the commit; otherwise all branches and
 //    tags are fetched and the commit looked up.
+//  * commit on a branch: the branch is brought up to date as for a branch ref (one listing,
+//    a download only when it moved), then the commit must be its tip or one of its ancestors
+//    (kNotFound otherwise).
 // Transports: http(s) (basic auth, bearer token), ssh (key from `identity`, host key checked
 // against `known_hosts`, never trusted on first use), git://, file://.
 //

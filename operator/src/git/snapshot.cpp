@@ -10,6 +10,7 @@
 #include <stdio.h>  // renameat2
 
 #include "git/digest.h"
+#include "git/ignore.h"
 #include "git/libgit2.h"
 
 namespace sluice::git {
@@ -18,9 +19,12 @@ namespace {
 namespace fs = std::filesystem;
 using detail::check;
 
+constexpr std::size_t kMaxIgnoreFileBytes = std::size_t{1} << 20U;
+
 struct WalkState {
   git_repository* repo = nullptr;
   const SnapshotOptions* options = nullptr;
+  IgnoreRules ignore;
   fs::path dir;
   TreeDigest digest;
   std::size_t entries = 0;
@@ -87,14 +91,38 @@ void write_entry(WalkState& state, const std::string& path, const git_tree_entry
 int walk_cb(const char* root, const git_tree_entry* entry, void* payload) {
   auto& state = *static_cast<WalkState*>(payload);
   const git_object_t type = git_tree_entry_type(entry);
-  if (type != GIT_OBJECT_BLOB) return 0;  // trees are walked into, gitlinks skipped
+  if (type == GIT_OBJECT_TREE) {
+    // A positive return skips the directory: nothing under an ignored directory is written.
+    return state.ignore.matches(std::string(root) + git_tree_entry_name(entry), true) ? 1 : 0;
+  }
+  if (type != GIT_OBJECT_BLOB) return 0;  // gitlinks skipped
   try {
-    write_entry(state, std::string(root) + git_tree_entry_name(entry), entry);
+    std::string path = std::string(root) + git_tree_entry_name(entry);
+    if (state.ignore.matches(path, false)) return 0;
+    write_entry(state, path, entry);
   } catch (...) {
     state.error = Error::from_current_exception();
     return GIT_EUSER;
   }
   return 0;
+}
+
+// The `.sluiceignore` file at the root of `tree`, or "" when there is none.
+std::string read_ignore_file(git_repository* repo, const git_tree* tree) {
+  const git_tree_entry* entry = git_tree_entry_byname(tree, ".sluiceignore");
+  if (entry == nullptr || git_tree_entry_type(entry) != GIT_OBJECT_BLOB ||
+      git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK) {
+    return {};
+  }
+  git_blob* raw = nullptr;
+  check(git_blob_lookup(&raw, repo, git_tree_entry_id(entry)), "reading .sluiceignore");
+  const detail::BlobPtr blob(raw);
+  const auto size = static_cast<std::size_t>(git_blob_rawsize(blob.get()));
+  if (size > kMaxIgnoreFileBytes) {
+    throw resource_exhausted(".sluiceignore is " + std::to_string(size) +
+                             " bytes, over the limit of " + std::to_string(kMaxIgnoreFileBytes));
+  }
+  return {static_cast<const char*>(git_blob_rawcontent(blob.get())), size};
 }
 
 std::string random_suffix() {
@@ -133,6 +161,8 @@ Snapshot write_snapshot(const fs::path& repository, std::string_view commit, con
   state.options = &options;
   state.dir = temp;
   try {
+    state.ignore.add(read_ignore_file(repo.get(), tree.get()));
+    for (const std::string& pattern : options.ignore) state.ignore.add(pattern);
     const int rc = git_tree_walk(tree.get(), GIT_TREEWALK_PRE, walk_cb, &state);
     if (state.error) throw *state.error;
     check(rc, "walking the tree of " + std::string(commit));

@@ -9,11 +9,15 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sluice::git {
 
 struct SnapshotOptions {
   std::uint64_t max_file_bytes = std::uint64_t{8} << 20U;  // 8 MiB
+  // Ignore rules in gitignore syntax (git/ignore.h), each element one pattern or several lines.
+  // They follow the rules of a `.sluiceignore` file at the root of the tree, so they win over it.
+  std::vector<std::string> ignore;
 };
 
 struct Snapshot {
@@ -24,7 +28,8 @@ struct Snapshot {
 // Blocking (libgit2 and file I/O): call on a runtime::BlockingPool thread.
 // Throws Error: kNotFound (no such commit in `repository`), kResourceExhausted (a file over the
 // limit), kInvalidArgument (a symlink pointing outside the tree, or an unsafe path),
-// kUnavailable (I/O). Submodules (gitlinks) are skipped.
+// kUnavailable (I/O). Submodules (gitlinks) are skipped, and so are the paths the ignore rules
+// (`.sluiceignore`, then options.ignore) exclude; the digest covers only what is written.
 Snapshot write_snapshot(const std::filesystem::path& repository, std::string_view commit,
                         const std::filesystem::path& out, const SnapshotOptions& options = {});
 

@@ -10,6 +10,7 @@
 
 #include "cli/pull_command.h"
 #include "core/error.h"
+#include "git/digest.h"
 #include "git/pull.h"
 #include "git/repository_cache.h"
 #include "runtime/blocking_pool.h"
@@ -95,6 +96,24 @@ class GitPollerTest : public EnvTest {
   }
 
   fs::path out() const { return scratch_ / "out"; }
+
+  // Runs a program, fails the test unless it exits 0, returns its stdout without the last '\n'.
+  static std::string run_ok(const std::vector<std::string>& argv,
+                            const ProcessOptions& options = {}) {
+    const ProcessResult result = run_process(argv, options);
+    EXPECT_EQ(result.exit_code, 0) << argv[0] << " " << argv[1] << ": " << result.err;
+    std::string text = result.out;
+    if (!text.empty() && text.back() == '\n') text.pop_back();
+    return text;
+  }
+
+  // git in a working clone `work` of the bare repository, committing as t@sluice.dev.
+  std::string git_in(const fs::path& work, const std::vector<std::string>& args) {
+    std::vector<std::string> argv{
+        "git", "-C", work.string(), "-c", "user.name=t", "-c", "user.email=t@sluice.dev"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_ok(argv);
+  }
 
   fs::path scratch_;
   std::unique_ptr<git::RepositoryCache> cache_;
@@ -228,6 +247,41 @@ TEST_F(GitPollerTest, ExactCommit) {
             ErrorCode::kNotFound);
 }
 
+TEST_F(GitPollerTest, CommitOnABranch) {
+  const std::string first = repo().commit({{"a", "1"}}, "first");
+  const std::string second = repo().commit({{"a", "2"}}, "second");
+  const std::string other = repo().commit({{"a", "3"}}, "elsewhere", "feature");
+  const git::PullResult result = pull(repo().daemon_url(), Ref::commit_on_branch(first, "main"));
+  EXPECT_EQ(result.commit, first);
+  EXPECT_EQ(result.revision, "main@sha1:" + first);
+  EXPECT_EQ(read_file(out() / "a"), "1");
+  EXPECT_EQ(pull(repo().daemon_url(), Ref::commit_on_branch(second, "main")).commit, second);
+  // On another branch only, or no such branch: not found, and the snapshot stays.
+  std::string message;
+  EXPECT_EQ(pull_error(repo().daemon_url(), Ref::commit_on_branch(other, "main"), {}, &message),
+            ErrorCode::kNotFound);
+  EXPECT_NE(message.find("not on branch main"), std::string::npos) << message;
+  EXPECT_EQ(pull_error(repo().daemon_url(), Ref::commit_on_branch(first, "nope")),
+            ErrorCode::kNotFound);
+  EXPECT_EQ(read_file(out() / "a"), "2");
+  EXPECT_EQ(pull(repo().daemon_url(), Ref::commit_on_branch(other, "feature")).commit, other);
+
+  // The same through `sluice pull --commit SHA --branch B`.
+  const std::vector<std::string> args{repo().daemon_url(),
+                                      "--commit",
+                                      first,
+                                      "--branch",
+                                      "main",
+                                      "--out",
+                                      (scratch_ / "cli-out").string()};
+  std::ostringstream out_stream;
+  std::ostringstream err_stream;
+  ASSERT_EQ(cli::run_pull(cli::CommandContext{args, out_stream, err_stream, {}}), cli::kExitOk)
+      << err_stream.str();
+  EXPECT_TRUE(out_stream.str().starts_with("revision: main@sha1:" + first + "\n"))
+      << out_stream.str();
+}
+
 TEST_F(GitPollerTest, UnknownRefIsNotFound) {
   repo().commit({{"a", "1"}}, "first");
   EXPECT_EQ(pull_error(repo().daemon_url(), Ref::branch("nope")), ErrorCode::kNotFound);
@@ -336,6 +390,177 @@ TEST_F(GitPollerTest, PullCommandPrintsRevisionAndDigest) {
 
   const std::vector<std::string> usage{plain_http_url(), "--out", out().string()};
   EXPECT_EQ(cli::run_pull(cli::CommandContext{usage, out2, err2, {}}), cli::kExitUsage);
+}
+
+TEST_F(GitPollerTest, IgnoreRulesApplyToTheSnapshotAndTheDigest) {
+  repo().commit({{".sluiceignore", "# docs are not deployed\n*.md\nsecret/\n"},
+                 {"README.md", "readme"},
+                 {"app/deploy.yaml", "kind: Deployment\n"},
+                 {"app/NOTES.md", "notes"},
+                 {"secret/key.yaml", "k"},
+                 {"docs/a.txt", "a"},
+                 {"docs/keep.txt", "keep"},
+                 {"tmp/x.log", "x"}},
+                "first");
+  git::PullRequest request;
+  request.url = repo().daemon_url();
+  request.ref = Ref::branch("main");
+  request.out = out();
+  request.snapshot.ignore = {"/docs/**\n!docs/keep.txt", "!secret/key.yaml", "tmp/"};
+  const git::PullResult result = git::pull(*cache_, request);
+  EXPECT_TRUE(fs::exists(out() / ".sluiceignore"));
+  EXPECT_EQ(read_file(out() / "app/deploy.yaml"), "kind: Deployment\n");
+  EXPECT_EQ(read_file(out() / "docs/keep.txt"), "keep");
+  EXPECT_FALSE(fs::exists(out() / "README.md"));
+  EXPECT_FALSE(fs::exists(out() / "app/NOTES.md"));
+  EXPECT_FALSE(fs::exists(out() / "secret"));  // a negation cannot reach under an ignored dir
+  EXPECT_FALSE(fs::exists(out() / "docs/a.txt"));
+  EXPECT_FALSE(fs::exists(out() / "tmp"));
+  git::TreeDigest expected;
+  expected.add(".sluiceignore", git::kModeFile, "# docs are not deployed\n*.md\nsecret/\n");
+  expected.add("app/deploy.yaml", git::kModeFile, "kind: Deployment\n");
+  expected.add("docs/keep.txt", git::kModeFile, "keep");
+  EXPECT_EQ(result.digest, expected.finish());
+
+  // The same through `sluice pull --ignore`.
+  const fs::path cli_out = scratch_ / "cli-out";
+  const std::vector<std::string> args{repo().daemon_url(), "--branch", "main", "--out",
+                                      cli_out.string(),    "--ignore", "app/", "--ignore=docs"};
+  std::ostringstream out_stream;
+  std::ostringstream err_stream;
+  ASSERT_EQ(cli::run_pull(cli::CommandContext{args, out_stream, err_stream, {}}), cli::kExitOk)
+      << err_stream.str();
+  EXPECT_FALSE(fs::exists(cli_out / "app"));
+  EXPECT_FALSE(fs::exists(cli_out / "docs"));
+  EXPECT_TRUE(fs::exists(cli_out / "tmp/x.log"));
+  git::TreeDigest cli_expected;
+  cli_expected.add(".sluiceignore", git::kModeFile, "# docs are not deployed\n*.md\nsecret/\n");
+  cli_expected.add("tmp/x.log", git::kModeFile, "x");
+  EXPECT_NE(out_stream.str().find("digest: " + cli_expected.finish() + "\n"), std::string::npos)
+      << out_stream.str();
+}
+
+TEST_F(GitPollerTest, SshSignedCommitAndTagExposeExactPayloads) {
+  const std::string unsigned_sha = repo().commit({{"a", "1"}}, "unsigned");
+  const git::PullResult plain = pull(repo().daemon_url(), Ref::branch("main"));
+  EXPECT_EQ(plain.commit, unsigned_sha);
+  EXPECT_FALSE(plain.commit_signature);
+  EXPECT_FALSE(plain.tag_signature);
+
+  const fs::path key = scratch_ / "signing_key";
+  run_ok({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "t@sluice.dev", "-f", key.string()});
+  const fs::path allowed = scratch_ / "allowed_signers";
+  std::ofstream(allowed) << "t@sluice.dev namespaces=\"git\" " << read_file(key.string() + ".pub");
+  const fs::path work = scratch_ / "work";
+  run_ok({"git", "clone", "-q", bare().string(), work.string()});
+  const std::vector<std::string> signing{"-c", "gpg.format=ssh", "-c",
+                                         "user.signingkey=" + key.string()};
+  std::ofstream(work / "a") << "2";
+  git_in(work, {"add", "-A"});
+  std::vector<std::string> commit_args = signing;
+  commit_args.insert(commit_args.end(), {"commit", "-q", "-S", "-m", "signed"});
+  git_in(work, commit_args);
+  std::vector<std::string> tag_args = signing;
+  tag_args.insert(tag_args.end(), {"tag", "-s", "-m", "signed release", "v1.0.0"});
+  git_in(work, tag_args);
+  git_in(work, {"tag", "-a", "-m", "unsigned release", "v0.9.0", unsigned_sha});
+  git_in(work, {"push", "-q", "origin", "HEAD:refs/heads/main", "v1.0.0", "v0.9.0"});
+  const std::string signed_sha = git_in(work, {"rev-parse", "HEAD"});
+
+  const auto verifies = [&](const git::SignedObject& object) {
+    const fs::path signature = scratch_ / "signature";
+    std::ofstream(signature, std::ios::binary) << object.signature;
+    const ProcessResult result =
+        run_process({"ssh-keygen", "-Y", "verify", "-f", allowed.string(), "-I", "t@sluice.dev",
+                     "-n", "git", "-s", signature.string()},
+                    ProcessOptions{}.set_input(object.payload));
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+    return result.exit_code == 0;
+  };
+
+  const git::PullResult branch = pull(repo().daemon_url(), Ref::branch("main"));
+  EXPECT_EQ(branch.commit, signed_sha);
+  ASSERT_TRUE(branch.commit_signature);
+  EXPECT_TRUE(branch.commit_signature->signature.starts_with("-----BEGIN SSH SIGNATURE-----"));
+  EXPECT_TRUE(branch.commit_signature->payload.starts_with("tree "));
+  EXPECT_EQ(branch.commit_signature->payload.find("gpgsig"), std::string::npos);
+  EXPECT_TRUE(verifies(*branch.commit_signature));
+  EXPECT_FALSE(branch.tag_signature);  // a branch ref has no tag
+
+  // One changed byte and the signature no longer verifies: the payload really is what was signed.
+  git::SignedObject tampered = *branch.commit_signature;
+  tampered.payload.back() = tampered.payload.back() == 'x' ? 'y' : 'x';
+  const fs::path signature = scratch_ / "signature";
+  std::ofstream(signature, std::ios::binary) << tampered.signature;
+  EXPECT_NE(run_process({"ssh-keygen", "-Y", "verify", "-f", allowed.string(), "-I", "t@sluice.dev",
+                         "-n", "git", "-s", signature.string()},
+                        ProcessOptions{}.set_input(tampered.payload))
+                .exit_code,
+            0);
+
+  const git::PullResult tag = pull(repo().daemon_url(), Ref::tag("v1.0.0"));
+  EXPECT_EQ(tag.commit, signed_sha);
+  ASSERT_TRUE(tag.commit_signature);
+  ASSERT_TRUE(tag.tag_signature);
+  EXPECT_TRUE(tag.tag_signature->payload.starts_with("object " + signed_sha + "\n"));
+  EXPECT_TRUE(verifies(*tag.tag_signature));
+
+  const git::PullResult unsigned_tag = pull(repo().daemon_url(), Ref::semver("<1.0.0"));
+  EXPECT_EQ(unsigned_tag.commit, unsigned_sha);
+  EXPECT_FALSE(unsigned_tag.commit_signature);
+  EXPECT_FALSE(unsigned_tag.tag_signature);
+}
+
+TEST_F(GitPollerTest, ForcePushedBranchIsFollowed) {
+  const std::string first = repo().commit({{"a", "1"}}, "first");
+  const std::string second = repo().commit({{"b", "2"}}, "second");
+  EXPECT_EQ(pull(repo().daemon_url(), Ref::branch("main")).commit, second);
+  EXPECT_EQ(read_file(out() / "b"), "2");
+
+  // Rewrite main: a new commit on top of `first`, so `second` is no longer on the branch.
+  const fs::path work = scratch_ / "work";
+  run_ok({"git", "clone", "-q", bare().string(), work.string()});
+  git_in(work, {"reset", "-q", "--hard", first});
+  std::ofstream(work / "c") << "3";
+  git_in(work, {"add", "-A"});
+  git_in(work, {"commit", "-q", "-m", "rewritten"});
+  git_in(work, {"push", "-q", "--force", "origin", "HEAD:refs/heads/main"});
+  const std::string rewritten = git_in(work, {"rev-parse", "HEAD"});
+  ASSERT_NE(rewritten, second);
+
+  const git::PullResult result = pull(repo().daemon_url(), Ref::branch("main"));
+  EXPECT_TRUE(result.downloaded);
+  EXPECT_EQ(result.commit, rewritten);
+  EXPECT_EQ(read_file(out() / "c"), "3");
+  EXPECT_FALSE(fs::exists(out() / "b"));
+  EXPECT_EQ(read_file(out() / "a"), "1");
+}
+
+TEST_F(GitPollerTest, UnreachableRemoteKeepsTheSnapshotAndTheCache) {
+  repo().commit({{"a", "1"}}, "first");
+  // A copy of the bare repository served over file://, which the test can take away.
+  const fs::path remote = scratch_ / "remote.git";
+  fs::copy(bare(), remote, fs::copy_options::recursive);
+  const std::string url = "file://" + remote.string();
+  const git::PullResult first = pull(url, Ref::branch("main"));
+  EXPECT_TRUE(first.downloaded);
+  const fs::path cached = cache_->repository_path(url);
+
+  fs::rename(remote, scratch_ / "moved.git");
+  std::string message;
+  const ErrorCode code = pull_error(url, Ref::branch("main"), {}, &message);
+  EXPECT_TRUE(code == ErrorCode::kUnavailable || code == ErrorCode::kNotFound) << message;
+  EXPECT_EQ(read_file(out() / "a"), "1");
+  EXPECT_TRUE(fs::exists(cached));
+
+  // Back again: the cache is intact and up to date, so nothing is downloaded.
+  fs::rename(scratch_ / "moved.git", remote);
+  const auto downloads = cache_->download_count();
+  const git::PullResult again = pull(url, Ref::branch("main"));
+  EXPECT_FALSE(again.downloaded);
+  EXPECT_EQ(again.commit, first.commit);
+  EXPECT_EQ(again.digest, first.digest);
+  EXPECT_EQ(cache_->download_count(), downloads);
 }
 
 }  // namespace

@@ -15,6 +15,18 @@ TEST(RefTest, FormatsRevisionsTheWayFluxDoes) {
   EXPECT_EQ(format_revision(Ref::commit(kSha), kSha), std::string("sha1:") + kSha);
 }
 
+TEST(RefTest, CommitOnABranch) {
+  const Ref ref = Ref::commit_on_branch("0123456789ABCDEF0123456789abcdef01234567", "release/1");
+  EXPECT_EQ(ref.kind, RefKind::kCommit);
+  EXPECT_EQ(ref.name, kSha);
+  EXPECT_EQ(ref.branch_name, "release/1");
+  EXPECT_EQ(format_revision(ref, kSha), std::string("release/1@sha1:") + kSha);
+  EXPECT_NO_THROW(validate(ref));
+  EXPECT_THROW(validate(Ref::commit_on_branch(kSha, "a..b")), Error);
+  EXPECT_THROW(validate(Ref::commit_on_branch("abc", "main")), Error);
+  EXPECT_NE(ref, Ref::commit(kSha));
+}
+
 TEST(RefTest, RemoteRefNames) {
   EXPECT_EQ(remote_ref_name(Ref::branch("feature/x")), "refs/heads/feature/x");
   EXPECT_EQ(remote_ref_name(Ref::tag("v1")), "refs/tags/v1");
