@@ -11,9 +11,12 @@
 #include "render/ordering.h"
 #include "render/resource_id.h"
 #include "render/transformers/annotations.h"
+#include "render/transformers/images.h"
 #include "render/transformers/labels.h"
 #include "render/transformers/namespace.h"
+#include "render/transformers/patches.h"
 #include "render/transformers/prefix_suffix.h"
+#include "render/transformers/replicas.h"
 
 namespace sluice::render {
 namespace fs = std::filesystem;
@@ -35,6 +38,74 @@ bool is_yaml_file(const fs::path& path) {
   return ext == ".yaml" || ext == ".yml";
 }
 
+// Where the builder keeps a resource's earlier names (kustomize keeps them in internal
+// annotations) so that `replicas` can match a resource by the name it had before a prefix or
+// suffix. Removed before anything is printed.
+constexpr std::string_view kPreviousNamesKey = "\x01sluice/previousNames";
+
+std::vector<std::string> previous_names(const Object& object) {
+  const auto found = object.json().find(kPreviousNamesKey);
+  if (found == object.json().end()) return {};
+  return found->get<std::vector<std::string>>();
+}
+
+void rename_with_history(std::vector<Object>& objects, std::string_view prefix,
+                         std::string_view suffix) {
+  std::vector<std::string> before;
+  before.reserve(objects.size());
+  for (const Object& object : objects) before.push_back(object.name());
+  transformers::add_name_prefix_suffix(objects, prefix, suffix);
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    if (objects[i].name() != before[i]) {
+      objects[i].json()[std::string(kPreviousNamesKey)].push_back(before[i]);
+    }
+  }
+}
+
+// And the namespace a resource had before a namespace transformer first changed it.
+constexpr std::string_view kOriginalNamespaceKey = "\x01sluice/originalNamespace";
+
+void set_namespace_with_history(std::vector<Object>& objects, const std::string& namespace_) {
+  if (namespace_.empty()) return;
+  std::vector<std::string> before;
+  before.reserve(objects.size());
+  for (const Object& object : objects) before.push_back(object.namespace_name());
+  transformers::set_namespace(objects, namespace_);
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    Json& json = objects[i].json();
+    if (objects[i].namespace_name() != before[i] && !json.contains(kOriginalNamespaceKey)) {
+      json[std::string(kOriginalNamespaceKey)] = before[i];
+    }
+  }
+}
+
+// kustomize's OrgId of each resource: its name and namespace as first loaded.
+std::vector<transformers::OriginalId> original_ids(const std::vector<Object>& objects) {
+  std::vector<transformers::OriginalId> ids;
+  ids.reserve(objects.size());
+  for (const Object& object : objects) {
+    const std::vector<std::string> names = previous_names(object);
+    const auto ns = object.json().find(kOriginalNamespaceKey);
+    ids.push_back({names.empty() ? object.name() : names.front(),
+                   ns == object.json().end() ? object.namespace_name() : ns->get<std::string>()});
+  }
+  return ids;
+}
+
+void strip_history(Object& object) {
+  object.json().erase(std::string(kPreviousNamesKey));
+  object.json().erase(std::string(kOriginalNamespaceKey));
+}
+
+void set_replicas_by_any_name(std::vector<Object>& objects,
+                              const std::vector<transformers::ReplicaCount>& replicas) {
+  if (replicas.empty()) return;
+  std::vector<std::vector<std::string>> names;
+  names.reserve(objects.size());
+  for (const Object& object : objects) names.push_back(previous_names(object));
+  transformers::set_replicas(objects, replicas, &names);
+}
+
 // Adds `more` to `into`, refusing an id that is already there, as kustomize's ResMap.Append.
 void append_unique(std::vector<Object>& into, std::vector<Object> more) {
   for (Object& object : more) {
@@ -53,13 +124,13 @@ void append_unique(std::vector<Object>& into, std::vector<Object> more) {
 // does (any kind ending in "List" that carries an `items` list).
 void add_document(Json doc, std::vector<Object>& out, std::size_t depth = 0) {
   if (!doc.is_object()) throw invalid_argument("a resource must be a YAML map");
-  const auto kind = doc.find("kind");
-  if (kind == doc.end() || !kind->is_string() || kind->get_ref<const std::string&>().empty()) {
-    throw invalid_argument("missing kind in a resource");
-  }
+  const auto kind_field = doc.find("kind");
+  const std::string kind = kind_field != doc.end() && kind_field->is_string()
+                               ? kind_field->get<std::string>()
+                               : std::string();
+  if (kind.empty()) throw invalid_argument("missing kind in a resource");
   const auto items = doc.find("items");
-  if (kind->get_ref<const std::string&>().ends_with("List") && items != doc.end() &&
-      items->is_array()) {
+  if (kind.ends_with("List") && items != doc.end() && items->is_array()) {
     if (depth > 10) throw invalid_argument("List kinds nested too deeply");
     for (Json& item : *items) add_document(std::move(item), out, depth + 1);
     return;
@@ -73,7 +144,7 @@ void add_document(Json doc, std::vector<Object>& out, std::size_t depth = 0) {
     has_name = !name.is_null() && !(name.is_string() && name.get_ref<const std::string&>().empty());
   }
   if (!has_name) {
-    throw invalid_argument("missing metadata.name in a " + kind->get<std::string>() + " resource");
+    throw invalid_argument("missing metadata.name in a " + kind + " resource");
   }
   out.emplace_back(std::move(doc));
 }
@@ -129,15 +200,82 @@ class Builder {
 
     try {
       // kustomize's transformer order (kusttarget_configplugin.go).
-      transformers::set_namespace(resources, kustomization.namespace_);
-      transformers::add_name_prefix_suffix(resources, kustomization.name_prefix,
-                                           kustomization.name_suffix);
+      apply_patches(dir, kustomization.patches, resources, false);
+      set_namespace_with_history(resources, kustomization.namespace_);
+      rename_with_history(resources, kustomization.name_prefix, kustomization.name_suffix);
+      transformers::add_labels(resources, kustomization.labels);
       transformers::add_common_labels(resources, kustomization.common_labels);
       transformers::add_common_annotations(resources, kustomization.common_annotations);
+      apply_patches(dir, kustomization.patches_json6902, resources, true);
+      set_replicas_by_any_name(resources, kustomization.replicas);
+      transformers::set_images(resources, kustomization.images);
     } catch (const Error& e) {
       throw e.with_context(where);
     }
     return resources;
+  }
+
+  // `patches` (json6902 false) or `patchesJson6902` (true), in order. kustomize v5.5 runs
+  // both through its PatchTransformer: a target that selects nothing is not an error.
+  void apply_patches(const fs::path& dir, const std::vector<PatchEntry>& patches,
+                     std::vector<Object>& resources, bool json6902) {
+    for (const PatchEntry& entry : patches) {
+      const std::string text = patch_text(dir, entry, json6902);
+      if (!json6902 && !transformers::is_json6902(text)) {
+        throw unimplemented("strategic merge patches are not supported yet");
+      }
+      const Json operations = transformers::parse_json6902(text);
+      if (!entry.has_target) throw invalid_argument("must specify a target for patch " + text);
+      if (json6902 && entry.target.name.empty()) {
+        throw invalid_argument("must specify the target name");
+      }
+      const std::vector<transformers::OriginalId> originals = original_ids(resources);
+      const std::vector<std::size_t> selected =
+          transformers::select_targets(resources, entry.target, &originals);
+      std::vector<std::string> names;
+      names.reserve(selected.size());
+      for (const std::size_t i : selected) names.push_back(resources[i].name());
+      transformers::apply_json6902(resources, selected, operations);
+      // `patches` keep the name a patch replaced (kustomize's StorePreviousId).
+      for (std::size_t k = 0; !json6902 && k < selected.size(); ++k) {
+        Object& object = resources[selected[k]];
+        if (object.name() != names[k]) {
+          object.json()[std::string(kPreviousNamesKey)].push_back(names[k]);
+        }
+      }
+    }
+  }
+
+  std::string patch_text(const fs::path& dir, const PatchEntry& entry, bool json6902) {
+    std::string inline_patch = json6902 ? entry.patch : trim_copy(entry.patch);
+    if (!entry.path.empty() && !inline_patch.empty()) {
+      throw invalid_argument(json6902 ? "must specify a file path or jsonOp, not both"
+                                      : "patch and path can't be set at the same time");
+    }
+    if (entry.path.empty()) {
+      if (inline_patch.empty()) {
+        throw invalid_argument(json6902 ? "empty file path and empty jsonOp"
+                                        : "must specify one of patch and path");
+      }
+      return inline_patch;
+    }
+    const fs::path path = files_.resolve(dir, entry.path);
+    if (!FileSystem::is_within(path, dir)) {
+      throw Error(ErrorCode::kPermissionDenied, "security: file '" + files_.display(path) +
+                                                    "' is not in or below '" + files_.display(dir) +
+                                                    "'");
+    }
+    std::string text = files_.read_file(path);
+    if (json6902 && text.empty()) {
+      throw invalid_argument("patch file '" + entry.path + "' empty seems to be empty");
+    }
+    return text;
+  }
+
+  static std::string trim_copy(const std::string& text) {
+    const std::size_t begin = text.find_first_not_of(" \t\r\n");
+    if (begin == std::string::npos) return {};
+    return text.substr(begin, text.find_last_not_of(" \t\r\n") - begin + 1);
   }
 
   std::vector<Object> load_resource(const fs::path& dir, const std::string& entry) {
@@ -216,6 +354,7 @@ std::vector<Object> build(const fs::path& dir, const BuildOptions& options) {
   Builder builder(files, options.warnings);
   std::optional<SortOptions> sort;
   std::vector<Object> resources = builder.build_top(start, sort);
+  for (Object& object : resources) strip_history(object);
   sort_resources(resources, sort);
   return resources;
 }

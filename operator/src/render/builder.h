@@ -2,11 +2,17 @@
 // The renderer's entry point: builds a kustomization (or a plain folder of YAML) into the list
 // of resources `kubectl kustomize` would print, in the same order.
 //
-// What step 1 covers: resources (files, folders with their own kustomization, recursively) and
-// the deprecated `bases`; namespace, namePrefix/nameSuffix, commonLabels and commonAnnotations,
-// applied per kustomization in kustomize's transformer order after that kustomization's
-// resources are accumulated; duplicate-id detection; sortOptions of the top kustomization
-// (legacy by default). Other kustomization fields are refused (see kustomization.h).
+// What it covers: resources (files, folders with their own kustomization, recursively) and
+// the deprecated `bases`; patches with a JSON 6902 body, namespace, namePrefix/nameSuffix,
+// labels and commonLabels, commonAnnotations, patchesJson6902, replicas and images, applied
+// per kustomization in kustomize's transformer order after that kustomization's resources are
+// accumulated; duplicate-id detection; sortOptions of the top kustomization (legacy by
+// default). Strategic merge patches and other kustomization fields are refused with
+// kUnimplemented (see kustomization.h).
+//
+// kustomize matches `replicas` by any name a resource has had, and patch targets by its
+// current or its original name and namespace; the builder keeps that history in hidden keys
+// of each resource's JSON while it builds and removes them before returning.
 //
 // A build DIR without a kustomization file renders every .yaml/.yml file below it, as Flux
 // does (it generates a kustomization listing them); a sub-folder that has a kustomization file

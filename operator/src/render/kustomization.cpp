@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
+#include <cstdint>
 
 #include "core/error.h"
 #include "core/yaml_reader.h"
@@ -49,9 +51,10 @@ constexpr std::array<std::string_view, 35> kKnownFields = {
 };
 
 // Fields this step renders. Anything else in kKnownFields with a non-empty value is refused.
-constexpr std::array<std::string_view, 11> kImplementedFields = {
-    "apiVersion", "kind",  "metadata",     "namePrefix",        "nameSuffix",  "namespace",
-    "resources",  "bases", "commonLabels", "commonAnnotations", "sortOptions",
+constexpr std::array<std::string_view, 16> kImplementedFields = {
+    "apiVersion", "kind",   "metadata",     "namePrefix",        "nameSuffix",  "namespace",
+    "resources",  "bases",  "commonLabels", "commonAnnotations", "sortOptions", "images",
+    "replicas",   "labels", "patches",      "patchesJson6902",
 };
 
 bool contains(const auto& list, std::string_view name) {
@@ -149,6 +152,152 @@ SortOptions parse_sort_options(const Json& value) {
   return options;
 }
 
+// One map of a list field decoded into a Go struct: only `fields` may appear.
+void check_fields(const Json& item, std::string_view list,
+                  std::initializer_list<std::string_view> fields) {
+  if (!item.is_object()) {
+    throw invalid_argument("invalid Kustomization: each entry of '" + std::string(list) +
+                           "' must be a map");
+  }
+  for (const auto& [key, value] : item.items()) {
+    if (std::find(fields.begin(), fields.end(), key) == fields.end()) {
+      throw invalid_argument("invalid Kustomization: json: unknown field \"" + key + "\"");
+    }
+  }
+}
+
+std::vector<transformers::ImageOverride> parse_images(const Json& value) {
+  if (!value.is_array()) throw invalid_argument("invalid Kustomization: images must be a list");
+  std::vector<transformers::ImageOverride> images;
+  for (const Json& item : value) {
+    check_fields(item, "images", {"name", "newName", "newTag", "digest", "tagSuffix"});
+    transformers::ImageOverride image;
+    // A number is refused ("cannot unmarshal number ... of type string"): newTag: "1.25".
+    const auto get = [&](std::string_view key) {
+      return item.contains(std::string(key)) ? string_field(item, key) : std::string();
+    };
+    image.name = get("name");
+    image.new_name = get("newName");
+    image.new_tag = get("newTag");
+    image.digest = get("digest");
+    image.tag_suffix = get("tagSuffix");
+    images.push_back(std::move(image));
+  }
+  return images;
+}
+
+bool bool_field(const Json& item, std::string_view list, std::string_view name) {
+  if (!item.contains(std::string(name)) || item.at(std::string(name)).is_null()) return false;
+  const Json& value = item.at(std::string(name));
+  if (!value.is_boolean()) {
+    throw invalid_argument("invalid Kustomization: " + std::string(list) + ": field '" +
+                           std::string(name) + "' must be true or false");
+  }
+  return value.get<bool>();
+}
+
+std::vector<transformers::LabelsEntry> parse_labels(const Json& value) {
+  if (!value.is_array()) throw invalid_argument("invalid Kustomization: labels must be a list");
+  std::vector<transformers::LabelsEntry> entries;
+  for (const Json& item : value) {
+    check_fields(item, "labels", {"pairs", "includeSelectors", "includeTemplates", "fields"});
+    transformers::LabelsEntry entry;
+    if (item.contains("pairs")) entry.pairs = string_map(item, "pairs");
+    entry.include_selectors = bool_field(item, "labels", "includeSelectors");
+    entry.include_templates = bool_field(item, "labels", "includeTemplates");
+    if (item.contains("fields") && !item.at("fields").is_null()) {
+      const Json& fields = item.at("fields");
+      if (!fields.is_array()) {
+        throw invalid_argument("invalid Kustomization: labels: fields must be a list");
+      }
+      for (const Json& field : fields) {
+        check_fields(field, "labels.fields", {"group", "version", "kind", "path", "create"});
+        FieldSpec spec;
+        const auto get = [&](std::string_view key) {
+          return field.contains(std::string(key)) ? string_field(field, key) : std::string();
+        };
+        spec.group = get("group");
+        spec.version = get("version");
+        spec.kind = get("kind");
+        spec.path = get("path");
+        spec.create = bool_field(field, "labels.fields", "create");
+        entry.fields.push_back(std::move(spec));
+      }
+    }
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+std::vector<PatchEntry> parse_patches(const Json& value, std::string_view field) {
+  if (!value.is_array()) {
+    throw invalid_argument("invalid Kustomization: " + std::string(field) + " must be a list");
+  }
+  std::vector<PatchEntry> patches;
+  for (const Json& item : value) {
+    check_fields(item, field, {"path", "patch", "target", "options"});
+    PatchEntry entry;
+    if (item.contains("path")) entry.path = string_field(item, "path");
+    if (item.contains("patch")) entry.patch = string_field(item, "patch");
+    if (item.contains("options") && !item.at("options").is_null()) {
+      const Json& options = item.at("options");
+      if (!options.is_object()) {
+        throw invalid_argument("invalid Kustomization: " + std::string(field) +
+                               ": options must be a map of booleans");
+      }
+      for (const auto& [key, option] : options.items()) {
+        if (!option.is_boolean()) {
+          throw invalid_argument("invalid Kustomization: " + std::string(field) + ": option '" +
+                                 key + "' must be true or false");
+        }
+      }
+    }
+    if (item.contains("target") && !item.at("target").is_null()) {
+      const Json& target = item.at("target");
+      check_fields(
+          target, "target",
+          {"group", "version", "kind", "name", "namespace", "labelSelector", "annotationSelector"});
+      const auto get = [&](std::string_view key) {
+        return target.contains(std::string(key)) ? string_field(target, key) : std::string();
+      };
+      entry.has_target = true;
+      entry.target = {get("group"),
+                      get("version"),
+                      get("kind"),
+                      get("name"),
+                      get("namespace"),
+                      get("labelSelector"),
+                      get("annotationSelector")};
+    }
+    patches.push_back(std::move(entry));
+  }
+  return patches;
+}
+
+std::vector<transformers::ReplicaCount> parse_replicas(const Json& value) {
+  if (!value.is_array()) throw invalid_argument("invalid Kustomization: replicas must be a list");
+  std::vector<transformers::ReplicaCount> replicas;
+  for (const Json& item : value) {
+    check_fields(item, "replicas", {"name", "count"});
+    transformers::ReplicaCount replica;
+    if (item.contains("name")) replica.name = string_field(item, "name");
+    if (item.contains("count") && !item.at("count").is_null()) {
+      const Json& count = item.at("count");
+      // Go's encoding/json takes 3.0 for an int64, not 3.5 nor "3".
+      const bool integral_float = count.is_number_float() &&
+                                  std::trunc(count.get<double>()) == count.get<double>() &&
+                                  std::abs(count.get<double>()) < 9.2e18;
+      if (!count.is_number_integer() && !integral_float) {
+        throw invalid_argument("invalid Kustomization: replicas: count must be an integer (int64)");
+      }
+      replica.count = integral_float ? static_cast<std::int64_t>(count.get<double>())
+                                     : count.get<std::int64_t>();
+    }
+    replicas.push_back(std::move(replica));
+  }
+  return replicas;
+}
+
 bool is_empty_value(const Json& value) {
   return value.is_null() ||
          ((value.is_array() || value.is_object() || value.is_string()) && value.empty());
@@ -224,6 +373,24 @@ Kustomization parse_kustomization(std::string_view text) {
   }
   if (doc.contains("commonAnnotations")) {
     result.common_annotations = string_map(doc, "commonAnnotations");
+  }
+  if (doc.contains("labels") && !doc["labels"].is_null()) {
+    result.labels = parse_labels(doc["labels"]);
+  }
+  if (doc.contains("patches") && !doc["patches"].is_null()) {
+    result.patches = parse_patches(doc["patches"], "patches");
+  }
+  if (doc.contains("patchesJson6902") && !doc["patchesJson6902"].is_null()) {
+    result.patches_json6902 = parse_patches(doc["patchesJson6902"], "patchesJson6902");
+    result.warnings.emplace_back(
+        "# Warning: 'patchesJson6902' is deprecated. Please use 'patches' instead. Run "
+        "'kustomize edit fix' to update your Kustomization automatically.");
+  }
+  if (doc.contains("images") && !doc["images"].is_null()) {
+    result.images = parse_images(doc["images"]);
+  }
+  if (doc.contains("replicas") && !doc["replicas"].is_null()) {
+    result.replicas = parse_replicas(doc["replicas"]);
   }
   if (doc.contains("sortOptions") && !doc["sortOptions"].is_null()) {
     result.sort_options = parse_sort_options(doc["sortOptions"]);

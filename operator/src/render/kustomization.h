@@ -12,6 +12,10 @@
 
 #include "core/object.h"
 #include "render/file_system.h"
+#include "render/transformers/images.h"
+#include "render/transformers/labels.h"
+#include "render/transformers/patches.h"
+#include "render/transformers/replicas.h"
 
 namespace sluice::render {
 
@@ -26,6 +30,14 @@ struct SortOptions {
   std::vector<std::string> order_last;
 };
 
+// One entry of `patches` or `patchesJson6902` (kustomize's types.Patch).
+struct PatchEntry {
+  std::string path;   // a file, relative to the kustomization
+  std::string patch;  // inline body
+  bool has_target = false;
+  transformers::PatchTarget target;
+};
+
 struct Kustomization {
   // Resources in kustomize's order: `resources` then the deprecated `bases`.
   std::vector<std::string> resources;
@@ -33,7 +45,16 @@ struct Kustomization {
   std::string name_prefix;
   std::string name_suffix;
   StringMap common_labels;
+  // `labels`, in order.
+  std::vector<transformers::LabelsEntry> labels;
   StringMap common_annotations;
+  // `patches` and the deprecated `patchesJson6902`, in order.
+  std::vector<PatchEntry> patches;
+  std::vector<PatchEntry> patches_json6902;
+  // `images`, in order.
+  std::vector<transformers::ImageOverride> images;
+  // `replicas`, in order.
+  std::vector<transformers::ReplicaCount> replicas;
   std::optional<SortOptions> sort_options;
   // kustomize's deprecation warnings, worded as kustomize words them, for stderr.
   std::vector<std::string> warnings;

@@ -61,9 +61,35 @@ TEST(KustomizationTest, RefusesUnknownFieldsLikeKustomize) {
   }
 }
 
+TEST(KustomizationTest, ReadsImagesAndReplicas) {
+  const Kustomization k = parse_kustomization(
+      "images:\n- name: nginx\n  newName: n\n  newTag: \"1.25\"\n  digest: sha256:a\n"
+      "- name: b\n  tagSuffix: -x\nreplicas:\n- name: web\n  count: 3\n- name: db\n"
+      "  count: 2.0\n");
+  ASSERT_EQ(k.images.size(), 2U);
+  EXPECT_EQ(k.images[0].name, "nginx");
+  EXPECT_EQ(k.images[0].new_name, "n");
+  EXPECT_EQ(k.images[0].new_tag, "1.25");
+  EXPECT_EQ(k.images[0].digest, "sha256:a");
+  EXPECT_EQ(k.images[1].tag_suffix, "-x");
+  ASSERT_EQ(k.replicas.size(), 2U);
+  EXPECT_EQ(k.replicas[0].name, "web");
+  EXPECT_EQ(k.replicas[0].count, 3);
+  EXPECT_EQ(k.replicas[1].count, 2);
+}
+
+TEST(KustomizationTest, RefusesWhatKustomizeCannotDecodeInImagesAndReplicas) {
+  // kustomize decodes these into Go strings and an int64.
+  EXPECT_EQ(code_of("images:\n- name: a\n  newTag: 1.36\n"), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(code_of("images:\n- name: a\n  tag: x\n"), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(code_of("images: [a]\n"), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(code_of("replicas:\n- name: a\n  count: \"2\"\n"), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(code_of("replicas:\n- name: a\n  count: 2.5\n"), ErrorCode::kInvalidArgument);
+}
+
 TEST(KustomizationTest, KnownButUnimplementedFieldsAreRefusedByName) {
-  for (const char* field : {"patches", "images", "configMapGenerator", "replacements", "vars",
-                            "components", "crds", "labels", "replicas", "buildMetadata"}) {
+  for (const char* field :
+       {"configMapGenerator", "replacements", "vars", "components", "crds", "buildMetadata"}) {
     const std::string text = std::string(field) + ": [x]\n";
     try {
       (void)parse_kustomization(text);

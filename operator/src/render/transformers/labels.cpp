@@ -98,4 +98,42 @@ void add_common_labels(std::vector<Object>& objects, const StringMap& labels) {
   add_to_maps(objects, labels, common_label_field_specs());
 }
 
+std::vector<FieldSpec> labels_entry_field_specs(const LabelsEntry& entry) {
+  std::vector<FieldSpec> specs = entry.fields;
+  const auto merge = [&specs](const FieldSpec& spec) {
+    for (const FieldSpec& existing : specs) {
+      if (existing.group == spec.group && existing.version == spec.version &&
+          existing.kind == spec.kind && existing.path == spec.path) {
+        if (existing.create != spec.create) {
+          throw invalid_argument("failed to merge labels: conflicting fieldspecs (" + spec.path +
+                                 " with and without create)");
+        }
+        return;
+      }
+    }
+    specs.push_back(spec);
+  };
+  const std::vector<FieldSpec>& common = common_label_field_specs();
+  if (entry.include_selectors) {
+    for (const FieldSpec& spec : common) merge(spec);
+    return specs;
+  }
+  merge({"", "", "", "metadata/labels", true});
+  if (entry.include_templates) {
+    // The template specs are commonLabels' metadatalabels.go entries after metadata/labels.
+    bool after_metadata = false;
+    for (const FieldSpec& spec : common) {
+      if (after_metadata) merge(spec);
+      if (spec.kind.empty() && spec.path == "metadata/labels") after_metadata = true;
+    }
+  }
+  return specs;
+}
+
+void add_labels(std::vector<Object>& objects, const std::vector<LabelsEntry>& entries) {
+  for (const LabelsEntry& entry : entries) {
+    add_to_maps(objects, entry.pairs, labels_entry_field_specs(entry));
+  }
+}
+
 }  // namespace sluice::render::transformers

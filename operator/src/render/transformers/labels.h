@@ -23,4 +23,26 @@ void add_to_maps(std::vector<Object>& objects, const StringMap& values,
 
 void add_common_labels(std::vector<Object>& objects, const StringMap& labels);
 
+// One entry of a kustomization's `labels` (kustomize's types.Label).
+struct LabelsEntry {
+  StringMap pairs;
+  // Also the selectors and templates commonLabels reaches (and then include_templates is moot).
+  bool include_selectors = false;
+  // Also the pod templates (and StatefulSet volumeClaimTemplates, CronJob jobTemplate).
+  bool include_templates = false;
+  // `fields`: more places for the labels, ahead of the defaults.
+  std::vector<FieldSpec> fields;
+};
+
+// The field specs kustomize configures for one `labels` entry: its own fields, then
+// metadata/labels (plus the template specs with include_templates), or all of commonLabels'
+// specs with include_selectors; a default whose group, version, kind and path one of the own
+// fields already names is left out (kustomize's FsSlice merge), and an error when the two
+// disagree on `create`.
+std::vector<FieldSpec> labels_entry_field_specs(const LabelsEntry& entry);
+
+// Applies each `labels` entry in order, as kustomize runs one LabelTransformer per entry
+// (before the one for commonLabels).
+void add_labels(std::vector<Object>& objects, const std::vector<LabelsEntry>& entries);
+
 }  // namespace sluice::render::transformers
