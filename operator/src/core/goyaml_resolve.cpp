@@ -9,6 +9,8 @@
 #include <string>
 #include <system_error>
 
+#include "core/yaml_resolve.h"
+
 namespace sluice::goyaml {
 namespace {
 
@@ -27,76 +29,6 @@ std::string without_underscores(std::string_view text) {
     if (c != '_') out.push_back(c);
   }
   return out;
-}
-
-int digit_value(char c) noexcept {
-  if (is_digit(c)) return c - '0';
-  if (lower(c) >= 'a' && lower(c) <= 'z') return lower(c) - 'a' + 10;
-  return 99;
-}
-
-// strconv.ParseUint(s, 0, 64) on text without `_`: a 0x/0o/0b prefix, a legacy leading-0
-// octal, or decimal; nullopt on bad syntax or overflow.
-std::optional<std::uint64_t> go_parse_uint(std::string_view s) {
-  if (s.empty()) return std::nullopt;
-  std::uint64_t base = 10;
-  if (s[0] == '0') {
-    if (s.size() >= 3 && (lower(s[1]) == 'b' || lower(s[1]) == 'o' || lower(s[1]) == 'x')) {
-      base = lower(s[1]) == 'b' ? 2 : lower(s[1]) == 'o' ? 8 : 16;
-      s.remove_prefix(2);
-    } else {
-      base = 8;
-      s.remove_prefix(1);
-    }
-  }
-  std::uint64_t value = 0;
-  constexpr auto kMax = std::numeric_limits<std::uint64_t>::max();
-  for (const char c : s) {
-    const auto digit = static_cast<std::uint64_t>(digit_value(c));
-    if (digit >= base) return std::nullopt;
-    if (value > (kMax - digit) / base) return std::nullopt;
-    value = value * base + digit;
-  }
-  return value;
-}
-
-// strconv.ParseInt(s, 0, 64) on text without `_`.
-bool go_parse_int_ok(std::string_view s) {
-  bool negative = false;
-  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
-    negative = s[0] == '-';
-    s.remove_prefix(1);
-  }
-  const auto magnitude = go_parse_uint(s);
-  constexpr auto kMaxInt = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
-  return magnitude && *magnitude <= (negative ? kMaxInt + 1 : kMaxInt);
-}
-
-// go-yaml's yamlStyleFloat: ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$
-bool looks_like_yaml_float(std::string_view s) noexcept {
-  std::size_t i = 0;
-  const auto digits = [&] {
-    const std::size_t start = i;
-    while (i < s.size() && is_digit(s[i])) ++i;
-    return i > start;
-  };
-  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-  if (i < s.size() && s[i] == '.') {
-    ++i;
-    if (!digits()) return false;
-  } else {
-    if (!digits()) return false;
-    if (i < s.size() && s[i] == '.') {
-      ++i;
-      digits();
-    }
-  }
-  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-    if (!digits()) return false;
-  }
-  return i == s.size();
 }
 
 // strconv's underscoreOK: `_` may only separate digits (a base prefix counts as a digit).
@@ -210,95 +142,6 @@ bool go_parse_binary(std::string_view s, bool allow_sign) {
   return negative ? value <= kSignBit : value < kSignBit;
 }
 
-int days_in(int month, int year) noexcept {
-  constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month == 2 && year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) return 29;
-  return kDays[static_cast<std::size_t>(month - 1)];
-}
-
-// time.Parse's getnum(s, false): one or two digits.
-std::optional<int> take_number(std::string_view& s) {
-  if (s.empty() || !is_digit(s[0])) return std::nullopt;
-  int value = s[0] - '0';
-  std::size_t used = 1;
-  if (s.size() > 1 && is_digit(s[1])) {
-    value = value * 10 + (s[1] - '0');
-    used = 2;
-  }
-  s.remove_prefix(used);
-  return value;
-}
-
-bool take_char(std::string_view& s, char c) {
-  if (s.empty() || s[0] != c) return false;
-  s.remove_prefix(1);
-  return true;
-}
-
-// The layouts of go-yaml v2's allowedTimestampFormats.
-enum class TimeLayout {
-  kUpperT,  // 2006-1-2T15:4:5.999999999Z07:00
-  kLowerT,  // 2006-1-2t15:4:5.999999999Z07:00
-  kSpace,   // 2006-1-2 15:4:5.999999999
-  kDate,    // 2006-1-2
-};
-
-// Whether time.Parse(layout, s) succeeds; s starts with four digits and '-'.
-bool matches_time_layout(std::string_view s, TimeLayout layout) {
-  const int year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-  s.remove_prefix(4);
-  if (!take_char(s, '-')) return false;
-  const auto month = take_number(s);
-  if (!month || *month < 1 || *month > 12 || !take_char(s, '-')) return false;
-  const auto day = take_number(s);
-  if (!day) return false;
-  if (layout != TimeLayout::kDate) {
-    if (layout == TimeLayout::kSpace) {
-      // A layout space matches a run of one or more spaces.
-      if (!s.empty() && s[0] != ' ') return false;
-      while (!s.empty() && s[0] == ' ') s.remove_prefix(1);
-    } else if (!take_char(s, layout == TimeLayout::kUpperT ? 'T' : 't')) {
-      return false;
-    }
-    const auto hour = take_number(s);
-    if (!hour || *hour >= 24 || !take_char(s, ':')) return false;
-    const auto minute = take_number(s);
-    if (!minute || *minute >= 60 || !take_char(s, ':')) return false;
-    const auto second = take_number(s);
-    if (!second || *second >= 60) return false;
-    // Fractional seconds: '.' or ',' and any number of digits.
-    if (s.size() >= 2 && (s[0] == '.' || s[0] == ',') && is_digit(s[1])) {
-      std::size_t k = 1;
-      while (k < s.size() && is_digit(s[k])) ++k;
-      s.remove_prefix(k);
-    }
-    if (layout != TimeLayout::kSpace && !take_char(s, 'Z')) {
-      // ±hh:mm, with offsets up to 24:60 accepted.
-      if (s.size() < 6 || s[3] != ':' || (s[0] != '+' && s[0] != '-')) return false;
-      for (const std::size_t k : {1, 2, 4, 5}) {
-        if (!is_digit(s[k])) return false;
-      }
-      const int hours = (s[1] - '0') * 10 + (s[2] - '0');
-      const int minutes = (s[4] - '0') * 10 + (s[5] - '0');
-      if (hours > 24 || minutes > 60) return false;
-      s.remove_prefix(6);
-    }
-  }
-  return s.empty() && *day >= 1 && *day <= days_in(*month, year);
-}
-
-// go-yaml v2's parseTimestamp.
-bool is_timestamp(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size() && is_digit(s[i])) ++i;
-  if (i != 4 || i == s.size() || s[i] != '-') return false;
-  for (const auto layout :
-       {TimeLayout::kUpperT, TimeLayout::kLowerT, TimeLayout::kSpace, TimeLayout::kDate}) {
-    if (matches_time_layout(s, layout)) return true;
-  }
-  return false;
-}
-
 // go-yaml v2's isBase60Float: ^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$
 bool is_base60_float(std::string_view s) noexcept {
   std::size_t i = 0;
@@ -351,10 +194,11 @@ bool resolves_to_non_string(std::string_view text) {
   if (word) return false;
   if (dot) return go_parse_decimal_float(text);
 
-  if (is_timestamp(text)) return true;
+  // go-yaml v2 tries the same timestamp layouts and Go number syntax as yaml.v3.
+  if (yaml_resolve::parse_yaml_timestamp(text)) return true;
   const std::string plain = without_underscores(text);
-  if (go_parse_int_ok(plain) || go_parse_uint(plain)) return true;
-  if (looks_like_yaml_float(plain) && go_parse_decimal_float(plain)) return true;
+  if (yaml_resolve::parse_go_int(plain) || yaml_resolve::parse_go_uint(plain)) return true;
+  if (yaml_resolve::looks_like_yaml_float(plain) && go_parse_decimal_float(plain)) return true;
   const std::string_view p = plain;
   if (p.starts_with("0b")) {
     return go_parse_binary(p.substr(2), true) || go_parse_binary(p.substr(2), false);

@@ -68,6 +68,11 @@ std::optional<std::string> parse_yaml_timestamp(std::string_view text) {
     const char separator = in.rest.front();
     if (separator != 'T' && separator != 't' && separator != ' ') return std::nullopt;
     in.rest.remove_prefix(1);
+    // A space in a Go layout matches a run of spaces in the value.
+    if (separator == ' ') {
+      while (in.take(' ')) {
+      }
+    }
     const auto h = in.number();
     if (!h || !in.take(':')) return std::nullopt;
     const auto m = in.number();

@@ -57,6 +57,7 @@ TEST(YamlTimestampTest, NormalisesWhatGoParsesAsATimestamp) {
   EXPECT_EQ(parse_yaml_timestamp("2001-12-14t21:59:43.10-05:00"), "2001-12-14T21:59:43.1-05:00");
   EXPECT_EQ(parse_yaml_timestamp("2001-12-14T21:59:43+00:00"), "2001-12-14T21:59:43Z");
   EXPECT_EQ(parse_yaml_timestamp("2001-12-14 1:2:3"), "2001-12-14T01:02:03Z");
+  EXPECT_EQ(parse_yaml_timestamp("2001-12-14   1:2:3"), "2001-12-14T01:02:03Z");
   EXPECT_EQ(parse_yaml_timestamp("2001-12-14T21:59:43.1234567891Z"),
             "2001-12-14T21:59:43.123456789Z");
   EXPECT_EQ(parse_yaml_timestamp("2004-02-29"), "2004-02-29T00:00:00Z");
