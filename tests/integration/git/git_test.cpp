@@ -15,19 +15,13 @@
 #include "git/repository_cache.h"
 #include "runtime/blocking_pool.h"
 #include "test_env.h"
+#include "test_helpers.h"
 
 namespace sluice::testing {
 namespace {
 
 namespace fs = std::filesystem;
 using git::Ref;
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 class GitPollerTest : public EnvTest {
  protected:
@@ -58,8 +52,8 @@ class GitPollerTest : public EnvTest {
   }
   git::Credentials ssh_credentials() const {
     git::Credentials c;
-    c.identity = read_file(env().var("GIT_SSH_KEY"));
-    c.known_hosts = read_file(env().var("GIT_SSH_KNOWN_HOSTS"));
+    c.identity = read_text_file(env().var("GIT_SSH_KEY"));
+    c.known_hosts = read_text_file(env().var("GIT_SSH_KNOWN_HOSTS"));
     return c;
   }
 
@@ -126,7 +120,7 @@ TEST_F(GitPollerTest, HttpWithBasicAuth) {
   EXPECT_EQ(result.revision, "main@sha1:" + sha);
   EXPECT_TRUE(result.digest.starts_with("sha256:"));
   EXPECT_TRUE(result.downloaded);
-  EXPECT_EQ(read_file(out() / "app/deploy.yaml"), "kind: Deployment\n");
+  EXPECT_EQ(read_text_file(out() / "app/deploy.yaml"), "kind: Deployment\n");
   EXPECT_FALSE(fs::exists(out() / ".git"));
 }
 
@@ -146,7 +140,7 @@ TEST_F(GitPollerTest, SshWithKeyAndKnownHosts) {
   const std::string sha = repo().commit({{"a.yaml", "a: 1\n"}}, "first");
   const git::PullResult result = pull(repo().ssh_url(), Ref::branch("main"), ssh_credentials());
   EXPECT_EQ(result.commit, sha);
-  EXPECT_EQ(read_file(out() / "a.yaml"), "a: 1\n");
+  EXPECT_EQ(read_text_file(out() / "a.yaml"), "a: 1\n");
 }
 
 TEST_F(GitPollerTest, SshUnknownHostKeyIsRefused) {
@@ -166,9 +160,9 @@ TEST_F(GitPollerTest, SshMismatchedHostKeyIsRefused) {
   repo().commit({{"a.yaml", "a: 1\n"}}, "first");
   git::Credentials credentials = ssh_credentials();
   // The same host name with another key (the client's public key stands in for an impostor).
-  const std::string known = read_file(env().var("GIT_SSH_KNOWN_HOSTS"));
+  const std::string known = read_text_file(env().var("GIT_SSH_KNOWN_HOSTS"));
   const std::string host = known.substr(0, known.find(' '));
-  credentials.known_hosts = host + " " + read_file(env().var("GIT_SSH_KEY") + ".pub");
+  credentials.known_hosts = host + " " + read_text_file(env().var("GIT_SSH_KEY") + ".pub");
   std::string message;
   EXPECT_EQ(pull_error(repo().ssh_url(), Ref::branch("main"), credentials, &message),
             ErrorCode::kVerificationFailed);
@@ -184,7 +178,7 @@ TEST_F(GitPollerTest, GitDaemonOnTheBlockingPool) {
   request.out = out();
   const git::PullResult result = git::pull(pool, *cache_, request);
   EXPECT_EQ(result.commit, sha);
-  EXPECT_EQ(read_file(out() / "a.yaml"), "a: 1\n");
+  EXPECT_EQ(read_text_file(out() / "a.yaml"), "a: 1\n");
 }
 
 TEST_F(GitPollerTest, SameDigestWhateverTheTransport) {
@@ -208,10 +202,10 @@ TEST_F(GitPollerTest, TagsArePeeledToTheirCommit) {
   const git::PullResult annotated = pull(repo().daemon_url(), Ref::tag("v1.0.0"));
   EXPECT_EQ(annotated.commit, first);
   EXPECT_EQ(annotated.revision, "v1.0.0@sha1:" + first);
-  EXPECT_EQ(read_file(out() / "a"), "1");
+  EXPECT_EQ(read_text_file(out() / "a"), "1");
   EXPECT_EQ(pull(repo().daemon_url(), Ref::tag("light")).commit, first);
   EXPECT_EQ(pull(repo().daemon_url(), Ref::branch("main")).commit, second);
-  EXPECT_EQ(read_file(out() / "a"), "2");
+  EXPECT_EQ(read_text_file(out() / "a"), "2");
 }
 
 TEST_F(GitPollerTest, SemverPicksTheHighestMatchingTag) {
@@ -225,7 +219,7 @@ TEST_F(GitPollerTest, SemverPicksTheHighestMatchingTag) {
   const git::PullResult stable = pull(repo().daemon_url(), Ref::semver(">=1.0.0 <3.0.0"));
   EXPECT_EQ(stable.commit, second);
   EXPECT_EQ(stable.revision, "v1.1.0@sha1:" + second);
-  EXPECT_EQ(read_file(out() / "a"), "2");
+  EXPECT_EQ(read_text_file(out() / "a"), "2");
   const git::PullResult candidate = pull(repo().daemon_url(), Ref::semver(">=2.0.0-0"));
   EXPECT_EQ(candidate.revision, "v2.0.0-rc.1@sha1:" + third);
   EXPECT_EQ(pull(repo().daemon_url(), Ref::semver("~1.0")).commit, first);
@@ -238,7 +232,7 @@ TEST_F(GitPollerTest, ExactCommit) {
   const git::PullResult result = pull(repo().daemon_url(), Ref::commit(first));
   EXPECT_EQ(result.commit, first);
   EXPECT_EQ(result.revision, "sha1:" + first);
-  EXPECT_EQ(read_file(out() / "a"), "1");
+  EXPECT_EQ(read_text_file(out() / "a"), "1");
   // Already cached: no network at all.
   const auto lists = cache_->list_count();
   EXPECT_FALSE(pull(repo().daemon_url(), Ref::commit(first)).downloaded);
@@ -254,7 +248,7 @@ TEST_F(GitPollerTest, CommitOnABranch) {
   const git::PullResult result = pull(repo().daemon_url(), Ref::commit_on_branch(first, "main"));
   EXPECT_EQ(result.commit, first);
   EXPECT_EQ(result.revision, "main@sha1:" + first);
-  EXPECT_EQ(read_file(out() / "a"), "1");
+  EXPECT_EQ(read_text_file(out() / "a"), "1");
   EXPECT_EQ(pull(repo().daemon_url(), Ref::commit_on_branch(second, "main")).commit, second);
   // On another branch only, or no such branch: not found, and the snapshot stays.
   std::string message;
@@ -263,7 +257,7 @@ TEST_F(GitPollerTest, CommitOnABranch) {
   EXPECT_NE(message.find("not on branch main"), std::string::npos) << message;
   EXPECT_EQ(pull_error(repo().daemon_url(), Ref::commit_on_branch(first, "nope")),
             ErrorCode::kNotFound);
-  EXPECT_EQ(read_file(out() / "a"), "2");
+  EXPECT_EQ(read_text_file(out() / "a"), "2");
   EXPECT_EQ(pull(repo().daemon_url(), Ref::commit_on_branch(other, "feature")).commit, other);
 
   // The same through `sluice pull --commit SHA --branch B`.
@@ -305,7 +299,7 @@ TEST_F(GitPollerTest, UnchangedRemoteMakesNoFetchAndNewCommitFetchesIncrementall
   EXPECT_EQ(next.commit, second);
   EXPECT_EQ(cache_->download_count(), 2U);
   EXPECT_EQ(cache_->repository_path(plain_http_url()), cached);  // same cache, not a new clone
-  EXPECT_EQ(read_file(out() / "b"), "2");
+  EXPECT_EQ(read_text_file(out() / "b"), "2");
 }
 
 TEST_F(GitPollerTest, SymlinksInsideTheTreeAreKeptOutsideRefused) {
@@ -329,7 +323,7 @@ TEST_F(GitPollerTest, SymlinksInsideTheTreeAreKeptOutsideRefused) {
   commit_and_push("inside link");
   const git::PullResult good = pull(repo().daemon_url(), Ref::branch("main"));
   EXPECT_EQ(fs::read_symlink(out() / "dir" / "inside"), "../target.yaml");
-  EXPECT_EQ(read_file(out() / "dir" / "inside"), "x: 1\n");
+  EXPECT_EQ(read_text_file(out() / "dir" / "inside"), "x: 1\n");
 
   fs::create_symlink("../../etc/passwd", work / "dir" / "escape");
   commit_and_push("escaping link");
@@ -339,7 +333,7 @@ TEST_F(GitPollerTest, SymlinksInsideTheTreeAreKeptOutsideRefused) {
   EXPECT_NE(message.find("dir/escape"), std::string::npos) << message;
   // The previous snapshot is intact and nothing is left beside it.
   EXPECT_FALSE(fs::exists(fs::symlink_status(out() / "dir" / "escape")));
-  EXPECT_EQ(read_file(out() / "target.yaml"), "x: 1\n");
+  EXPECT_EQ(read_text_file(out() / "target.yaml"), "x: 1\n");
   std::size_t entries = 0;
   for ([[maybe_unused]] const auto& entry : fs::directory_iterator(scratch_)) ++entries;
   EXPECT_EQ(entries, 3U);  // cache, out, work
@@ -409,8 +403,8 @@ TEST_F(GitPollerTest, IgnoreRulesApplyToTheSnapshotAndTheDigest) {
   request.snapshot.ignore = {"/docs/**\n!docs/keep.txt", "!secret/key.yaml", "tmp/"};
   const git::PullResult result = git::pull(*cache_, request);
   EXPECT_TRUE(fs::exists(out() / ".sluiceignore"));
-  EXPECT_EQ(read_file(out() / "app/deploy.yaml"), "kind: Deployment\n");
-  EXPECT_EQ(read_file(out() / "docs/keep.txt"), "keep");
+  EXPECT_EQ(read_text_file(out() / "app/deploy.yaml"), "kind: Deployment\n");
+  EXPECT_EQ(read_text_file(out() / "docs/keep.txt"), "keep");
   EXPECT_FALSE(fs::exists(out() / "README.md"));
   EXPECT_FALSE(fs::exists(out() / "app/NOTES.md"));
   EXPECT_FALSE(fs::exists(out() / "secret"));  // a negation cannot reach under an ignored dir
@@ -450,7 +444,8 @@ TEST_F(GitPollerTest, SshSignedCommitAndTagExposeExactPayloads) {
   const fs::path key = scratch_ / "signing_key";
   run_ok({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "t@sluice.dev", "-f", key.string()});
   const fs::path allowed = scratch_ / "allowed_signers";
-  std::ofstream(allowed) << "t@sluice.dev namespaces=\"git\" " << read_file(key.string() + ".pub");
+  std::ofstream(allowed) << "t@sluice.dev namespaces=\"git\" "
+                         << read_text_file(key.string() + ".pub");
   const fs::path work = scratch_ / "work";
   run_ok({"git", "clone", "-q", bare().string(), work.string()});
   const std::vector<std::string> signing{"-c", "gpg.format=ssh", "-c",
@@ -515,7 +510,7 @@ TEST_F(GitPollerTest, ForcePushedBranchIsFollowed) {
   const std::string first = repo().commit({{"a", "1"}}, "first");
   const std::string second = repo().commit({{"b", "2"}}, "second");
   EXPECT_EQ(pull(repo().daemon_url(), Ref::branch("main")).commit, second);
-  EXPECT_EQ(read_file(out() / "b"), "2");
+  EXPECT_EQ(read_text_file(out() / "b"), "2");
 
   // Rewrite main: a new commit on top of `first`, so `second` is no longer on the branch.
   const fs::path work = scratch_ / "work";
@@ -531,9 +526,9 @@ TEST_F(GitPollerTest, ForcePushedBranchIsFollowed) {
   const git::PullResult result = pull(repo().daemon_url(), Ref::branch("main"));
   EXPECT_TRUE(result.downloaded);
   EXPECT_EQ(result.commit, rewritten);
-  EXPECT_EQ(read_file(out() / "c"), "3");
+  EXPECT_EQ(read_text_file(out() / "c"), "3");
   EXPECT_FALSE(fs::exists(out() / "b"));
-  EXPECT_EQ(read_file(out() / "a"), "1");
+  EXPECT_EQ(read_text_file(out() / "a"), "1");
 }
 
 TEST_F(GitPollerTest, UnreachableRemoteKeepsTheSnapshotAndTheCache) {
@@ -550,7 +545,7 @@ TEST_F(GitPollerTest, UnreachableRemoteKeepsTheSnapshotAndTheCache) {
   std::string message;
   const ErrorCode code = pull_error(url, Ref::branch("main"), {}, &message);
   EXPECT_TRUE(code == ErrorCode::kUnavailable || code == ErrorCode::kNotFound) << message;
-  EXPECT_EQ(read_file(out() / "a"), "1");
+  EXPECT_EQ(read_text_file(out() / "a"), "1");
   EXPECT_TRUE(fs::exists(cached));
 
   // Back again: the cache is intact and up to date, so nothing is downloaded.

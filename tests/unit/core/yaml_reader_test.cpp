@@ -5,30 +5,20 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "test_helpers.h"
 
 namespace sluice {
 namespace {
 
 using nlohmann::json;
 
-ErrorCode code_of(const std::function<void()>& body) {
-  try {
-    body();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  ADD_FAILURE() << "expected an Error";
-  return ErrorCode::kInternal;
-}
+using sluice::testing::error_of;
 
+ErrorCode code_of(const std::function<void()>& body) {
+  return error_of(body).code();
+}
 std::string message_of(const std::function<void()>& body) {
-  try {
-    body();
-  } catch (const Error& e) {
-    return e.message();
-  }
-  ADD_FAILURE() << "expected an Error";
-  return {};
+  return error_of(body).message();
 }
 
 TEST(YamlReaderTest, TypesScalarsTheWayKustomizeDecodesThem) {

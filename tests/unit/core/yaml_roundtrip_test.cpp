@@ -9,6 +9,7 @@
 
 #include "core/yaml_reader.h"
 #include "core/yaml_writer.h"
+#include "test_helpers.h"
 
 namespace sluice {
 namespace {
@@ -17,12 +18,7 @@ namespace fs = std::filesystem;
 
 const fs::path kCases = fs::path(SLUICE_TESTDATA_DIR) / "yaml_roundtrip";
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using sluice::testing::read_text_file;
 
 std::vector<std::string> case_names() {
   std::vector<std::string> names;
@@ -33,16 +29,16 @@ std::vector<std::string> case_names() {
   return names;
 }
 
-class YamlRoundTripTest : public testing::TestWithParam<std::string> {};
+class YamlRoundTripTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(YamlRoundTripTest, MatchesKubectlKustomize) {
-  const std::string input = read_file(kCases / (GetParam() + ".yaml"));
-  const std::string expected = read_file(kCases / (GetParam() + ".expected"));
+  const std::string input = read_text_file(kCases / (GetParam() + ".yaml"));
+  const std::string expected = read_text_file(kCases / (GetParam() + ".expected"));
   ASSERT_FALSE(expected.empty()) << "run regenerate.sh";
   EXPECT_EQ(write_yaml_documents(parse_yaml_documents(input)), expected);
 }
 
-INSTANTIATE_TEST_SUITE_P(Kubectl, YamlRoundTripTest, testing::ValuesIn(case_names()),
+INSTANTIATE_TEST_SUITE_P(Kubectl, YamlRoundTripTest, ::testing::ValuesIn(case_names()),
                          [](const auto& param_info) { return param_info.param; });
 
 TEST(YamlRoundTripTest, FoundTheCases) {

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "test_helpers.h"
 
 namespace sluice {
 namespace {
@@ -20,17 +21,13 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using sluice::testing::error_of;
+using sluice::testing::read_text_file;
 
 // A fixture <case>.json is one resource, or a `kind: List` whose items are the resources;
 // <case>.yaml is what `kubectl kustomize` printed for it (see regenerate.sh).
 std::string render_fixture(const fs::path& json_path) {
-  const json document = json::parse(read_file(json_path));
+  const json document = json::parse(read_text_file(json_path));
   if (document.value("kind", "") == "List") {
     const std::vector<json> items = document.at("items");
     return write_yaml_documents(items);
@@ -53,18 +50,18 @@ const fs::path& golden_dir() {
   return dir;
 }
 
-class YamlWriterGoldenTest : public testing::TestWithParam<std::string> {};
+class YamlWriterGoldenTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(YamlWriterGoldenTest, PrintsWhatKubectlKustomizePrints) {
   const fs::path base = golden_dir() / GetParam();
-  const std::string expected = read_file(base.string() + ".yaml");
+  const std::string expected = read_text_file(base.string() + ".yaml");
   ASSERT_FALSE(expected.empty()) << "missing golden file; run regenerate.sh";
   EXPECT_EQ(render_fixture(base.string() + ".json"), expected);
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, YamlWriterGoldenTest,
-                         testing::ValuesIn(fixture_names(golden_dir())),
-                         [](const testing::TestParamInfo<std::string>& param) {
+                         ::testing::ValuesIn(fixture_names(golden_dir())),
+                         [](const ::testing::TestParamInfo<std::string>& param) {
                            return param.param;
                          });
 
@@ -83,7 +80,7 @@ TEST(YamlWriterTest, DISABLED_MatchesKubectlOnGeneratedCases) {
   EXPECT_FALSE(names.empty());
   for (const auto& name : names) {
     const fs::path base = fs::path(dir) / name;
-    const std::string expected = read_file(base.string() + ".yaml");
+    const std::string expected = read_text_file(base.string() + ".yaml");
     std::string actual;
     try {
       actual = render_fixture(base.string() + ".json");
@@ -93,16 +90,6 @@ TEST(YamlWriterTest, DISABLED_MatchesKubectlOnGeneratedCases) {
     }
     EXPECT_EQ(actual, expected) << "case " << base;
   }
-}
-
-Error error_of(const std::function<void()>& body) {
-  try {
-    body();
-  } catch (const Error& e) {
-    return e;
-  }
-  ADD_FAILURE() << "expected an Error";
-  return internal_error("no error");
 }
 
 TEST(YamlWriterTest, JoinsDocumentsLikeKustomize) {

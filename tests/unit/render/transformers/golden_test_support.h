@@ -10,14 +10,12 @@
 #include "core/object.h"
 #include "core/yaml_reader.h"
 #include "core/yaml_writer.h"
+#include "test_helpers.h"
 
 namespace sluice::render::testing {
 
 inline std::string read_testdata(const std::string& relative) {
-  std::ifstream in(std::string(SLUICE_TESTDATA_DIR) + "/" + relative, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return sluice::testing::read_text_file(std::string(SLUICE_TESTDATA_DIR) + "/" + relative);
 }
 
 inline std::vector<Object> golden_input(const std::string& name) {
