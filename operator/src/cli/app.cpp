@@ -121,6 +121,19 @@ ParsedLine parse_global_flags(std::span<const std::string> args) {
 
 }  // namespace
 
+void report_error(std::ostream& err, const Error& error) {
+  std::string message = error.message();
+  for (char& c : message) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  err << "Error: " << message << "\n";
+}
+
+int report_argument_error(const CommandContext& context, const Error& error) {
+  report_error(context.err, error);
+  return error.code() == ErrorCode::kUnimplemented ? kExitFailure : kExitUsage;
+}
+
 int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& err,
             std::ostream* log_sink) {
   ParsedLine line;

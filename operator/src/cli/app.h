@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cli/logging.h"
+#include "core/error.h"
 
 namespace sluice::cli {
 
@@ -22,6 +23,14 @@ struct CommandContext {
   std::ostream& err;
   LogOptions log;
 };
+
+// Writes "Error: <message>" to `err` as one line (line breaks in the message, e.g. from YAML
+// snippets, become spaces): the one-line error every subcommand prints on failure.
+void report_error(std::ostream& err, const Error& error);
+
+// For a subcommand whose arguments did not parse: reports the error and returns the exit code,
+// kExitFailure for an option that is not supported yet (kUnimplemented), else kExitUsage.
+int report_argument_error(const CommandContext& context, const Error& error);
 
 // Runs the command line `args` (without the program name) and returns the exit code.
 // Global flags, accepted anywhere: --help/-h, --version, --log-level LEVEL, --log-format FORMAT.

@@ -49,8 +49,7 @@ int run_build(const CommandContext& ctx) {
   try {
     args = parse_args(ctx.args);
   } catch (const Error& e) {
-    ctx.err << "Error: " << e.message() << "\n";
-    return e.code() == ErrorCode::kUnimplemented ? kExitFailure : kExitUsage;
+    return report_argument_error(ctx, e);
   }
   std::vector<std::string> warnings;
   std::string rendered;
@@ -64,13 +63,9 @@ int run_build(const CommandContext& ctx) {
     for (const Object& object : resources) documents.push_back(object.json());
     rendered = write_yaml_documents(documents);
   } catch (...) {
-    std::string message = Error::from_current_exception().message();
-    // One line, whatever the message carries (YAML snippets may hold line breaks).
-    for (char& c : message) {
-      if (c == '\n' || c == '\r') c = ' ';
-    }
+    const Error error = Error::from_current_exception();
     for (const std::string& warning : warnings) ctx.err << warning << "\n";
-    ctx.err << "Error: " << message << "\n";
+    report_error(ctx.err, error);
     return kExitFailure;
   }
   for (const std::string& warning : warnings) ctx.err << warning << "\n";

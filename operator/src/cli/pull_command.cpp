@@ -116,13 +116,6 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-std::string one_line(std::string message) {
-  for (char& c : message) {
-    if (c == '\n' || c == '\r') c = ' ';
-  }
-  return message;
-}
-
 }  // namespace
 
 int run_pull(const CommandContext& context) {
@@ -130,8 +123,7 @@ int run_pull(const CommandContext& context) {
   try {
     args = parse_args(context.args);
   } catch (const Error& e) {
-    context.err << "Error: " << one_line(e.message()) << "\n";
-    return e.code() == ErrorCode::kUnimplemented ? kExitFailure : kExitUsage;
+    return report_argument_error(context, e);
   }
   try {
     std::optional<TempDir> temp;
@@ -154,7 +146,7 @@ int run_pull(const CommandContext& context) {
                 << "digest: " << result.digest << "\n";
     context.out.flush();
   } catch (...) {
-    context.err << "Error: " << one_line(Error::from_current_exception().message()) << "\n";
+    report_error(context.err, Error::from_current_exception());
     return kExitFailure;
   }
   return kExitOk;
