@@ -62,8 +62,11 @@ bool contains(const auto& list, std::string_view name) {
 }
 
 // kustomize decodes into Go types through encoding/json, so a wrong JSON type is an error.
+// The string at `name`; empty when the field is absent or null.
 std::string string_field(const Json& doc, std::string_view name) {
-  const Json& value = doc.at(std::string(name));
+  const auto it = doc.find(std::string(name));
+  if (it == doc.end()) return {};
+  const Json& value = *it;
   if (value.is_null()) return {};
   if (!value.is_string()) {
     throw invalid_argument("invalid Kustomization: field '" + std::string(name) +
@@ -173,14 +176,11 @@ std::vector<transformers::ImageOverride> parse_images(const Json& value) {
     check_fields(item, "images", {"name", "newName", "newTag", "digest", "tagSuffix"});
     transformers::ImageOverride image;
     // A number is refused ("cannot unmarshal number ... of type string"): newTag: "1.25".
-    const auto get = [&](std::string_view key) {
-      return item.contains(std::string(key)) ? string_field(item, key) : std::string();
-    };
-    image.name = get("name");
-    image.new_name = get("newName");
-    image.new_tag = get("newTag");
-    image.digest = get("digest");
-    image.tag_suffix = get("tagSuffix");
+    image.name = string_field(item, "name");
+    image.new_name = string_field(item, "newName");
+    image.new_tag = string_field(item, "newTag");
+    image.digest = string_field(item, "digest");
+    image.tag_suffix = string_field(item, "tagSuffix");
     images.push_back(std::move(image));
   }
   return images;
@@ -213,13 +213,10 @@ std::vector<transformers::LabelsEntry> parse_labels(const Json& value) {
       for (const Json& field : fields) {
         check_fields(field, "labels.fields", {"group", "version", "kind", "path", "create"});
         FieldSpec spec;
-        const auto get = [&](std::string_view key) {
-          return field.contains(std::string(key)) ? string_field(field, key) : std::string();
-        };
-        spec.group = get("group");
-        spec.version = get("version");
-        spec.kind = get("kind");
-        spec.path = get("path");
+        spec.group = string_field(field, "group");
+        spec.version = string_field(field, "version");
+        spec.kind = string_field(field, "kind");
+        spec.path = string_field(field, "path");
         spec.create = bool_field(field, "labels.fields", "create");
         entry.fields.push_back(std::move(spec));
       }
@@ -257,17 +254,14 @@ std::vector<PatchEntry> parse_patches(const Json& value, std::string_view field)
       check_fields(
           target, "target",
           {"group", "version", "kind", "name", "namespace", "labelSelector", "annotationSelector"});
-      const auto get = [&](std::string_view key) {
-        return target.contains(std::string(key)) ? string_field(target, key) : std::string();
-      };
       entry.has_target = true;
-      entry.target = {get("group"),
-                      get("version"),
-                      get("kind"),
-                      get("name"),
-                      get("namespace"),
-                      get("labelSelector"),
-                      get("annotationSelector")};
+      entry.target = {string_field(target, "group"),
+                      string_field(target, "version"),
+                      string_field(target, "kind"),
+                      string_field(target, "name"),
+                      string_field(target, "namespace"),
+                      string_field(target, "labelSelector"),
+                      string_field(target, "annotationSelector")};
     }
     patches.push_back(std::move(entry));
   }
@@ -339,8 +333,8 @@ Kustomization parse_kustomization(std::string_view text) {
     }
     throw unimplemented("sluice does not support '" + key + "' yet");
   }
-  const std::string kind = doc.contains("kind") ? string_field(doc, "kind") : "";
-  const std::string api_version = doc.contains("apiVersion") ? string_field(doc, "apiVersion") : "";
+  const std::string kind = string_field(doc, "kind");
+  const std::string api_version = string_field(doc, "apiVersion");
   if (kind == "Component") {
     throw unimplemented("sluice does not support kind 'Component' (components) yet");
   }
