@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_set>
 #include <utility>
 
 #include "core/error.h"
@@ -106,19 +107,41 @@ void set_replicas_by_any_name(std::vector<Object>& objects,
   transformers::set_replicas(objects, replicas, &names);
 }
 
-// Adds `more` to `into`, refusing an id that is already there, as kustomize's ResMap.Append.
-void append_unique(std::vector<Object>& into, std::vector<Object> more) {
-  for (Object& object : more) {
-    const ResourceId id = ResourceId::of(object);
-    for (const Object& existing : into) {
-      if (ResourceId::of(existing).same_as(id)) {
+// A kustomization's accumulated resources, refusing an id that is already there, as
+// kustomize's ResMap.Append does. Indexed, so accumulating n resources costs O(n).
+class Accumulator {
+ public:
+  void append(std::vector<Object> more) {
+    if (stale_) reindex();
+    for (Object& object : more) {
+      const ResourceId id = ResourceId::of(object);
+      if (!ids_.insert(id.equality_key()).second) {
         throw invalid_argument("may not add resource with an already registered id: " +
                                id.to_string());
       }
+      objects_.push_back(std::move(object));
     }
-    into.push_back(std::move(object));
   }
-}
+
+  // For transformers, which may change ids: the index is rebuilt before the next append.
+  std::vector<Object>& objects() {
+    stale_ = true;
+    return objects_;
+  }
+
+  std::vector<Object> take() && { return std::move(objects_); }
+
+ private:
+  void reindex() {
+    ids_.clear();
+    for (const Object& object : objects_) ids_.insert(ResourceId::of(object).equality_key());
+    stale_ = false;
+  }
+
+  std::vector<Object> objects_;
+  std::unordered_set<std::string> ids_;
+  bool stale_ = false;
+};
 
 // One document of a resource file, with `List` kinds expanded into their items as kustomize
 // does (any kind ending in "List" that carries an `items` list).
@@ -158,14 +181,24 @@ class Builder {
     if (auto file = find_kustomization_file(files_, dir))
       return build_kustomization(dir, *file, &sort);
     std::set<fs::path> visited;
-    std::vector<Object> out;
+    Accumulator out;
     build_folder(dir, out, visited, 0);
-    return out;
+    return std::move(out).take();
   }
 
  private:
+  enum class Expect { kKustomization, kComponent };
+
   std::vector<Object> build_kustomization(const fs::path& dir, const fs::path& file,
                                           std::optional<SortOptions>* sort) {
+    const Kustomization kustomization = load_kustomization(dir, file, Expect::kKustomization);
+    if (sort != nullptr) *sort = kustomization.sort_options;
+    Accumulator accumulated;
+    accumulate_target(dir, files_.display(file), kustomization, accumulated);
+    return std::move(accumulated).take();
+  }
+
+  Kustomization load_kustomization(const fs::path& dir, const fs::path& file, Expect expect) {
     if (std::find(stack_.begin(), stack_.end(), dir) != stack_.end()) {
       throw invalid_argument("cycle detected: '" + files_.display(dir) +
                              "' includes itself through '" + files_.display(stack_.back()) + "'");
@@ -174,30 +207,49 @@ class Builder {
       throw resource_exhausted("more than " + std::to_string(kMaxKustomizations) +
                                " kustomizations in one build");
     }
-    const std::string where = files_.display(file);
     Kustomization kustomization;
     try {
       kustomization = parse_kustomization(files_.read_file(file));
     } catch (const Error& e) {
-      throw e.with_context(where);
+      throw e.with_context(files_.display(file));
+    }
+    if (expect == Expect::kComponent && !kustomization.is_component) {
+      throw invalid_argument("expected kind 'Component' for path '" + files_.display(dir) +
+                             "' but got 'Kustomization'");
+    }
+    if (expect == Expect::kKustomization && kustomization.is_component) {
+      throw invalid_argument("expected kind != 'Component' for path '" + files_.display(dir) + "'");
     }
     if (warnings_ != nullptr) {
       warnings_->insert(warnings_->end(), kustomization.warnings.begin(),
                         kustomization.warnings.end());
     }
-    if (sort != nullptr) *sort = kustomization.sort_options;
+    return kustomization;
+  }
 
+  // kustomize's accumulateTarget: this kustomization's resources join `accumulated`, then its
+  // components work on everything accumulated so far (a component adds to its parent's
+  // accumulator rather than building its own), then its transformers run over all of it.
+  void accumulate_target(const fs::path& dir, const std::string& where,
+                         const Kustomization& kustomization, Accumulator& accumulated) {
     stack_.push_back(dir);
-    std::vector<Object> resources;
     for (const std::string& entry : kustomization.resources) {
       try {
-        append_unique(resources, load_resource(dir, entry));
+        accumulated.append(load_resource(dir, entry));
       } catch (const Error& e) {
         throw e.with_context(where + ": resource '" + entry + "'");
       }
     }
+    for (const std::string& entry : kustomization.components) {
+      try {
+        accumulate_component(dir, entry, accumulated);
+      } catch (const Error& e) {
+        throw e.with_context(where + ": component '" + entry + "'");
+      }
+    }
     stack_.pop_back();
 
+    std::vector<Object>& resources = accumulated.objects();
     try {
       // kustomize's transformer order (kusttarget_configplugin.go).
       apply_patches(dir, kustomization.patches, resources, false);
@@ -212,7 +264,29 @@ class Builder {
     } catch (const Error& e) {
       throw e.with_context(where);
     }
-    return resources;
+  }
+
+  fs::path require_kustomization_file(const fs::path& dir) const {
+    if (auto file = find_kustomization_file(files_, dir)) return *file;
+    throw not_found(
+        "unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in "
+        "directory '" +
+        files_.display(dir) + "'");
+  }
+
+  void accumulate_component(const fs::path& dir, const std::string& entry,
+                            Accumulator& accumulated) {
+    if (looks_remote(entry)) {
+      throw unimplemented(
+          "remote components are not supported; sluice renders only what is in the repository");
+    }
+    const fs::path path = files_.resolve(dir, entry);
+    if (!files_.is_directory(path)) {
+      throw invalid_argument("'" + files_.display(path) + "' must be a directory");
+    }
+    const fs::path file = require_kustomization_file(path);
+    const Kustomization component = load_kustomization(path, file, Expect::kComponent);
+    accumulate_target(path, files_.display(file), component, accumulated);
   }
 
   // `patches` (json6902 false) or `patchesJson6902` (true), in order. kustomize v5.5 runs
@@ -285,14 +359,7 @@ class Builder {
     }
     const fs::path path = files_.resolve(dir, entry);
     if (files_.is_directory(path)) {
-      auto file = find_kustomization_file(files_, path);
-      if (!file) {
-        throw not_found(
-            "unable to find one of 'kustomization.yaml', 'kustomization.yml' or "
-            "'Kustomization' in directory '" +
-            files_.display(path) + "'");
-      }
-      return build_kustomization(path, *file, nullptr);
+      return build_kustomization(path, require_kustomization_file(path), nullptr);
     }
     // kustomize's default load restriction: a kustomization may read files only in or below
     // its own directory (folders of other kustomizations may be anywhere under the root).
@@ -316,7 +383,7 @@ class Builder {
     return out;
   }
 
-  void build_folder(const fs::path& dir, std::vector<Object>& out, std::set<fs::path>& visited,
+  void build_folder(const fs::path& dir, Accumulator& out, std::set<fs::path>& visited,
                     std::size_t depth) {
     if (depth > kMaxFolderDepth) {
       throw resource_exhausted(files_.display(dir) + ": folders nested deeper than " +
@@ -327,12 +394,12 @@ class Builder {
       const fs::path real = files_.confirm(entry);
       if (files_.is_directory(real)) {
         if (auto file = find_kustomization_file(files_, real)) {
-          append_unique(out, build_kustomization(real, *file, nullptr));
+          out.append(build_kustomization(real, *file, nullptr));
         } else {
           build_folder(real, out, visited, depth + 1);
         }
       } else if (is_yaml_file(entry) && files_.is_regular_file(real)) {
-        append_unique(out, load_file(real));
+        out.append(load_file(real));
       }
     }
   }

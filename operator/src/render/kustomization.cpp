@@ -51,10 +51,10 @@ constexpr std::array<std::string_view, 35> kKnownFields = {
 };
 
 // Fields this step renders. Anything else in kKnownFields with a non-empty value is refused.
-constexpr std::array<std::string_view, 16> kImplementedFields = {
+constexpr std::array<std::string_view, 17> kImplementedFields = {
     "apiVersion", "kind",   "metadata",     "namePrefix",        "nameSuffix",  "namespace",
     "resources",  "bases",  "commonLabels", "commonAnnotations", "sortOptions", "images",
-    "replicas",   "labels", "patches",      "patchesJson6902",
+    "replicas",   "labels", "patches",      "patchesJson6902",   "components",
 };
 
 bool contains(const auto& list, std::string_view name) {
@@ -335,16 +335,16 @@ Kustomization parse_kustomization(std::string_view text) {
   }
   const std::string kind = string_field(doc, "kind");
   const std::string api_version = string_field(doc, "apiVersion");
-  if (kind == "Component") {
-    throw unimplemented("sluice does not support kind 'Component' (components) yet");
-  }
-  if (!kind.empty() && kind != "Kustomization") {
+  if (!kind.empty() && kind != "Kustomization" && kind != "Component") {
     throw invalid_argument("invalid Kustomization: kind should be Kustomization or Component");
   }
-  if (!api_version.empty() && api_version != "kustomize.config.k8s.io/v1beta1") {
-    throw invalid_argument(
-        "invalid Kustomization: apiVersion for Kustomization should be "
-        "kustomize.config.k8s.io/v1beta1");
+  result.is_component = kind == "Component";
+  // kustomize's EnforceFields: each kind has its own apiVersion.
+  const std::string_view required_version =
+      result.is_component ? "kustomize.config.k8s.io/v1alpha1" : "kustomize.config.k8s.io/v1beta1";
+  if (!api_version.empty() && api_version != required_version) {
+    throw invalid_argument("invalid Kustomization: apiVersion for " + kind + " should be " +
+                           std::string(required_version));
   }
   if (doc.contains("metadata") && !doc["metadata"].is_null() && !doc["metadata"].is_object()) {
     throw invalid_argument("invalid Kustomization: metadata must be a map");
@@ -356,6 +356,7 @@ Kustomization parse_kustomization(std::string_view text) {
         "# Warning: 'bases' is deprecated. Please use 'resources' instead. Run 'kustomize edit "
         "fix' to update your Kustomization automatically.");
   }
+  if (doc.contains("components")) result.components = string_list(doc, "components");
   if (doc.contains("namespace")) result.namespace_ = string_field(doc, "namespace");
   if (doc.contains("namePrefix")) result.name_prefix = string_field(doc, "namePrefix");
   if (doc.contains("nameSuffix")) result.name_suffix = string_field(doc, "nameSuffix");

@@ -39,8 +39,13 @@ struct PatchEntry {
 };
 
 struct Kustomization {
+  // kind: Component. A component is only usable from `components`, and a Kustomization only
+  // from `resources`.
+  bool is_component = false;
   // Resources in kustomize's order: `resources` then the deprecated `bases`.
   std::vector<std::string> resources;
+  // `components`: folders whose kustomization (kind Component) works on this one's resources.
+  std::vector<std::string> components;
   std::string namespace_;
   std::string name_prefix;
   std::string name_suffix;

@@ -69,6 +69,13 @@ bool ResourceId::same_as(const ResourceId& other) const {
          effective_namespace() == other.effective_namespace();
 }
 
+std::string ResourceId::equality_key() const {
+  // '\n' cannot occur in a group, version or kind, and is the last separator before the name.
+  std::string key = gvk.group;
+  for (const std::string* part : {&gvk.version, &gvk.kind}) (key += '\n') += *part;
+  return ((key += '\n') += effective_namespace()) += '\n' + name;
+}
+
 std::string ResourceId::to_string() const {
   std::string out = gvk.kind.empty() ? std::string("[noKind]") : gvk.kind;
   out += "." + (gvk.version.empty() ? std::string("[noVer]") : gvk.version);

@@ -28,6 +28,9 @@ struct ResourceId {
   // kustomize's ResId equality: same group, version and kind, effective namespace and name.
   bool same_as(const ResourceId& other) const;
 
+  // A string equal for two ids exactly when same_as holds, for hashing.
+  std::string equality_key() const;
+
   // kustomize's spelling in messages: "ConfigMap.v1.[noGrp]/web.[noNs]".
   std::string to_string() const;
 };

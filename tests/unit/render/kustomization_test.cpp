@@ -89,7 +89,7 @@ TEST(KustomizationTest, RefusesWhatKustomizeCannotDecodeInImagesAndReplicas) {
 
 TEST(KustomizationTest, KnownButUnimplementedFieldsAreRefusedByName) {
   for (const char* field :
-       {"configMapGenerator", "replacements", "vars", "components", "crds", "buildMetadata"}) {
+       {"configMapGenerator", "replacements", "vars", "crds", "buildMetadata"}) {
     const std::string text = std::string(field) + ": [x]\n";
     try {
       (void)parse_kustomization(text);
@@ -106,7 +106,13 @@ TEST(KustomizationTest, KnownButUnimplementedFieldsAreRefusedByName) {
 
 TEST(KustomizationTest, ChecksKindApiVersionAndTypes) {
   EXPECT_EQ(code_of("kind: Deployment\n"), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(code_of("kind: Component\n"), ErrorCode::kUnimplemented);
+  EXPECT_TRUE(parse_kustomization("kind: Component\n").is_component);
+  EXPECT_FALSE(parse_kustomization("kind: Kustomization\n").is_component);
+  // Each kind has its own apiVersion.
+  EXPECT_EQ(code_of("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Component\n"),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(code_of("apiVersion: kustomize.config.k8s.io/v1alpha1\n"),
+            ErrorCode::kInvalidArgument);
   EXPECT_EQ(code_of("apiVersion: v1\n"), ErrorCode::kInvalidArgument);
   EXPECT_EQ(code_of("nameSuffix: -001\n"), ErrorCode::kInvalidArgument);  // a number
   EXPECT_EQ(code_of("commonLabels: {n: 1}\n"), ErrorCode::kInvalidArgument);
