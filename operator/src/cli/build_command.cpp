@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/yaml_writer.h"
 #include "render/builder.h"
+#include "render/post_build.h"
 
 namespace sluice::cli {
 namespace {
@@ -14,7 +15,16 @@ namespace {
 struct BuildArgs {
   std::string dir;
   std::optional<std::string> root;
+  StringMap substitute;  // --substitute KEY=VALUE, Flux's postBuild.substitute
 };
+
+void add_substitution(BuildArgs& parsed, const std::string& pair) {
+  const std::size_t equals = pair.find('=');
+  if (equals == std::string::npos) {
+    throw invalid_argument("--substitute takes KEY=VALUE, got \"" + pair + "\"");
+  }
+  parsed.substitute.insert_or_assign(pair.substr(0, equals), pair.substr(equals + 1));
+}
 
 BuildArgs parse_args(std::span<const std::string> args) {
   BuildArgs parsed;
@@ -27,8 +37,11 @@ BuildArgs parse_args(std::span<const std::string> args) {
       } else {
         parsed.root = arg.substr(7);
       }
-    } else if (arg == "--substitute" || arg.starts_with("--substitute=")) {
-      throw unimplemented("--substitute is not supported yet");
+    } else if (arg == "--substitute") {
+      if (i + 1 >= args.size()) throw invalid_argument("--substitute needs KEY=VALUE");
+      add_substitution(parsed, args[++i]);
+    } else if (arg.starts_with("--substitute=")) {
+      add_substitution(parsed, arg.substr(13));
     } else if (arg.starts_with("-") && arg != "-") {
       throw invalid_argument("unknown flag " + arg);
     } else if (parsed.dir.empty()) {
@@ -39,6 +52,7 @@ BuildArgs parse_args(std::span<const std::string> args) {
     }
   }
   if (parsed.dir.empty()) throw invalid_argument("build needs a directory: sluice build DIR");
+  render::validate_variable_names(parsed.substitute);
   return parsed;
 }
 
@@ -52,16 +66,24 @@ int run_build(const CommandContext& ctx) {
     return report_argument_error(ctx, e);
   }
   std::vector<std::string> warnings;
-  std::string rendered;
+  std::vector<std::string> printed;
   try {
     render::BuildOptions options;
     if (args.root) options.root = *args.root;
     options.warnings = &warnings;
-    const std::vector<Object> resources = render::build(args.dir, options);
-    std::vector<Json> documents;
-    documents.reserve(resources.size());
-    for (const Object& object : resources) documents.push_back(object.json());
-    rendered = write_yaml_documents(documents);
+    std::vector<Object> resources = render::build(args.dir, options);
+    render::substitute_variables(resources, args.substitute);
+    // Each resource is released once printed, so its text reuses its memory: peak memory is
+    // about the larger of the two, not their sum. Nothing reaches stdout until all are printed.
+    printed.reserve(resources.size());
+    for (std::size_t i = 0; i < resources.size(); ++i) {
+      try {
+        printed.push_back(write_yaml(resources[i].json()));
+      } catch (const Error& e) {
+        throw e.with_context("document " + std::to_string(i + 1));
+      }
+      Json().swap(resources[i].json());
+    }
   } catch (...) {
     const Error error = Error::from_current_exception();
     for (const std::string& warning : warnings) ctx.err << warning << "\n";
@@ -69,7 +91,10 @@ int run_build(const CommandContext& ctx) {
     return kExitFailure;
   }
   for (const std::string& warning : warnings) ctx.err << warning << "\n";
-  ctx.out << rendered;
+  for (std::size_t i = 0; i < printed.size(); ++i) {
+    if (i > 0) ctx.out << "---\n";
+    ctx.out << printed[i];
+  }
   ctx.out.flush();
   return kExitOk;
 }

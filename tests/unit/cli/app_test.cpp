@@ -111,10 +111,25 @@ TEST(AppTest, BuildFailsWithOneLineAndNoOutput) {
   EXPECT_NE(result.err.find("absent.yaml"), std::string::npos) << result.err;
 }
 
-TEST(AppTest, BuildRefusesSubstituteForNow) {
-  const Result result = run({"build", ".", "--substitute", "A=b"});
-  EXPECT_EQ(result.code, kExitFailure);
-  EXPECT_NE(result.err.find("not supported yet"), std::string::npos) << result.err;
+TEST(AppTest, BuildSubstitutesVariablesLikeFluxPostBuild) {
+  const std::string dir = SLUICE_SOURCE_DIR "/tests/unit/cli/testdata/substitute";
+  const Result result = run({"build", dir, "--substitute", "ENV=prod", "--substitute=REPLICAS=3",
+                             "--substitute", "HOME=/root"});
+  ASSERT_EQ(result.code, kExitOk) << result.err;
+  EXPECT_NE(result.out.find("  name: web-prod\nspec:\n  replicas: 3\n"), std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("image: nginx:1.25\n"), std::string::npos) << result.out;
+  // The disabled ConfigMap keeps its text.
+  EXPECT_NE(result.out.find("run.sh: echo ${HOME}\n"), std::string::npos) << result.out;
+}
+
+TEST(AppTest, BuildRefusesBadSubstitutions) {
+  const std::string dir = SLUICE_SOURCE_DIR "/tests/unit/cli/testdata/substitute";
+  for (const char* flag : {"1X=a", "NOEQUALS", "A-B=c"}) {
+    const Result result = run({"build", dir, "--substitute", flag});
+    EXPECT_EQ(result.code, kExitUsage) << flag;
+    EXPECT_TRUE(result.out.empty()) << flag;
+  }
 }
 
 }  // namespace
