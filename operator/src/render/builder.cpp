@@ -7,12 +7,15 @@
 #include "core/error.h"
 #include "core/yaml_reader.h"
 #include "render/file_system.h"
+#include "render/hidden_keys.h"
 #include "render/kustomization.h"
 #include "render/ordering.h"
 #include "render/resource_id.h"
 #include "render/transformers/annotations.h"
+#include "render/transformers/generators.h"
 #include "render/transformers/images.h"
 #include "render/transformers/labels.h"
+#include "render/transformers/name_hash.h"
 #include "render/transformers/namespace.h"
 #include "render/transformers/patches.h"
 #include "render/transformers/prefix_suffix.h"
@@ -38,11 +41,6 @@ bool is_yaml_file(const fs::path& path) {
   return ext == ".yaml" || ext == ".yml";
 }
 
-// Where the builder keeps a resource's earlier names (kustomize keeps them in internal
-// annotations) so that `replicas` can match a resource by the name it had before a prefix or
-// suffix. Removed before anything is printed.
-constexpr std::string_view kPreviousNamesKey = "\x01sluice/previousNames";
-
 std::vector<std::string> previous_names(const Object& object) {
   const auto found = object.json().find(kPreviousNamesKey);
   if (found == object.json().end()) return {};
@@ -61,9 +59,6 @@ void rename_with_history(std::vector<Object>& objects, std::string_view prefix,
     }
   }
 }
-
-// And the namespace a resource had before a namespace transformer first changed it.
-constexpr std::string_view kOriginalNamespaceKey = "\x01sluice/originalNamespace";
 
 void set_namespace_with_history(std::vector<Object>& objects, const std::string& namespace_) {
   if (namespace_.empty()) return;
@@ -95,6 +90,19 @@ std::vector<transformers::OriginalId> original_ids(const std::vector<Object>& ob
 void strip_history(Object& object) {
   object.json().erase(std::string(kPreviousNamesKey));
   object.json().erase(std::string(kOriginalNamespaceKey));
+  object.json().erase(std::string(kNeedsHashKey));
+}
+
+// kustomize's addHashesToNames: once the whole tree is built, each generated resource that
+// wants it gets its content hash appended to its name (so overlays' merges, prefixes and
+// labels are all in before the hash is taken).
+void add_name_hashes(std::vector<Object>& objects) {
+  for (Object& object : objects) {
+    if (!object.json().contains(std::string(kNeedsHashKey))) continue;
+    const std::string before = object.name();
+    object.set_name(before + "-" + transformers::name_hash(object));
+    object.json()[std::string(kPreviousNamesKey)].push_back(before);
+  }
 }
 
 void set_replicas_by_any_name(std::vector<Object>& objects,
@@ -199,6 +207,7 @@ class Builder {
     stack_.pop_back();
 
     try {
+      run_generators(dir, kustomization, resources);
       // kustomize's transformer order (kusttarget_configplugin.go).
       apply_patches(dir, kustomization.patches, resources, false);
       set_namespace_with_history(resources, kustomization.namespace_);
@@ -213,6 +222,40 @@ class Builder {
       throw e.with_context(where);
     }
     return resources;
+  }
+
+  // configMapGenerator then secretGenerator, entry by entry, after the resources and before
+  // the transformers (kustomize's runGenerators).
+  void run_generators(const fs::path& dir, const Kustomization& kustomization,
+                      std::vector<Object>& resources) {
+    const auto read = [this, &dir](const std::string& entry) { return generator_file(dir, entry); };
+    for (const auto* list :
+         {&kustomization.config_map_generator, &kustomization.secret_generator}) {
+      for (transformers::GeneratorArgs args : *list) {
+        args.options = transformers::merge_global_options(std::move(args.options),
+                                                          kustomization.generator_options);
+        transformers::absorb_generated(resources, transformers::generate(args, read),
+                                       args.behavior);
+      }
+    }
+  }
+
+  std::string generator_file(const fs::path& dir, const std::string& entry) {
+    if (looks_remote(entry)) {
+      throw unimplemented(
+          "remote files are not supported; sluice renders only what is in the "
+          "repository");
+    }
+    const fs::path path = files_.resolve(dir, entry);
+    if (!FileSystem::is_within(path, dir)) {
+      throw Error(ErrorCode::kPermissionDenied, "security: file '" + files_.display(path) +
+                                                    "' is not in or below '" + files_.display(dir) +
+                                                    "'");
+    }
+    if (!files_.is_regular_file(path)) {
+      throw invalid_argument("'" + files_.display(path) + "' must resolve to a file");
+    }
+    return files_.read_file(path);
   }
 
   // `patches` (json6902 false) or `patchesJson6902` (true), in order. kustomize v5.5 runs
@@ -354,6 +397,7 @@ std::vector<Object> build(const fs::path& dir, const BuildOptions& options) {
   Builder builder(files, options.warnings);
   std::optional<SortOptions> sort;
   std::vector<Object> resources = builder.build_top(start, sort);
+  add_name_hashes(resources);
   for (Object& object : resources) strip_history(object);
   sort_resources(resources, sort);
   return resources;
