@@ -29,6 +29,9 @@ namespace {
 // them) and how deep a plain folder is searched.
 constexpr std::size_t kMaxKustomizations = 10'000;
 constexpr std::size_t kMaxFolderDepth = 100;
+// And how many bytes generators may read in one build: each file is capped by the FileSystem,
+// but a generator may name many (or one many times under different keys).
+constexpr std::size_t kMaxGeneratorBytes = std::size_t{64} << 20;
 
 bool looks_remote(std::string_view entry) {
   return entry.find("://") != std::string_view::npos || entry.starts_with("git@") ||
@@ -255,7 +258,13 @@ class Builder {
     if (!files_.is_regular_file(path)) {
       throw invalid_argument("'" + files_.display(path) + "' must resolve to a file");
     }
-    return files_.read_file(path);
+    std::string text = files_.read_file(path);
+    generator_bytes_ += text.size();
+    if (generator_bytes_ > kMaxGeneratorBytes) {
+      throw resource_exhausted("generators read more than " +
+                               std::to_string(kMaxGeneratorBytes >> 20) + " MiB in one build");
+    }
+    return text;
   }
 
   // `patches` (json6902 false) or `patchesJson6902` (true), in order. kustomize v5.5 runs
@@ -384,6 +393,7 @@ class Builder {
   std::vector<std::string>* warnings_;
   std::vector<fs::path> stack_;
   std::size_t loaded_ = 0;
+  std::size_t generator_bytes_ = 0;
 };
 
 }  // namespace
