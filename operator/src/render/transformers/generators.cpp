@@ -14,7 +14,7 @@ namespace sluice::render::transformers {
 namespace {
 
 // bufio.Scanner's default MaxScanTokenSize: a line must fit with its "\n".
-constexpr std::size_t kMaxEnvLineBytes = 64 * 1024;
+constexpr std::size_t kMaxEnvLineBytes = std::size_t{64} << 10;
 
 bool is_valid_utf8(std::string_view text) {
   while (!text.empty()) {
@@ -160,9 +160,9 @@ bool matches_any_id(const Object& existing, const ResourceId& id) {
   }
   ResourceId candidate = current;
   for (const std::string& name : names) {
-    for (const std::string& namespace_ : namespaces) {
+    for (const std::string& ns : namespaces) {
       candidate.name = name;
-      candidate.namespace_ = namespace_;
+      candidate.namespace_ = ns;
       if (candidate.same_as(id)) return true;
     }
   }
