@@ -8,12 +8,15 @@
 #include "core/error.h"
 #include "core/yaml_reader.h"
 #include "render/file_system.h"
+#include "render/hidden_keys.h"
 #include "render/kustomization.h"
 #include "render/ordering.h"
 #include "render/resource_id.h"
 #include "render/transformers/annotations.h"
+#include "render/transformers/generators.h"
 #include "render/transformers/images.h"
 #include "render/transformers/labels.h"
+#include "render/transformers/name_hash.h"
 #include "render/transformers/namespace.h"
 #include "render/transformers/patches.h"
 #include "render/transformers/prefix_suffix.h"
@@ -27,6 +30,9 @@ namespace {
 // them) and how deep a plain folder is searched.
 constexpr std::size_t kMaxKustomizations = 10'000;
 constexpr std::size_t kMaxFolderDepth = 100;
+// And how many bytes generators may read in one build: each file is capped by the FileSystem,
+// but a generator may name many (or one many times under different keys).
+constexpr std::size_t kMaxGeneratorBytes = std::size_t{64} << 20;
 
 bool looks_remote(std::string_view entry) {
   return entry.find("://") != std::string_view::npos || entry.starts_with("git@") ||
@@ -38,11 +44,6 @@ bool is_yaml_file(const fs::path& path) {
   const std::string ext = path.extension().string();
   return ext == ".yaml" || ext == ".yml";
 }
-
-// Where the builder keeps a resource's earlier names (kustomize keeps them in internal
-// annotations) so that `replicas` can match a resource by the name it had before a prefix or
-// suffix. Removed before anything is printed.
-constexpr std::string_view kPreviousNamesKey = "\x01sluice/previousNames";
 
 std::vector<std::string> previous_names(const Object& object) {
   const auto found = object.json().find(kPreviousNamesKey);
@@ -62,9 +63,6 @@ void rename_with_history(std::vector<Object>& objects, std::string_view prefix,
     }
   }
 }
-
-// And the namespace a resource had before a namespace transformer first changed it.
-constexpr std::string_view kOriginalNamespaceKey = "\x01sluice/originalNamespace";
 
 void set_namespace_with_history(std::vector<Object>& objects, const std::string& namespace_) {
   if (namespace_.empty()) return;
@@ -96,6 +94,19 @@ std::vector<transformers::OriginalId> original_ids(const std::vector<Object>& ob
 void strip_history(Object& object) {
   object.json().erase(std::string(kPreviousNamesKey));
   object.json().erase(std::string(kOriginalNamespaceKey));
+  object.json().erase(std::string(kNeedsHashKey));
+}
+
+// kustomize's addHashesToNames: once the whole tree is built, each generated resource that
+// wants it gets its content hash appended to its name (so overlays' merges, prefixes and
+// labels are all in before the hash is taken).
+void add_name_hashes(std::vector<Object>& objects) {
+  for (Object& object : objects) {
+    if (!object.json().contains(std::string(kNeedsHashKey))) continue;
+    const std::string before = object.name();
+    object.set_name(before + "-" + transformers::name_hash(object));
+    object.json()[std::string(kPreviousNamesKey)].push_back(before);
+  }
 }
 
 void set_replicas_by_any_name(std::vector<Object>& objects,
@@ -240,6 +251,12 @@ class Builder {
         throw e.with_context(where + ": resource '" + entry + "'");
       }
     }
+    try {
+      run_generators(dir, kustomization, accumulated.objects());
+    } catch (const Error& e) {
+      throw e.with_context(where);
+    }
+    // After the generators, before the transformers (kustomize PR 5170).
     for (const std::string& entry : kustomization.components) {
       try {
         accumulate_component(dir, entry, accumulated);
@@ -266,6 +283,15 @@ class Builder {
     }
   }
 
+  // kustomize's default load restriction: a kustomization may read files only in or below
+  // its own directory (folders of other kustomizations may be anywhere under the root).
+  void require_within(const fs::path& path, const fs::path& dir) const {
+    if (FileSystem::is_within(path, dir)) return;
+    throw Error(ErrorCode::kPermissionDenied, "security: file '" + files_.display(path) +
+                                                  "' is not in or below '" + files_.display(dir) +
+                                                  "'");
+  }
+
   fs::path require_kustomization_file(const fs::path& dir) const {
     if (auto file = find_kustomization_file(files_, dir)) return *file;
     throw not_found(
@@ -287,6 +313,42 @@ class Builder {
     const fs::path file = require_kustomization_file(path);
     const Kustomization component = load_kustomization(path, file, Expect::kComponent);
     accumulate_target(path, files_.display(file), component, accumulated);
+  }
+
+  // configMapGenerator then secretGenerator, entry by entry, after the resources and before
+  // the transformers (kustomize's runGenerators).
+  void run_generators(const fs::path& dir, const Kustomization& kustomization,
+                      std::vector<Object>& resources) {
+    const auto read = [this, &dir](const std::string& entry) { return generator_file(dir, entry); };
+    for (const auto* list :
+         {&kustomization.config_map_generator, &kustomization.secret_generator}) {
+      for (transformers::GeneratorArgs args : *list) {
+        args.options = transformers::merge_global_options(std::move(args.options),
+                                                          kustomization.generator_options);
+        transformers::absorb_generated(resources, transformers::generate(args, read),
+                                       args.behavior);
+      }
+    }
+  }
+
+  std::string generator_file(const fs::path& dir, const std::string& entry) {
+    if (looks_remote(entry)) {
+      throw unimplemented(
+          "remote files are not supported; sluice renders only what is in the "
+          "repository");
+    }
+    const fs::path path = files_.resolve(dir, entry);
+    require_within(path, dir);
+    if (!files_.is_regular_file(path)) {
+      throw invalid_argument("'" + files_.display(path) + "' must resolve to a file");
+    }
+    std::string text = files_.read_file(path);
+    generator_bytes_ += text.size();
+    if (generator_bytes_ > kMaxGeneratorBytes) {
+      throw resource_exhausted("generators read more than " +
+                               std::to_string(kMaxGeneratorBytes >> 20) + " MiB in one build");
+    }
+    return text;
   }
 
   // `patches` (json6902 false) or `patchesJson6902` (true), in order. kustomize v5.5 runs
@@ -334,11 +396,7 @@ class Builder {
       return inline_patch;
     }
     const fs::path path = files_.resolve(dir, entry.path);
-    if (!FileSystem::is_within(path, dir)) {
-      throw Error(ErrorCode::kPermissionDenied, "security: file '" + files_.display(path) +
-                                                    "' is not in or below '" + files_.display(dir) +
-                                                    "'");
-    }
+    require_within(path, dir);
     std::string text = files_.read_file(path);
     if (json6902 && text.empty()) {
       throw invalid_argument("patch file '" + entry.path + "' empty seems to be empty");
@@ -361,13 +419,7 @@ class Builder {
     if (files_.is_directory(path)) {
       return build_kustomization(path, require_kustomization_file(path), nullptr);
     }
-    // kustomize's default load restriction: a kustomization may read files only in or below
-    // its own directory (folders of other kustomizations may be anywhere under the root).
-    if (!FileSystem::is_within(path, dir)) {
-      throw Error(ErrorCode::kPermissionDenied, "security: file '" + files_.display(path) +
-                                                    "' is not in or below '" + files_.display(dir) +
-                                                    "'");
-    }
+    require_within(path, dir);
     return load_file(path);
   }
 
@@ -408,6 +460,7 @@ class Builder {
   std::vector<std::string>* warnings_;
   std::vector<fs::path> stack_;
   std::size_t loaded_ = 0;
+  std::size_t generator_bytes_ = 0;
 };
 
 }  // namespace
@@ -421,6 +474,7 @@ std::vector<Object> build(const fs::path& dir, const BuildOptions& options) {
   Builder builder(files, options.warnings);
   std::optional<SortOptions> sort;
   std::vector<Object> resources = builder.build_top(start, sort);
+  add_name_hashes(resources);
   for (Object& object : resources) strip_history(object);
   sort_resources(resources, sort);
   return resources;

@@ -3,12 +3,14 @@
 // of resources `kubectl kustomize` would print, in the same order.
 //
 // What it covers: resources (files, folders with their own kustomization, recursively) and
-// the deprecated `bases`; patches with a JSON 6902 body, namespace, namePrefix/nameSuffix,
-// labels and commonLabels, commonAnnotations, patchesJson6902, replicas and images, applied
-// per kustomization in kustomize's transformer order after that kustomization's resources are
-// accumulated; duplicate-id detection; sortOptions of the top kustomization (legacy by
-// default). Strategic merge patches and other kustomization fields are refused with
-// kUnimplemented (see kustomization.h).
+// the deprecated `bases`; configMapGenerator and secretGenerator with generatorOptions (run
+// after the resources, merged into or replacing them by behavior, and given kustomize's
+// content-hash name suffix once the whole tree is built); patches with a JSON 6902 body,
+// namespace, namePrefix/nameSuffix, labels and commonLabels, commonAnnotations,
+// patchesJson6902, replicas and images, applied per kustomization in kustomize's transformer
+// order after that kustomization's resources are accumulated; duplicate-id detection;
+// sortOptions of the top kustomization (legacy by default). Strategic merge patches and other
+// kustomization fields are refused with kUnimplemented (see kustomization.h).
 //
 // kustomize matches `replicas` by any name a resource has had, and patch targets by its
 // current or its original name and namespace; the builder keeps that history in hidden keys

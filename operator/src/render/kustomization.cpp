@@ -51,10 +51,27 @@ constexpr std::array<std::string_view, 35> kKnownFields = {
 };
 
 // Fields this step renders. Anything else in kKnownFields with a non-empty value is refused.
-constexpr std::array<std::string_view, 17> kImplementedFields = {
-    "apiVersion", "kind",   "metadata",     "namePrefix",        "nameSuffix",  "namespace",
-    "resources",  "bases",  "commonLabels", "commonAnnotations", "sortOptions", "images",
-    "replicas",   "labels", "patches",      "patchesJson6902",   "components",
+constexpr std::array<std::string_view, 20> kImplementedFields = {
+    "apiVersion",
+    "kind",
+    "metadata",
+    "namePrefix",
+    "nameSuffix",
+    "namespace",
+    "resources",
+    "bases",
+    "commonLabels",
+    "commonAnnotations",
+    "sortOptions",
+    "images",
+    "replicas",
+    "labels",
+    "patches",
+    "patchesJson6902",
+    "configMapGenerator",
+    "secretGenerator",
+    "generatorOptions",
+    "components",
 };
 
 bool contains(const auto& list, std::string_view name) {
@@ -386,6 +403,16 @@ Kustomization parse_kustomization(std::string_view text) {
   }
   if (doc.contains("replicas") && !doc["replicas"].is_null()) {
     result.replicas = parse_replicas(doc["replicas"]);
+  }
+  if (doc.contains("configMapGenerator")) {
+    result.config_map_generator =
+        transformers::parse_generator_list(doc["configMapGenerator"], "ConfigMap");
+  }
+  if (doc.contains("secretGenerator")) {
+    result.secret_generator = transformers::parse_generator_list(doc["secretGenerator"], "Secret");
+  }
+  if (doc.contains("generatorOptions") && !doc["generatorOptions"].is_null()) {
+    result.generator_options = transformers::parse_generator_options(doc["generatorOptions"]);
   }
   if (doc.contains("sortOptions") && !doc["sortOptions"].is_null()) {
     result.sort_options = parse_sort_options(doc["sortOptions"]);

@@ -12,6 +12,7 @@
 
 #include "core/object.h"
 #include "render/file_system.h"
+#include "render/transformers/generator_args.h"
 #include "render/transformers/images.h"
 #include "render/transformers/labels.h"
 #include "render/transformers/patches.h"
@@ -60,6 +61,10 @@ struct Kustomization {
   std::vector<transformers::ImageOverride> images;
   // `replicas`, in order.
   std::vector<transformers::ReplicaCount> replicas;
+  // `configMapGenerator`, `secretGenerator` and `generatorOptions`.
+  std::vector<transformers::GeneratorArgs> config_map_generator;
+  std::vector<transformers::GeneratorArgs> secret_generator;
+  std::optional<transformers::GeneratorOptions> generator_options;
   std::optional<SortOptions> sort_options;
   // kustomize's deprecation warnings, worded as kustomize words them, for stderr.
   std::vector<std::string> warnings;

@@ -57,5 +57,31 @@ TEST_F(BuilderTest, KeepsNoNameHistoryInTheOutput) {
   EXPECT_EQ(objects[0].json().size(), 4U);  // apiVersion, kind, metadata, spec
 }
 
+TEST_F(BuilderTest, HashesGeneratedNamesAtTheEndWithoutHiddenKeys) {
+  fs::create_directories(dir_ / "base");
+  write("base/kustomization.yaml", "configMapGenerator:\n- name: cm\n  literals: [a=1]\n");
+  write("kustomization.yaml",
+        "namePrefix: p-\nresources: [base]\nconfigMapGenerator:\n- name: cm\n"
+        "  behavior: merge\n  literals: [b=2]\n");
+  const std::vector<Object> objects = build(dir_);
+  ASSERT_EQ(objects.size(), 1U);
+  // kubectl kustomize prints p-cm-7gdc49gk6d for this tree: the hash covers the merged data.
+  EXPECT_EQ(objects[0].name(), "p-cm-7gdc49gk6d");
+  EXPECT_EQ(objects[0].json().size(), 4U);  // apiVersion, kind, metadata, data
+}
+
+TEST_F(BuilderTest, BoundsWhatGeneratorsRead) {
+  write("big.txt", std::string((std::size_t{8} << 20) - 1, 'x'));
+  std::string kustomization = "configMapGenerator:\n- name: cm\n  files:\n";
+  for (int i = 0; i < 9; ++i) kustomization += "  - k" + std::to_string(i) + "=big.txt\n";
+  write("kustomization.yaml", kustomization);
+  try {
+    (void)build(dir_);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kResourceExhausted) << e.message();
+  }
+}
+
 }  // namespace
 }  // namespace sluice::render

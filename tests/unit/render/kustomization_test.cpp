@@ -85,11 +85,14 @@ TEST(KustomizationTest, RefusesWhatKustomizeCannotDecodeInImagesAndReplicas) {
   EXPECT_EQ(code_of("images: [a]\n"), ErrorCode::kInvalidArgument);
   EXPECT_EQ(code_of("replicas:\n- name: a\n  count: \"2\"\n"), ErrorCode::kInvalidArgument);
   EXPECT_EQ(code_of("replicas:\n- name: a\n  count: 2.5\n"), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(code_of("configMapGenerator: [x]\n"), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(code_of("secretGenerator:\n- name: a\n  behavior: [merge]\n"),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(code_of("generatorOptions:\n  fileMerge: {}\n"), ErrorCode::kInvalidArgument);
 }
 
 TEST(KustomizationTest, KnownButUnimplementedFieldsAreRefusedByName) {
-  for (const char* field :
-       {"configMapGenerator", "replacements", "vars", "crds", "buildMetadata"}) {
+  for (const char* field : {"replacements", "vars", "crds", "buildMetadata"}) {
     const std::string text = std::string(field) + ": [x]\n";
     try {
       (void)parse_kustomization(text);
