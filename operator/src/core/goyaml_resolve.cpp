@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <optional>
 #include <string>
 #include <system_error>
 
+#include "core/error.h"
 #include "core/yaml_resolve.h"
 
 namespace sluice::goyaml {
@@ -211,6 +213,25 @@ bool resolves_to_non_string(std::string_view text) {
 
 bool plain_is_ambiguous(std::string_view text) {
   return resolves_to_non_string(text) || is_base60_float(text);
+}
+
+nlohmann::json resolve_plain_v2(std::string_view text) {
+  static constexpr std::array<std::string_view, 11> kTrue = {
+      "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"};
+  static constexpr std::array<std::string_view, 11> kFalse = {
+      "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"};
+  if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL") {
+    return nullptr;
+  }
+  if (std::find(kTrue.begin(), kTrue.end(), text) != kTrue.end()) return true;
+  if (std::find(kFalse.begin(), kFalse.end(), text) != kFalse.end()) return false;
+  const nlohmann::json v3 = yaml_resolve::resolve_plain(text);
+  if (v3.is_number_float() && !std::isfinite(v3.get<double>())) {
+    throw invalid_argument("json: unsupported value: " + std::string(text));
+  }
+  // yaml.v3 already agrees on numbers; it differs on timestamps, which v2.4 keeps as text.
+  if (v3.is_number() || v3.is_null() || v3.is_boolean()) return v3;
+  return std::string(text);
 }
 
 }  // namespace sluice::goyaml

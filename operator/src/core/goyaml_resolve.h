@@ -6,6 +6,8 @@
 
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 namespace sluice::goyaml {
 
 // Whether go-yaml v2 would read `text`, written plain, as anything but a string: null (~, null,
@@ -16,5 +18,10 @@ namespace sluice::goyaml {
 // Go's time.Parse does), or a YAML 1.1 base-60 number (1:20, -1:20:30.5). Such strings must be
 // quoted.
 bool plain_is_ambiguous(std::string_view text);
+
+// go-yaml v2's value for a plain scalar decoded into interface{} (then carried through JSON by
+// sigs.k8s.io/yaml): null, a bool, an int64/uint64, a float, or the text itself (timestamps
+// included). Throws Error(kInvalidArgument) for .inf and .nan, which JSON cannot carry.
+nlohmann::json resolve_plain_v2(std::string_view text);
 
 }  // namespace sluice::goyaml

@@ -12,6 +12,7 @@
 #include <yaml-cpp/parser.h>
 
 #include "core/error.h"
+#include "core/goyaml_resolve.h"
 #include "core/yaml_folded.h"
 #include "core/yaml_resolve.h"
 
@@ -66,8 +67,9 @@ struct Frame {
 // from YamlLimits::max_alias_nodes before it is made.
 class JsonBuilder : public YAML::EventHandler {
  public:
-  JsonBuilder(std::string_view text, const YamlLimits& limits, std::vector<json>& out)
-      : text_(text), limits_(limits), out_(out) {}
+  JsonBuilder(std::string_view text, const YamlLimits& limits, YamlSchema schema,
+              std::vector<json>& out)
+      : text_(text), limits_(limits), schema_(schema), out_(out) {}
 
   void OnDocumentStart(const YAML::Mark& mark) override {
     // The previous document ended where this one starts.
@@ -107,7 +109,7 @@ class JsonBuilder : public YAML::EventHandler {
     built.scalar_text = value;
     built.plain = tag == kPlainTag;
     built.value = typed_scalar(mark, tag, value);
-    if (built.value.is_string()) {
+    if (built.value.is_string() && schema_ == YamlSchema::kGoYamlV3) {
       if (const auto chomping = folded_chomping(mark)) {
         built.value = yaml_folded::kustomize_folded_value(value, *chomping == '+');
       }
@@ -154,12 +156,21 @@ class JsonBuilder : public YAML::EventHandler {
     return ' ';
   }
 
-  static json typed_scalar(const YAML::Mark& mark, std::string_view tag, const std::string& text) {
-    if (tag == kPlainTag) return yaml_resolve::resolve_plain(text);
+  json resolve(const YAML::Mark& mark, std::string_view text) const {
+    if (schema_ == YamlSchema::kGoYamlV3) return yaml_resolve::resolve_plain(text);
+    try {
+      return goyaml::resolve_plain_v2(text);
+    } catch (const Error& e) {
+      throw e.with_context(position(mark));
+    }
+  }
+
+  json typed_scalar(const YAML::Mark& mark, std::string_view tag, const std::string& text) const {
+    if (tag == kPlainTag) return resolve(mark, text);
     if (tag == kNonPlainTag || !tag.starts_with(kTagPrefix)) return text;  // quoted or custom tag
     const std::string_view core = tag.substr(kTagPrefix.size());
     if (core == "str" || core == "binary" || core == "timestamp") return text;
-    json resolved = yaml_resolve::resolve_plain(text);
+    json resolved = resolve(mark, text);
     const bool ok = (core == "null" && resolved.is_null()) ||
                     (core == "bool" && resolved.is_boolean()) ||
                     (core == "int" && resolved.is_number_integer()) ||
@@ -229,7 +240,7 @@ class JsonBuilder : public YAML::EventHandler {
     parent.value[key] = std::move(built.value);
   }
 
-  static void accept_key(Frame& map, Built key, const YAML::Mark& mark) {
+  void accept_key(Frame& map, Built key, const YAML::Mark& mark) const {
     if (!key.scalar_text) {
       throw invalid_argument(position(mark) + ": mapping keys must be scalars");
     }
@@ -242,6 +253,11 @@ class JsonBuilder : public YAML::EventHandler {
     }
     // A null key (`? ` or `~:`) is spelled as its text, as yaml.v3 does for string-keyed maps.
     std::string text = key.value.is_null() && key.scalar_text->empty() ? "" : *key.scalar_text;
+    // sigs.k8s.io/yaml spells non-string keys as JSON does.
+    if (schema_ == YamlSchema::kGoYamlV2 && key.plain &&
+        (key.value.is_null() || key.value.is_boolean() || key.value.is_number_integer())) {
+      text = key.value.dump();
+    }
     const auto [it, inserted] = map.key_marks.emplace(text, mark);
     if (!inserted) {
       throw invalid_argument(position(mark) + ": mapping key \"" + text + "\" already defined at " +
@@ -269,6 +285,7 @@ class JsonBuilder : public YAML::EventHandler {
 
   std::string_view text_;
   const YamlLimits& limits_;
+  YamlSchema schema_;
   std::vector<json>& out_;
   std::vector<Frame> stack_;
   std::optional<Built> root_;
@@ -279,7 +296,8 @@ class JsonBuilder : public YAML::EventHandler {
 
 }  // namespace
 
-std::vector<json> parse_yaml_documents(std::string_view text, const YamlLimits& limits) {
+std::vector<json> parse_yaml_documents(std::string_view text, const YamlLimits& limits,
+                                       YamlSchema schema) {
   if (text.size() > limits.max_input_bytes) {
     throw resource_exhausted("input is larger than " + std::to_string(limits.max_input_bytes) +
                              " bytes");
@@ -287,7 +305,7 @@ std::vector<json> parse_yaml_documents(std::string_view text, const YamlLimits& 
   std::vector<json> documents;
   ViewStreamBuf buffer(text);
   std::istream stream(&buffer);
-  JsonBuilder builder(text, limits, documents);
+  JsonBuilder builder(text, limits, schema, documents);
   try {
     YAML::Parser parser(stream);
     while (parser.HandleNextDocument(builder)) {
@@ -302,8 +320,8 @@ std::vector<json> parse_yaml_documents(std::string_view text, const YamlLimits& 
   return documents;
 }
 
-json parse_yaml(std::string_view text, const YamlLimits& limits) {
-  std::vector<json> documents = parse_yaml_documents(text, limits);
+json parse_yaml(std::string_view text, const YamlLimits& limits, YamlSchema schema) {
+  std::vector<json> documents = parse_yaml_documents(text, limits, schema);
   if (documents.size() > 1) {
     throw invalid_argument("expected one YAML document, found " + std::to_string(documents.size()));
   }

@@ -31,12 +31,22 @@ struct YamlLimits {
   std::size_t max_alias_nodes = 1'000'000;
 };
 
+// How plain scalars are typed. kustomize reads resources with yaml.v3 (kGoYamlV3, described
+// above), but its own kustomization files and JSON 6902 patch texts through sigs.k8s.io/yaml,
+// i.e. go-yaml v2 with YAML 1.1 rules (kGoYamlV2): there y/yes/on/... are true, n/no/off/...
+// false, timestamps stay the strings they were written as (go-yaml v2.4), folded scalars are
+// not rewritten, and plain keys that read as bool, null or int are spelled as JSON spells them
+// ("on:" is the key "true"); .inf and .nan are refused, as JSON cannot carry them.
+enum class YamlSchema { kGoYamlV3, kGoYamlV2 };
+
 // Every non-empty document of a `---`-separated stream, in order. Empty documents (nothing or
 // only comments between separators, or an explicit null) are skipped, as kustomize does.
 std::vector<nlohmann::json> parse_yaml_documents(std::string_view text,
-                                                 const YamlLimits& limits = {});
+                                                 const YamlLimits& limits = {},
+                                                 YamlSchema schema = YamlSchema::kGoYamlV3);
 
 // Exactly one document: null for empty input; an error if the stream holds more than one.
-nlohmann::json parse_yaml(std::string_view text, const YamlLimits& limits = {});
+nlohmann::json parse_yaml(std::string_view text, const YamlLimits& limits = {},
+                          YamlSchema schema = YamlSchema::kGoYamlV3);
 
 }  // namespace sluice

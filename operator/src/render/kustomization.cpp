@@ -332,7 +332,7 @@ std::optional<std::filesystem::path> find_kustomization_file(const FileSystem& f
 }
 
 Kustomization parse_kustomization(std::string_view text) {
-  const Json doc = parse_yaml(text);
+  const Json doc = parse_yaml(text, {}, YamlSchema::kGoYamlV2);
   Kustomization result;
   // kustomize refuses a kustomization with no content, comments only included.
   if (doc.is_null()) throw invalid_argument("kustomization file is empty");

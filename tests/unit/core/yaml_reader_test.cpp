@@ -79,6 +79,32 @@ version: 1.10
   EXPECT_DOUBLE_EQ(doc["version"].get<double>(), 1.1);
 }
 
+TEST(YamlReaderTest, GoYamlV2SchemaReadsYaml11LikeSigsK8sIoYaml) {
+  const json doc = parse_yaml(
+      "a: yes\nb: off\nc: y\nd: N\ne: 2001-12-14\nf: 0x1F\ng: 0777\nh: 1_000\ni: ~\n"
+      "j: 1e3\nk: \"yes\"\nl: >\n  folded\n  text\n",
+      {}, YamlSchema::kGoYamlV2);
+  EXPECT_EQ(doc["a"], true);
+  EXPECT_EQ(doc["b"], false);
+  EXPECT_EQ(doc["c"], true);
+  EXPECT_EQ(doc["d"], false);
+  EXPECT_EQ(doc["e"], "2001-12-14");  // v2.4 keeps timestamps as text
+  EXPECT_EQ(doc["f"], 31);
+  EXPECT_EQ(doc["g"], 511);
+  EXPECT_EQ(doc["h"], 1000);
+  EXPECT_TRUE(doc["i"].is_null());
+  EXPECT_EQ(doc["j"], 1000.0);
+  EXPECT_EQ(doc["k"], "yes");
+  EXPECT_EQ(doc["l"], "folded text\n");
+  // Keys that read as non-strings are spelled as JSON spells them.
+  const json keys = parse_yaml("on: 1\n~: 2\n7: 3\n'on': 4\n", {}, YamlSchema::kGoYamlV2);
+  EXPECT_EQ(keys, json::parse(R"({"true": 1, "null": 2, "7": 3, "on": 4})"));
+  EXPECT_EQ(code_of([] { (void)parse_yaml("a: .inf\n", {}, YamlSchema::kGoYamlV2); }),
+            ErrorCode::kInvalidArgument);
+  // The default schema is yaml.v3's.
+  EXPECT_EQ(parse_yaml("a: yes\n")["a"], "yes");
+}
+
 TEST(YamlReaderTest, ExplicitTagsWin) {
   const json doc = parse_yaml("a: !!str 42\nb: !!float 3\nc: !custom text\n");
   EXPECT_EQ(doc["a"], "42");

@@ -63,12 +63,12 @@ TEST(KustomizationTest, RefusesUnknownFieldsLikeKustomize) {
 
 TEST(KustomizationTest, ReadsImagesAndReplicas) {
   const Kustomization k = parse_kustomization(
-      "images:\n- name: nginx\n  newName: n\n  newTag: \"1.25\"\n  digest: sha256:a\n"
+      "images:\n- name: nginx\n  newName: nn\n  newTag: \"1.25\"\n  digest: sha256:a\n"
       "- name: b\n  tagSuffix: -x\nreplicas:\n- name: web\n  count: 3\n- name: db\n"
       "  count: 2.0\n");
   ASSERT_EQ(k.images.size(), 2U);
   EXPECT_EQ(k.images[0].name, "nginx");
-  EXPECT_EQ(k.images[0].new_name, "n");
+  EXPECT_EQ(k.images[0].new_name, "nn");
   EXPECT_EQ(k.images[0].new_tag, "1.25");
   EXPECT_EQ(k.images[0].digest, "sha256:a");
   EXPECT_EQ(k.images[1].tag_suffix, "-x");
@@ -83,6 +83,8 @@ TEST(KustomizationTest, RefusesWhatKustomizeCannotDecodeInImagesAndReplicas) {
   EXPECT_EQ(code_of("images:\n- name: a\n  newTag: 1.36\n"), ErrorCode::kInvalidArgument);
   EXPECT_EQ(code_of("images:\n- name: a\n  tag: x\n"), ErrorCode::kInvalidArgument);
   EXPECT_EQ(code_of("images: [a]\n"), ErrorCode::kInvalidArgument);
+  // kustomization files are YAML 1.1: a plain n is false.
+  EXPECT_EQ(code_of("images:\n- name: a\n  newName: n\n"), ErrorCode::kInvalidArgument);
   EXPECT_EQ(code_of("replicas:\n- name: a\n  count: \"2\"\n"), ErrorCode::kInvalidArgument);
   EXPECT_EQ(code_of("replicas:\n- name: a\n  count: 2.5\n"), ErrorCode::kInvalidArgument);
   EXPECT_EQ(code_of("configMapGenerator: [x]\n"), ErrorCode::kInvalidArgument);

@@ -163,7 +163,7 @@ Json parse_json6902(std::string_view text) {
       throw invalid_argument(std::string("decoding JSON 6902 patch: ") + e.what());
     }
   } else {
-    operations = parse_yaml(body);
+    operations = parse_yaml(body, {}, YamlSchema::kGoYamlV2);
   }
   if (!operations.is_array()) {
     throw invalid_argument("a JSON 6902 patch must be a list of operations");
