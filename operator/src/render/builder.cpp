@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/yaml_reader.h"
+#include "render/build_metadata.h"
 #include "render/file_system.h"
 #include "render/hidden_keys.h"
 #include "render/kustomization.h"
@@ -189,23 +190,29 @@ class Builder {
       : files_(files), warnings_(warnings) {}
 
   std::vector<Object> build_top(const fs::path& dir, std::optional<SortOptions>& sort) {
-    if (auto file = find_kustomization_file(files_, dir))
-      return build_kustomization(dir, *file, &sort);
+    if (auto file = find_kustomization_file(files_, dir)) {
+      const Kustomization top = load_kustomization(dir, *file, Expect::kKustomization);
+      sort = top.sort_options;
+      metadata_ = BuildMetadata::from(top.build_metadata);
+      Accumulator accumulated;
+      accumulate_target(dir, *file, top, accumulated);
+      return std::move(accumulated).take();
+    }
     std::set<fs::path> visited;
     Accumulator out;
     build_folder(dir, out, visited, 0);
     return std::move(out).take();
   }
 
- private:
   enum class Expect { kKustomization, kComponent };
 
-  std::vector<Object> build_kustomization(const fs::path& dir, const fs::path& file,
-                                          std::optional<SortOptions>* sort) {
+  const BuildMetadata& metadata() const { return metadata_; }
+
+ private:
+  std::vector<Object> build_kustomization(const fs::path& dir, const fs::path& file) {
     const Kustomization kustomization = load_kustomization(dir, file, Expect::kKustomization);
-    if (sort != nullptr) *sort = kustomization.sort_options;
     Accumulator accumulated;
-    accumulate_target(dir, files_.display(file), kustomization, accumulated);
+    accumulate_target(dir, file, kustomization, accumulated);
     return std::move(accumulated).take();
   }
 
@@ -241,8 +248,11 @@ class Builder {
   // kustomize's accumulateTarget: this kustomization's resources join `accumulated`, then its
   // components work on everything accumulated so far (a component adds to its parent's
   // accumulator rather than building its own), then its transformers run over all of it.
-  void accumulate_target(const fs::path& dir, const std::string& where,
+  void accumulate_target(const fs::path& dir, const fs::path& file,
                          const Kustomization& kustomization, Accumulator& accumulated) {
+    const std::string where = files_.display(file);
+    // Where this kustomization's generators and transformers are configured, for buildMetadata.
+    const std::string configured_in = (origin_ / file.filename()).lexically_normal().string();
     stack_.push_back(dir);
     for (const std::string& entry : kustomization.resources) {
       try {
@@ -252,7 +262,7 @@ class Builder {
       }
     }
     try {
-      run_generators(dir, kustomization, accumulated.objects());
+      run_generators(dir, kustomization, configured_in, accumulated.objects());
     } catch (const Error& e) {
       throw e.with_context(where);
     }
@@ -267,17 +277,35 @@ class Builder {
     stack_.pop_back();
 
     std::vector<Object>& resources = accumulated.objects();
+    // After each builtin transformer, buildMetadata records it once per configured instance.
+    const auto ran = [&](std::string_view kind, std::size_t instances = 1) {
+      if (metadata_.track_origins) {
+        record_transformation(resources, Origin::of_builtin(configured_in, std::string(kind)),
+                              instances);
+      }
+    };
+    const bool any_labels = !kustomization.labels.empty() || !kustomization.common_labels.empty();
     try {
       // kustomize's transformer order (kusttarget_configplugin.go).
       apply_patches(dir, kustomization.patches, resources, false);
+      ran("PatchTransformer", kustomization.patches.size());
       set_namespace_with_history(resources, kustomization.namespace_);
+      ran("NamespaceTransformer", kustomization.namespace_.empty() ? 0 : 1);
       rename_with_history(resources, kustomization.name_prefix, kustomization.name_suffix);
+      ran("PrefixTransformer", kustomization.name_prefix.empty() ? 0 : 1);
+      ran("SuffixTransformer", kustomization.name_suffix.empty() ? 0 : 1);
       transformers::add_labels(resources, kustomization.labels);
       transformers::add_common_labels(resources, kustomization.common_labels);
+      // One per `labels` entry and one for commonLabels, when there is either.
+      ran("LabelTransformer", any_labels ? kustomization.labels.size() + 1 : 0);
       transformers::add_common_annotations(resources, kustomization.common_annotations);
+      ran("AnnotationsTransformer", kustomization.common_annotations.empty() ? 0 : 1);
       apply_patches(dir, kustomization.patches_json6902, resources, true);
+      ran("PatchJson6902Transformer", kustomization.patches_json6902.size());
       set_replicas_by_any_name(resources, kustomization.replicas);
+      ran("ReplicaCountTransformer", kustomization.replicas.size());
       transformers::set_images(resources, kustomization.images);
+      ran("ImageTagTransformer", kustomization.images.size());
     } catch (const Error& e) {
       throw e.with_context(where);
     }
@@ -312,21 +340,28 @@ class Builder {
     }
     const fs::path file = require_kustomization_file(path);
     const Kustomization component = load_kustomization(path, file, Expect::kComponent);
-    accumulate_target(path, files_.display(file), component, accumulated);
+    const OriginScope scope(origin_, entry);
+    accumulate_target(path, file, component, accumulated);
   }
 
   // configMapGenerator then secretGenerator, entry by entry, after the resources and before
   // the transformers (kustomize's runGenerators).
   void run_generators(const fs::path& dir, const Kustomization& kustomization,
-                      std::vector<Object>& resources) {
+                      const std::string& configured_in, std::vector<Object>& resources) {
     const auto read = [this, &dir](const std::string& entry) { return generator_file(dir, entry); };
     for (const auto* list :
          {&kustomization.config_map_generator, &kustomization.secret_generator}) {
       for (transformers::GeneratorArgs args : *list) {
         args.options = transformers::merge_global_options(std::move(args.options),
                                                           kustomization.generator_options);
-        transformers::absorb_generated(resources, transformers::generate(args, read),
-                                       args.behavior);
+        Object generated = transformers::generate(args, read);
+        if (metadata_.track_origins) {
+          const bool secret = list == &kustomization.secret_generator;
+          set_origin_if_absent(
+              generated,
+              Origin::of_builtin(configured_in, secret ? "SecretGenerator" : "ConfigMapGenerator"));
+        }
+        transformers::absorb_generated(resources, std::move(generated), args.behavior);
       }
     }
   }
@@ -416,11 +451,17 @@ class Builder {
           "remote resources are not supported; sluice renders only what is in the repository");
     }
     const fs::path path = files_.resolve(dir, entry);
+    const OriginScope scope(origin_, entry);
     if (files_.is_directory(path)) {
-      return build_kustomization(path, require_kustomization_file(path), nullptr);
+      return build_kustomization(path, require_kustomization_file(path));
     }
     require_within(path, dir);
-    return load_file(path);
+    std::vector<Object> objects = load_file(path);
+    if (metadata_.track_origins) {
+      const Origin origin = Origin::of_file(origin_.string());
+      for (Object& object : objects) set_origin_if_absent(object, origin);
+    }
+    return objects;
   }
 
   std::vector<Object> load_file(const fs::path& path) {
@@ -446,7 +487,7 @@ class Builder {
       const fs::path real = files_.confirm(entry);
       if (files_.is_directory(real)) {
         if (auto file = find_kustomization_file(files_, real)) {
-          out.append(build_kustomization(real, *file, nullptr));
+          out.append(build_kustomization(real, *file));
         } else {
           build_folder(real, out, visited, depth + 1);
         }
@@ -456,8 +497,26 @@ class Builder {
     }
   }
 
+  // kustomize's Origin path while it descends: a resource entry or component appended to its
+  // parent's, as written (lexically normalised), relative to the top kustomization.
+  class OriginScope {
+   public:
+    OriginScope(fs::path& origin, const std::string& entry) : origin_(origin), saved_(origin) {
+      origin_ = (origin_ / entry).lexically_normal();
+    }
+    ~OriginScope() { origin_ = std::move(saved_); }
+    OriginScope(const OriginScope&) = delete;
+    OriginScope& operator=(const OriginScope&) = delete;
+
+   private:
+    fs::path& origin_;
+    fs::path saved_;
+  };
+
   const FileSystem& files_;
   std::vector<std::string>* warnings_;
+  BuildMetadata metadata_;
+  fs::path origin_;
   std::vector<fs::path> stack_;
   std::size_t loaded_ = 0;
   std::size_t generator_bytes_ = 0;
@@ -475,6 +534,7 @@ std::vector<Object> build(const fs::path& dir, const BuildOptions& options) {
   std::optional<SortOptions> sort;
   std::vector<Object> resources = builder.build_top(start, sort);
   add_name_hashes(resources);
+  finish_build_metadata(resources, builder.metadata());
   for (Object& object : resources) strip_history(object);
   sort_resources(resources, sort);
   return resources;

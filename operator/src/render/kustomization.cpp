@@ -51,7 +51,7 @@ constexpr std::array<std::string_view, 35> kKnownFields = {
 };
 
 // Fields this step renders. Anything else in kKnownFields with a non-empty value is refused.
-constexpr std::array<std::string_view, 20> kImplementedFields = {
+constexpr std::array<std::string_view, 21> kImplementedFields = {
     "apiVersion",
     "kind",
     "metadata",
@@ -72,6 +72,7 @@ constexpr std::array<std::string_view, 20> kImplementedFields = {
     "secretGenerator",
     "generatorOptions",
     "components",
+    "buildMetadata",
 };
 
 bool contains(const auto& list, std::string_view name) {
@@ -374,6 +375,7 @@ Kustomization parse_kustomization(std::string_view text) {
         "fix' to update your Kustomization automatically.");
   }
   if (doc.contains("components")) result.components = string_list(doc, "components");
+  if (doc.contains("buildMetadata")) result.build_metadata = string_list(doc, "buildMetadata");
   if (doc.contains("namespace")) result.namespace_ = string_field(doc, "namespace");
   if (doc.contains("namePrefix")) result.name_prefix = string_field(doc, "namePrefix");
   if (doc.contains("nameSuffix")) result.name_suffix = string_field(doc, "nameSuffix");

@@ -66,6 +66,8 @@ struct Kustomization {
   std::vector<transformers::GeneratorArgs> secret_generator;
   std::optional<transformers::GeneratorOptions> generator_options;
   std::optional<SortOptions> sort_options;
+  // `buildMetadata` values (see build_metadata.h); only the top kustomization's count.
+  std::vector<std::string> build_metadata;
   // kustomize's deprecation warnings, worded as kustomize words them, for stderr.
   std::vector<std::string> warnings;
 };

@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/go_unicode.h"
+#include "render/build_metadata.h"
 #include "render/hidden_keys.h"
 #include "render/resource_id.h"
 
@@ -316,6 +317,12 @@ void absorb_generated(std::vector<Object>& resources, Object generated,
   if (merge) {
     merge_map_field(generated.json(), old.json(), "data");
     merge_map_field(generated.json(), old.json(), "binaryData");
+    // A merge keeps where the resource first came from (buildMetadata's origin).
+    const StringMap old_annotations = old.annotations();
+    const auto origin = old_annotations.find(kOriginAnnotation);
+    if (origin != old_annotations.end()) {
+      generated.json()["metadata"]["annotations"][std::string(kOriginAnnotation)] = origin->second;
+    }
   }
   resources[*match] = std::move(generated);
 }
