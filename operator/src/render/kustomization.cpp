@@ -51,7 +51,7 @@ constexpr std::array<std::string_view, 35> kKnownFields = {
 };
 
 // Fields this step renders. Anything else in kKnownFields with a non-empty value is refused.
-constexpr std::array<std::string_view, 21> kImplementedFields = {
+constexpr std::array<std::string_view, 22> kImplementedFields = {
     "apiVersion",
     "kind",
     "metadata",
@@ -73,6 +73,7 @@ constexpr std::array<std::string_view, 21> kImplementedFields = {
     "generatorOptions",
     "components",
     "buildMetadata",
+    "imageTags",
 };
 
 bool contains(const auto& list, std::string_view name) {
@@ -402,6 +403,13 @@ Kustomization parse_kustomization(std::string_view text) {
   }
   if (doc.contains("images") && !doc["images"].is_null()) {
     result.images = parse_images(doc["images"]);
+  }
+  if (doc.contains("imageTags") && !doc["imageTags"].is_null()) {
+    // Deprecated spelling of `images`, appended to them (kustomize's FixKustomization).
+    for (auto& image : parse_images(doc["imageTags"])) result.images.push_back(std::move(image));
+    result.warnings.emplace_back(
+        "# Warning: 'imageTags' is deprecated. Please use 'images' instead. Run 'kustomize edit "
+        "fix' to update your Kustomization automatically.");
   }
   if (doc.contains("replicas") && !doc["replicas"].is_null()) {
     result.replicas = parse_replicas(doc["replicas"]);
