@@ -17,6 +17,7 @@
 #include "render/transformers/patches.h"
 #include "render/transformers/prefix_suffix.h"
 #include "render/transformers/replicas.h"
+#include "render/transformers/strategic_merge.h"
 
 namespace sluice::render {
 namespace fs = std::filesystem;
@@ -200,6 +201,7 @@ class Builder {
 
     try {
       // kustomize's transformer order (kusttarget_configplugin.go).
+      apply_strategic_merge_field(dir, kustomization.patches_strategic_merge, resources);
       apply_patches(dir, kustomization.patches, resources, false);
       set_namespace_with_history(resources, kustomization.namespace_);
       rename_with_history(resources, kustomization.name_prefix, kustomization.name_suffix);
@@ -222,7 +224,8 @@ class Builder {
     for (const PatchEntry& entry : patches) {
       const std::string text = patch_text(dir, entry, json6902);
       if (!json6902 && !transformers::is_json6902(text)) {
-        throw unimplemented("strategic merge patches are not supported yet");
+        apply_strategic_merge_entry(entry, text, resources);
+        continue;
       }
       const Json operations = transformers::parse_json6902(text);
       if (!entry.has_target) throw invalid_argument("must specify a target for patch " + text);
@@ -244,6 +247,140 @@ class Builder {
         }
       }
     }
+  }
+
+  // The deprecated `patchesStrategicMerge` (kustomize's PatchStrategicMergeTransformer): each
+  // entry is inline YAML when it reads as resources, else a file.
+  void apply_strategic_merge_field(const fs::path& dir, const std::vector<std::string>& entries,
+                                   std::vector<Object>& resources) {
+    if (entries.empty()) return;
+    std::vector<Object> patches;
+    for (const std::string& entry : entries) {
+      std::vector<Object> inline_patches;
+      bool is_inline = true;
+      try {
+        for (Json& doc : parse_yaml_documents(entry)) {
+          if (!doc.is_null()) add_document(std::move(doc), inline_patches);
+        }
+      } catch (const Error&) {
+        is_inline = false;
+      }
+      if (is_inline) {
+        for (Object& patch : inline_patches) patches.push_back(std::move(patch));
+        continue;
+      }
+      PatchEntry file;
+      file.path = entry;
+      const std::string text = patch_text(dir, file, false);
+      try {
+        for (Json& doc : parse_yaml_documents(text)) {
+          if (!doc.is_null()) add_document(std::move(doc), patches);
+        }
+      } catch (const Error& e) {
+        throw e.with_context(entry);
+      }
+    }
+    if (patches.empty()) throw invalid_argument("patch appears to be empty");
+    for (const Object& patch : patches) {
+      const std::size_t index = find_by_any_id(resources, patch, "");
+      apply_strategic_merge(resources, {index}, patch, {});
+    }
+  }
+
+  // A `patches` entry that is not JSON 6902 (kustomize's PatchTransformer): without a target
+  // each document patches the resource with its own id, with one it patches every selected
+  // resource.
+  void apply_strategic_merge_entry(const PatchEntry& entry, const std::string& text,
+                                   std::vector<Object>& resources) {
+    const std::string source = entry.path.empty() ? "[patch: " + Json(text).dump() + "]"
+                                                  : "[path: " + Json(entry.path).dump() + "]";
+    std::vector<Object> patches;
+    try {
+      for (Json& doc : parse_yaml_documents(text)) {
+        if (!doc.is_null()) add_document(std::move(doc), patches);
+      }
+    } catch (const Error& e) {
+      throw invalid_argument("unable to parse SM or JSON patch from " + source + ": " +
+                             e.message());
+    }
+    if (patches.empty()) throw invalid_argument("unable to parse SM or JSON patch from " + source);
+    const transformers::StrategicMergeOptions options{entry.allow_name_change,
+                                                      entry.allow_kind_change};
+    if (entry.has_target) {
+      if (patches.size() > 1) {
+        throw invalid_argument(
+            "Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set "
+            "`patches.target` field: " +
+            source);
+      }
+      const std::vector<transformers::OriginalId> originals = original_ids(resources);
+      apply_strategic_merge(resources,
+                            transformers::select_targets(resources, entry.target, &originals),
+                            patches.front(), options);
+      return;
+    }
+    for (const Object& patch : patches) {
+      const std::string id = ResourceId::of(patch).to_string();
+      const std::size_t index = find_by_any_id(
+          resources, patch, "no resource matches strategic merge patch \"" + id + "\": ");
+      apply_strategic_merge(resources, {index}, patch, options);
+    }
+  }
+
+  // kustomize's ResMap.GetById: the one resource whose current or any earlier id is the
+  // patch's.
+  static std::size_t find_by_any_id(const std::vector<Object>& resources, const Object& patch,
+                                    const std::string& prefix) {
+    const ResourceId wanted = ResourceId::of(patch);
+    std::vector<std::size_t> matches;
+    for (std::size_t i = 0; i < resources.size(); ++i) {
+      ResourceId id = ResourceId::of(resources[i]);
+      std::vector<ResourceId> ids = {id};
+      const auto original_ns = resources[i].json().find(kOriginalNamespaceKey);
+      std::vector<std::string> names = previous_names(resources[i]);
+      names.push_back(id.name);
+      for (const std::string& name : names) {
+        id.name = name;
+        ids.push_back(id);
+        if (original_ns != resources[i].json().end()) {
+          ResourceId earlier = id;
+          earlier.namespace_ = original_ns->get<std::string>();
+          ids.push_back(earlier);
+        }
+      }
+      if (std::any_of(ids.begin(), ids.end(),
+                      [&](const ResourceId& each) { return each.same_as(wanted); })) {
+        matches.push_back(i);
+      }
+    }
+    if (matches.size() == 1) return matches.front();
+    throw invalid_argument(
+        prefix + (matches.empty() ? "no matches for Id " : "multiple matches for Id ") +
+        wanted.to_string() + "; failed to find unique target for patch " + wanted.to_string());
+  }
+
+  // kustomize's ResMap.ApplySmPatch: each selected resource gets a copy of the patch with its
+  // own apiVersion; resources the patch deletes are dropped.
+  static void apply_strategic_merge(std::vector<Object>& resources,
+                                    const std::vector<std::size_t>& selected, const Object& patch,
+                                    const transformers::StrategicMergeOptions& options) {
+    std::vector<bool> deleted(resources.size(), false);
+    for (const std::size_t i : selected) {
+      Json copy = patch.json();
+      copy["apiVersion"] = resources[i].api_version();
+      const std::string name = resources[i].name();
+      if (!transformers::apply_strategic_merge_patch(resources[i], copy, options)) {
+        deleted[i] = true;
+      } else if (resources[i].name() != name) {
+        resources[i].json()[std::string(kPreviousNamesKey)].push_back(name);
+      }
+    }
+    std::vector<Object> kept;
+    kept.reserve(resources.size());
+    for (std::size_t i = 0; i < resources.size(); ++i) {
+      if (!deleted[i]) kept.push_back(std::move(resources[i]));
+    }
+    resources = std::move(kept);
   }
 
   std::string patch_text(const fs::path& dir, const PatchEntry& entry, bool json6902) {

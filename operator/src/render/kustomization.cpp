@@ -51,10 +51,24 @@ constexpr std::array<std::string_view, 35> kKnownFields = {
 };
 
 // Fields this step renders. Anything else in kKnownFields with a non-empty value is refused.
-constexpr std::array<std::string_view, 16> kImplementedFields = {
-    "apiVersion", "kind",   "metadata",     "namePrefix",        "nameSuffix",  "namespace",
-    "resources",  "bases",  "commonLabels", "commonAnnotations", "sortOptions", "images",
-    "replicas",   "labels", "patches",      "patchesJson6902",
+constexpr std::array<std::string_view, 17> kImplementedFields = {
+    "apiVersion",
+    "kind",
+    "metadata",
+    "namePrefix",
+    "nameSuffix",
+    "namespace",
+    "resources",
+    "bases",
+    "commonLabels",
+    "commonAnnotations",
+    "sortOptions",
+    "images",
+    "replicas",
+    "labels",
+    "patches",
+    "patchesJson6902",
+    "patchesStrategicMerge",
 };
 
 bool contains(const auto& list, std::string_view name) {
@@ -248,6 +262,10 @@ std::vector<PatchEntry> parse_patches(const Json& value, std::string_view field)
                                  key + "' must be true or false");
         }
       }
+      for (const auto& [key, option] : options.items()) {
+        if (key == "allowNameChange") entry.allow_name_change = option.get<bool>();
+        if (key == "allowKindChange") entry.allow_kind_change = option.get<bool>();
+      }
     }
     if (item.contains("target") && !item.at("target").is_null()) {
       const Json& target = item.at("target");
@@ -378,6 +396,12 @@ Kustomization parse_kustomization(std::string_view text) {
     result.patches_json6902 = parse_patches(doc["patchesJson6902"], "patchesJson6902");
     result.warnings.emplace_back(
         "# Warning: 'patchesJson6902' is deprecated. Please use 'patches' instead. Run "
+        "'kustomize edit fix' to update your Kustomization automatically.");
+  }
+  if (doc.contains("patchesStrategicMerge") && !doc["patchesStrategicMerge"].is_null()) {
+    result.patches_strategic_merge = string_list(doc, "patchesStrategicMerge");
+    result.warnings.emplace_back(
+        "# Warning: 'patchesStrategicMerge' is deprecated. Please use 'patches' instead. Run "
         "'kustomize edit fix' to update your Kustomization automatically.");
   }
   if (doc.contains("images") && !doc["images"].is_null()) {

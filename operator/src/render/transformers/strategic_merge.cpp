@@ -1,0 +1,539 @@
+#include "render/transformers/strategic_merge.h"
+
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/error.h"
+#include "core/go_format.h"
+#include "core/yaml_reader.h"
+#include "core/yaml_writer.h"
+#include "render/transformers/patches.h"
+#include "render/transformers/strategic_merge_schema.h"
+
+// A port of kyaml's merge2 walker (yaml/walk, yaml/merge2 and the ElementSetter and
+// FieldMatcher filters of yaml/fns.go, v0.18.1) onto JSON trees. kyaml mutates the resource's
+// YAML nodes in place and later compares nodes by identity; `from_destination` carries that
+// identity where it shows in the result (merged list elements).
+namespace sluice::render::transformers {
+namespace {
+
+using smp::NodeSchema;
+using Schema = std::optional<NodeSchema>;
+using Strings = std::vector<std::string>;
+using List = std::vector<Json>;
+
+// Patches are untrusted: bound the recursion (the YAML reader bounds nesting too).
+constexpr std::size_t kMaxDepth = 256;
+
+struct Merged {
+  bool cleared = false;
+  Json value;
+  bool from_destination = false;
+};
+
+Merged cleared_node() {
+  return {true, Json(), false};
+}
+
+enum class Directive { kMerge, kReplace, kDelete, kUnknown };
+
+// A scalar's text as kyaml compares it (yaml.Node.Value); collections have none.
+std::string node_text(const Json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
+  if (value.is_number_integer()) return value.dump();
+  if (value.is_number_float()) return goyaml::float_scalar(value.get<double>());
+  if (value.is_null()) return "null";
+  return {};
+}
+
+bool missing_or_null(const Json* node) {
+  return node == nullptr || node->is_null();
+}
+
+bool empty_map(const Json& node) {
+  return node.is_object() && node.empty();
+}
+
+// kyaml's ElementValuesList: an absent, null or empty value counts as "".
+std::string key_value(const Json& element, const std::string& key) {
+  if (!element.is_object()) return {};
+  const auto found = element.find(key);
+  if (found == element.end() || found->is_null() || (found->is_structured() && found->empty())) {
+    return {};
+  }
+  return node_text(*found);
+}
+
+enum class NodeKind { kNone, kMap, kList, kScalar };
+
+NodeKind kind_of(const Json* node) {
+  if (missing_or_null(node)) return NodeKind::kNone;
+  if (node->is_object()) return NodeKind::kMap;
+  if (node->is_array()) return NodeKind::kList;
+  return NodeKind::kScalar;
+}
+
+std::string kind_name(NodeKind kind) {
+  switch (kind) {
+    case NodeKind::kMap:
+      return "MappingNode";
+    case NodeKind::kList:
+      return "SequenceNode";
+    default:
+      return "ScalarNode";
+  }
+}
+
+Error wrong_kind(NodeKind expected, const Json& node) {
+  return invalid_argument("wrong node kind: expected " + kind_name(expected) + " but got " +
+                          kind_name(kind_of(&node)) + ": node contents:\n" + write_yaml(node));
+}
+
+void require_kind(NodeKind expected, const Json* node) {
+  if (!missing_or_null(node) && kind_of(node) != expected) throw wrong_kind(expected, *node);
+}
+
+Directive directive_named(const std::string& value) {
+  if (value == "delete") return Directive::kDelete;
+  if (value == "replace") return Directive::kReplace;
+  if (value == "merge") return Directive::kMerge;
+  return Directive::kUnknown;
+}
+
+Error unknown_strategy(const std::string& value) {
+  return invalid_argument("unknown patch strategy '" + value + "'");
+}
+
+// determineMappingNodePatchStrategy: reads and removes a map's `$patch`.
+Directive map_directive(Json& patch) {
+  const auto found = patch.find("$patch");
+  if (found == patch.end()) return Directive::kMerge;
+  const std::string value = node_text(*found);
+  const Directive directive = directive_named(value);
+  if (directive != Directive::kUnknown) patch.erase("$patch");
+  return directive;
+}
+
+// kyaml's FieldMatcher applied to one list element: whether it has field `name` (a scalar
+// equal to `value` when `value` is not empty); with an empty name, whether the scalar element
+// itself reads `value`.
+bool field_matches(const Json& element, const std::string& name, const std::string& value) {
+  if (element.is_null()) return false;
+  if (name.empty()) {
+    if (element.is_structured()) throw wrong_kind(NodeKind::kScalar, element);
+    return node_text(element) == value;
+  }
+  if (!element.is_object()) throw wrong_kind(NodeKind::kMap, element);
+  const auto found = element.find(name);
+  return found != element.end() && (value.empty() || node_text(*found) == value);
+}
+
+// kyaml's ElementSetter: replaces each element matching keys=values with `element` (removes it
+// when there is none) and appends `element` when nothing matched. Null and empty-map elements
+// are dropped on the way. Values may be shorter than keys: a key without a value then repeats
+// the previous key's result, as in kyaml.
+void set_element(List& list, const std::optional<Json>& element, Strings keys,
+                 const Strings& values) {
+  if (keys.empty()) keys.emplace_back();
+  const bool mapping_setter = !keys[0].empty() && !values.empty() && !values[0].empty();
+  List kept;
+  bool matched = false;
+  for (Json& item : list) {
+    if (item.is_null() || empty_map(item)) continue;
+    if (!item.is_object() && mapping_setter) {
+      kept.push_back(std::move(item));
+      continue;
+    }
+    bool found = false;
+    for (std::size_t j = 0; j < keys.size(); ++j) {
+      if (j < values.size()) found = field_matches(item, keys[j], values[j]);
+      if (!found) break;
+    }
+    if (!found) {
+      if (!values.empty()) kept.push_back(std::move(item));
+      continue;
+    }
+    matched = true;
+    if (element) kept.push_back(*element);
+  }
+  list = std::move(kept);
+  if (!element || element->is_null()) return;
+  if (!matched) list.push_back(*element);
+}
+
+// kyaml's ElementMatcher: the first element matching keys=values.
+std::optional<std::size_t> find_element(const List& list, Strings keys, Strings values) {
+  if (keys.empty()) keys.emplace_back();
+  if (values.empty()) values.emplace_back();
+  if (keys[0].empty()) {
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      if (list[i].is_structured() ? values[0].empty() : node_text(list[i]) == values[0]) return i;
+    }
+    return std::nullopt;
+  }
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (!list[i].is_object()) continue;
+    if (keys.size() != values.size()) {
+      throw invalid_argument(
+          "length of keys must equal length of values when MatchAnyValue is false");
+    }
+    bool all = true;
+    for (std::size_t k = 0; k < keys.size() && all; ++k) {
+      all = field_matches(list[i], keys[k], values[k]);
+    }
+    if (all) return i;
+  }
+  return std::nullopt;
+}
+
+// determineSequenceNodePatchStrategy: a list's own `- $patch: x` element, removed.
+Directive list_directive(List& patch) {
+  const Json* element = nullptr;
+  for (const Json& item : patch) {
+    if (item.is_object() && item.contains("$patch")) {
+      element = &item;
+      break;
+    }
+  }
+  if (element == nullptr || element->size() > 1) return Directive::kMerge;
+  const std::string value = node_text(element->at("$patch"));
+  const Directive directive = directive_named(value);
+  if (directive == Directive::kUnknown) throw unknown_strategy(value);
+  set_element(patch, std::nullopt, {"$patch"}, {value});
+  return directive;
+}
+
+std::pair<Strings, Strings> validate_keys(const std::vector<Strings>& values_list,
+                                          const Strings& values, const Strings& keys) {
+  std::set<std::string> valid;
+  for (const Strings& each : values_list) {
+    for (std::size_t i = 0; i < each.size() && i < keys.size(); ++i) {
+      if (!each[i].empty()) valid.insert(keys[i]);
+    }
+  }
+  if (valid.empty()) return {keys, values};
+  Strings valid_keys;
+  Strings valid_values;
+  for (const std::string& key : keys) {
+    if (valid.contains(key)) valid_keys.push_back(key);
+  }
+  for (std::size_t i = 0; i < values.size() && i < keys.size(); ++i) {
+    if (!values[i].empty() || valid.contains(keys[i])) valid_values.push_back(values[i]);
+  }
+  return {valid_keys, valid_values};
+}
+
+// kyaml's match: two key tuples that agree where both are set and share one value.
+std::optional<Strings> combine(const Strings& first, const Strings& second) {
+  if (first.size() != second.size()) return std::nullopt;
+  bool common = false;
+  Strings result;
+  for (std::size_t i = 0; i < first.size(); ++i) {
+    if (first[i] == second[i]) {
+      common = true;
+      result.push_back(first[i]);
+      continue;
+    }
+    if (!first[i].empty() && !second[i].empty()) return std::nullopt;
+    result.push_back(first[i].empty() ? second[i] : first[i]);
+  }
+  if (!common) return std::nullopt;
+  return result;
+}
+
+void merge_values(std::vector<Strings>& values_list) {
+  for (std::size_t i = 0; i < values_list.size(); ++i) {
+    const Strings first = values_list[i];
+    for (std::size_t j = 0; j < values_list.size(); ++j) {
+      if (std::optional<Strings> merged = combine(first, values_list[j])) {
+        values_list[i] = *merged;
+        values_list[j] = *merged;
+      }
+    }
+  }
+}
+
+Json scalar_from_text(const std::string& text) {
+  try {
+    Json value = parse_yaml(text);
+    if (!value.is_structured() && !value.is_null()) return value;
+  } catch (const Error&) {
+  }
+  return text;
+}
+
+Merged walk(const Json* dest, const Json* origin, Schema schema, std::size_t depth);
+
+// The schema kyaml looks up for a node without one: that of its own apiVersion and kind.
+Schema schema_from_meta(const Json* dest, const Json* origin) {
+  for (const Json* node : {dest, origin}) {
+    if (missing_or_null(node) || !node->is_object()) continue;
+    const auto api_version = node->find("apiVersion");
+    const auto kind = node->find("kind");
+    if (api_version == node->end() || kind == node->end() || !api_version->is_string() ||
+        !kind->is_string()) {
+      continue;
+    }
+    if (Schema found =
+            NodeSchema::for_kind(api_version->get<std::string>(), kind->get<std::string>())) {
+      return found;
+    }
+  }
+  return std::nullopt;
+}
+
+Merged walk_map(const Json* dest, const Json* origin, const Schema& schema, std::size_t depth) {
+  Json result;
+  Json patch;
+  bool has_patch = origin != nullptr;
+  bool from_destination = false;
+  bool self = false;  // kyaml merges the patch's node with itself
+  if (missing_or_null(dest)) {
+    // kyaml keeps a null the patch does not mention.
+    if (origin == nullptr) return {false, *dest, true};
+    if (origin->is_null()) return {false, Json(), false};
+    result = *origin;
+    if (map_directive(result) == Directive::kDelete) return cleared_node();
+    self = true;
+  } else if (dest == origin) {
+    result = *dest;
+    const Directive directive = map_directive(result);
+    if (directive == Directive::kDelete) return cleared_node();
+    if (directive == Directive::kUnknown) throw unknown_strategy(node_text(result.at("$patch")));
+    self = true;
+    from_destination = true;
+  } else {
+    if (has_patch && origin->is_null()) return cleared_node();
+    Directive directive = Directive::kMerge;
+    if (has_patch) {
+      patch = *origin;
+      directive = map_directive(patch);
+    }
+    switch (directive) {
+      case Directive::kDelete:
+        return cleared_node();
+      case Directive::kUnknown:
+        throw unknown_strategy(node_text(patch.at("$patch")));
+      case Directive::kReplace:
+        result = std::move(patch);
+        self = true;
+        break;
+      case Directive::kMerge:
+        result = *dest;
+        from_destination = true;
+        break;
+    }
+  }
+  const Json base = result;
+  std::set<std::string> keys;
+  for (const auto& [key, value] : base.items()) keys.insert(key);
+  if (!self && has_patch) {
+    for (const auto& [key, value] : patch.items()) keys.insert(key);
+  }
+  for (const std::string& key : keys) {
+    const auto in_base = base.find(key);
+    const Json* dest_field = in_base == base.end() ? nullptr : &*in_base;
+    const Json* origin_field = dest_field;
+    if (!self) {
+      const auto in_patch = has_patch ? patch.find(key) : patch.end();
+      origin_field = has_patch && in_patch != patch.end() ? &*in_patch : nullptr;
+    }
+    const Schema field_schema = schema ? Schema(schema->field(key)) : std::nullopt;
+    Merged child = walk(dest_field, origin_field, field_schema, depth + 1);
+    if (child.cleared || (child.value.is_null() && origin_field != nullptr)) {
+      result.erase(key);
+    } else {
+      result[key] = std::move(child.value);
+    }
+  }
+  return {false, std::move(result), from_destination};
+}
+
+// kyaml's appendListNode: the destination's elements replace their matches in `items`.
+void append_list(List& items, const List& destination, const Strings& keys) {
+  for (const Json& element : destination) {
+    if (keys[0].empty()) {
+      set_element(items, element, {""}, {node_text(element)});
+      continue;
+    }
+    Strings values;
+    for (const std::string& key : keys) {
+      if (element.is_null()) {
+        items.push_back(element);
+        continue;
+      }
+      if (!element.is_object()) throw wrong_kind(NodeKind::kMap, element);
+      const auto found = element.find(key);
+      if (found == element.end()) {
+        items.push_back(element);
+        continue;
+      }
+      values.push_back(node_text(*found));
+    }
+    if (keys.size() > 1) set_element(items, std::nullopt, keys, values);
+    set_element(items, element, keys, values);
+  }
+}
+
+// setAssociativeSequenceElements, with lists growing at the front (the patch's elements
+// first). `destination` and `patch` may be the same list.
+Merged merge_elements(std::vector<Strings> values_list, const Strings& keys, List& destination,
+                      List* patch, const NodeSchema& element_schema, std::size_t depth) {
+  List items;
+  if (keys.size() > 1) merge_values(values_list);
+  Strings valid_keys;
+  Strings valid_values;
+  for (const Strings& values : values_list) {
+    if (values.empty()) continue;
+    std::tie(valid_keys, valid_values) = validate_keys(values_list, values, keys);
+    const auto [lookup_keys, lookup_values] =
+        validate_keys({valid_values}, valid_values, valid_keys);
+    const std::optional<std::size_t> in_destination =
+        find_element(destination, lookup_keys, lookup_values);
+    const std::optional<std::size_t> in_patch =
+        patch == nullptr ? std::nullopt : find_element(*patch, lookup_keys, lookup_values);
+    Merged merged = walk(in_destination ? &destination[*in_destination] : nullptr,
+                         in_patch ? &(*patch)[*in_patch] : nullptr, element_schema, depth + 1);
+    bool removed = false;
+    for (std::size_t i = 0; i < valid_keys.size(); ++i) {
+      if (merged.cleared || merged.value.is_null() || empty_map(merged.value)) {
+        set_element(destination, std::nullopt, valid_keys, valid_values);
+        removed = true;
+      } else if (!valid_keys[i].empty() && i < valid_values.size() && !valid_values[i].empty() &&
+                 !(merged.value.is_object() && merged.value.contains(valid_keys[i]))) {
+        if (!merged.value.is_object()) throw wrong_kind(NodeKind::kMap, merged.value);
+        merged.value[valid_keys[i]] = scalar_from_text(valid_values[i]);
+      }
+    }
+    if (removed) continue;
+    if (merged.from_destination && in_destination) destination[*in_destination] = merged.value;
+    set_element(items, merged.value, valid_keys, valid_values);
+  }
+  if (values_list.empty() || valid_keys.empty()) return {false, Json(destination), false};
+  append_list(items, destination, valid_keys);
+  return {false, Json(std::move(items)), false};
+}
+
+Merged walk_associative_list(const Json* dest, const Json* origin, const NodeSchema& schema,
+                             std::size_t depth) {
+  List destination;
+  List patch;
+  List* patch_list = nullptr;
+  bool same = false;
+  if (missing_or_null(dest)) {
+    // kyaml takes the patch's list as it is, directives included, and merges it with itself.
+    patch = origin->get<List>();
+    same = true;
+  } else if (dest == origin) {
+    patch = origin->get<List>();
+    if (list_directive(patch) == Directive::kDelete) return cleared_node();
+    same = true;
+  } else {
+    if (origin != nullptr && origin->is_null()) return cleared_node();
+    destination = dest->get<List>();
+    if (origin != nullptr) {
+      patch = origin->get<List>();
+      patch_list = &patch;
+      switch (list_directive(patch)) {
+        case Directive::kDelete:
+          return cleared_node();
+        case Directive::kReplace:
+          same = true;
+          break;
+        default:
+          break;
+      }
+    }
+  }
+  List& target = same ? patch : destination;
+  if (same) patch_list = &patch;
+
+  const Strings& keys = schema.merge_keys();
+  std::vector<Strings> values_list;
+  std::set<Strings> seen;
+  for (const List* list :
+       {static_cast<const List*>(patch_list), static_cast<const List*>(&target)}) {
+    if (list == nullptr) continue;
+    for (const Json& element : *list) {
+      Strings values;
+      for (const std::string& key : keys) values.push_back(key_value(element, key));
+      if (values.empty() || !seen.insert(values).second) continue;
+      values_list.push_back(std::move(values));
+    }
+  }
+  if (!values_list.empty() || !keys.empty()) {
+    return merge_elements(std::move(values_list), keys, target, patch_list, schema.elements(),
+                          depth);
+  }
+  // A list of scalars that merges (finalizers): the elements are their own keys.
+  std::set<std::string> seen_text;
+  for (const List* list :
+       {static_cast<const List*>(patch_list), static_cast<const List*>(&target)}) {
+    if (list == nullptr) continue;
+    for (const Json& element : *list) {
+      const std::string text = node_text(element);
+      if (seen_text.insert(text).second) values_list.push_back({text});
+    }
+  }
+  return merge_elements(std::move(values_list), {""}, target, patch_list, schema.elements(), depth);
+}
+
+Merged pick(const Json* dest, const Json* origin) {
+  if (origin != nullptr) return {false, *origin, false};
+  return {false, *dest, true};
+}
+
+Merged walk(const Json* dest, const Json* origin, Schema schema, std::size_t depth) {
+  if (depth > kMaxDepth) {
+    throw invalid_argument("strategic merge patch nested deeper than " + std::to_string(kMaxDepth));
+  }
+  if (!schema) schema = schema_from_meta(dest, origin);
+  NodeKind kind = kind_of(dest);
+  if (kind == NodeKind::kNone) kind = kind_of(origin);
+  switch (kind) {
+    case NodeKind::kList:
+      require_kind(kind, dest);
+      require_kind(kind, origin);
+      if (schema && schema->merges_list()) {
+        return walk_associative_list(dest, origin, *schema, depth);
+      }
+      return pick(dest, origin);
+    case NodeKind::kScalar:
+      require_kind(kind, dest);
+      require_kind(kind, origin);
+      return pick(dest, origin);
+    default:
+      require_kind(NodeKind::kMap, dest);
+      require_kind(NodeKind::kMap, origin);
+      return walk_map(dest, origin, schema, depth);
+  }
+}
+
+}  // namespace
+
+std::optional<Json> strategic_merge(const Json& resource, const Json& patch) {
+  Merged merged = walk(&resource, &patch, std::nullopt, 0);
+  if (merged.cleared || merged.value.is_null()) return std::nullopt;
+  return std::move(merged.value);
+}
+
+bool apply_strategic_merge_patch(Object& resource, const Json& patch,
+                                 const StrategicMergeOptions& options) {
+  const std::string kind = resource.kind();
+  const std::string name = resource.name();
+  const std::string namespace_ = resource.namespace_name();
+  std::optional<Json> merged = strategic_merge(resource.json(), patch);
+  if (!merged || (merged->is_object() && merged->empty())) return false;
+  Object result(std::move(*merged));
+  if (!options.allow_kind_change) result.set_kind(kind);
+  if (!options.allow_name_change) result.set_name(name);
+  result.set_namespace(namespace_);
+  stringify_annotations(result.json());
+  resource = std::move(result);
+  return true;
+}
+
+}  // namespace sluice::render::transformers
