@@ -319,11 +319,18 @@ class Builder {
                             patches.front(), options);
       return;
     }
+    bool deleted = false;
     for (const Object& patch : patches) {
+      // kustomize leaves a resource deleted this way in place until the entry is done, and
+      // crashes looking up the next document's target past it.
+      if (deleted) {
+        throw invalid_argument("a patch that deletes a resource must be the last document of " +
+                               source + " (kustomize cannot look up the next one)");
+      }
       const std::string id = ResourceId::of(patch).to_string();
       const std::size_t index = find_by_any_id(
           resources, patch, "no resource matches strategic merge patch \"" + id + "\": ");
-      apply_strategic_merge(resources, {index}, patch, options);
+      deleted = apply_strategic_merge(resources, {index}, patch, options);
     }
   }
 
@@ -360,8 +367,8 @@ class Builder {
   }
 
   // kustomize's ResMap.ApplySmPatch: each selected resource gets a copy of the patch with its
-  // own apiVersion; resources the patch deletes are dropped.
-  static void apply_strategic_merge(std::vector<Object>& resources,
+  // own apiVersion; resources the patch deletes are dropped. Returns whether any was.
+  static bool apply_strategic_merge(std::vector<Object>& resources,
                                     const std::vector<std::size_t>& selected, const Object& patch,
                                     const transformers::StrategicMergeOptions& options) {
     std::vector<bool> deleted(resources.size(), false);
@@ -375,12 +382,14 @@ class Builder {
         resources[i].json()[std::string(kPreviousNamesKey)].push_back(name);
       }
     }
+    if (std::find(deleted.begin(), deleted.end(), true) == deleted.end()) return false;
     std::vector<Object> kept;
     kept.reserve(resources.size());
     for (std::size_t i = 0; i < resources.size(); ++i) {
       if (!deleted[i]) kept.push_back(std::move(resources[i]));
     }
     resources = std::move(kept);
+    return true;
   }
 
   std::string patch_text(const fs::path& dir, const PatchEntry& entry, bool json6902) {
