@@ -117,10 +117,12 @@ Directive map_directive(Json& patch) {
   return directive;
 }
 
-// kyaml's FieldMatcher applied to one list element: whether it has field `name` (a scalar
-// equal to `value` when `value` is not empty); with an empty name, whether the scalar element
-// itself reads `value`.
-bool field_matches(const Json& element, const std::string& name, const std::string& value) {
+// kyaml's FieldMatcher applied to one list element: whether it has field `name` whose text is
+// `value` (any value when `value` is empty and not `exact`, as ElementSetter asks; MatchField,
+// which ElementMatcher uses, asks for an exact match); with an empty name, whether the scalar
+// element itself reads `value`.
+bool field_matches(const Json& element, const std::string& name, const std::string& value,
+                   bool exact = false) {
   if (element.is_null()) return false;
   if (name.empty()) {
     if (element.is_structured()) throw wrong_kind(NodeKind::kScalar, element);
@@ -128,7 +130,7 @@ bool field_matches(const Json& element, const std::string& name, const std::stri
   }
   if (!element.is_object()) throw wrong_kind(NodeKind::kMap, element);
   const auto found = element.find(name);
-  return found != element.end() && (value.empty() || node_text(*found) == value);
+  return found != element.end() && ((value.empty() && !exact) || node_text(*found) == value);
 }
 
 // kyaml's ElementSetter: replaces each element matching keys=values with `element` (removes it
@@ -182,7 +184,7 @@ std::optional<std::size_t> find_element(const List& list, Strings keys, Strings 
     }
     bool all = true;
     for (std::size_t k = 0; k < keys.size() && all; ++k) {
-      all = field_matches(list[i], keys[k], values[k]);
+      all = field_matches(list[i], keys[k], values[k], true);
     }
     if (all) return i;
   }
@@ -293,7 +295,7 @@ Merged walk_map(const Json* dest, const Json* origin, const Schema& schema, std:
   bool self = false;  // kyaml merges the patch's node with itself
   if (missing_or_null(dest)) {
     // kyaml keeps a null the patch does not mention.
-    if (origin == nullptr) return {false, *dest, true};
+    if (origin == nullptr) return dest == nullptr ? cleared_node() : Merged{false, *dest, true};
     if (origin->is_null()) return {false, Json(), false};
     result = *origin;
     if (map_directive(result) == Directive::kDelete) return cleared_node();
@@ -531,6 +533,14 @@ bool apply_strategic_merge_patch(Object& resource, const Json& patch,
   if (!options.allow_kind_change) result.set_kind(kind);
   if (!options.allow_name_change) result.set_name(name);
   result.set_namespace(namespace_);
+  // kustomize reads annotations back as the YAML nodes' text, which is empty for collections.
+  Json& metadata = result.json()["metadata"];
+  if (metadata.is_object() && metadata.contains("annotations") &&
+      metadata["annotations"].is_object()) {
+    for (auto& [key, value] : metadata["annotations"].items()) {
+      if (value.is_structured()) value = "";
+    }
+  }
   stringify_annotations(result.json());
   resource = std::move(result);
   return true;
