@@ -24,8 +24,10 @@ using Schema = std::optional<NodeSchema>;
 using Strings = std::vector<std::string>;
 using List = std::vector<Json>;
 
-// Patches are untrusted: bound the recursion (the YAML reader bounds nesting too).
+// Patches are untrusted: bound the recursion (the YAML reader bounds nesting too), and the
+// length of merged lists, which kyaml merges in quadratic time.
 constexpr std::size_t kMaxDepth = 256;
+constexpr std::size_t kMaxMergedListLength = 2000;
 
 struct Merged {
   bool cleared = false;
@@ -47,6 +49,12 @@ std::string node_text(const Json& value) {
   if (value.is_number_float()) return goyaml::float_scalar(value.get<double>());
   if (value.is_null()) return "null";
   return {};
+}
+
+// node_text(value) == text, without building the text for strings.
+bool text_equals(const Json& value, const std::string& text) {
+  if (value.is_string()) return value.get_ref<const std::string&>() == text;
+  return node_text(value) == text;
 }
 
 bool missing_or_null(const Json* node) {
@@ -126,11 +134,11 @@ bool field_matches(const Json& element, const std::string& name, const std::stri
   if (element.is_null()) return false;
   if (name.empty()) {
     if (element.is_structured()) throw wrong_kind(NodeKind::kScalar, element);
-    return node_text(element) == value;
+    return text_equals(element, value);
   }
   if (!element.is_object()) throw wrong_kind(NodeKind::kMap, element);
   const auto found = element.find(name);
-  return found != element.end() && ((value.empty() && !exact) || node_text(*found) == value);
+  return found != element.end() && ((value.empty() && !exact) || text_equals(*found, value));
 }
 
 // kyaml's ElementSetter: replaces each element matching keys=values with `element` (removes it
@@ -142,6 +150,7 @@ void set_element(List& list, const std::optional<Json>& element, Strings keys,
   if (keys.empty()) keys.emplace_back();
   const bool mapping_setter = !keys[0].empty() && !values.empty() && !values[0].empty();
   List kept;
+  kept.reserve(list.size() + 1);
   bool matched = false;
   for (Json& item : list) {
     if (item.is_null() || empty_map(item)) continue;
@@ -172,7 +181,7 @@ std::optional<std::size_t> find_element(const List& list, Strings keys, Strings 
   if (values.empty()) values.emplace_back();
   if (keys[0].empty()) {
     for (std::size_t i = 0; i < list.size(); ++i) {
-      if (list[i].is_structured() ? values[0].empty() : node_text(list[i]) == values[0]) return i;
+      if (list[i].is_structured() ? values[0].empty() : text_equals(list[i], values[0])) return i;
     }
     return std::nullopt;
   }
@@ -208,14 +217,20 @@ Directive list_directive(List& patch) {
   return directive;
 }
 
-std::pair<Strings, Strings> validate_keys(const std::vector<Strings>& values_list,
-                                          const Strings& values, const Strings& keys) {
+// kyaml's validateKeys: the keys some element has a value for, and `values` at those keys.
+std::set<std::string> keys_with_values(const std::vector<Strings>& values_list,
+                                       const Strings& keys) {
   std::set<std::string> valid;
   for (const Strings& each : values_list) {
     for (std::size_t i = 0; i < each.size() && i < keys.size(); ++i) {
       if (!each[i].empty()) valid.insert(keys[i]);
     }
   }
+  return valid;
+}
+
+std::pair<Strings, Strings> validate_keys(const std::set<std::string>& valid, const Strings& values,
+                                          const Strings& keys) {
   if (valid.empty()) return {keys, values};
   Strings valid_keys;
   Strings valid_values;
@@ -388,11 +403,12 @@ Merged merge_elements(std::vector<Strings> values_list, const Strings& keys, Lis
   if (keys.size() > 1) merge_values(values_list);
   Strings valid_keys;
   Strings valid_values;
+  const std::set<std::string> keys_set = keys_with_values(values_list, keys);
   for (const Strings& values : values_list) {
     if (values.empty()) continue;
-    std::tie(valid_keys, valid_values) = validate_keys(values_list, values, keys);
+    std::tie(valid_keys, valid_values) = validate_keys(keys_set, values, keys);
     const auto [lookup_keys, lookup_values] =
-        validate_keys({valid_values}, valid_values, valid_keys);
+        validate_keys(keys_with_values({valid_values}, valid_keys), valid_values, valid_keys);
     const std::optional<std::size_t> in_destination =
         find_element(destination, lookup_keys, lookup_values);
     const std::optional<std::size_t> in_patch =
@@ -453,6 +469,11 @@ Merged walk_associative_list(const Json* dest, const Json* origin, const NodeSch
   List& target = same ? patch : destination;
   if (same) patch_list = &patch;
 
+  if (target.size() + (patch_list == nullptr || same ? 0 : patch_list->size()) >
+      kMaxMergedListLength) {
+    throw resource_exhausted("strategic merge patch: a list to merge has more than " +
+                             std::to_string(kMaxMergedListLength) + " elements");
+  }
   const Strings& keys = schema.merge_keys();
   std::vector<Strings> values_list;
   std::set<Strings> seen;

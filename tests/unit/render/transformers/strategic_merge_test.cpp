@@ -110,5 +110,23 @@ TEST(StrategicMergeTest, BoundsNesting) {
   }
 }
 
+TEST(StrategicMergeTest, BoundsTheLengthOfListsItMerges) {
+  Json pod = yaml("apiVersion: v1\nkind: Pod\nspec: {containers: []}\n");
+  for (int i = 0; i < 1999; ++i) {
+    pod["spec"]["containers"].push_back({{"name", "c" + std::to_string(i)}});
+  }
+  const Json patch = yaml("spec:\n  containers: [{name: c7, image: x}]\n");
+  const Json merged = *strategic_merge(pod, patch);
+  ASSERT_EQ(merged["spec"]["containers"].size(), 1999U);
+  EXPECT_EQ(merged["spec"]["containers"][0], yaml("{name: c7, image: x}"));
+  pod["spec"]["containers"].push_back({{"name", "one-too-many"}});
+  try {
+    (void)strategic_merge(pod, patch);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kResourceExhausted);
+  }
+}
+
 }  // namespace
 }  // namespace sluice::render::transformers
