@@ -249,6 +249,15 @@ class Builder {
     }
   }
 
+  // The documents of a strategic merge patch, read as kustomize reads resources.
+  static std::vector<Object> patch_documents(std::string_view text) {
+    std::vector<Object> patches;
+    for (Json& doc : parse_yaml_documents(text)) {
+      if (!doc.is_null()) add_document(std::move(doc), patches);
+    }
+    return patches;
+  }
+
   // The deprecated `patchesStrategicMerge` (kustomize's PatchStrategicMergeTransformer): each
   // entry is inline YAML when it reads as resources, else a file.
   void apply_strategic_merge_field(const fs::path& dir, const std::vector<std::string>& entries,
@@ -259,9 +268,7 @@ class Builder {
       std::vector<Object> inline_patches;
       bool is_inline = true;
       try {
-        for (Json& doc : parse_yaml_documents(entry)) {
-          if (!doc.is_null()) add_document(std::move(doc), inline_patches);
-        }
+        inline_patches = patch_documents(entry);
       } catch (const Error&) {
         is_inline = false;
       }
@@ -273,9 +280,7 @@ class Builder {
       file.path = entry;
       const std::string text = patch_text(dir, file, false);
       try {
-        for (Json& doc : parse_yaml_documents(text)) {
-          if (!doc.is_null()) add_document(std::move(doc), patches);
-        }
+        for (Object& patch : patch_documents(text)) patches.push_back(std::move(patch));
       } catch (const Error& e) {
         throw e.with_context(entry);
       }
@@ -296,9 +301,7 @@ class Builder {
                                                   : "[path: " + Json(entry.path).dump() + "]";
     std::vector<Object> patches;
     try {
-      for (Json& doc : parse_yaml_documents(text)) {
-        if (!doc.is_null()) add_document(std::move(doc), patches);
-      }
+      patches = patch_documents(text);
     } catch (const Error& e) {
       throw invalid_argument("unable to parse SM or JSON patch from " + source + ": " +
                              e.message());
@@ -334,62 +337,28 @@ class Builder {
     }
   }
 
-  // kustomize's ResMap.GetById: the one resource whose current or any earlier id is the
-  // patch's.
-  static std::size_t find_by_any_id(const std::vector<Object>& resources, const Object& patch,
-                                    const std::string& prefix) {
-    const ResourceId wanted = ResourceId::of(patch);
-    std::vector<std::size_t> matches;
-    for (std::size_t i = 0; i < resources.size(); ++i) {
-      ResourceId id = ResourceId::of(resources[i]);
-      std::vector<ResourceId> ids = {id};
-      const auto original_ns = resources[i].json().find(kOriginalNamespaceKey);
-      std::vector<std::string> names = previous_names(resources[i]);
-      names.push_back(id.name);
-      for (const std::string& name : names) {
-        id.name = name;
-        ids.push_back(id);
-        if (original_ns != resources[i].json().end()) {
-          ResourceId earlier = id;
-          earlier.namespace_ = original_ns->get<std::string>();
-          ids.push_back(earlier);
-        }
-      }
-      if (std::any_of(ids.begin(), ids.end(),
-                      [&](const ResourceId& each) { return each.same_as(wanted); })) {
-        matches.push_back(i);
-      }
-    }
-    if (matches.size() == 1) return matches.front();
-    throw invalid_argument(
-        prefix + (matches.empty() ? "no matches for Id " : "multiple matches for Id ") +
-        wanted.to_string() + "; failed to find unique target for patch " + wanted.to_string());
-  }
-
-  // kustomize's ResMap.ApplySmPatch: each selected resource gets a copy of the patch with its
-  // own apiVersion; resources the patch deletes are dropped. Returns whether any was.
+  // Runs a strategic merge patch as kustomize's ResMap.ApplySmPatch, keeping name history.
   static bool apply_strategic_merge(std::vector<Object>& resources,
                                     const std::vector<std::size_t>& selected, const Object& patch,
                                     const transformers::StrategicMergeOptions& options) {
-    std::vector<bool> deleted(resources.size(), false);
-    for (const std::size_t i : selected) {
-      Json copy = patch.json();
-      copy["apiVersion"] = resources[i].api_version();
-      const std::string name = resources[i].name();
-      if (!transformers::apply_strategic_merge_patch(resources[i], copy, options)) {
-        deleted[i] = true;
-      } else if (resources[i].name() != name) {
-        resources[i].json()[std::string(kPreviousNamesKey)].push_back(name);
-      }
+    return transformers::apply_strategic_merge_patch_to(
+        resources, selected, patch, options, [](Object& object, const std::string& old_name) {
+          object.json()[std::string(kPreviousNamesKey)].push_back(old_name);
+        });
+  }
+
+  static std::size_t find_by_any_id(const std::vector<Object>& resources, const Object& patch,
+                                    const std::string& prefix) {
+    std::vector<transformers::EarlierIds> earlier;
+    earlier.reserve(resources.size());
+    for (const Object& object : resources) {
+      transformers::EarlierIds ids{previous_names(object), std::nullopt};
+      const auto original_ns = object.json().find(kOriginalNamespaceKey);
+      if (original_ns != object.json().end())
+        ids.original_namespace = original_ns->get<std::string>();
+      earlier.push_back(std::move(ids));
     }
-    if (std::find(deleted.begin(), deleted.end(), true) == deleted.end()) return false;
-    std::vector<Object> kept;
-    kept.reserve(resources.size());
-    for (std::size_t i = 0; i < resources.size(); ++i) {
-      if (!deleted[i]) kept.push_back(std::move(resources[i]));
-    }
-    resources = std::move(kept);
-    return true;
+    return transformers::find_patch_target(resources, earlier, patch, prefix);
   }
 
   std::string patch_text(const fs::path& dir, const PatchEntry& entry, bool json6902) {

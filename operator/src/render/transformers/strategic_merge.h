@@ -12,7 +12,11 @@
 //   `$retainKeys`, `$deleteFromPrimitiveList/...` and `$setElementOrder/...` are ordinary
 //   fields, all as in kustomize;
 // - `$patch: delete` at the top of a patch deletes the resource.
+#include <functional>
 #include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/object.h"
 
@@ -34,5 +38,28 @@ struct StrategicMergeOptions {
 // deleted the resource.
 bool apply_strategic_merge_patch(Object& resource, const Json& patch,
                                  const StrategicMergeOptions& options);
+
+// A resource's ids before transformers changed them (kustomize's PrevIds), as the builder
+// keeps them: its earlier names, and the namespace it was loaded with when that changed.
+struct EarlierIds {
+  std::vector<std::string> names;
+  std::optional<std::string> original_namespace;
+};
+
+// kustomize's ResMap.GetById for a patch without target: the index of the one object whose
+// current or earlier id is the patch's. `earlier` runs parallel to `objects`. Throws
+// kInvalidArgument, with kustomize's text after `prefix`, when none or several match.
+std::size_t find_patch_target(const std::vector<Object>& objects,
+                              const std::vector<EarlierIds>& earlier, const Object& patch,
+                              std::string_view prefix);
+
+// kustomize's ResMap.ApplySmPatch: each selected object gets a copy of `patch` carrying its
+// own apiVersion; objects the patch deletes are removed (so indices shift). `renamed`, if set,
+// is called with each object whose name the patch changed and its name before. Returns
+// whether any object was deleted.
+bool apply_strategic_merge_patch_to(
+    std::vector<Object>& objects, const std::vector<std::size_t>& selected, const Object& patch,
+    const StrategicMergeOptions& options,
+    const std::function<void(Object&, const std::string&)>& renamed = {});
 
 }  // namespace sluice::render::transformers
