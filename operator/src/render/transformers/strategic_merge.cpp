@@ -338,6 +338,9 @@ Merged walk(const Json* dest, const Json* origin, Schema schema, std::size_t dep
 std::optional<Json> strategic_merge(const Json& resource, const Json& patch) {
   Merged merged = walk(&resource, &patch, std::nullopt, 0);
   if (merged.cleared || merged.value.is_null()) return std::nullopt;
+  // kustomize keeps the resource's own node and sees only what the walk changed in it, which
+  // is nothing when the patch replaces it whole.
+  if (!merged.from_destination) return resource;
   return std::move(merged.value);
 }
 

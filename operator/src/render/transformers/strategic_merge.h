@@ -11,7 +11,8 @@
 //   element); `$patch: replace` on a keyed list element keeps the resource's element, and
 //   `$retainKeys`, `$deleteFromPrimitiveList/...` and `$setElementOrder/...` are ordinary
 //   fields, all as in kustomize;
-// - `$patch: delete` at the top of a patch deletes the resource.
+// - `$patch: delete` at the top of a patch deletes the resource; `$patch: replace` there
+//   leaves it as it was.
 #include <functional>
 #include <optional>
 #include <string>

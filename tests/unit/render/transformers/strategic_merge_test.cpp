@@ -61,6 +61,11 @@ TEST(StrategicMergeTest, DeleteAtTheTopDeletesTheResource) {
                                yaml("$patch: delete\n")));
 }
 
+TEST(StrategicMergeTest, ReplaceAtTheTopLeavesTheResource) {
+  const Json resource = yaml("apiVersion: v1\nkind: ConfigMap\ndata: {a: b}\n");
+  EXPECT_EQ(*strategic_merge(resource, yaml("$patch: replace\ndata: {c: d}\n")), resource);
+}
+
 TEST(StrategicMergeTest, AListDeleteDirectiveRemovesTheField) {
   const Json merged =
       *strategic_merge(yaml("apiVersion: v1\nkind: Pod\nspec:\n  volumes: [{name: a}]\n"),
