@@ -159,7 +159,7 @@ Merged walk_map(const Json* dest, const Json* origin, const Schema& schema, std:
       case Directive::kUnknown:
         throw unknown_strategy(node_text(patch.at("$patch")));
       case Directive::kReplace:
-        result = std::move(patch);
+        result = patch;
         self = true;
         break;
       case Directive::kMerge:
@@ -348,13 +348,13 @@ bool apply_strategic_merge_patch(Object& resource, const Json& patch,
                                  const StrategicMergeOptions& options) {
   const std::string kind = resource.kind();
   const std::string name = resource.name();
-  const std::string namespace_ = resource.namespace_name();
+  const std::string original_namespace = resource.namespace_name();
   std::optional<Json> merged = strategic_merge(resource.json(), patch);
   if (!merged || (merged->is_object() && merged->empty())) return false;
   Object result(std::move(*merged));
   if (!options.allow_kind_change) result.set_kind(kind);
   if (!options.allow_name_change) result.set_name(name);
-  result.set_namespace(namespace_);
+  result.set_namespace(original_namespace);
   // kustomize reads annotations back as the YAML nodes' text, which is empty for collections.
   Json& metadata = result.json()["metadata"];
   if (metadata.is_object() && metadata.contains("annotations") &&
