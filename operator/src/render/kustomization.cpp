@@ -261,8 +261,6 @@ std::vector<PatchEntry> parse_patches(const Json& value, std::string_view field)
           throw invalid_argument("invalid Kustomization: " + std::string(field) + ": option '" +
                                  key + "' must be true or false");
         }
-      }
-      for (const auto& [key, option] : options.items()) {
         if (key == "allowNameChange") entry.allow_name_change = option.get<bool>();
         if (key == "allowKindChange") entry.allow_kind_change = option.get<bool>();
       }
