@@ -22,6 +22,7 @@
 #include "render/transformers/patches.h"
 #include "render/transformers/prefix_suffix.h"
 #include "render/transformers/replicas.h"
+#include "render/transformers/strategic_merge.h"
 
 namespace sluice::render {
 namespace fs = std::filesystem;
@@ -287,6 +288,8 @@ class Builder {
     const bool any_labels = !kustomization.labels.empty() || !kustomization.common_labels.empty();
     try {
       // kustomize's transformer order (kusttarget_configplugin.go).
+      apply_strategic_merge_field(dir, kustomization.patches_strategic_merge, resources);
+      ran("PatchStrategicMergeTransformer", kustomization.patches_strategic_merge.empty() ? 0 : 1);
       apply_patches(dir, kustomization.patches, resources, false);
       ran("PatchTransformer", kustomization.patches.size());
       set_namespace_with_history(resources, kustomization.namespace_);
@@ -393,7 +396,8 @@ class Builder {
     for (const PatchEntry& entry : patches) {
       const std::string text = patch_text(dir, entry, json6902);
       if (!json6902 && !transformers::is_json6902(text)) {
-        throw unimplemented("strategic merge patches are not supported yet");
+        apply_strategic_merge_entry(entry, text, resources);
+        continue;
       }
       const Json operations = transformers::parse_json6902(text);
       if (!entry.has_target) throw invalid_argument("must specify a target for patch " + text);
@@ -415,6 +419,118 @@ class Builder {
         }
       }
     }
+  }
+
+  // The documents of a strategic merge patch, read as kustomize reads resources.
+  static std::vector<Object> patch_documents(std::string_view text) {
+    std::vector<Object> patches;
+    for (Json& doc : parse_yaml_documents(text)) {
+      if (!doc.is_null()) add_document(std::move(doc), patches);
+    }
+    return patches;
+  }
+
+  // The deprecated `patchesStrategicMerge` (kustomize's PatchStrategicMergeTransformer): each
+  // entry is inline YAML when it reads as resources, else a file.
+  void apply_strategic_merge_field(const fs::path& dir, const std::vector<std::string>& entries,
+                                   std::vector<Object>& resources) {
+    if (entries.empty()) return;
+    std::vector<Object> patches;
+    for (const std::string& entry : entries) {
+      std::vector<Object> inline_patches;
+      bool is_inline = true;
+      try {
+        inline_patches = patch_documents(entry);
+      } catch (const Error&) {
+        is_inline = false;
+      }
+      if (is_inline) {
+        for (Object& patch : inline_patches) patches.push_back(std::move(patch));
+        continue;
+      }
+      PatchEntry file;
+      file.path = entry;
+      const std::string text = patch_text(dir, file, false);
+      try {
+        for (Object& patch : patch_documents(text)) patches.push_back(std::move(patch));
+      } catch (const Error& e) {
+        throw e.with_context(entry);
+      }
+    }
+    if (patches.empty()) throw invalid_argument("patch appears to be empty");
+    for (const Object& patch : patches) {
+      const std::size_t index = find_by_any_id(resources, patch, "");
+      apply_strategic_merge(resources, {index}, patch, {});
+    }
+  }
+
+  // A `patches` entry that is not JSON 6902 (kustomize's PatchTransformer): without a target
+  // each document patches the resource with its own id, with one it patches every selected
+  // resource.
+  void apply_strategic_merge_entry(const PatchEntry& entry, const std::string& text,
+                                   std::vector<Object>& resources) {
+    const std::string source = entry.path.empty() ? "[patch: " + Json(text).dump() + "]"
+                                                  : "[path: " + Json(entry.path).dump() + "]";
+    std::vector<Object> patches;
+    try {
+      patches = patch_documents(text);
+    } catch (const Error& e) {
+      throw invalid_argument("unable to parse SM or JSON patch from " + source + ": " +
+                             e.message());
+    }
+    if (patches.empty()) throw invalid_argument("unable to parse SM or JSON patch from " + source);
+    const transformers::StrategicMergeOptions options{entry.allow_name_change,
+                                                      entry.allow_kind_change};
+    if (entry.has_target) {
+      if (patches.size() > 1) {
+        throw invalid_argument(
+            "Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set "
+            "`patches.target` field: " +
+            source);
+      }
+      const std::vector<transformers::OriginalId> originals = original_ids(resources);
+      apply_strategic_merge(resources,
+                            transformers::select_targets(resources, entry.target, &originals),
+                            patches.front(), options);
+      return;
+    }
+    bool deleted = false;
+    for (const Object& patch : patches) {
+      // kustomize leaves a resource deleted this way in place until the entry is done, and
+      // crashes looking up the next document's target past it.
+      if (deleted) {
+        throw invalid_argument("a patch that deletes a resource must be the last document of " +
+                               source + " (kustomize cannot look up the next one)");
+      }
+      const std::string id = ResourceId::of(patch).to_string();
+      const std::size_t index = find_by_any_id(
+          resources, patch, "no resource matches strategic merge patch \"" + id + "\": ");
+      deleted = apply_strategic_merge(resources, {index}, patch, options);
+    }
+  }
+
+  // Runs a strategic merge patch as kustomize's ResMap.ApplySmPatch, keeping name history.
+  static bool apply_strategic_merge(std::vector<Object>& resources,
+                                    const std::vector<std::size_t>& selected, const Object& patch,
+                                    const transformers::StrategicMergeOptions& options) {
+    return transformers::apply_strategic_merge_patch_to(
+        resources, selected, patch, options, [](Object& object, const std::string& old_name) {
+          object.json()[std::string(kPreviousNamesKey)].push_back(old_name);
+        });
+  }
+
+  static std::size_t find_by_any_id(const std::vector<Object>& resources, const Object& patch,
+                                    const std::string& prefix) {
+    std::vector<transformers::EarlierIds> earlier;
+    earlier.reserve(resources.size());
+    for (const Object& object : resources) {
+      transformers::EarlierIds ids{previous_names(object), std::nullopt};
+      const auto original_ns = object.json().find(kOriginalNamespaceKey);
+      if (original_ns != object.json().end())
+        ids.original_namespace = original_ns->get<std::string>();
+      earlier.push_back(std::move(ids));
+    }
+    return transformers::find_patch_target(resources, earlier, patch, prefix);
   }
 
   std::string patch_text(const fs::path& dir, const PatchEntry& entry, bool json6902) {

@@ -51,7 +51,7 @@ constexpr std::array<std::string_view, 35> kKnownFields = {
 };
 
 // Fields this step renders. Anything else in kKnownFields with a non-empty value is refused.
-constexpr std::array<std::string_view, 22> kImplementedFields = {
+constexpr std::array<std::string_view, 23> kImplementedFields = {
     "apiVersion",
     "kind",
     "metadata",
@@ -74,6 +74,7 @@ constexpr std::array<std::string_view, 22> kImplementedFields = {
     "components",
     "buildMetadata",
     "imageTags",
+    "patchesStrategicMerge",
 };
 
 bool contains(const auto& list, std::string_view name) {
@@ -266,6 +267,8 @@ std::vector<PatchEntry> parse_patches(const Json& value, std::string_view field)
           throw invalid_argument("invalid Kustomization: " + std::string(field) + ": option '" +
                                  key + "' must be true or false");
         }
+        if (key == "allowNameChange") entry.allow_name_change = option.get<bool>();
+        if (key == "allowKindChange") entry.allow_kind_change = option.get<bool>();
       }
     }
     if (item.contains("target") && !item.at("target").is_null()) {
@@ -399,6 +402,12 @@ Kustomization parse_kustomization(std::string_view text) {
     result.patches_json6902 = parse_patches(doc["patchesJson6902"], "patchesJson6902");
     result.warnings.emplace_back(
         "# Warning: 'patchesJson6902' is deprecated. Please use 'patches' instead. Run "
+        "'kustomize edit fix' to update your Kustomization automatically.");
+  }
+  if (doc.contains("patchesStrategicMerge") && !doc["patchesStrategicMerge"].is_null()) {
+    result.patches_strategic_merge = string_list(doc, "patchesStrategicMerge");
+    result.warnings.emplace_back(
+        "# Warning: 'patchesStrategicMerge' is deprecated. Please use 'patches' instead. Run "
         "'kustomize edit fix' to update your Kustomization automatically.");
   }
   if (doc.contains("images") && !doc["images"].is_null()) {

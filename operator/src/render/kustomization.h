@@ -37,6 +37,9 @@ struct PatchEntry {
   std::string patch;  // inline body
   bool has_target = false;
   transformers::PatchTarget target;
+  // options.allowNameChange and options.allowKindChange (strategic merge patches only).
+  bool allow_name_change = false;
+  bool allow_kind_change = false;
 };
 
 struct Kustomization {
@@ -57,6 +60,8 @@ struct Kustomization {
   // `patches` and the deprecated `patchesJson6902`, in order.
   std::vector<PatchEntry> patches;
   std::vector<PatchEntry> patches_json6902;
+  // The deprecated `patchesStrategicMerge`: file paths or inline YAML, in order.
+  std::vector<std::string> patches_strategic_merge;
   // `images`, in order.
   std::vector<transformers::ImageOverride> images;
   // `replicas`, in order.

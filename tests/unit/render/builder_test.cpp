@@ -32,16 +32,40 @@ class BuilderTest : public ::testing::Test {
   fs::path dir_;
 };
 
-TEST_F(BuilderTest, RefusesStrategicMergePatchesForNow) {
+TEST_F(BuilderTest, AppliesAStrategicMergePatchByTheResourcesEarlierName) {
   write("kustomization.yaml",
-        "resources: [app.yaml]\npatches:\n- patch: |-\n    apiVersion: apps/v1\n"
+        "namePrefix: p-\nresources: [app.yaml]\npatches:\n- patch: |-\n    apiVersion: apps/v1\n"
         "    kind: Deployment\n    metadata:\n      name: app\n    spec:\n      replicas: 2\n");
+  write(
+      "overlay.yaml",
+      "resources: [app.yaml]\npatches:\n- patch: |-\n    apiVersion: apps/v1\n"
+      "    kind: Deployment\n    metadata:\n      name: renamed\n  target:\n    kind: Deployment\n"
+      "  options:\n    allowNameChange: true\n- patch: |-\n    apiVersion: apps/v1\n"
+      "    kind: Deployment\n    metadata:\n      name: app\n    spec:\n      paused: true\n");
+  std::vector<Object> objects = build(dir_);
+  ASSERT_EQ(objects.size(), 1U);
+  EXPECT_EQ(objects[0].name(), "p-app");
+  EXPECT_EQ(objects[0].json()["spec"]["replicas"], 2);
+
+  fs::rename(dir_ / "overlay.yaml", dir_ / "kustomization.yaml");
+  objects = build(dir_);
+  ASSERT_EQ(objects.size(), 1U);
+  EXPECT_EQ(objects[0].name(), "renamed");
+  EXPECT_EQ(objects[0].json()["spec"]["paused"], true);  // found by its name before the patch
+  EXPECT_EQ(objects[0].json().size(), 4U);               // no name history in the output
+}
+
+TEST_F(BuilderTest, RefusesAStrategicMergePatchThatMatchesNothing) {
+  write("kustomization.yaml",
+        "resources: [app.yaml]\npatchesStrategicMerge:\n- |-\n  apiVersion: apps/v1\n"
+        "  kind: Deployment\n  metadata:\n    name: other\n");
   try {
     (void)build(dir_);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::kUnimplemented);
-    EXPECT_NE(e.message().find("strategic merge patches are not supported yet"), std::string::npos)
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+    EXPECT_NE(e.message().find("no matches for Id Deployment.v1.apps/other.[noNs]"),
+              std::string::npos)
         << e.message();
   }
 }

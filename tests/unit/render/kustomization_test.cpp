@@ -78,6 +78,26 @@ TEST(KustomizationTest, ReadsImagesAndReplicas) {
   EXPECT_EQ(k.replicas[1].count, 2);
 }
 
+TEST(KustomizationTest, ReadsStrategicMergePatchesAndTheirOptions) {
+  const Kustomization k = parse_kustomization(
+      "patchesStrategicMerge:\n- p.yaml\n- |-\n  kind: A\npatches:\n- path: q.yaml\n"
+      "  options:\n    allowNameChange: true\n- path: r.yaml\n  options:\n"
+      "    allowKindChange: true\n    allowNameChange: false\n");
+  ASSERT_EQ(k.patches_strategic_merge.size(), 2U);
+  EXPECT_EQ(k.patches_strategic_merge[0], "p.yaml");
+  EXPECT_EQ(k.patches_strategic_merge[1], "kind: A");
+  ASSERT_EQ(k.patches.size(), 2U);
+  EXPECT_TRUE(k.patches[0].allow_name_change);
+  EXPECT_FALSE(k.patches[0].allow_kind_change);
+  EXPECT_FALSE(k.patches[1].allow_name_change);
+  EXPECT_TRUE(k.patches[1].allow_kind_change);
+  ASSERT_EQ(k.warnings.size(), 1U);
+  EXPECT_EQ(k.warnings[0],
+            "# Warning: 'patchesStrategicMerge' is deprecated. Please use 'patches' instead. Run "
+            "'kustomize edit fix' to update your Kustomization automatically.");
+  EXPECT_EQ(code_of("patchesStrategicMerge: [{path: p.yaml}]\n"), ErrorCode::kInvalidArgument);
+}
+
 TEST(KustomizationTest, RefusesWhatKustomizeCannotDecodeInImagesAndReplicas) {
   // kustomize decodes these into Go strings and an int64.
   EXPECT_EQ(code_of("images:\n- name: a\n  newTag: 1.36\n"), ErrorCode::kInvalidArgument);

@@ -177,6 +177,18 @@ Json parse_json6902(std::string_view text) {
   return operations;
 }
 
+void stringify_annotations(Json& object) {
+  const auto metadata = object.find("metadata");
+  if (metadata == object.end() || !metadata->is_object()) return;
+  const auto annotations = metadata->find("annotations");
+  if (annotations == metadata->end() || !annotations->is_object()) return;
+  if (annotations->empty()) {
+    metadata->erase(annotations);
+    return;
+  }
+  for (auto& [key, value] : annotations->items()) value = annotation_text(value);
+}
+
 void apply_json6902(std::vector<Object>& objects, const std::vector<std::size_t>& selected,
                     const Json& operations) {
   for (const std::size_t index : selected) {
@@ -192,17 +204,7 @@ void apply_json6902(std::vector<Object>& objects, const std::vector<std::size_t>
       throw invalid_argument("a JSON 6902 patch turned " + object.kind() + " " + object.name() +
                              " into something that is not a map");
     }
-    const auto metadata = patched.find("metadata");
-    if (metadata != patched.end() && metadata->is_object()) {
-      const auto annotations = metadata->find("annotations");
-      if (annotations != metadata->end() && annotations->is_object()) {
-        if (annotations->empty()) {
-          metadata->erase(annotations);
-        } else {
-          for (auto& [key, value] : annotations->items()) value = annotation_text(value);
-        }
-      }
-    }
+    stringify_annotations(patched);
     object = Object(std::move(patched));
   }
 }

@@ -21,3 +21,9 @@ regenerate labels_entries $'labels:\n- pairs:\n    a: "1"\n  includeTemplates: t
 regenerate patches $'patches:\n- target:\n    kind: Deployment\n    name: w.*\n  patch: |-\n    - op: add\n      path: /metadata/annotations\n      value: {b: 0x1F, c: 1.0, e: "yes", g: 1e3, h: ~, j: 1.5}\n- target:\n    kind: ConfigMap\n    labelSelector: x in (1,2)\n  patch: \'[{"op": "replace", "path": "/data/a", "value": "patched"}, {"op": "copy", "from": "/data/a", "path": "/data/b"}]\'\n- target:\n    version: v1\n    annotationSelector: "!nothing"\n    name: no-ann\n  patch: |-\n    - op: add\n      path: /data/new\n      value: from-file'
 # The generators golden test has its own kustomization (generators/kustomization.yaml).
 kubectl kustomize generators >generators/expected.yaml 2>/dev/null
+# strategic_merge also has a patches.yaml (one patch per resource, matched by id).
+work=$(mktemp -d)
+cp strategic_merge/input.yaml strategic_merge/patches.yaml "$work/"
+printf 'sortOptions:\n  order: fifo\nresources:\n- input.yaml\npatches:\n- path: patches.yaml\n' >"$work/kustomization.yaml"
+kubectl kustomize "$work" >strategic_merge/expected.yaml 2>/dev/null
+rm -rf "$work"
