@@ -13,6 +13,7 @@
 #include "render/transformers/annotations.h"
 #include "render/transformers/images.h"
 #include "render/transformers/labels.h"
+#include "render/transformers/name_reference.h"
 #include "render/transformers/namespace.h"
 #include "render/transformers/patches.h"
 #include "render/transformers/prefix_suffix.h"
@@ -40,13 +41,22 @@ bool is_yaml_file(const fs::path& path) {
 
 // Where the builder keeps a resource's earlier names (kustomize keeps them in internal
 // annotations) so that `replicas` can match a resource by the name it had before a prefix or
-// suffix. Removed before anything is printed.
+// suffix, and name references can be fixed. As in kustomize (StorePreviousId), a namespace
+// transformer and `patches` add the name even when it does not change. Removed before
+// anything is printed.
 constexpr std::string_view kPreviousNamesKey = "\x01sluice/previousNames";
+// The namePrefix and nameSuffix values a resource got, innermost kustomization first.
+constexpr std::string_view kNamePrefixesKey = "\x01sluice/namePrefixes";
+constexpr std::string_view kNameSuffixesKey = "\x01sluice/nameSuffixes";
 
-std::vector<std::string> previous_names(const Object& object) {
-  const auto found = object.json().find(kPreviousNamesKey);
+std::vector<std::string> string_list(const Object& object, std::string_view key) {
+  const auto found = object.json().find(key);
   if (found == object.json().end()) return {};
   return found->get<std::vector<std::string>>();
+}
+
+std::vector<std::string> previous_names(const Object& object) {
+  return string_list(object, kPreviousNamesKey);
 }
 
 void rename_with_history(std::vector<Object>& objects, std::string_view prefix,
@@ -57,7 +67,10 @@ void rename_with_history(std::vector<Object>& objects, std::string_view prefix,
   transformers::add_name_prefix_suffix(objects, prefix, suffix);
   for (std::size_t i = 0; i < objects.size(); ++i) {
     if (objects[i].name() != before[i]) {
-      objects[i].json()[std::string(kPreviousNamesKey)].push_back(before[i]);
+      Json& json = objects[i].json();
+      json[std::string(kPreviousNamesKey)].push_back(before[i]);
+      if (!prefix.empty()) json[std::string(kNamePrefixesKey)].push_back(prefix);
+      if (!suffix.empty()) json[std::string(kNameSuffixesKey)].push_back(suffix);
     }
   }
 }
@@ -69,7 +82,10 @@ void set_namespace_with_history(std::vector<Object>& objects, const std::string&
   if (namespace_.empty()) return;
   std::vector<std::string> before;
   before.reserve(objects.size());
-  for (const Object& object : objects) before.push_back(object.namespace_name());
+  for (Object& object : objects) {
+    before.push_back(object.namespace_name());
+    object.json()[std::string(kPreviousNamesKey)].push_back(object.name());
+  }
   transformers::set_namespace(objects, namespace_);
   for (std::size_t i = 0; i < objects.size(); ++i) {
     Json& json = objects[i].json();
@@ -92,9 +108,23 @@ std::vector<transformers::OriginalId> original_ids(const std::vector<Object>& ob
   return ids;
 }
 
+std::vector<transformers::NameHistory> name_histories(const std::vector<Object>& objects) {
+  const std::vector<transformers::OriginalId> originals = original_ids(objects);
+  std::vector<transformers::NameHistory> histories;
+  histories.reserve(objects.size());
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    histories.push_back({previous_names(objects[i]), originals[i].namespace_,
+                         string_list(objects[i], kNamePrefixesKey),
+                         string_list(objects[i], kNameSuffixesKey)});
+  }
+  return histories;
+}
+
 void strip_history(Object& object) {
   object.json().erase(std::string(kPreviousNamesKey));
   object.json().erase(std::string(kOriginalNamespaceKey));
+  object.json().erase(std::string(kNamePrefixesKey));
+  object.json().erase(std::string(kNameSuffixesKey));
 }
 
 void set_replicas_by_any_name(std::vector<Object>& objects,
@@ -236,12 +266,10 @@ class Builder {
       names.reserve(selected.size());
       for (const std::size_t i : selected) names.push_back(resources[i].name());
       transformers::apply_json6902(resources, selected, operations);
-      // `patches` keep the name a patch replaced (kustomize's StorePreviousId).
+      // `patches` keep the name each target had (kustomize's StorePreviousId, whether or
+      // not the patch renames it); patchesJson6902 does not.
       for (std::size_t k = 0; !json6902 && k < selected.size(); ++k) {
-        Object& object = resources[selected[k]];
-        if (object.name() != names[k]) {
-          object.json()[std::string(kPreviousNamesKey)].push_back(names[k]);
-        }
+        resources[selected[k]].json()[std::string(kPreviousNamesKey)].push_back(names[k]);
       }
     }
   }
@@ -354,6 +382,8 @@ std::vector<Object> build(const fs::path& dir, const BuildOptions& options) {
   Builder builder(files, options.warnings);
   std::optional<SortOptions> sort;
   std::vector<Object> resources = builder.build_top(start, sort);
+  // Once, after everything is accumulated (kustomize's FixBackReferences).
+  transformers::fix_name_references(resources, name_histories(resources));
   for (Object& object : resources) strip_history(object);
   sort_resources(resources, sort);
   return resources;

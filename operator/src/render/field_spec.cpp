@@ -10,17 +10,31 @@ struct PathPart {
   bool list = false;  // written "key[]"
 };
 
+// "\/" is a slash inside a key, as in "metadata/annotations/ingress.kubernetes.io\/auth-secret"
+// (kustomize's FieldSpec.PathSlice).
 std::vector<PathPart> split_path(std::string_view path) {
   std::vector<PathPart> parts;
-  while (!path.empty()) {
-    const std::size_t slash = path.find('/');
-    std::string_view part = path.substr(0, slash);
-    const bool list = part.ends_with("[]");
-    if (list) part.remove_suffix(2);
-    parts.push_back({std::string(part), list});
-    if (slash == std::string_view::npos) break;
-    path.remove_prefix(slash + 1);
+  std::string key;
+  auto finish = [&] {
+    const bool list = key.ends_with("[]");
+    if (list) key.resize(key.size() - 2);
+    parts.push_back({std::move(key), list});
+    key.clear();
+  };
+  bool ended_at_separator = false;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    ended_at_separator = false;
+    if (path[i] == '\\' && i + 1 < path.size() && path[i + 1] == '/') {
+      key += '/';
+      ++i;
+    } else if (path[i] == '/') {
+      finish();
+      ended_at_separator = true;
+    } else {
+      key += path[i];
+    }
   }
+  if (!path.empty() && !ended_at_separator) finish();
   return parts;
 }
 
