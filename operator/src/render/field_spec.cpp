@@ -63,6 +63,12 @@ void walk(Json& node, const std::vector<PathPart>& parts, std::size_t at, bool c
 
 }  // namespace
 
+std::vector<std::string> path_keys(std::string_view path) {
+  std::vector<std::string> keys;
+  for (PathPart& part : split_path(path)) keys.push_back(std::move(part.key));
+  return keys;
+}
+
 bool selects(const FieldSpec& spec, const GroupVersionKind& gvk) {
   return (spec.group.empty() || spec.group == gvk.group) &&
          (spec.version.empty() || spec.version == gvk.version) &&

@@ -20,11 +20,6 @@ bool gvk_selected(const std::string& group, const std::string& version, const st
          (kind.empty() || kind == gvk.kind);
 }
 
-bool is_cluster_scoped(const Object& object) {
-  const GroupVersionKind gvk = object.gvk();
-  return render::is_cluster_scoped(gvk.api_version(), gvk.kind);
-}
-
 // kustomize's "same ending sub-slice": one list ends with the other; an empty list only
 // matches an empty one.
 bool same_ending(const std::vector<std::string>& a, const std::vector<std::string>& b) {
@@ -43,6 +38,24 @@ bool same_prefixes_suffixes(const NameHistory& a, const NameHistory& b, bool all
   return lists_match(a.prefixes, b.prefixes) && lists_match(a.suffixes, b.suffixes);
 }
 
+// kustomize's fieldspec walk: lists are walked element by element (nested ones too), a
+// missing or null field ends the walk, and a scalar where the path goes on is an error.
+void walk(Json& node, const std::vector<std::string>& keys, std::size_t at,
+          const std::function<void(Json&)>& apply) {
+  if (at == keys.size()) {
+    apply(node);
+    return;
+  }
+  if (node.is_null()) return;
+  if (node.is_array()) {
+    for (Json& element : node) walk(element, keys, at, apply);
+    return;
+  }
+  if (!node.is_object()) throw invalid_argument("expected sequence or mapping node");
+  const auto field = node.find(keys[at]);
+  if (field != node.end()) walk(*field, keys, at + 1, apply);
+}
+
 Indices sieve(const Indices& in, const std::function<bool(std::size_t)>& keep) {
   Indices out;
   std::copy_if(in.begin(), in.end(), std::back_inserter(out), keep);
@@ -51,11 +64,25 @@ Indices sieve(const Indices& in, const std::function<bool(std::size_t)>& keep) {
 
 class Fixer {
  public:
+  // Names and namespaces do not change here (only reference fields do), so what the sieves
+  // compare is worked out once.
   Fixer(std::vector<Object>& objects, const std::vector<NameHistory>& history)
-      : objects_(objects), history_(history) {}
+      : objects_(objects), history_(history) {
+    facts_.reserve(objects.size());
+    for (std::size_t i = 0; i < objects.size(); ++i) {
+      ResourceId id = ResourceId::of(objects[i]);
+      Facts facts;
+      facts.cluster_scoped = is_cluster_scoped(id.gvk.api_version(), id.gvk.kind);
+      facts.namespace_ = id.effective_namespace();
+      id.namespace_ = history[i].original_namespace;
+      facts.original_namespace = id.effective_namespace();
+      facts.gvk = std::move(id.gvk);
+      facts_.push_back(std::move(facts));
+    }
+  }
 
   void fix(std::size_t referrer, const std::vector<NameBackReference>& config) {
-    const GroupVersionKind gvk = objects_[referrer].gvk();
+    const GroupVersionKind& gvk = facts_[referrer].gvk;
     std::optional<Indices> candidates;
     for (const NameBackReference& target : config) {
       for (const FieldSpec& spec : target.referrers) {
@@ -64,7 +91,8 @@ class Fixer {
         if (!candidates) candidates = referable_by(referrer);
         Field field{referrer, &target, &spec, &*candidates};
         try {
-          for_each_field(objects_[referrer].json(), spec, [&](Json& node) { set(field, node); });
+          walk(objects_[referrer].json(), path_keys(spec.path), 0,
+               [&](Json& node) { set(field, node); });
         } catch (const Error& e) {
           throw e.with_context("updating name reference in '" + spec.path + "' field of '" +
                                ResourceId::of(objects_[referrer]).to_string() + "'");
@@ -74,6 +102,13 @@ class Fixer {
   }
 
  private:
+  struct Facts {
+    GroupVersionKind gvk;
+    bool cluster_scoped = false;
+    std::string namespace_;          // effective: "default" for none
+    std::string original_namespace;  // effective, as first loaded
+  };
+
   struct Field {
     std::size_t referrer;
     const NameBackReference* target;
@@ -85,12 +120,11 @@ class Fixer {
   Indices referable_by(std::size_t referrer) const {
     Indices all(objects_.size());
     for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
-    if (is_cluster_scoped(objects_[referrer])) return all;
+    if (facts_[referrer].cluster_scoped) return all;
     const std::set<std::string> subject_namespaces = service_account_namespaces(referrer);
-    const std::string namespace_ = ResourceId::of(objects_[referrer]).effective_namespace();
+    const std::string& namespace_ = facts_[referrer].namespace_;
     return sieve(all, [&](std::size_t i) {
-      return is_cluster_scoped(objects_[i]) ||
-             ResourceId::of(objects_[i]).effective_namespace() == namespace_ ||
+      return facts_[i].cluster_scoped || facts_[i].namespace_ == namespace_ ||
              subject_namespaces.contains(objects_[i].namespace_name());
     });
   }
@@ -100,7 +134,7 @@ class Fixer {
   std::set<std::string> service_account_namespaces(std::size_t referrer) const {
     std::set<std::string> out;
     const Object& object = objects_[referrer];
-    if (object.gvk().kind != "RoleBinding") return out;
+    if (facts_[referrer].gvk.kind != "RoleBinding") return out;
     const Json& json = object.json();
     const auto subjects = json.find("subjects");
     if (subjects == json.end() || !subjects->is_array()) return out;
@@ -121,9 +155,13 @@ class Fixer {
     return out;
   }
 
-  void set(const Field& field, Json& node) {
+  // The field the path leads to: a name, a map with a name, or a list of either (a nested
+  // list is skipped, as kustomize does).
+  void set(const Field& field, Json& node, bool in_list = false) {
     if (node.is_object()) {
       set_mapping(field, node);
+    } else if (node.is_array() && !in_list) {
+      for (Json& element : node) set(field, element, true);
     } else if (node.is_primitive() && !node.is_null()) {
       set_scalar(field, node);
     }
@@ -166,10 +204,8 @@ class Fixer {
     // cluster-scoped candidates are in neither group.
     auto in_group = [&](bool original) {
       return sieve(*field.candidates, [&](std::size_t i) {
-        if (is_cluster_scoped(objects_[i])) return false;
-        ResourceId id = ResourceId::of(objects_[i]);
-        if (original) id.namespace_ = history_[i].original_namespace;
-        return id.effective_namespace() == wanted;
+        if (facts_[i].cluster_scoped) return false;
+        return (original ? facts_[i].original_namespace : facts_[i].namespace_) == wanted;
       });
     };
     Indices by_original = in_group(true);
@@ -184,7 +220,7 @@ class Fixer {
     Indices candidates = sieve(from, [&](std::size_t i) {
       const std::vector<std::string>& names = history_[i].previous_names;
       return std::find(names.begin(), names.end(), old_name) != names.end() &&
-             gvk_selected(target.group, target.version, target.kind, objects_[i].gvk());
+             gvk_selected(target.group, target.version, target.kind, facts_[i].gvk);
     });
     candidates = sieve(candidates, role_ref_filter(field));
     candidates = sieve(candidates, same_namespace_filter(field.referrer));
@@ -224,23 +260,23 @@ class Fixer {
       return accept_all;
     }
     return [this, group_text = scalar_text(*group), kind_text = scalar_text(*kind)](std::size_t i) {
-      return gvk_selected(group_text, "", kind_text, objects_[i].gvk());
+      return gvk_selected(group_text, "", kind_text, facts_[i].gvk);
     };
   }
 
   // Outside a cluster-scoped referrer, only cluster-scoped resources, ServiceAccounts and
   // resources in the referrer's namespace.
   std::function<bool(std::size_t)> same_namespace_filter(std::size_t referrer) const {
-    if (is_cluster_scoped(objects_[referrer])) return [](std::size_t) { return true; };
-    std::string namespace_ = ResourceId::of(objects_[referrer]).effective_namespace();
-    return [this, namespace_](std::size_t i) {
-      return is_cluster_scoped(objects_[i]) || objects_[i].gvk().kind == "ServiceAccount" ||
-             ResourceId::of(objects_[i]).effective_namespace() == namespace_;
+    if (facts_[referrer].cluster_scoped) return [](std::size_t) { return true; };
+    return [this, &namespace_ = facts_[referrer].namespace_](std::size_t i) {
+      return facts_[i].cluster_scoped || facts_[i].gvk.kind == "ServiceAccount" ||
+             facts_[i].namespace_ == namespace_;
     };
   }
 
   std::vector<Object>& objects_;
   const std::vector<NameHistory>& history_;
+  std::vector<Facts> facts_;
 };
 
 }  // namespace
