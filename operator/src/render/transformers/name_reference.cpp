@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <unordered_map>
 
 #include "core/error.h"
 #include "render/resource_id.h"
@@ -77,19 +78,23 @@ class Fixer {
       id.namespace_ = history[i].original_namespace;
       facts.original_namespace = id.effective_namespace();
       facts.gvk = std::move(id.gvk);
+      if (!facts.cluster_scoped) by_original_namespace_[facts.original_namespace].push_back(i);
       facts_.push_back(std::move(facts));
+      std::set<std::string> names(history[i].previous_names.begin(),
+                                  history[i].previous_names.end());
+      for (const std::string& name : names) by_previous_name_[name].push_back(i);
     }
   }
 
   void fix(std::size_t referrer, const std::vector<NameBackReference>& config) {
     const GroupVersionKind& gvk = facts_[referrer].gvk;
-    std::optional<Indices> candidates;
+    std::optional<Referable> referable;
     for (const NameBackReference& target : config) {
       for (const FieldSpec& spec : target.referrers) {
         if (!selects(spec, gvk)) continue;
-        // Computed once, before any of the referrer's fields change (they decide it).
-        if (!candidates) candidates = referable_by(referrer);
-        Field field{referrer, &target, &spec, &*candidates};
+        // Worked out once, before any of the referrer's fields change (they decide it).
+        if (!referable) referable = referable_by(referrer);
+        Field field{referrer, &target, &spec, &*referable};
         try {
           walk(objects_[referrer].json(), path_keys(spec.path), 0,
                [&](Json& node) { set(field, node); });
@@ -109,24 +114,31 @@ class Fixer {
     std::string original_namespace;  // effective, as first loaded
   };
 
+  // resmap's SubsetThatCouldBeReferencedByResource, as a test of each resource: everything
+  // for a cluster-scoped referrer, else cluster-scoped resources, those in the referrer's
+  // namespace and, for a RoleBinding, those in its ServiceAccount subjects' namespaces.
+  struct Referable {
+    bool everything = false;
+    std::string namespace_;
+    std::set<std::string> subject_namespaces;
+  };
+
   struct Field {
     std::size_t referrer;
     const NameBackReference* target;
     const FieldSpec* spec;
-    const Indices* candidates;
+    const Referable* referable;
   };
 
-  // resmap's SubsetThatCouldBeReferencedByResource.
-  Indices referable_by(std::size_t referrer) const {
-    Indices all(objects_.size());
-    for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
-    if (facts_[referrer].cluster_scoped) return all;
-    const std::set<std::string> subject_namespaces = service_account_namespaces(referrer);
-    const std::string& namespace_ = facts_[referrer].namespace_;
-    return sieve(all, [&](std::size_t i) {
-      return facts_[i].cluster_scoped || facts_[i].namespace_ == namespace_ ||
-             subject_namespaces.contains(objects_[i].namespace_name());
-    });
+  Referable referable_by(std::size_t referrer) const {
+    if (facts_[referrer].cluster_scoped) return {true, {}, {}};
+    return {false, facts_[referrer].namespace_, service_account_namespaces(referrer)};
+  }
+
+  bool is_referable(const Referable& referable, std::size_t i) const {
+    return referable.everything || facts_[i].cluster_scoped ||
+           facts_[i].namespace_ == referable.namespace_ ||
+           referable.subject_namespaces.contains(objects_[i].namespace_name());
   }
 
   // The namespaces a RoleBinding's ServiceAccount subjects name: a RoleBinding may refer to
@@ -174,7 +186,7 @@ class Fixer {
 
   void set_scalar(const Field& field, Json& node) {
     const std::string old_name = scalar_text(node);
-    const auto referral = select_referral(field, old_name, *field.candidates, false);
+    const auto referral = select_referral(field, old_name, nullptr, false);
     if (referral && objects_[*referral].name() != old_name) node = objects_[*referral].name();
   }
 
@@ -187,7 +199,10 @@ class Fixer {
     const Json& name = node.at("name");
     if (!name.is_primitive() || name.is_null()) return;
     const std::string old_name = scalar_text(name);
-    const auto referral = select_referral(field, old_name, in_namespace_of(field, node), true);
+    std::optional<NamespaceFilter> in_namespace;
+    if (node.contains("namespace")) in_namespace = namespace_filter(field, node.at("namespace"));
+    const auto referral =
+        select_referral(field, old_name, in_namespace ? &*in_namespace : nullptr, true);
     if (!referral) return;
     const Object& object = objects_[*referral];
     if (object.name() == old_name && object.namespace_name().empty()) return;
@@ -196,30 +211,42 @@ class Fixer {
     if (!object.namespace_name().empty()) node["namespace"] = object.namespace_name();
   }
 
-  Indices in_namespace_of(const Field& field, const Json& node) const {
-    const auto ns = node.find("namespace");
-    if (ns == node.end()) return *field.candidates;
-    const std::string wanted = scalar_text(*ns);
-    // Grouped by original namespace if any candidate started there, else by current one;
-    // cluster-scoped candidates are in neither group.
-    auto in_group = [&](bool original) {
-      return sieve(*field.candidates, [&](std::size_t i) {
-        if (facts_[i].cluster_scoped) return false;
-        return (original ? facts_[i].original_namespace : facts_[i].namespace_) == wanted;
+  // The namespace of a map field selects the candidates that started in it if there are any
+  // (kustomize's GroupedByOriginalNamespace), else those now in it; cluster-scoped resources
+  // are in neither group.
+  struct NamespaceFilter {
+    std::string namespace_;
+    bool original = false;
+  };
+
+  NamespaceFilter namespace_filter(const Field& field, const Json& namespace_node) const {
+    NamespaceFilter filter{scalar_text(namespace_node), false};
+    const auto group = by_original_namespace_.find(filter.namespace_);
+    if (group != by_original_namespace_.end()) {
+      filter.original = std::any_of(group->second.begin(), group->second.end(), [&](std::size_t i) {
+        return is_referable(*field.referable, i);
       });
-    };
-    Indices by_original = in_group(true);
-    return by_original.empty() ? in_group(false) : by_original;
+    }
+    return filter;
+  }
+
+  bool in_namespace(const NamespaceFilter& filter, std::size_t i) const {
+    if (facts_[i].cluster_scoped) return false;
+    return (filter.original ? facts_[i].original_namespace : facts_[i].namespace_) ==
+           filter.namespace_;
   }
 
   // nameref's selectReferral: the one candidate the old name can mean, nullopt if none.
   std::optional<std::size_t> select_referral(const Field& field, const std::string& old_name,
-                                             const Indices& from, bool compare_namespaces) const {
+                                             const NamespaceFilter* in_namespace_of,
+                                             bool compare_namespaces) const {
+    const auto named = by_previous_name_.find(old_name);
+    if (named == by_previous_name_.end()) return std::nullopt;
     const NameBackReference& target = *field.target;
     const NameHistory& referrer_history = history_[field.referrer];
-    Indices candidates = sieve(from, [&](std::size_t i) {
-      const std::vector<std::string>& names = history_[i].previous_names;
-      return std::find(names.begin(), names.end(), old_name) != names.end() &&
+    Indices candidates = sieve(named->second, [&](std::size_t i) {
+      return is_referable(*field.referable, i) &&
+             (in_namespace_of == nullptr || in_namespace(*in_namespace_of, i)) &&
              gvk_selected(target.group, target.version, target.kind, facts_[i].gvk);
     });
     candidates = sieve(candidates, role_ref_filter(field));
@@ -277,6 +304,10 @@ class Fixer {
   std::vector<Object>& objects_;
   const std::vector<NameHistory>& history_;
   std::vector<Facts> facts_;
+  // Which resources had each name (ascending, like the resource list), and which started in
+  // each namespace.
+  std::unordered_map<std::string, Indices> by_previous_name_;
+  std::unordered_map<std::string, Indices> by_original_namespace_;
 };
 
 }  // namespace
