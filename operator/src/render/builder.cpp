@@ -59,18 +59,22 @@ std::vector<std::string> previous_names(const Object& object) {
   return string_list(object, kPreviousNamesKey);
 }
 
+// kustomize adds the prefix and then the suffix as two transformers, each storing the name it
+// replaces (so "p-web" is a previous name of "p-web-s").
 void rename_with_history(std::vector<Object>& objects, std::string_view prefix,
                          std::string_view suffix) {
-  std::vector<std::string> before;
-  before.reserve(objects.size());
-  for (const Object& object : objects) before.push_back(object.name());
-  transformers::add_name_prefix_suffix(objects, prefix, suffix);
-  for (std::size_t i = 0; i < objects.size(); ++i) {
-    if (objects[i].name() != before[i]) {
+  for (const bool is_prefix : {true, false}) {
+    const std::string_view affix = is_prefix ? prefix : suffix;
+    if (affix.empty()) continue;
+    std::vector<std::string> before;
+    before.reserve(objects.size());
+    for (const Object& object : objects) before.push_back(object.name());
+    transformers::add_name_prefix_suffix(objects, is_prefix ? affix : "", is_prefix ? "" : affix);
+    for (std::size_t i = 0; i < objects.size(); ++i) {
+      if (objects[i].name() == before[i]) continue;
       Json& json = objects[i].json();
       json[std::string(kPreviousNamesKey)].push_back(before[i]);
-      if (!prefix.empty()) json[std::string(kNamePrefixesKey)].push_back(prefix);
-      if (!suffix.empty()) json[std::string(kNameSuffixesKey)].push_back(suffix);
+      json[std::string(is_prefix ? kNamePrefixesKey : kNameSuffixesKey)].push_back(affix);
     }
   }
 }
