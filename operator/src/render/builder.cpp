@@ -45,6 +45,8 @@ bool is_yaml_file(const fs::path& path) {
 // transformer and `patches` add the name even when it does not change. Removed before
 // anything is printed.
 constexpr std::string_view kPreviousNamesKey = "\x01sluice/previousNames";
+// The namespace at the first of them: kustomize's OrgId is the first id it stored.
+constexpr std::string_view kOriginalNamespaceKey = "\x01sluice/originalNamespace";
 // The namePrefix and nameSuffix values a resource got, innermost kustomization first.
 constexpr std::string_view kNamePrefixesKey = "\x01sluice/namePrefixes";
 constexpr std::string_view kNameSuffixesKey = "\x01sluice/nameSuffixes";
@@ -57,6 +59,13 @@ std::vector<std::string> string_list(const Object& object, std::string_view key)
 
 std::vector<std::string> previous_names(const Object& object) {
   return string_list(object, kPreviousNamesKey);
+}
+
+// kustomize's StorePreviousId, given the name and namespace the resource had.
+void store_previous_id(Object& object, const std::string& name, const std::string& namespace_) {
+  Json& json = object.json();
+  json[std::string(kPreviousNamesKey)].push_back(name);
+  if (!json.contains(kOriginalNamespaceKey)) json[std::string(kOriginalNamespaceKey)] = namespace_;
 }
 
 // kustomize adds the prefix and then the suffix as two transformers, each storing the name it
@@ -72,31 +81,19 @@ void rename_with_history(std::vector<Object>& objects, std::string_view prefix,
     transformers::add_name_prefix_suffix(objects, is_prefix ? affix : "", is_prefix ? "" : affix);
     for (std::size_t i = 0; i < objects.size(); ++i) {
       if (objects[i].name() == before[i]) continue;
-      Json& json = objects[i].json();
-      json[std::string(kPreviousNamesKey)].push_back(before[i]);
-      json[std::string(is_prefix ? kNamePrefixesKey : kNameSuffixesKey)].push_back(affix);
+      store_previous_id(objects[i], before[i], objects[i].namespace_name());
+      objects[i].json()[std::string(is_prefix ? kNamePrefixesKey : kNameSuffixesKey)].push_back(
+          affix);
     }
   }
 }
 
-// And the namespace a resource had before a namespace transformer first changed it.
-constexpr std::string_view kOriginalNamespaceKey = "\x01sluice/originalNamespace";
-
 void set_namespace_with_history(std::vector<Object>& objects, const std::string& namespace_) {
   if (namespace_.empty()) return;
-  std::vector<std::string> before;
-  before.reserve(objects.size());
   for (Object& object : objects) {
-    before.push_back(object.namespace_name());
-    object.json()[std::string(kPreviousNamesKey)].push_back(object.name());
+    store_previous_id(object, object.name(), object.namespace_name());
   }
   transformers::set_namespace(objects, namespace_);
-  for (std::size_t i = 0; i < objects.size(); ++i) {
-    Json& json = objects[i].json();
-    if (objects[i].namespace_name() != before[i] && !json.contains(kOriginalNamespaceKey)) {
-      json[std::string(kOriginalNamespaceKey)] = before[i];
-    }
-  }
 }
 
 // kustomize's OrgId of each resource: its name and namespace as first loaded.
@@ -266,14 +263,14 @@ class Builder {
       const std::vector<transformers::OriginalId> originals = original_ids(resources);
       const std::vector<std::size_t> selected =
           transformers::select_targets(resources, entry.target, &originals);
-      std::vector<std::string> names;
-      names.reserve(selected.size());
-      for (const std::size_t i : selected) names.push_back(resources[i].name());
+      std::vector<ResourceId> before;
+      before.reserve(selected.size());
+      for (const std::size_t i : selected) before.push_back(ResourceId::of(resources[i]));
       transformers::apply_json6902(resources, selected, operations);
-      // `patches` keep the name each target had (kustomize's StorePreviousId, whether or
-      // not the patch renames it); patchesJson6902 does not.
+      // `patches` store each target's id, whether or not the patch renames it;
+      // patchesJson6902 does not.
       for (std::size_t k = 0; !json6902 && k < selected.size(); ++k) {
-        resources[selected[k]].json()[std::string(kPreviousNamesKey)].push_back(names[k]);
+        store_previous_id(resources[selected[k]], before[k].name, before[k].namespace_);
       }
     }
   }
