@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <functional>
-#include <map>
+#include <iterator>
 #include <optional>
 #include <set>
+#include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "core/error.h"
 #include "render/resource_id.h"
