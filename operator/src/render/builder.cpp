@@ -11,16 +11,15 @@
 #include "render/file_system.h"
 #include "render/hidden_keys.h"
 #include "render/kustomization.h"
+#include "render/name_history.h"
 #include "render/ordering.h"
 #include "render/resource_id.h"
 #include "render/transformers/annotations.h"
 #include "render/transformers/generators.h"
 #include "render/transformers/images.h"
 #include "render/transformers/labels.h"
-#include "render/transformers/name_hash.h"
-#include "render/transformers/namespace.h"
+#include "render/transformers/name_reference.h"
 #include "render/transformers/patches.h"
-#include "render/transformers/prefix_suffix.h"
 #include "render/transformers/replicas.h"
 #include "render/transformers/strategic_merge.h"
 
@@ -45,79 +44,6 @@ bool looks_remote(std::string_view entry) {
 bool is_yaml_file(const fs::path& path) {
   const std::string ext = path.extension().string();
   return ext == ".yaml" || ext == ".yml";
-}
-
-std::vector<std::string> previous_names(const Object& object) {
-  const auto found = object.json().find(kPreviousNamesKey);
-  if (found == object.json().end()) return {};
-  return found->get<std::vector<std::string>>();
-}
-
-void rename_with_history(std::vector<Object>& objects, std::string_view prefix,
-                         std::string_view suffix) {
-  std::vector<std::string> before;
-  before.reserve(objects.size());
-  for (const Object& object : objects) before.push_back(object.name());
-  transformers::add_name_prefix_suffix(objects, prefix, suffix);
-  for (std::size_t i = 0; i < objects.size(); ++i) {
-    if (objects[i].name() != before[i]) {
-      objects[i].json()[std::string(kPreviousNamesKey)].push_back(before[i]);
-    }
-  }
-}
-
-void set_namespace_with_history(std::vector<Object>& objects, const std::string& namespace_) {
-  if (namespace_.empty()) return;
-  std::vector<std::string> before;
-  before.reserve(objects.size());
-  for (const Object& object : objects) before.push_back(object.namespace_name());
-  transformers::set_namespace(objects, namespace_);
-  for (std::size_t i = 0; i < objects.size(); ++i) {
-    Json& json = objects[i].json();
-    if (objects[i].namespace_name() != before[i] && !json.contains(kOriginalNamespaceKey)) {
-      json[std::string(kOriginalNamespaceKey)] = before[i];
-    }
-  }
-}
-
-// kustomize's OrgId of each resource: its name and namespace as first loaded.
-std::vector<transformers::OriginalId> original_ids(const std::vector<Object>& objects) {
-  std::vector<transformers::OriginalId> ids;
-  ids.reserve(objects.size());
-  for (const Object& object : objects) {
-    const std::vector<std::string> names = previous_names(object);
-    const auto ns = object.json().find(kOriginalNamespaceKey);
-    ids.push_back({names.empty() ? object.name() : names.front(),
-                   ns == object.json().end() ? object.namespace_name() : ns->get<std::string>()});
-  }
-  return ids;
-}
-
-void strip_history(Object& object) {
-  object.json().erase(std::string(kPreviousNamesKey));
-  object.json().erase(std::string(kOriginalNamespaceKey));
-  object.json().erase(std::string(kNeedsHashKey));
-}
-
-// kustomize's addHashesToNames: once the whole tree is built, each generated resource that
-// wants it gets its content hash appended to its name (so overlays' merges, prefixes and
-// labels are all in before the hash is taken).
-void add_name_hashes(std::vector<Object>& objects) {
-  for (Object& object : objects) {
-    if (!object.json().contains(std::string(kNeedsHashKey))) continue;
-    const std::string before = object.name();
-    object.set_name(before + "-" + transformers::name_hash(object));
-    object.json()[std::string(kPreviousNamesKey)].push_back(before);
-  }
-}
-
-void set_replicas_by_any_name(std::vector<Object>& objects,
-                              const std::vector<transformers::ReplicaCount>& replicas) {
-  if (replicas.empty()) return;
-  std::vector<std::vector<std::string>> names;
-  names.reserve(objects.size());
-  for (const Object& object : objects) names.push_back(previous_names(object));
-  transformers::set_replicas(objects, replicas, &names);
 }
 
 // A kustomization's accumulated resources, refusing an id that is already there, as
@@ -407,16 +333,14 @@ class Builder {
       const std::vector<transformers::OriginalId> originals = original_ids(resources);
       const std::vector<std::size_t> selected =
           transformers::select_targets(resources, entry.target, &originals);
-      std::vector<std::string> names;
-      names.reserve(selected.size());
-      for (const std::size_t i : selected) names.push_back(resources[i].name());
+      std::vector<ResourceId> before;
+      before.reserve(selected.size());
+      for (const std::size_t i : selected) before.push_back(ResourceId::of(resources[i]));
       transformers::apply_json6902(resources, selected, operations);
-      // `patches` keep the name a patch replaced (kustomize's StorePreviousId).
+      // `patches` store each target's id, whether or not the patch renames it;
+      // patchesJson6902 does not.
       for (std::size_t k = 0; !json6902 && k < selected.size(); ++k) {
-        Object& object = resources[selected[k]];
-        if (object.name() != names[k]) {
-          object.json()[std::string(kPreviousNamesKey)].push_back(names[k]);
-        }
+        store_previous_id(resources[selected[k]], before[k].name, before[k].namespace_);
       }
     }
   }
@@ -514,9 +438,8 @@ class Builder {
                                     const std::vector<std::size_t>& selected, const Object& patch,
                                     const transformers::StrategicMergeOptions& options) {
     return transformers::apply_strategic_merge_patch_to(
-        resources, selected, patch, options, [](Object& object, const std::string& old_name) {
-          object.json()[std::string(kPreviousNamesKey)].push_back(old_name);
-        });
+        resources, selected, patch, options,
+        [](Object& object) { store_previous_id(object, object.name(), object.namespace_name()); });
   }
 
   static std::size_t find_by_any_id(const std::vector<Object>& resources, const Object& patch,
@@ -650,6 +573,8 @@ std::vector<Object> build(const fs::path& dir, const BuildOptions& options) {
   std::optional<SortOptions> sort;
   std::vector<Object> resources = builder.build_top(start, sort);
   add_name_hashes(resources);
+  // Once, after everything is accumulated (kustomize's FixBackReferences).
+  transformers::fix_name_references(resources, name_histories(resources));
   finish_build_metadata(resources, builder.metadata());
   for (Object& object : resources) strip_history(object);
   sort_resources(resources, sort);

@@ -3,18 +3,20 @@
 // of resources `kubectl kustomize` would print, in the same order.
 //
 // What it covers: resources (files, folders with their own kustomization, recursively) and
-// the deprecated `bases`; configMapGenerator and secretGenerator with generatorOptions (run
-// after the resources, merged into or replacing them by behavior, and given kustomize's
-// content-hash name suffix once the whole tree is built); patches with a JSON 6902 body,
-// namespace, namePrefix/nameSuffix, labels and commonLabels, commonAnnotations,
-// patchesJson6902, replicas and images, applied per kustomization in kustomize's transformer
-// order after that kustomization's resources are accumulated; duplicate-id detection;
-// sortOptions of the top kustomization (legacy by default). Strategic merge patches and other
-// kustomization fields are refused with kUnimplemented (see kustomization.h).
+// the deprecated `bases`; components; configMapGenerator and secretGenerator with
+// generatorOptions (run after the resources, merged into or replacing them by behavior, and
+// given kustomize's content-hash name suffix once the whole tree is built); strategic merge
+// and JSON 6902 patches, namespace, namePrefix/nameSuffix, labels and commonLabels,
+// commonAnnotations, replicas and images, applied per kustomization in kustomize's transformer
+// order after that kustomization's resources are accumulated; duplicate-id detection; name
+// references fixed once over the whole result (kustomize's FixBackReferences); buildMetadata;
+// sortOptions of the top kustomization (legacy by default). Other kustomization fields are
+// refused with kUnimplemented (see kustomization.h).
 //
-// kustomize matches `replicas` by any name a resource has had, and patch targets by its
-// current or its original name and namespace; the builder keeps that history in hidden keys
-// of each resource's JSON while it builds and removes them before returning.
+// kustomize matches `replicas` by any name a resource has had, patch targets by its current or
+// its original name and namespace, and name references by previous names, original namespace
+// and the prefixes and suffixes applied; the builder keeps that history in hidden keys of each
+// resource's JSON while it builds and removes them before returning.
 //
 // A build DIR without a kustomization file renders every .yaml/.yml file below it, as Flux
 // does (it generates a kustomization listing them); a sub-folder that has a kustomization file

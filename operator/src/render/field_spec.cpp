@@ -10,17 +10,31 @@ struct PathPart {
   bool list = false;  // written "key[]"
 };
 
+// "\/" is a slash inside a key, as in "metadata/annotations/ingress.kubernetes.io\/auth-secret"
+// (kustomize's FieldSpec.PathSlice).
 std::vector<PathPart> split_path(std::string_view path) {
   std::vector<PathPart> parts;
-  while (!path.empty()) {
-    const std::size_t slash = path.find('/');
-    std::string_view part = path.substr(0, slash);
-    const bool list = part.ends_with("[]");
-    if (list) part.remove_suffix(2);
-    parts.push_back({std::string(part), list});
-    if (slash == std::string_view::npos) break;
-    path.remove_prefix(slash + 1);
+  std::string key;
+  auto finish = [&] {
+    const bool list = key.ends_with("[]");
+    if (list) key.resize(key.size() - 2);
+    parts.push_back({std::move(key), list});
+    key.clear();
+  };
+  bool ended_at_separator = false;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    ended_at_separator = false;
+    if (path[i] == '\\' && i + 1 < path.size() && path[i + 1] == '/') {
+      key += '/';
+      ++i;
+    } else if (path[i] == '/') {
+      finish();
+      ended_at_separator = true;
+    } else {
+      key += path[i];
+    }
   }
+  if (!path.empty() && !ended_at_separator) finish();
   return parts;
 }
 
@@ -48,6 +62,12 @@ void walk(Json& node, const std::vector<PathPart>& parts, std::size_t at, bool c
 }
 
 }  // namespace
+
+std::vector<std::string> path_keys(std::string_view path) {
+  std::vector<std::string> keys;
+  for (PathPart& part : split_path(path)) keys.push_back(std::move(part.key));
+  return keys;
+}
 
 bool selects(const FieldSpec& spec, const GroupVersionKind& gvk) {
   return (spec.group.empty() || spec.group == gvk.group) &&

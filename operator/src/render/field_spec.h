@@ -4,6 +4,7 @@
 // (kustomize's api/konfig/builtinpluginconsts), so sluice keeps the same tables.
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/object.h"
@@ -23,6 +24,9 @@ struct FieldSpec {
 };
 
 bool selects(const FieldSpec& spec, const GroupVersionKind& gvk);
+
+// The keys of a spec path, without "[]" list markers and with "\/" read as a slash inside a key.
+std::vector<std::string> path_keys(std::string_view path);
 
 // Calls `apply` on every node `spec.path` reaches in `object` (which must match the spec's
 // kind; callers check with selects()). Lists met on the way are walked element by element, as

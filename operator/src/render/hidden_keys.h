@@ -7,13 +7,19 @@
 
 namespace sluice::render {
 
-// The names a resource had before prefixes, suffixes, patches or the name hash changed it,
-// oldest first (kustomize's previous-names build annotation): replicas, patch targets and name
-// references match them.
+// The name at each of kustomize's StorePreviousId calls, oldest first (its previous-names
+// build annotation): prefix, suffix and the name hash store it when they rename a resource, a
+// namespace transformer and `patches` even when the name does not change. replicas, patch
+// targets and name references match them.
 inline constexpr std::string_view kPreviousNamesKey = "\x01sluice/previousNames";
 
-// The namespace a resource had before a namespace transformer first changed it.
+// The namespace at the first of them: kustomize's OrgId is the first id it stored.
 inline constexpr std::string_view kOriginalNamespaceKey = "\x01sluice/originalNamespace";
+
+// The namePrefix and nameSuffix values a resource got, innermost kustomization first (name
+// references prefer candidates with the referrer's).
+inline constexpr std::string_view kNamePrefixesKey = "\x01sluice/namePrefixes";
+inline constexpr std::string_view kNameSuffixesKey = "\x01sluice/nameSuffixes";
 
 // Set (true) on a generated ConfigMap or Secret whose name gets kustomize's content hash
 // appended at the end of the build (kustomize's needs-hash build annotation).

@@ -72,11 +72,11 @@ TEST_F(BuilderTest, RefusesAStrategicMergePatchThatMatchesNothing) {
 
 TEST_F(BuilderTest, KeepsNoNameHistoryInTheOutput) {
   write("kustomization.yaml",
-        "namePrefix: p-\nnamespace: ns\nresources: [app.yaml]\nreplicas:\n- name: app\n"
-        "  count: 2\n");
+        "namePrefix: p-\nnameSuffix: -s\nnamespace: ns\nresources: [app.yaml]\nreplicas:\n"
+        "- name: app\n  count: 2\n");
   const std::vector<Object> objects = build(dir_);
   ASSERT_EQ(objects.size(), 1U);
-  EXPECT_EQ(objects[0].name(), "p-app");
+  EXPECT_EQ(objects[0].name(), "p-app-s");
   EXPECT_EQ(objects[0].json()["spec"]["replicas"], 2);
   EXPECT_EQ(objects[0].json().size(), 4U);  // apiVersion, kind, metadata, spec
 }

@@ -10,7 +10,7 @@ namespace sluice::render::transformers {
 // Renames every resource to prefix + name + suffix, except the kinds kustomize skips:
 // CustomResourceDefinition (any group), APIService (apiregistration.k8s.io) and Namespace,
 // whose names are fixed by the cluster. References to renamed objects are not updated here
-// (name references are a later step).
+// (name_reference.h does that once the whole build is done).
 void add_name_prefix_suffix(std::vector<Object>& objects, std::string_view prefix,
                             std::string_view suffix);
 

@@ -400,20 +400,18 @@ std::size_t find_patch_target(const std::vector<Object>& objects,
       wanted.to_string() + "; failed to find unique target for patch " + wanted.to_string());
 }
 
-bool apply_strategic_merge_patch_to(
-    std::vector<Object>& objects, const std::vector<std::size_t>& selected, const Object& patch,
-    const StrategicMergeOptions& options,
-    const std::function<void(Object&, const std::string&)>& renamed) {
+bool apply_strategic_merge_patch_to(std::vector<Object>& objects,
+                                    const std::vector<std::size_t>& selected, const Object& patch,
+                                    const StrategicMergeOptions& options,
+                                    const std::function<void(Object&)>& store_previous_id) {
   std::vector<bool> deleted(objects.size(), false);
   for (const std::size_t i : selected) {
     Json copy = patch.json();
     copy["apiVersion"] = objects[i].api_version();
-    const std::string name = objects[i].name();
-    if (!apply_strategic_merge_patch(objects[i], copy, options)) {
-      deleted[i] = true;
-    } else if (objects[i].name() != name && renamed) {
-      renamed(objects[i], name);
+    if ((options.allow_name_change || options.allow_kind_change) && store_previous_id) {
+      store_previous_id(objects[i]);
     }
+    if (!apply_strategic_merge_patch(objects[i], copy, options)) deleted[i] = true;
   }
   if (std::find(deleted.begin(), deleted.end(), true) == deleted.end()) return false;
   std::vector<Object> kept;

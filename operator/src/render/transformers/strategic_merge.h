@@ -55,12 +55,12 @@ std::size_t find_patch_target(const std::vector<Object>& objects,
                               std::string_view prefix);
 
 // kustomize's ResMap.ApplySmPatch: each selected object gets a copy of `patch` carrying its
-// own apiVersion; objects the patch deletes are removed (so indices shift). `renamed`, if set,
-// is called with each object whose name the patch changed and its name before. Returns
-// whether any object was deleted.
-bool apply_strategic_merge_patch_to(
-    std::vector<Object>& objects, const std::vector<std::size_t>& selected, const Object& patch,
-    const StrategicMergeOptions& options,
-    const std::function<void(Object&, const std::string&)>& renamed = {});
+// own apiVersion; objects the patch deletes are removed (so indices shift). When the options
+// allow a name or kind change, `store_previous_id`, if set, is called with each object before
+// it is patched (kustomize's StorePreviousId). Returns whether any object was deleted.
+bool apply_strategic_merge_patch_to(std::vector<Object>& objects,
+                                    const std::vector<std::size_t>& selected, const Object& patch,
+                                    const StrategicMergeOptions& options,
+                                    const std::function<void(Object&)>& store_previous_id = {});
 
 }  // namespace sluice::render::transformers

@@ -27,3 +27,4 @@ cp strategic_merge/input.yaml strategic_merge/patches.yaml "$work/"
 printf 'sortOptions:\n  order: fifo\nresources:\n- input.yaml\npatches:\n- path: patches.yaml\n' >"$work/kustomization.yaml"
 kubectl kustomize "$work" >strategic_merge/expected.yaml 2>/dev/null
 rm -rf "$work"
+regenerate name_reference $'namespace: tenant-a\nnamePrefix: p-'

@@ -1,0 +1,104 @@
+#include "render/name_history.h"
+
+#include "render/hidden_keys.h"
+#include "render/transformers/name_hash.h"
+#include "render/transformers/namespace.h"
+#include "render/transformers/prefix_suffix.h"
+
+namespace sluice::render {
+namespace {
+
+std::vector<std::string> string_list(const Object& object, std::string_view key) {
+  const auto found = object.json().find(key);
+  if (found == object.json().end()) return {};
+  return found->get<std::vector<std::string>>();
+}
+
+}  // namespace
+
+std::vector<std::string> previous_names(const Object& object) {
+  return string_list(object, kPreviousNamesKey);
+}
+
+void store_previous_id(Object& object, const std::string& name, const std::string& namespace_) {
+  Json& json = object.json();
+  json[std::string(kPreviousNamesKey)].push_back(name);
+  if (!json.contains(kOriginalNamespaceKey)) json[std::string(kOriginalNamespaceKey)] = namespace_;
+}
+
+void rename_with_history(std::vector<Object>& objects, std::string_view prefix,
+                         std::string_view suffix) {
+  for (const bool is_prefix : {true, false}) {
+    const std::string_view affix = is_prefix ? prefix : suffix;
+    if (affix.empty()) continue;
+    std::vector<std::string> before;
+    before.reserve(objects.size());
+    for (const Object& object : objects) before.push_back(object.name());
+    transformers::add_name_prefix_suffix(objects, is_prefix ? affix : "", is_prefix ? "" : affix);
+    for (std::size_t i = 0; i < objects.size(); ++i) {
+      if (objects[i].name() == before[i]) continue;
+      store_previous_id(objects[i], before[i], objects[i].namespace_name());
+      objects[i].json()[std::string(is_prefix ? kNamePrefixesKey : kNameSuffixesKey)].push_back(
+          affix);
+    }
+  }
+}
+
+void set_namespace_with_history(std::vector<Object>& objects, const std::string& namespace_) {
+  if (namespace_.empty()) return;
+  for (Object& object : objects) {
+    store_previous_id(object, object.name(), object.namespace_name());
+  }
+  transformers::set_namespace(objects, namespace_);
+}
+
+std::vector<transformers::OriginalId> original_ids(const std::vector<Object>& objects) {
+  std::vector<transformers::OriginalId> ids;
+  ids.reserve(objects.size());
+  for (const Object& object : objects) {
+    const std::vector<std::string> names = previous_names(object);
+    const auto ns = object.json().find(kOriginalNamespaceKey);
+    ids.push_back({names.empty() ? object.name() : names.front(),
+                   ns == object.json().end() ? object.namespace_name() : ns->get<std::string>()});
+  }
+  return ids;
+}
+
+std::vector<transformers::NameHistory> name_histories(const std::vector<Object>& objects) {
+  const std::vector<transformers::OriginalId> originals = original_ids(objects);
+  std::vector<transformers::NameHistory> histories;
+  histories.reserve(objects.size());
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    histories.push_back({previous_names(objects[i]), originals[i].namespace_,
+                         string_list(objects[i], kNamePrefixesKey),
+                         string_list(objects[i], kNameSuffixesKey)});
+  }
+  return histories;
+}
+
+void set_replicas_by_any_name(std::vector<Object>& objects,
+                              const std::vector<transformers::ReplicaCount>& replicas) {
+  if (replicas.empty()) return;
+  std::vector<std::vector<std::string>> names;
+  names.reserve(objects.size());
+  for (const Object& object : objects) names.push_back(previous_names(object));
+  transformers::set_replicas(objects, replicas, &names);
+}
+
+void add_name_hashes(std::vector<Object>& objects) {
+  for (Object& object : objects) {
+    if (!object.json().contains(std::string(kNeedsHashKey))) continue;
+    const std::string before = object.name();
+    object.set_name(before + "-" + transformers::name_hash(object));
+    store_previous_id(object, before, object.namespace_name());
+  }
+}
+
+void strip_history(Object& object) {
+  for (const std::string_view key : {kPreviousNamesKey, kOriginalNamespaceKey, kNeedsHashKey,
+                                     kNamePrefixesKey, kNameSuffixesKey}) {
+    object.json().erase(std::string(key));
+  }
+}
+
+}  // namespace sluice::render

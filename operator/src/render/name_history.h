@@ -1,0 +1,48 @@
+#pragma once
+// The name history the builder keeps in each resource while it builds (hidden_keys.h), and the
+// transformers that must record it as kustomize records it (its StorePreviousId calls): replicas,
+// patch targets, generator merges and name references all match resources by earlier ids.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/object.h"
+#include "render/transformers/name_reference.h"
+#include "render/transformers/patches.h"
+#include "render/transformers/replicas.h"
+
+namespace sluice::render {
+
+// The names stored so far, oldest first.
+std::vector<std::string> previous_names(const Object& object);
+
+// kustomize's StorePreviousId, given the name and namespace the resource had.
+void store_previous_id(Object& object, const std::string& name, const std::string& namespace_);
+
+// namePrefix then nameSuffix, as kustomize's two transformers: each stores the name it replaces
+// (so "p-web" is a previous name of "p-web-s") and the affix it added.
+void rename_with_history(std::vector<Object>& objects, std::string_view prefix,
+                         std::string_view suffix);
+
+// The namespace transformer, storing every resource's id first (changed or not).
+void set_namespace_with_history(std::vector<Object>& objects, const std::string& namespace_);
+
+// kustomize's OrgId of each resource: its name and namespace as first stored.
+std::vector<transformers::OriginalId> original_ids(const std::vector<Object>& objects);
+
+// Everything name references need, parallel to `objects`.
+std::vector<transformers::NameHistory> name_histories(const std::vector<Object>& objects);
+
+// `replicas`, matching a resource by any name it has had.
+void set_replicas_by_any_name(std::vector<Object>& objects,
+                              const std::vector<transformers::ReplicaCount>& replicas);
+
+// kustomize's addHashesToNames: once the whole tree is built, each generated resource that
+// wants it gets its content hash appended to its name (so overlays' merges, prefixes and labels
+// are all in before the hash is taken), storing the name it had.
+void add_name_hashes(std::vector<Object>& objects);
+
+// Removes every hidden key; nothing may be printed before this.
+void strip_history(Object& object);
+
+}  // namespace sluice::render
