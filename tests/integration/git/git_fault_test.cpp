@@ -137,6 +137,22 @@ TEST_F(GitFaultTest, RepositoryOverTheSizeLimitIsRefused) {
   const git::PullResult big = git::pull(*cache_, request);
   EXPECT_NE(big.commit, first.commit);
   EXPECT_EQ(fs::file_size(out() / "blob1.bin"), 1'000'000U);
+
+  // `sluice pull --max-repository-bytes`, with a fresh cache.
+  const auto run = [&](const std::string& limit) {
+    const std::vector<std::string> args{
+        repo().daemon_url(),      "--branch", "main", "--out", (scratch_ / "cli").string(),
+        "--max-repository-bytes", limit};
+    std::ostringstream out_stream;
+    std::ostringstream err_stream;
+    const int code = cli::run_pull(cli::CommandContext{args, out_stream, err_stream, {}});
+    return std::make_pair(code, err_stream.str());
+  };
+  const auto [refused, message] = run("1048576");
+  EXPECT_EQ(refused, cli::kExitFailure);
+  EXPECT_NE(message.find("larger than the limit of 1048576 bytes"), std::string::npos) << message;
+  EXPECT_EQ(run("4194304").first, cli::kExitOk);
+  EXPECT_EQ(run("1MiB").first, cli::kExitUsage);
 }
 
 TEST_F(GitFaultTest, ServerKilledMidFetchKeepsTheSnapshotAndTheCache) {
@@ -195,6 +211,34 @@ TEST_F(GitFaultTest, ServerKilledMidFetchKeepsTheSnapshotAndTheCache) {
                             packs_before.end()));
   EXPECT_EQ(read_text_file(out() / "a.yaml"), "a: 2\n");
   EXPECT_EQ(fs::file_size(out() / "big.bin"), 2'000'000U);
+}
+
+TEST_F(GitFaultTest, ServerStalledMidPackTimesOut) {
+  repo().commit({{"a.yaml", "a: 1\n"}}, "first");
+  const std::string http = env().var("GIT_HTTP_URL");
+  CuttingProxy proxy(std::stoi(http.substr(http.rfind(':') + 1)));
+  const std::string via_proxy =
+      "http://127.0.0.1:" + std::to_string(proxy.port()) + "/" + repo_name() + ".git";
+  const git::PullResult first = pull(via_proxy, Ref::branch("main"), http_credentials());
+  const std::string old_digest = digest_of_dir(out());
+
+  const std::string big = repo().commit({{"big.bin", random_bytes(2'000'000, 4)}}, "big");
+  proxy.arm("PACK", 100'000, CuttingProxy::Fault::kStall);
+  git::PullRequest request = pull_request(via_proxy, Ref::branch("main"), http_credentials());
+  request.fetch.timeout = std::chrono::seconds(3);
+  const auto start = Clock::now();
+  const Error error = request_error(request);
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(8));
+  EXPECT_EQ(proxy.cuts(), 1);
+  EXPECT_EQ(error.code(), ErrorCode::kDeadlineExceeded) << error.message();
+  EXPECT_NE(error.message().find("timed out after 3s fetching " + via_proxy), std::string::npos)
+      << error.message();
+  EXPECT_EQ(digest_of_dir(out()), old_digest);
+
+  proxy.disarm();
+  const git::PullResult next = pull(via_proxy, Ref::branch("main"), http_credentials());
+  EXPECT_EQ(next.commit, big);
+  EXPECT_NE(next.digest, first.digest);
 }
 
 }  // namespace

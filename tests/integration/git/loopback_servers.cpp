@@ -1,6 +1,8 @@
 #include "loopback_servers.h"
 
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -83,11 +85,12 @@ void SilentServer::serve(int client) {
   }
 }
 
-void CuttingProxy::arm(std::string marker, std::uint64_t bytes) {
+void CuttingProxy::arm(std::string marker, std::uint64_t bytes, Fault fault) {
   const std::lock_guard<std::mutex> guard(mu_);
   armed_ = true;
   marker_ = std::move(marker);
   cut_after_ = bytes;
+  fault_ = fault;
 }
 
 void CuttingProxy::disarm() {
@@ -106,6 +109,7 @@ void CuttingProxy::serve(int client) {
   std::string tail;  // the last bytes of the response, to find a marker split across reads
   bool counting = false;
   std::uint64_t budget = 0;  // bytes still forwarded from the marker on
+  Fault fault = Fault::kCut;
   char buffer[16384];
   while (!stopping()) {
     pollfd fds[2] = {{client, POLLIN, 0}, {upstream, POLLIN, 0}};
@@ -126,6 +130,7 @@ void CuttingProxy::serve(int client) {
         if (armed_) {
           marker = marker_;
           budget = cut_after_;
+          fault = fault_;
         }
       }
       if (marker.empty()) {
@@ -147,6 +152,9 @@ void CuttingProxy::serve(int client) {
     if (counted >= budget) {
       send_all(client, buffer, counted_from + static_cast<std::size_t>(budget));
       ++cuts_;
+      while (fault == Fault::kStall && !stopping()) {  // hold the connections, say nothing
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
       break;
     }
     budget -= counted;

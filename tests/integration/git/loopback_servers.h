@@ -4,7 +4,8 @@
 // the test process:
 //  * SilentServer accepts connections and never answers (a stalled server);
 //  * CuttingProxy forwards to a real server and, once armed, cuts both connections after a
-//    number of bytes of a response (a server killed mid-fetch).
+//    number of bytes of a response (a server killed mid-fetch), or stops forwarding there and
+//    holds the connections open (a server stalled mid-fetch).
 
 #include <atomic>
 #include <cstdint>
@@ -60,9 +61,10 @@ class CuttingProxy : public LoopbackListener {
   explicit CuttingProxy(int target_port) : target_port_(target_port) { start(); }
   ~CuttingProxy() override { stop(); }
 
-  // From now on, a response that carries `marker` (e.g. "PACK") is cut `bytes` bytes after it:
-  // both connections are closed.
-  void arm(std::string marker, std::uint64_t bytes);
+  enum class Fault { kCut, kStall };
+  // From now on, a response that carries `marker` (e.g. "PACK") is cut `bytes` bytes after it
+  // (both connections closed), or with kStall, never forwards more.
+  void arm(std::string marker, std::uint64_t bytes, Fault fault = Fault::kCut);
   // Forwards everything again (connections opened from now on).
   void disarm();
   int cuts() const noexcept { return cuts_.load(); }
@@ -76,6 +78,7 @@ class CuttingProxy : public LoopbackListener {
   bool armed_ = false;
   std::string marker_;
   std::uint64_t cut_after_ = 0;
+  Fault fault_ = Fault::kCut;
   std::atomic<int> cuts_{0};
 };
 
