@@ -101,11 +101,12 @@ class Watchdog {
       for (detail::DeadlineEntry* entry : entries_) {
         const auto due = entry->fired.load() ? entry->next_send : entry->deadline;
         if (due <= now) {
+          // Marked first: the interrupted thread may look at it as soon as the signal lands.
+          entry->fired.store(true);
           for (const Socket& socket : sockets_) {
             if (pthread_equal(socket.thread, entry->thread) != 0) shutdown(socket.fd, SHUT_RDWR);
           }
           pthread_kill(entry->thread, deadline_signal());
-          entry->fired.store(true);
           entry->next_send = now + kResendInterval;
           next = std::min(next, entry->next_send);
         } else {
