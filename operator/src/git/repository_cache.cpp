@@ -243,6 +243,23 @@ struct Session {
   }
 };
 
+// Disconnects a remote inside a deadline scope however fetch() ends (before the remote is
+// freed): closing an ssh channel waits for the server's answer, which a stalled server never
+// sends.
+class GuardedDisconnect {
+ public:
+  GuardedDisconnect(Session& session, git_remote* remote) : session_(session), remote_(remote) {}
+  ~GuardedDisconnect() {
+    session_.guarded([this] { return git_remote_disconnect(remote_); });
+  }
+  GuardedDisconnect(const GuardedDisconnect&) = delete;
+  GuardedDisconnect& operator=(const GuardedDisconnect&) = delete;
+
+ private:
+  Session& session_;
+  git_remote* remote_;
+};
+
 int credentials_cb(git_credential** out, const char* /*url*/, const char* username_from_url,
                    unsigned int allowed, void* payload) {
   auto& session = *static_cast<Session*>(payload);
@@ -443,6 +460,7 @@ FetchResult RepositoryCache::fetch(const std::string& url, const Ref& ref,
   session.check(git_remote_create_anonymous(&remote_raw, repo.get(), url.c_str()),
                 "opening remote");
   const detail::RemotePtr remote(remote_raw);
+  const GuardedDisconnect disconnect_at_exit(session, remote.get());
 
   git_remote_callbacks callbacks;
   check(git_remote_init_callbacks(&callbacks, GIT_REMOTE_CALLBACKS_VERSION), "init callbacks");
