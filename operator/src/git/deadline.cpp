@@ -18,7 +18,7 @@ namespace sluice::git {
 
 struct detail::DeadlineEntry {
   using Clock = DeadlineScope::Clock;
-  pthread_t thread;
+  pthread_t thread = pthread_self();
   Clock::time_point deadline;
   Clock::time_point next_send;
   std::atomic<bool> fired{false};
