@@ -22,7 +22,8 @@
 // thread, the destructor first stops the watchdog from sending more, then blocks it again and
 // consumes any still pending (sigtimedwait with a zero timeout). Scopes are per thread and do
 // not nest. Use one scope per library call, around nothing else: the scope's own code must
-// tolerate EINTR.
+// tolerate EINTR. After its first scope a thread keeps the signal blocked (so do the processes
+// it starts, which inherit the mask; nothing else uses this signal).
 
 #include <chrono>
 #include <memory>

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace sluice::git {
@@ -123,6 +124,42 @@ TEST(DeadlineScope, ThreadsHaveTheirOwnDeadlines) {
   EXPECT_LT(early_elapsed, milliseconds(650));
   EXPECT_GE(late_elapsed, milliseconds(690));
   EXPECT_LT(late_elapsed, milliseconds(3000));
+}
+
+TEST(DeadlineScope, WatchedSocketsAreShutDownForCallsThatRetryOnEintr) {
+  // As libssh2 does: a wait that retries on EINTR ends only when the socket is shut down.
+  int fds[2] = {-1, -1};
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+  watch_socket(fds[0]);
+  const auto start = Clock::now();
+  ssize_t result = -1;
+  {
+    const DeadlineScope scope(start + milliseconds(200));
+    char byte = 0;
+    do {
+      result = ::recv(fds[0], &byte, 1, 0);
+    } while (result < 0 && errno == EINTR);
+  }
+  EXPECT_EQ(result, 0);  // end of file: shut down
+  EXPECT_LT(Clock::now() - start, milliseconds(2000));
+  unwatch_socket(fds[0]);
+  ::close(fds[0]);
+  ::close(fds[1]);
+
+  // An unwatched socket is left alone: data sent after the deadline still arrives.
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+  watch_socket(fds[0]);
+  unwatch_socket(fds[0]);
+  {
+    const DeadlineScope scope(Clock::now());
+    char byte = 0;
+    EXPECT_EQ(::recv(fds[0], &byte, 1, 0), -1);  // interrupted by the signal only
+  }
+  EXPECT_EQ(::send(fds[1], "x", 1, 0), 1);
+  char byte = 0;
+  EXPECT_EQ(::recv(fds[0], &byte, 1, 0), 1);
+  ::close(fds[0]);
+  ::close(fds[1]);
 }
 
 }  // namespace
