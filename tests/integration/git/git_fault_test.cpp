@@ -199,6 +199,10 @@ TEST_F(GitFaultTest, ServerKilledMidFetchKeepsTheSnapshotAndTheCache) {
   };
   const std::vector<std::string> packs_before = packs();
   EXPECT_EQ(packs_before.size(), 1U);
+  for (const auto& entry : fs::directory_iterator(cached / "objects" / "pack")) {
+    const std::string extension = entry.path().extension();
+    EXPECT_TRUE(extension == ".pack" || extension == ".idx") << entry.path();  // no leftovers
+  }
   proxy.disarm();
   const auto downloads = cache_->download_count();
   const git::PullResult next = pull(via_proxy, Ref::branch("main"), http_credentials());
