@@ -2,9 +2,12 @@
 """Git smart-HTTP server for sluice's test environment (stdlib only).
 
 Requires HTTP basic auth and runs `git http-backend` as a CGI for every request.
-Started by tests/env/git-servers; listens on 127.0.0.1 only.
+Started by tests/env/git-servers; listens on 127.0.0.1 only. With --tls-cert and --tls-key
+it serves HTTPS (the TLS handshake runs in the connection's thread, so a stalled client
+never blocks the accept loop).
 
     git_http_server.py --root DIR --user NAME --password-file FILE
+                       [--tls-cert PEM --tls-key PEM]
                        [--port N] [--port-file F] [--pid-file F]
 
 With --port 0 (the default) the kernel picks a free port; the chosen port is written
@@ -20,6 +23,7 @@ import hmac
 import os
 import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import threading
@@ -49,6 +53,12 @@ class Handler(BaseHTTPRequestHandler):
     root = ""
     user = ""
     password = b""
+
+    def setup(self) -> None:  # noqa: D102 - stdlib override
+        if isinstance(self.request, ssl.SSLSocket):
+            self.request.settimeout(self.timeout)
+            self.request.do_handshake()
+        super().setup()
 
     # -- helpers -------------------------------------------------------------------
 
@@ -322,7 +332,12 @@ def main() -> int:
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--port-file")
     ap.add_argument("--pid-file")
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
     args = ap.parse_args()
+    if bool(args.tls_cert) != bool(args.tls_key):
+        print("give both --tls-cert and --tls-key", file=sys.stderr)
+        return 1
 
     if not os.access(HTTP_BACKEND, os.X_OK):
         print(f"missing {HTTP_BACKEND}", file=sys.stderr)
@@ -344,6 +359,12 @@ def main() -> int:
     ThreadingHTTPServer.allow_reuse_address = True
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     port = server.server_address[1]
+    scheme = "http"
+    if args.tls_cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
+        scheme = "https"
 
     def write_atomic(path: str, text: str) -> None:
         tmp = path + ".tmp"
@@ -360,7 +381,7 @@ def main() -> int:
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, stop)
-    print(f"git http server on 127.0.0.1:{port}, root {Handler.root}", file=sys.stderr, flush=True)
+    print(f"git {scheme} server on 127.0.0.1:{port}, root {Handler.root}", file=sys.stderr, flush=True)
     try:
         server.serve_forever()
     finally:

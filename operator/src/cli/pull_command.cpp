@@ -1,5 +1,6 @@
 #include "cli/pull_command.h"
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <random>
@@ -23,7 +24,16 @@ struct PullArgs {
   std::optional<std::string> secret_dir;
   std::optional<std::string> cache_dir;
   std::vector<std::string> ignore;
+  std::optional<std::uint64_t> max_repository_bytes;
 };
+
+std::uint64_t parse_byte_count(const std::string& flag, const std::string& value) {
+  const bool digits = !value.empty() && value.size() <= 19 &&
+                      value.find_first_not_of("0123456789") == std::string::npos;
+  const std::uint64_t bytes = digits ? std::stoull(value) : 0;
+  if (bytes == 0) throw invalid_argument(flag + " wants a positive number of bytes");
+  return bytes;
+}
 
 PullArgs parse_args(std::span<const std::string> args) {
   PullArgs parsed;
@@ -66,6 +76,8 @@ PullArgs parse_args(std::span<const std::string> args) {
       parsed.secret_dir = value;
     } else if (arg == "--cache-dir") {
       parsed.cache_dir = value;
+    } else if (arg == "--max-repository-bytes") {
+      parsed.max_repository_bytes = parse_byte_count(arg, value);
     } else if (is_flag || (arg.starts_with("-") && arg != "-")) {
       throw invalid_argument("unknown flag " + arg);
     } else if (parsed.url.empty()) {
@@ -139,6 +151,9 @@ int run_pull(const CommandContext& context) {
     request.ref = *args.ref;
     request.out = args.out;
     request.fetch.timeout = args.timeout;
+    if (args.max_repository_bytes) {
+      request.fetch.max_repository_bytes = *args.max_repository_bytes;
+    }
     request.snapshot.ignore = args.ignore;
     if (args.secret_dir) request.fetch.credentials = git::read_credentials(*args.secret_dir);
     const git::PullResult result = git::pull(cache, request);

@@ -2,12 +2,15 @@
 
 #include <mutex>
 
+#include "git/socket_stream.h"
+
 namespace sluice::git::detail {
 
 void ensure_libgit2() {
   static std::once_flag once;
   std::call_once(once, [] {
     if (git_libgit2_init() < 0) throw internal_error("libgit2 failed to initialise");
+    register_socket_stream();
   });
 }
 

@@ -13,7 +13,8 @@
 
 namespace sluice::git::detail {
 
-// git_libgit2_init() once per process (never shut down: other threads may still use it).
+// git_libgit2_init() once per process (never shut down: other threads may still use it), and
+// sluice's socket stream (git/socket_stream.h) registered.
 void ensure_libgit2();
 
 // Throws the Error for a negative libgit2 return code `rc`: GIT_EAUTH -> kUnauthenticated,

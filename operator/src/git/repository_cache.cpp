@@ -11,9 +11,11 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "git/deadline.h"
 #include "git/digest.h"
 #include "git/libgit2.h"
 #include "git/semver.h"
+#include "git/tls_verify.h"
 
 namespace sluice::git {
 namespace {
@@ -206,24 +208,56 @@ struct Session {
   Endpoint endpoint;
   Clock::time_point deadline;
   int credential_attempts = 0;
+  bool interrupted = false;  // the deadline watchdog interrupted a libgit2 call
   std::optional<Error> error;
 
   int fail(Error e) {
     if (!error) error = std::move(e);
     return GIT_EUSER;
   }
+  Error timeout_error() const {
+    return Error(
+        ErrorCode::kDeadlineExceeded,
+        "timed out after " + format_duration(options->timeout) + " fetching " + display_url);
+  }
   bool expired() {
     if (Clock::now() < deadline) return false;
-    fail(Error(ErrorCode::kDeadlineExceeded, "fetching " + display_url + " took longer than " +
-                                                 format_duration(options->timeout)));
+    fail(timeout_error());
     return true;
   }
-  // Throws the callback's error if one was recorded, else translates `rc`.
+  // Runs one libgit2 call that may block on the network, interrupted at the deadline.
+  template <class Call>
+  int guarded(Call call) {
+    const DeadlineScope scope(deadline);
+    const int rc = call();
+    if (scope.interrupted()) interrupted = true;
+    return rc;
+  }
+  // Throws the callback's error if one was recorded, a timeout when the deadline interrupted
+  // the call, else translates `rc`.
   void check(int rc, std::string_view what) const {
     if (rc >= 0) return;
     if (error) throw *error;
+    if (interrupted || Clock::now() >= deadline) throw timeout_error();
     detail::throw_git_error(rc, std::string(what) + " " + display_url);
   }
+};
+
+// Disconnects a remote inside a deadline scope however fetch() ends (before the remote is
+// freed): closing an ssh channel waits for the server's answer, which a stalled server never
+// sends.
+class GuardedDisconnect {
+ public:
+  GuardedDisconnect(Session& session, git_remote* remote) : session_(session), remote_(remote) {}
+  ~GuardedDisconnect() {
+    session_.guarded([this] { return git_remote_disconnect(remote_); });
+  }
+  GuardedDisconnect(const GuardedDisconnect&) = delete;
+  GuardedDisconnect& operator=(const GuardedDisconnect&) = delete;
+
+ private:
+  Session& session_;
+  git_remote* remote_;
 };
 
 int credentials_cb(git_credential** out, const char* /*url*/, const char* username_from_url,
@@ -259,7 +293,7 @@ int credentials_cb(git_credential** out, const char* /*url*/, const char* userna
                                                              std::string(missing)));
 }
 
-int certificate_cb(git_cert* cert, int valid, const char* /*host*/, void* payload) {
+int certificate_cb(git_cert* cert, int valid, const char* host, void* payload) {
   auto& session = *static_cast<Session*>(payload);
   if (session.expired()) return GIT_EUSER;
   const Endpoint& endpoint = session.endpoint;
@@ -294,18 +328,35 @@ int certificate_cb(git_cert* cert, int valid, const char* /*host*/, void* payloa
                                   "ssh host key of " + target + " is revoked in known_hosts"));
     }
   }
+  const std::string server = host != nullptr && *host != '\0' ? host : endpoint.host;
+  const auto& ca_cert = session.options->credentials.ca_cert;
+  if (ca_cert && cert->cert_type == GIT_CERT_X509) {
+    // The source's own CA replaces the system's trust store for this fetch.
+    const auto* x509 = reinterpret_cast<const git_cert_x509*>(cert);
+    try {
+      const auto problem = verify_server_certificate(
+          std::string_view(static_cast<const char*>(x509->data), x509->len), *ca_cert, server);
+      if (!problem) return 0;
+      return session.fail(Error(ErrorCode::kVerificationFailed,
+                                "TLS certificate of " + server + " is not trusted by the " +
+                                    "secret's ca.crt: " + *problem));
+    } catch (...) {
+      return session.fail(Error::from_current_exception());
+    }
+  }
   if (valid != 0) return 0;
-  return session.fail(Error(ErrorCode::kVerificationFailed,
-                            "TLS certificate of " + endpoint.host + " is not trusted"));
+  return session.fail(
+      Error(ErrorCode::kVerificationFailed, "TLS certificate of " + server + " is not trusted"));
 }
 
 int transfer_cb(const git_indexer_progress* stats, void* payload) {
   auto& session = *static_cast<Session*>(payload);
   if (session.expired()) return GIT_EUSER;
-  if (stats->received_bytes > session.options->max_download_bytes) {
-    return session.fail(
-        resource_exhausted("repository " + session.display_url + " is larger than the limit of " +
-                           std::to_string(session.options->max_download_bytes) + " bytes"));
+  if (stats->received_bytes > session.options->max_repository_bytes) {
+    return session.fail(resource_exhausted(
+        "repository " + session.display_url + " is larger than the limit of " +
+        std::to_string(session.options->max_repository_bytes) + " bytes (received " +
+        std::to_string(stats->received_bytes) + " bytes, fetch aborted)"));
   }
   return 0;
 }
@@ -373,9 +424,6 @@ FetchResult RepositoryCache::fetch(const std::string& url, const Ref& ref,
   session.display_url = redact_url(url);
   session.endpoint = parse_endpoint(url);
   session.deadline = Clock::now() + options.timeout;
-  if (options.credentials.ca_cert && session.endpoint.scheme == "https") {
-    throw unimplemented("a custom CA (ca.crt) for https is not supported yet");
-  }
 
   FetchResult result;
   result.resolved = ref;
@@ -412,6 +460,7 @@ FetchResult RepositoryCache::fetch(const std::string& url, const Ref& ref,
   session.check(git_remote_create_anonymous(&remote_raw, repo.get(), url.c_str()),
                 "opening remote");
   const detail::RemotePtr remote(remote_raw);
+  const GuardedDisconnect disconnect_at_exit(session, remote.get());
 
   git_remote_callbacks callbacks;
   check(git_remote_init_callbacks(&callbacks, GIT_REMOTE_CALLBACKS_VERSION), "init callbacks");
@@ -429,9 +478,11 @@ FetchResult RepositoryCache::fetch(const std::string& url, const Ref& ref,
   git_proxy_options proxy;
   check(git_proxy_options_init(&proxy, GIT_PROXY_OPTIONS_VERSION), "init proxy options");
 
-  session.check(
-      git_remote_connect(remote.get(), GIT_DIRECTION_FETCH, &callbacks, &proxy, &headers.array),
-      "connecting to");
+  session.check(session.guarded([&] {
+    return git_remote_connect(remote.get(), GIT_DIRECTION_FETCH, &callbacks, &proxy,
+                              &headers.array);
+  }),
+                "connecting to");
   lists_.fetch_add(1);
 
   git_fetch_options fetch_options;
@@ -445,11 +496,16 @@ FetchResult RepositoryCache::fetch(const std::string& url, const Ref& ref,
   if (ref.kind == RefKind::kCommit && !on_branch) {
     const StrArray refspecs({"+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"});
     downloads_.fetch_add(1);
-    session.check(git_remote_download(remote.get(), &refspecs.array, &fetch_options), "fetching");
-    session.check(
-        git_remote_update_tips(remote.get(), &callbacks, 0, GIT_REMOTE_DOWNLOAD_TAGS_NONE, nullptr),
-        "updating refs from");
-    git_remote_disconnect(remote.get());
+    session.check(session.guarded([&] {
+      return git_remote_download(remote.get(), &refspecs.array, &fetch_options);
+    }),
+                  "fetching");
+    session.check(session.guarded([&] {
+      return git_remote_update_tips(remote.get(), &callbacks, 0, GIT_REMOTE_DOWNLOAD_TAGS_NONE,
+                                    nullptr);
+    }),
+                  "updating refs from");
+    session.guarded([&] { return git_remote_disconnect(remote.get()); });
     const git_oid oid = detail::parse_oid(ref.name);
     git_commit* commit = nullptr;
     if (git_commit_lookup(&commit, repo.get(), &oid) != 0) {
@@ -496,10 +552,13 @@ FetchResult RepositoryCache::fetch(const std::string& url, const Ref& ref,
   if (!up_to_date) {
     const StrArray refspecs({"+" + name + ":" + name});
     downloads_.fetch_add(1);
-    session.check(git_remote_download(remote.get(), &refspecs.array, &fetch_options), "fetching");
+    session.check(session.guarded([&] {
+      return git_remote_download(remote.get(), &refspecs.array, &fetch_options);
+    }),
+                  "fetching");
     result.downloaded = true;
   }
-  git_remote_disconnect(remote.get());
+  session.guarded([&] { return git_remote_disconnect(remote.get()); });
   if (!has_object(repo.get(), target)) {
     throw Error(ErrorCode::kUnavailable,
                 "fetching " + session.display_url + " did not bring " + what);

@@ -12,8 +12,10 @@
 //  * commit on a branch: the branch is brought up to date as for a branch ref (one listing,
 //    a download only when it moved), then the commit must be its tip or one of its ancestors
 //    (kNotFound otherwise).
-// Transports: http(s) (basic auth, bearer token), ssh (key from `identity`, host key checked
-// against `known_hosts`, never trusted on first use), git://, file://.
+// Transports: http(s) (basic auth, bearer token; the server's certificate is checked against
+// the system's trust store, or only against `ca.crt` when the credentials have one), ssh (key
+// from `identity`, host key checked against `known_hosts`, never trusted on first use), git://,
+// file://.
 //
 // Synchronous and blocking: call it on a runtime::BlockingPool thread, never on a fiber thread
 // (git/pull.h has the fiber-facing wrapper). Fetches of the same URL are serialised; different
@@ -36,11 +38,13 @@ namespace sluice::git {
 
 struct FetchOptions {
   Credentials credentials;
-  // Bound on the whole operation, checked in every libgit2 callback (credentials, certificate
-  // check, progress): a server that goes silent without ever calling back is not bounded by it.
+  // Bound on the whole operation (kDeadlineExceeded, "timed out after 60s fetching <url>"):
+  // checked in every libgit2 callback, and a call blocked on a silent or stalled server is
+  // interrupted by the deadline watchdog (git/deadline.h).
   Duration timeout = std::chrono::seconds(60);
-  // Refuse a download larger than this (kResourceExhausted).
-  std::uint64_t max_download_bytes = std::uint64_t{1} << 30U;
+  // Refuse a repository larger than this (kResourceExhausted): the bytes received by one fetch
+  // (checked as they arrive) and, in git::pull, the total size of the snapshot's files.
+  std::uint64_t max_repository_bytes = std::uint64_t{1} << 30U;  // 1 GiB
 };
 
 struct FetchResult {

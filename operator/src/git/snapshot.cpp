@@ -28,6 +28,7 @@ struct WalkState {
   fs::path dir;
   TreeDigest digest;
   std::size_t entries = 0;
+  std::uint64_t total_bytes = 0;
   std::optional<Error> error;
 };
 
@@ -61,6 +62,12 @@ void write_entry(WalkState& state, const std::string& path, const git_tree_entry
   if (size > state.options->max_file_bytes) {
     throw resource_exhausted(path + " is " + std::to_string(size) + " bytes, over the limit of " +
                              std::to_string(state.options->max_file_bytes));
+  }
+  state.total_bytes += size;
+  if (state.total_bytes > state.options->max_total_bytes) {
+    throw resource_exhausted("the snapshot is over the limit of " +
+                             std::to_string(state.options->max_total_bytes) + " bytes (at " + path +
+                             ")");
   }
   const char* data = static_cast<const char*>(git_blob_rawcontent(blob.get()));
   const std::string_view bytes(data, size);

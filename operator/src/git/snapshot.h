@@ -15,6 +15,9 @@ namespace sluice::git {
 
 struct SnapshotOptions {
   std::uint64_t max_file_bytes = std::uint64_t{8} << 20U;  // 8 MiB
+  // Bound on the bytes of all files and symlinks written (git::pull lowers it to the fetch's
+  // max_repository_bytes).
+  std::uint64_t max_total_bytes = std::uint64_t{1} << 30U;  // 1 GiB
   // Ignore rules in gitignore syntax (git/ignore.h), each element one pattern or several lines.
   // They follow the rules of a `.sluiceignore` file at the root of the tree, so they win over it.
   std::vector<std::string> ignore;
@@ -26,8 +29,8 @@ struct Snapshot {
 };
 
 // Blocking (libgit2 and file I/O): call on a runtime::BlockingPool thread.
-// Throws Error: kNotFound (no such commit in `repository`), kResourceExhausted (a file over the
-// limit), kInvalidArgument (a symlink pointing outside the tree, or an unsafe path),
+// Throws Error: kNotFound (no such commit in `repository`), kResourceExhausted (a file, or all of
+// them, over the limit), kInvalidArgument (a symlink pointing outside the tree, or an unsafe path),
 // kUnavailable (I/O). Submodules (gitlinks) are skipped, and so are the paths the ignore rules
 // (`.sluiceignore`, then options.ignore) exclude; the digest covers only what is written.
 Snapshot write_snapshot(const std::filesystem::path& repository, std::string_view commit,

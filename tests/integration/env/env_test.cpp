@@ -104,6 +104,21 @@ TEST_F(EnvironmentTest, GitOverHttpNeedsTheRightPassword) {
       << no_credentials.err;
 }
 
+TEST_F(EnvironmentTest, GitOverHttpsIsTrustedThroughTheTestCaOnly) {
+  const std::string sha = repo().commit({{"README.md", "hello\n"}}, "first");
+  const std::string base = env().var("GIT_HTTPS_URL");  // https://127.0.0.1:PORT
+  const std::string url =
+      "https://" + env().var("GIT_HTTP_USER") + ":" + env().var("GIT_HTTP_PASSWORD") + "@" +
+      base.substr(std::string("https://").size()) + "/" + repo().name() + ".git";
+  const ProcessResult cloned =
+      clone(env(), url, sha, ProcessOptions().set_env("GIT_SSL_CAINFO", env().var("GIT_CA_FILE")));
+  EXPECT_EQ(cloned.exit_code, 0) << cloned.err;
+  // The system's trust store does not know the test CA.
+  const ProcessResult refused = clone(env(), url, sha);
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("certificate"), std::string::npos) << refused.err;
+}
+
 TEST_F(EnvironmentTest, GitOverSshNeedsTheKeyAndChecksTheHostKey) {
   const std::string sha = repo().commit({{"a.yaml", "a: 1\n"}}, "first");
   const ProcessResult cloned =
