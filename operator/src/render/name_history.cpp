@@ -1,6 +1,10 @@
 #include "render/name_history.h"
 
+#include <unordered_set>
+
+#include "core/error.h"
 #include "render/hidden_keys.h"
+#include "render/resource_id.h"
 #include "render/transformers/name_hash.h"
 #include "render/transformers/namespace.h"
 #include "render/transformers/prefix_suffix.h"
@@ -50,6 +54,14 @@ void set_namespace_with_history(std::vector<Object>& objects, const std::string&
     store_previous_id(object, object.name(), object.namespace_name());
   }
   transformers::set_namespace(objects, namespace_);
+  // Two resources that differed only by namespace are now one id (kustomize checks after each).
+  std::unordered_set<std::string> ids;
+  for (const Object& object : objects) {
+    const ResourceId id = ResourceId::of(object);
+    if (!ids.insert(id.equality_key()).second) {
+      throw invalid_argument("namespace transformation produces ID conflict: " + id.to_string());
+    }
+  }
 }
 
 std::vector<transformers::OriginalId> original_ids(const std::vector<Object>& objects) {

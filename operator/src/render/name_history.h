@@ -24,7 +24,8 @@ void store_previous_id(Object& object, const std::string& name, const std::strin
 void rename_with_history(std::vector<Object>& objects, std::string_view prefix,
                          std::string_view suffix);
 
-// The namespace transformer, storing every resource's id first (changed or not).
+// The namespace transformer, storing every resource's id first (changed or not). Throws
+// kInvalidArgument when two resources end up with the same id, as kustomize does.
 void set_namespace_with_history(std::vector<Object>& objects, const std::string& namespace_);
 
 // kustomize's OrgId of each resource: its name and namespace as first stored.
