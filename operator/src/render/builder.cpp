@@ -16,7 +16,9 @@
 #include "render/transformers/namespace.h"
 #include "render/transformers/patches.h"
 #include "render/transformers/prefix_suffix.h"
+#include "render/transformers/replacements.h"
 #include "render/transformers/replicas.h"
+#include "render/transformers/vars.h"
 
 namespace sluice::render {
 namespace fs = std::filesystem;
@@ -92,6 +94,29 @@ std::vector<transformers::OriginalId> original_ids(const std::vector<Object>& ob
   return ids;
 }
 
+// Every name and namespace a resource may have had (kustomize's previous ResIds), for the
+// selectors of replacements and vars. The builder keeps the names and the first namespace, so
+// each earlier name is paired with both that namespace and the current one.
+std::vector<std::vector<transformers::OriginalId>> previous_ids(
+    const std::vector<Object>& objects) {
+  std::vector<std::vector<transformers::OriginalId>> out;
+  out.reserve(objects.size());
+  for (const Object& object : objects) {
+    std::vector<transformers::OriginalId> ids;
+    const auto ns = object.json().find(kOriginalNamespaceKey);
+    std::vector<std::string> namespaces{object.namespace_name()};
+    if (ns != object.json().end() && ns->get<std::string>() != namespaces.front()) {
+      namespaces.push_back(ns->get<std::string>());
+      ids.push_back({object.name(), namespaces.back()});
+    }
+    for (const std::string& name : previous_names(object)) {
+      for (const std::string& namespace_ : namespaces) ids.push_back({name, namespace_});
+    }
+    out.push_back(std::move(ids));
+  }
+  return out;
+}
+
 void strip_history(Object& object) {
   object.json().erase(std::string(kPreviousNamesKey));
   object.json().erase(std::string(kOriginalNamespaceKey));
@@ -154,6 +179,8 @@ class Builder {
   Builder(const FileSystem& files, std::vector<std::string>* warnings)
       : files_(files), warnings_(warnings) {}
 
+  const std::vector<transformers::Var>& vars() const { return vars_; }
+
   std::vector<Object> build_top(const fs::path& dir, std::optional<SortOptions>& sort) {
     if (auto file = find_kustomization_file(files_, dir))
       return build_kustomization(dir, *file, &sort);
@@ -209,6 +236,9 @@ class Builder {
       apply_patches(dir, kustomization.patches_json6902, resources, true);
       set_replicas_by_any_name(resources, kustomization.replicas);
       transformers::set_images(resources, kustomization.images);
+      apply_replacements(dir, kustomization.replacements, resources);
+      transformers::merge_vars(vars_, kustomization.vars);
+      transformers::bind_vars(resources, kustomization.vars, previous_ids(resources));
     } catch (const Error& e) {
       throw e.with_context(where);
     }
@@ -244,6 +274,37 @@ class Builder {
         }
       }
     }
+  }
+
+  // kustomize runs `replacements` last; entries with a `path` name a file of them, which must
+  // be in or below the kustomization's directory.
+  void apply_replacements(const fs::path& dir,
+                          const std::vector<Kustomization::ReplacementEntry>& entries,
+                          std::vector<Object>& resources) {
+    if (entries.empty()) return;
+    std::vector<transformers::Replacement> replacements;
+    for (const Kustomization::ReplacementEntry& entry : entries) {
+      if (entry.path.empty()) {
+        replacements.push_back(entry.inline_replacement);
+        continue;
+      }
+      const fs::path path = files_.resolve(dir, entry.path);
+      if (!FileSystem::is_within(path, dir)) {
+        throw Error(ErrorCode::kPermissionDenied, "security: file '" + files_.display(path) +
+                                                      "' is not in or below '" +
+                                                      files_.display(dir) + "'");
+      }
+      try {
+        for (transformers::Replacement& replacement :
+             transformers::parse_replacement_file(parse_yaml(files_.read_file(path)))) {
+          replacements.push_back(std::move(replacement));
+        }
+      } catch (const Error& e) {
+        throw e.with_context(files_.display(path));
+      }
+    }
+    const auto ids = previous_ids(resources);
+    transformers::apply_replacements(resources, replacements, &ids);
   }
 
   std::string patch_text(const fs::path& dir, const PatchEntry& entry, bool json6902) {
@@ -339,6 +400,8 @@ class Builder {
 
   const FileSystem& files_;
   std::vector<std::string>* warnings_;
+  // `vars` of every kustomization built, children before parents (kustomize's merge order).
+  std::vector<transformers::Var> vars_;
   std::vector<fs::path> stack_;
   std::size_t loaded_ = 0;
 };
@@ -354,6 +417,8 @@ std::vector<Object> build(const fs::path& dir, const BuildOptions& options) {
   Builder builder(files, options.warnings);
   std::optional<SortOptions> sort;
   std::vector<Object> resources = builder.build_top(start, sort);
+  // Name references (kustomize's FixBackReferences) go here, before vars, as in kusttarget.go.
+  transformers::resolve_vars(resources, builder.vars(), options.warnings);
   for (Object& object : resources) strip_history(object);
   sort_resources(resources, sort);
   return resources;

@@ -15,7 +15,9 @@
 #include "render/transformers/images.h"
 #include "render/transformers/labels.h"
 #include "render/transformers/patches.h"
+#include "render/transformers/replacements.h"
 #include "render/transformers/replicas.h"
+#include "render/transformers/vars.h"
 
 namespace sluice::render {
 
@@ -56,6 +58,14 @@ struct Kustomization {
   // `replicas`, in order.
   std::vector<transformers::ReplicaCount> replicas;
   std::optional<SortOptions> sort_options;
+  // `replacements`, in order: inline ones, or a `path` to a file of them (read by the builder).
+  struct ReplacementEntry {
+    std::string path;
+    transformers::Replacement inline_replacement;
+  };
+  std::vector<ReplacementEntry> replacements;
+  // The deprecated `vars`.
+  std::vector<transformers::Var> vars;
   // kustomize's deprecation warnings, worded as kustomize words them, for stderr.
   std::vector<std::string> warnings;
 };
