@@ -51,6 +51,14 @@ std::vector<std::string> previous_names(const Object& object) {
   return found->get<std::vector<std::string>>();
 }
 
+// Every (name, namespace) a resource had before a change (kustomize's previous ResIds), for
+// the selectors of replacements and vars.
+constexpr std::string_view kPreviousIdsKey = "\x01sluice/previousIds";
+
+void remember_id(Object& object, const std::string& name, const std::string& namespace_) {
+  object.json()[std::string(kPreviousIdsKey)].push_back({name, namespace_});
+}
+
 void rename_with_history(std::vector<Object>& objects, std::string_view prefix,
                          std::string_view suffix) {
   std::vector<std::string> before;
@@ -60,6 +68,7 @@ void rename_with_history(std::vector<Object>& objects, std::string_view prefix,
   for (std::size_t i = 0; i < objects.size(); ++i) {
     if (objects[i].name() != before[i]) {
       objects[i].json()[std::string(kPreviousNamesKey)].push_back(before[i]);
+      remember_id(objects[i], before[i], objects[i].namespace_name());
     }
   }
 }
@@ -74,6 +83,9 @@ void set_namespace_with_history(std::vector<Object>& objects, const std::string&
   for (const Object& object : objects) before.push_back(object.namespace_name());
   transformers::set_namespace(objects, namespace_);
   for (std::size_t i = 0; i < objects.size(); ++i) {
+    if (objects[i].namespace_name() != before[i]) {
+      remember_id(objects[i], objects[i].name(), before[i]);
+    }
     Json& json = objects[i].json();
     if (objects[i].namespace_name() != before[i] && !json.contains(kOriginalNamespaceKey)) {
       json[std::string(kOriginalNamespaceKey)] = before[i];
@@ -94,23 +106,16 @@ std::vector<transformers::OriginalId> original_ids(const std::vector<Object>& ob
   return ids;
 }
 
-// Every name and namespace a resource may have had (kustomize's previous ResIds), for the
-// selectors of replacements and vars. The builder keeps the names and the first namespace, so
-// each earlier name is paired with both that namespace and the current one.
 std::vector<std::vector<transformers::OriginalId>> previous_ids(
     const std::vector<Object>& objects) {
   std::vector<std::vector<transformers::OriginalId>> out;
   out.reserve(objects.size());
   for (const Object& object : objects) {
     std::vector<transformers::OriginalId> ids;
-    const auto ns = object.json().find(kOriginalNamespaceKey);
-    std::vector<std::string> namespaces{object.namespace_name()};
-    if (ns != object.json().end() && ns->get<std::string>() != namespaces.front()) {
-      namespaces.push_back(ns->get<std::string>());
-      ids.push_back({object.name(), namespaces.back()});
-    }
-    for (const std::string& name : previous_names(object)) {
-      for (const std::string& namespace_ : namespaces) ids.push_back({name, namespace_});
+    const auto found = object.json().find(kPreviousIdsKey);
+    if (found != object.json().end()) {
+      for (const Json& id : *found)
+        ids.push_back({id[0].get<std::string>(), id[1].get<std::string>()});
     }
     out.push_back(std::move(ids));
   }
@@ -120,6 +125,7 @@ std::vector<std::vector<transformers::OriginalId>> previous_ids(
 void strip_history(Object& object) {
   object.json().erase(std::string(kPreviousNamesKey));
   object.json().erase(std::string(kOriginalNamespaceKey));
+  object.json().erase(std::string(kPreviousIdsKey));
 }
 
 void set_replicas_by_any_name(std::vector<Object>& objects,
@@ -263,14 +269,21 @@ class Builder {
       const std::vector<std::size_t> selected =
           transformers::select_targets(resources, entry.target, &originals);
       std::vector<std::string> names;
+      std::vector<std::string> namespaces;
       names.reserve(selected.size());
-      for (const std::size_t i : selected) names.push_back(resources[i].name());
+      for (const std::size_t i : selected) {
+        names.push_back(resources[i].name());
+        namespaces.push_back(resources[i].namespace_name());
+      }
       transformers::apply_json6902(resources, selected, operations);
       // `patches` keep the name a patch replaced (kustomize's StorePreviousId).
       for (std::size_t k = 0; !json6902 && k < selected.size(); ++k) {
         Object& object = resources[selected[k]];
         if (object.name() != names[k]) {
           object.json()[std::string(kPreviousNamesKey)].push_back(names[k]);
+        }
+        if (object.name() != names[k] || object.namespace_name() != namespaces[k]) {
+          remember_id(object, names[k], namespaces[k]);
         }
       }
     }

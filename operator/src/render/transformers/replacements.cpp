@@ -439,10 +439,12 @@ bool selected_by(const Object& object, const Id& id, const ResIdSelector& select
   if (!selector.kind.empty() && selector.kind != gvk.kind) return false;
   if (!selector.name.empty() && selector.name != id.name) return false;
   if (selector.namespace_.empty()) return true;
-  const ResourceId mine{gvk, id.namespace_, id.name};
-  const ResourceId wanted{
-      {selector.group, selector.version, selector.kind}, selector.namespace_, selector.name};
-  return mine.effective_namespace() == wanted.effective_namespace();
+  // kustomize builds these ids without looking the kind up, so even cluster-scoped resources
+  // count as being in "default" here.
+  const auto effective = [](const std::string& namespace_) {
+    return namespace_.empty() ? std::string("default") : namespace_;
+  };
+  return effective(id.namespace_) == effective(selector.namespace_);
 }
 
 std::string describe(const ResIdSelector& selector) {

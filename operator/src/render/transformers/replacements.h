@@ -22,8 +22,8 @@
 
 namespace sluice::render::transformers {
 
-// kustomize's ResId used as a selector: every non-empty field must equal the resource's (the
-// namespace compared as kustomize's EffectiveNamespace). No regular expressions here.
+// kustomize's ResId used as a selector: every non-empty field must equal the resource's (an
+// empty namespace counts as "default", for every kind). No regular expressions here.
 struct ResIdSelector {
   std::string group;
   std::string version;

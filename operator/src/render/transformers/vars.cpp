@@ -307,20 +307,21 @@ void merge_vars(std::vector<Var>& all, const std::vector<Var>& incoming) {
 void bind_vars(std::vector<Object>& objects, const std::vector<Var>& vars,
                const std::vector<std::vector<OriginalId>>& previous_ids) {
   for (const Var& var : vars) {
-    const ResourceId wanted{{var.group, var.version, var.kind}, var.namespace_, var.object_name};
+    const GroupVersionKind wanted{var.group, var.version, var.kind};
     std::vector<std::size_t> matched;
     for (std::size_t i = 0; i < objects.size(); ++i) {
       const GroupVersionKind gvk = objects[i].gvk();
-      if (gvk != wanted.gvk) continue;
+      if (gvk != wanted) continue;
       std::vector<OriginalId> ids{{objects[i].name(), objects[i].namespace_name()}};
       if (i < previous_ids.size()) {
         ids.insert(ids.end(), previous_ids[i].begin(), previous_ids[i].end());
       }
       const bool any = std::any_of(ids.begin(), ids.end(), [&](const OriginalId& id) {
         if (id.name != var.object_name) return false;
+        // The objref's own namespace is taken as written (kustomize does not look its kind
+        // up), so a namespace never matches a cluster-scoped resource.
         return var.namespace_.empty() ||
-               ResourceId{gvk, id.namespace_, id.name}.effective_namespace() ==
-                   wanted.effective_namespace();
+               ResourceId{gvk, id.namespace_, id.name}.effective_namespace() == var.namespace_;
       });
       if (any) matched.push_back(i);
     }
