@@ -209,8 +209,12 @@ const Json* lookup(const Json& root, const std::vector<std::string>& parts) {
   const Json* node = &root;
   for (const std::string& part : parts) {
     if (node->is_null()) return nullptr;
-    if (part == "*" || part == "-") {
-      throw invalid_argument("wildcard is not supported in PathGetter");
+    if (part.empty()) continue;  // kyaml's PathGetter skips empty parts ("a..b")
+    if (part == "*") throw invalid_argument("wildcard is not supported in PathGetter");
+    if (part == "-" && node->is_array()) {  // the last element
+      if (node->empty()) return nullptr;
+      node = &node->back();
+      continue;
     }
     if (is_list_selector(part)) {
       const auto [field, value] = split_list_selector(part);
@@ -244,6 +248,8 @@ const Json* lookup(const Json& root, const std::vector<std::string>& parts) {
 struct TargetField {
   Json* node;
   bool created;
+  // A list element `[=value]` made: a scalar that takes only the text of a map or list value.
+  bool scalar_only = false;
 };
 
 // kyaml's PathMatcher, creating what is missing when `create`.
@@ -262,7 +268,7 @@ class TargetMatcher {
       match_index(node, at, *list_index(part), out);
     } else if (is_list_selector(part)) {
       match_selector(node, at, out);
-    } else if (part == "*" || part == "-") {
+    } else if (part == "*") {
       if (!node.is_array()) wrong_kind("SequenceNode", node);
       for (Json& element : node) match(element, at + 1, false, out);
     } else {
@@ -276,13 +282,14 @@ class TargetMatcher {
   Json new_node(std::size_t at) const {
     if (at >= parts_.size()) return nullptr;
     const std::string& part = parts_[at];
-    if (list_index(part) || is_list_selector(part) || part == "*" || part == "-") {
+    if (list_index(part) || is_list_selector(part)) {
       return Json::array();
     }
     return Json::object();
   }
 
   void match_field(Json& node, std::size_t at, std::vector<TargetField>& out) const {
+    if (parts_[at].empty()) wrong_kind("ScalarNode", node);
     if (node.is_null()) {
       if (!create_) return;
       node = Json::object();
@@ -338,14 +345,21 @@ class TargetMatcher {
       if (key == nullptr || !is_scalar(*key) || key->is_null()) continue;
       if (!std::regex_search(scalar_text(*key), regex)) continue;
       any = true;
-      match(element, at + 1, false, out);
+      // kyaml takes a matching scalar element itself and ignores the rest of the path.
+      if (field.empty()) {
+        out.push_back({&element, false});
+      } else {
+        match(element, at + 1, false, out);
+      }
     }
     if (any || !create_) return;
     if (field.empty()) {
-      node.push_back(pattern);
-    } else {
-      node.push_back(Json::object({{field, pattern}}));
+      // What kustomize prints for such an element left empty: "" beside others, else null.
+      node.push_back(node.empty() ? Json(nullptr) : Json(""));
+      out.push_back({&node.back(), true, true});
+      return;
     }
+    node.push_back(Json::object({{field, pattern}}));
     match(node.back(), at + 1, true, out);
   }
 
@@ -403,12 +417,12 @@ void set_target(const FieldOptions& options, const TargetField& field, const Jso
     for (std::size_t i = 0; i < pieces.size(); ++i) {
       text += (i == 0 ? "" : options.delimiter) + pieces[i];
     }
-  } else if (!is_scalar(value) && (field.created || !is_scalar(target))) {
+  } else if (!is_scalar(value) && ((field.created && !field.scalar_only) || !is_scalar(target))) {
     target = value;
     return;
   }
   if (field.created) {
-    target = yaml_resolve::resolve_plain(text);
+    if (!field.scalar_only || !text.empty()) target = yaml_resolve::resolve_plain(text);
   } else if (is_scalar(target)) {
     target = typed_like(target, text);
   } else {
