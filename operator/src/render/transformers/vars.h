@@ -44,7 +44,8 @@ void bind_vars(std::vector<Object>& objects, const std::vector<Var>& vars,
 
 // Replaces every $(NAME) of `vars` in the varReference fields of `objects` and removes the
 // bindings. Vars whose value could not be read are errors worded as kustomize's; vars never
-// used are reported in `warnings` (when given) as kustomize logs them.
+// used are reported in `warnings` (when given) as kustomize logs them, sorted by name (kustomize
+// lists them in Go's random map order).
 void resolve_vars(std::vector<Object>& objects, const std::vector<Var>& vars,
                   std::vector<std::string>* warnings);
 
