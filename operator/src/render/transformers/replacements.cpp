@@ -2,20 +2,21 @@
 
 #include <algorithm>
 #include <cmath>
-#include <regex>
 #include <string_view>
 
 #include "core/error.h"
-#include "core/go_format.h"
 #include "core/yaml_resolve.h"
 #include "render/resource_id.h"
+#include "render/transformers/replacement_paths.h"
 
 namespace sluice::render::transformers {
 namespace {
 
+using field_paths::is_scalar;
+using field_paths::scalar_text;
+using field_paths::TargetField;
+
 constexpr std::string_view kDefaultFieldPath = "metadata.name";
-// Bounds a target's `[name=regex]` so an untrusted pattern stays cheap for std::regex.
-constexpr std::size_t kMaxPatternLength = 256;
 
 // ---- parsing -------------------------------------------------------------------------------
 
@@ -118,255 +119,6 @@ ReplacementTarget parse_target(const Json& item) {
   return target;
 }
 
-// ---- paths ---------------------------------------------------------------------------------
-
-// kyaml's SmarterPathSplitter: split at dots not escaped with a backslash; a part opening with
-// '[' runs to the part closing with ']'; brackets without '=' are dropped ("[a.b]" is key a.b).
-std::vector<std::string> split_path(std::string_view path) {
-  std::vector<std::string> raw{std::string()};
-  for (const char c : path) {
-    if (c == '.' && raw.back().ends_with('\\')) {
-      raw.back().back() = '.';
-    } else if (c == '.') {
-      raw.emplace_back();
-    } else {
-      raw.back() += c;
-    }
-  }
-  std::vector<std::string> parts;
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    if (!raw[i].starts_with('[') || raw[i].ends_with(']')) {
-      parts.push_back(raw[i]);
-      continue;
-    }
-    std::string joined = raw[i];
-    while (i + 1 < raw.size()) {
-      joined += "." + raw[++i];
-      if (joined.ends_with(']')) break;
-    }
-    if (joined.find('=') == std::string::npos) {
-      const std::size_t begin = joined.find_first_not_of("[]");
-      const std::size_t end = joined.find_last_not_of("[]");
-      joined = begin == std::string::npos ? "" : joined.substr(begin, end - begin + 1);
-    }
-    parts.push_back(joined);
-  }
-  return parts;
-}
-
-bool is_list_selector(const std::string& part) {
-  return part.size() >= 2 && part.front() == '[' && part.back() == ']';
-}
-
-std::optional<std::size_t> list_index(const std::string& part) {
-  if (part.empty() || part.size() > 9 ||
-      !std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return std::nullopt;
-  }
-  return static_cast<std::size_t>(std::stoul(part));
-}
-
-std::pair<std::string, std::string> split_list_selector(const std::string& part) {
-  const std::string inner = part.substr(1, part.size() - 2);
-  const std::size_t equals = inner.find('=');
-  if (equals == std::string::npos) {
-    throw invalid_argument("wrong format of list selector '" + part +
-                           "': expected [fieldName=fieldValue]");
-  }
-  return {inner.substr(0, equals), inner.substr(equals + 1)};
-}
-
-std::string kind_name(const Json& node) {
-  if (node.is_object()) return "MappingNode";
-  if (node.is_array()) return "SequenceNode";
-  return "ScalarNode";
-}
-
-[[noreturn]] void wrong_kind(std::string_view expected, const Json& node) {
-  throw invalid_argument("wrong node kind: expected " + std::string(expected) + " but got " +
-                         kind_name(node));
-}
-
-// yaml.GetValue: the text of a scalar; maps and lists have none.
-std::string scalar_text(const Json& node) {
-  if (node.is_string()) return node.get<std::string>();
-  if (node.is_boolean()) return node.get<bool>() ? "true" : "false";
-  if (node.is_number_integer()) {
-    return node.is_number_unsigned() ? std::to_string(node.get<std::uint64_t>())
-                                     : std::to_string(node.get<std::int64_t>());
-  }
-  if (node.is_number_float()) return goyaml::format_float_g(node.get<double>());
-  return {};
-}
-
-bool is_scalar(const Json& node) {
-  return !node.is_object() && !node.is_array();
-}
-
-// kyaml's PathGetter without create, as the source is read: nullptr when the path leads
-// nowhere.
-const Json* lookup(const Json& root, const std::vector<std::string>& parts) {
-  const Json* node = &root;
-  for (const std::string& part : parts) {
-    if (node->is_null()) return nullptr;
-    if (part.empty()) continue;  // kyaml's PathGetter skips empty parts ("a..b")
-    if (part == "*") throw invalid_argument("wildcard is not supported in PathGetter");
-    if (part == "-" && node->is_array()) {  // the last element
-      if (node->empty()) return nullptr;
-      node = &node->back();
-      continue;
-    }
-    if (is_list_selector(part)) {
-      const auto [field, value] = split_list_selector(part);
-      if (!node->is_array()) wrong_kind("SequenceNode", *node);
-      const Json* found = nullptr;
-      for (const Json& element : *node) {
-        if (field.empty()
-                ? is_scalar(element) && scalar_text(element) == value
-                : element.is_object() && element.contains(field) && is_scalar(element.at(field)) &&
-                      scalar_text(element.at(field)) == value) {
-          found = &element;
-          break;
-        }
-      }
-      if (found == nullptr) return nullptr;
-      node = found;
-    } else if (const auto index = list_index(part); index && node->is_array()) {
-      if (*index >= node->size()) return nullptr;
-      node = &node->at(*index);
-    } else {
-      if (!node->is_object()) wrong_kind("MappingNode", *node);
-      const auto it = node->find(part);
-      if (it == node->end()) return nullptr;
-      node = &*it;
-    }
-  }
-  return node;
-}
-
-// A field a target path reached: `created` when `create` made it, so it has no YAML type yet.
-struct TargetField {
-  Json* node;
-  bool created;
-  // A list element `[=value]` made: a scalar that takes only the text of a map or list value.
-  bool scalar_only = false;
-};
-
-// kyaml's PathMatcher, creating what is missing when `create`.
-class TargetMatcher {
- public:
-  TargetMatcher(const std::vector<std::string>& parts, bool create)
-      : parts_(parts), create_(create) {}
-
-  void match(Json& node, std::size_t at, bool created, std::vector<TargetField>& out) const {
-    if (at == parts_.size()) {
-      out.push_back({&node, created});
-      return;
-    }
-    const std::string& part = parts_[at];
-    if (list_index(part)) {
-      match_index(node, at, *list_index(part), out);
-    } else if (is_list_selector(part)) {
-      match_selector(node, at, out);
-    } else if (part == "*") {
-      if (!node.is_array()) wrong_kind("SequenceNode", node);
-      for (Json& element : node) match(element, at + 1, false, out);
-    } else {
-      match_field(node, at, out);
-    }
-  }
-
- private:
-  // The node `create` makes for parts_[at]: a list before an index or selector, else a map;
-  // the leaf stays null until the value arrives.
-  Json new_node(std::size_t at) const {
-    if (at >= parts_.size()) return nullptr;
-    const std::string& part = parts_[at];
-    if (list_index(part) || is_list_selector(part)) {
-      return Json::array();
-    }
-    return Json::object();
-  }
-
-  void match_field(Json& node, std::size_t at, std::vector<TargetField>& out) const {
-    if (parts_[at].empty()) wrong_kind("ScalarNode", node);
-    if (node.is_null()) {
-      if (!create_) return;
-      node = Json::object();
-    }
-    if (!node.is_object()) wrong_kind("MappingNode", node);
-    auto it = node.find(parts_[at]);
-    // A null leaf is an existing field (typed null); a null on the way counts as absent.
-    const bool leaf = at + 1 == parts_.size();
-    if (it == node.end() || (it->is_null() && !leaf)) {
-      if (!create_) return;
-      Json& made = node[parts_[at]];
-      made = new_node(at + 1);
-      match(made, at + 1, true, out);
-      return;
-    }
-    match(*it, at + 1, false, out);
-  }
-
-  void match_index(Json& node, std::size_t at, std::size_t index,
-                   std::vector<TargetField>& out) const {
-    if (!node.is_array()) wrong_kind("SequenceNode", node);
-    if (index == node.size() && create_) {
-      node.push_back(new_node(at + 1));
-      match(node.back(), at + 1, true, out);
-      return;
-    }
-    if (index >= node.size()) {
-      throw invalid_argument("index " + std::to_string(index) + " specified but only " +
-                             std::to_string(node.size()) + " elements found");
-    }
-    match(node.at(index), at + 1, false, out);
-  }
-
-  void match_selector(Json& node, std::size_t at, std::vector<TargetField>& out) const {
-    const auto [field, pattern] = split_list_selector(parts_[at]);
-    if (pattern.size() > kMaxPatternLength) {
-      throw invalid_argument("list selector '" + parts_[at] + "' is too long");
-    }
-    std::regex regex;
-    try {
-      regex = std::regex(pattern);
-    } catch (const std::regex_error&) {
-      throw invalid_argument("list selector '" + parts_[at] +
-                             "' is not a valid regular expression");
-    }
-    if (node.is_null() && create_) node = Json::array();
-    if (!node.is_array()) wrong_kind("SequenceNode", node);
-    bool any = false;
-    for (Json& element : node) {
-      const Json* key = field.empty()                                    ? &element
-                        : element.is_object() && element.contains(field) ? &element.at(field)
-                                                                         : nullptr;
-      if (key == nullptr || !is_scalar(*key) || key->is_null()) continue;
-      if (!std::regex_search(scalar_text(*key), regex)) continue;
-      any = true;
-      // kyaml takes a matching scalar element itself and ignores the rest of the path.
-      if (field.empty()) {
-        out.push_back({&element, false});
-      } else {
-        match(element, at + 1, false, out);
-      }
-    }
-    if (any || !create_) return;
-    if (field.empty()) {
-      // What kustomize prints for such an element left empty: "" beside others, else null.
-      node.push_back(node.empty() ? Json(nullptr) : Json(""));
-      out.push_back({&node.back(), true, true});
-      return;
-    }
-    node.push_back(Json::object({{field, pattern}}));
-    match(node.back(), at + 1, true, out);
-  }
-
-  const std::vector<std::string>& parts_;
-  bool create_;
-};
-
 // ---- values --------------------------------------------------------------------------------
 
 std::string tag_of(const Json& value) {
@@ -399,7 +151,8 @@ void set_target(const FieldOptions& options, const TargetField& field, const Jso
       throw invalid_argument("delimiter option can only be used with scalar nodes");
     }
     std::vector<std::string> pieces;
-    const std::string current = field.created ? std::string() : scalar_text(target);
+    const std::string current =
+        field.created && !field.scalar_only ? std::string() : scalar_text(target);
     for (std::size_t start = 0;;) {
       const std::size_t at = current.find(options.delimiter, start);
       pieces.push_back(current.substr(start, at - start));
@@ -422,7 +175,8 @@ void set_target(const FieldOptions& options, const TargetField& field, const Jso
     return;
   }
   if (field.created) {
-    if (!field.scalar_only || !text.empty()) target = yaml_resolve::resolve_plain(text);
+    target = field.scalar_only && text.empty() ? (field.empty_is_null ? Json(nullptr) : Json(""))
+                                               : yaml_resolve::resolve_plain(text);
   } else if (is_scalar(target)) {
     target = typed_like(target, text);
   } else {
@@ -522,7 +276,7 @@ Json source_value(const std::vector<Object>& objects,
                                                                  : replacement.source_field_path;
   const Json* found = nullptr;
   try {
-    found = lookup(source->json(), split_path(path));
+    found = field_paths::lookup(source->json(), field_paths::split_path(path));
   } catch (const Error& e) {
     throw invalid_argument("error looking up replacement source: " + e.message());
   }
@@ -561,10 +315,9 @@ void apply_to_object(Object& object, const ReplacementTarget& target, const Json
     const std::string what =
         std::string(create ? "unable to find or create field \"" : "unable to find field \"") +
         path + "\" in replacement target";
-    const std::vector<std::string> parts = split_path(path);
     std::vector<TargetField> fields;
     try {
-      TargetMatcher(parts, create).match(object.json(), 0, false, fields);
+      fields = field_paths::match_targets(object.json(), field_paths::split_path(path), create);
     } catch (const Error& e) {
       throw invalid_argument(what + ": " + e.message());
     }

@@ -111,6 +111,21 @@ TEST(ReplacementsTransformerTest, ReportsKustomizeErrors) {
             "replacements must specify a source and at least one target");
 }
 
+TEST(ReplacementsTransformerTest, NeverReachesTheBuildersHiddenKeys) {
+  std::vector<Object> objects = testing::golden_input("replacements");
+  objects[0].json()["\x01sluice/x"] = "hidden";
+  objects[3].json()["\x01sluice/x"] = "hidden";
+  EXPECT_EQ(error_of(objects,
+                     "replacements:\n- source: {kind: ConfigMap, fieldPath: \"\\x01sluice/x\"}\n"
+                     "  targets: [{select: {kind: Service}, fieldPaths: [metadata.name]}]\n"),
+            "fieldPath `\x01sluice/x` is missing for replacement source "
+            "ConfigMap.[noVer].[noGrp]/[noName].[noNs]");
+  EXPECT_EQ(error_of(objects,
+                     "replacements:\n- source: {kind: ConfigMap}\n"
+                     "  targets: [{select: {kind: Service}, fieldPaths: [\"\\x01sluice/x\"]}]\n"),
+            "unable to find field \"\x01sluice/x\" in replacement target");
+}
+
 TEST(ReplacementsTransformerTest, RefusesUnknownFields) {
   EXPECT_THROW(replacements_from("replacements: [{source: {kind: A, bogus: 1}, targets: []}]"),
                Error);
