@@ -10,8 +10,45 @@
 namespace sluice::render::transformers::field_paths {
 namespace {
 
-// Bounds a target's `[name=regex]` so an untrusted pattern stays cheap for std::regex.
+// Bounds on a target's `[name=regex]`: libstdc++'s regex recurses per character matched, so
+// both the pattern and the text it runs over stay short (a plain word is matched with find).
 constexpr std::size_t kMaxPatternLength = 256;
+constexpr std::size_t kMaxRegexSubjectLength = 4096;
+
+// Go's regexp.MatchString(pattern, text): an unanchored search.
+class ValueMatcher {
+ public:
+  explicit ValueMatcher(const std::string& pattern, const std::string& part)
+      : pattern_(pattern),
+        part_(part),
+        plain_(pattern.find_first_of(".^$|?*+()[]{}\\") == std::string::npos) {
+    if (plain_) return;
+    if (pattern.size() > kMaxPatternLength) {
+      throw invalid_argument("list selector '" + part + "' is too long");
+    }
+    try {
+      regex_ = std::regex(pattern);
+    } catch (const std::regex_error&) {
+      throw invalid_argument("list selector '" + part + "' is not a valid regular expression");
+    }
+  }
+
+  bool matches(const std::string& text) const {
+    if (plain_) return text.find(pattern_) != std::string::npos;
+    if (text.size() > kMaxRegexSubjectLength) {
+      throw invalid_argument("list selector '" + part_ + "': a value longer than " +
+                             std::to_string(kMaxRegexSubjectLength) +
+                             " bytes cannot be matched against a regular expression");
+    }
+    return std::regex_search(text, regex_);
+  }
+
+ private:
+  std::string pattern_;
+  std::string part_;
+  bool plain_;
+  std::regex regex_;
+};
 
 bool is_list_selector(const std::string& part) {
   return part.size() >= 2 && part.front() == '[' && part.back() == ']';
@@ -217,16 +254,7 @@ class TargetMatcher {
 
   void match_selector(Json& node, std::size_t at, std::vector<TargetField>& out) const {
     const auto [field, pattern] = split_list_selector(parts_[at]);
-    if (pattern.size() > kMaxPatternLength) {
-      throw invalid_argument("list selector '" + parts_[at] + "' is too long");
-    }
-    std::regex regex;
-    try {
-      regex = std::regex(pattern);
-    } catch (const std::regex_error&) {
-      throw invalid_argument("list selector '" + parts_[at] +
-                             "' is not a valid regular expression");
-    }
+    const ValueMatcher matcher(pattern, parts_[at]);
     if (node.is_null() && create_) node = Json::array();
     if (!node.is_array()) wrong_kind("SequenceNode", node);
     bool any = false;
@@ -235,7 +263,7 @@ class TargetMatcher {
                         : element.is_object() && element.contains(field) ? &element.at(field)
                                                                          : nullptr;
       if (key == nullptr || !is_scalar(*key) || key->is_null()) continue;
-      if (!std::regex_search(scalar_text(*key), regex)) continue;
+      if (!matcher.matches(scalar_text(*key))) continue;
       any = true;
       // kyaml takes a matching scalar element itself and ignores the rest of the path.
       if (field.empty()) {

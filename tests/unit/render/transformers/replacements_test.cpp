@@ -126,6 +126,31 @@ TEST(ReplacementsTransformerTest, NeverReachesTheBuildersHiddenKeys) {
             "unable to find field \"\x01sluice/x\" in replacement target");
 }
 
+TEST(ReplacementsTransformerTest, MatchesListValuesAsUnanchoredRegularExpressions) {
+  std::vector<Object> objects = testing::golden_input("replacements");
+  apply_replacements(objects, replacements_from(R"(replacements:
+- source: {kind: ConfigMap, fieldPath: data.owner}
+  targets:
+  - select: {kind: Deployment, name: web}
+    fieldPaths: ['spec.template.spec.containers.[name=idec].image',
+                 'spec.template.spec.containers.[name=^a.p$].env.0.value']
+)"));
+  const Json& containers = objects[1].json()["spec"]["template"]["spec"]["containers"];
+  EXPECT_EQ(containers[1]["image"], "team-a");
+  EXPECT_EQ(containers[0]["env"][0]["value"], "team-a");
+  EXPECT_EQ(containers[0]["image"], "app:1.0");
+  // A regular expression never runs over a huge value (libstdc++ would recurse per byte).
+  objects[1].json()["spec"]["template"]["spec"]["containers"][0]["name"] = std::string(5000, 'a');
+  EXPECT_NE(error_of(objects, R"(replacements:
+- source: {kind: ConfigMap, fieldPath: data.owner}
+  targets:
+  - select: {kind: Deployment, name: web}
+    fieldPaths: ['spec.template.spec.containers.[name=a+].image']
+)")
+                .find("cannot be matched against a regular expression"),
+            std::string::npos);
+}
+
 TEST(ReplacementsTransformerTest, RefusesUnknownFields) {
   EXPECT_THROW(replacements_from("replacements: [{source: {kind: A, bogus: 1}, targets: []}]"),
                Error);
