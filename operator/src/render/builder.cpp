@@ -56,7 +56,9 @@ std::vector<std::string> previous_names(const Object& object) {
 constexpr std::string_view kPreviousIdsKey = "\x01sluice/previousIds";
 
 void remember_id(Object& object, const std::string& name, const std::string& namespace_) {
-  object.json()[std::string(kPreviousIdsKey)].push_back({name, namespace_});
+  Json& ids = object.json()[std::string(kPreviousIdsKey)];
+  if (!ids.is_array()) ids = Json::array();  // only a patch could have put else there
+  ids.push_back({name, namespace_});
 }
 
 void rename_with_history(std::vector<Object>& objects, std::string_view prefix,
@@ -113,9 +115,13 @@ std::vector<std::vector<transformers::OriginalId>> previous_ids(
   for (const Object& object : objects) {
     std::vector<transformers::OriginalId> ids;
     const auto found = object.json().find(kPreviousIdsKey);
-    if (found != object.json().end()) {
-      for (const Json& id : *found)
-        ids.push_back({id[0].get<std::string>(), id[1].get<std::string>()});
+    // Only the builder writes this key, but a patch could reach it: read it defensively.
+    if (found != object.json().end() && found->is_array()) {
+      for (const Json& id : *found) {
+        if (id.is_array() && id.size() == 2 && id[0].is_string() && id[1].is_string()) {
+          ids.push_back({id[0].get<std::string>(), id[1].get<std::string>()});
+        }
+      }
     }
     out.push_back(std::move(ids));
   }

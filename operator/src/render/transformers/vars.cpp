@@ -101,7 +101,7 @@ std::string describe(const Var& var) {
 
 bool is_bound_to(const Json& object, const std::string& name) {
   const auto it = object.find(kBoundVarsKey);
-  if (it == object.end()) return false;
+  if (it == object.end() || !it->is_array()) return false;
   return std::find(it->begin(), it->end(), name) != it->end();
 }
 
@@ -330,7 +330,9 @@ void bind_vars(std::vector<Object>& objects, const std::vector<Var>& vars,
                              describe(var) + " (unable to disambiguate)");
     }
     if (matched.size() == 1) {
-      objects[matched.front()].json()[std::string(kBoundVarsKey)].push_back(var.name);
+      Json& bound = objects[matched.front()].json()[std::string(kBoundVarsKey)];
+      if (!bound.is_array()) bound = Json::array();  // only a patch could have put else there
+      bound.push_back(var.name);
     }
   }
 }
