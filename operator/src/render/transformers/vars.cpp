@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/go_format.h"
 #include "render/resource_id.h"
+#include "render/transformers/replacement_paths.h"
 
 namespace sluice::render::transformers {
 namespace {
@@ -105,7 +106,8 @@ bool is_bound_to(const Json& object, const std::string& name) {
   return std::find(it->begin(), it->end(), name) != it->end();
 }
 
-// kyaml's RNode.GetFieldValue: dotted path, "name[2]" indexing a list.
+// kyaml's RNode.GetFieldValue: plain dots (no escapes or brackets holding dots), "name[2]"
+// indexing a list, then kyaml's PathGetter.
 const Json* field_at(const Json& root, const std::string& path) {
   std::vector<std::string> parts;
   std::size_t start = 0;
@@ -127,25 +129,11 @@ const Json* field_at(const Json& root, const std::string& path) {
     if (dot == std::string::npos) break;
     start = dot + 1;
   }
-  const Json* node = &root;
-  for (const std::string& part : parts) {
-    if (node->is_array()) {
-      if (part.empty() || part.size() > 9 ||
-          !std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-        return nullptr;
-      }
-      const std::size_t index = std::stoul(part);
-      if (index >= node->size()) return nullptr;
-      node = &node->at(index);
-    } else if (node->is_object()) {
-      const auto it = node->find(part);
-      if (it == node->end()) return nullptr;
-      node = &*it;
-    } else {
-      return nullptr;
-    }
+  try {
+    return field_paths::lookup(root, parts);
+  } catch (const Error&) {
+    return nullptr;  // kustomize reports a path through the wrong kind of node as not found
   }
-  return node;
 }
 
 std::string as_text(const Json& value) {
