@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <map>
-#include <optional>
 #include <string_view>
 
 #include "core/error.h"
@@ -21,14 +20,15 @@ constexpr std::string_view kBoundVarsKey = "\x01sluice/vars";
 constexpr std::array<std::string_view, 4> kContainerFields = {"args", "command", "env/value",
                                                               "volumeMounts/mountPath"};
 
-// kustomize's default varReference field specs (api/konfig/builtinpluginconsts/varreference.go):
-// a kind (empty: any) and a slash-separated path.
+// One of kustomize's default varReference field specs: a kind (empty: any) and a
+// slash-separated path.
 struct FieldRef {
   std::string kind;
   std::string path;
 };
 
-// Built once: the table above spelled out for every workload kind.
+// kustomize's default varReference table (api/konfig/builtinpluginconsts/varreference.go), in
+// its order, built once.
 const std::vector<FieldRef>& var_references() {
   static const std::vector<FieldRef> table = [] {
     std::vector<FieldRef> out;
