@@ -27,6 +27,7 @@ std::vector<std::string> previous_names(const Object& object) {
 void store_previous_id(Object& object, const std::string& name, const std::string& namespace_) {
   Json& json = object.json();
   json[std::string(kPreviousNamesKey)].push_back(name);
+  json[std::string(kPreviousIdsKey)].push_back(Json::array({name, namespace_}));
   if (!json.contains(kOriginalNamespaceKey)) json[std::string(kOriginalNamespaceKey)] = namespace_;
 }
 
@@ -76,6 +77,22 @@ std::vector<transformers::OriginalId> original_ids(const std::vector<Object>& ob
   return ids;
 }
 
+std::vector<std::vector<transformers::OriginalId>> previous_ids(
+    const std::vector<Object>& objects) {
+  std::vector<std::vector<transformers::OriginalId>> out;
+  out.reserve(objects.size());
+  for (const Object& object : objects) {
+    std::vector<transformers::OriginalId> ids;
+    const auto found = object.json().find(kPreviousIdsKey);
+    if (found != object.json().end()) {
+      for (const Json& id : *found)
+        ids.push_back({id[0].get<std::string>(), id[1].get<std::string>()});
+    }
+    out.push_back(std::move(ids));
+  }
+  return out;
+}
+
 std::vector<transformers::NameHistory> name_histories(const std::vector<Object>& objects) {
   const std::vector<transformers::OriginalId> originals = original_ids(objects);
   std::vector<transformers::NameHistory> histories;
@@ -107,8 +124,8 @@ void add_name_hashes(std::vector<Object>& objects) {
 }
 
 void strip_history(Object& object) {
-  for (const std::string_view key : {kPreviousNamesKey, kOriginalNamespaceKey, kNeedsHashKey,
-                                     kNamePrefixesKey, kNameSuffixesKey}) {
+  for (const std::string_view key : {kPreviousNamesKey, kPreviousIdsKey, kOriginalNamespaceKey,
+                                     kNeedsHashKey, kNamePrefixesKey, kNameSuffixesKey}) {
     object.json().erase(std::string(key));
   }
 }

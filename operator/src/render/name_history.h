@@ -31,6 +31,10 @@ void set_namespace_with_history(std::vector<Object>& objects, const std::string&
 // kustomize's OrgId of each resource: its name and namespace as first stored.
 std::vector<transformers::OriginalId> original_ids(const std::vector<Object>& objects);
 
+// Every (name, namespace) stored for each resource, oldest first (kustomize's previous ResIds),
+// for the selectors of replacements and vars.
+std::vector<std::vector<transformers::OriginalId>> previous_ids(const std::vector<Object>& objects);
+
 // Everything name references need, parallel to `objects`.
 std::vector<transformers::NameHistory> name_histories(const std::vector<Object>& objects);
 
