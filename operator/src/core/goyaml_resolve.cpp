@@ -225,7 +225,7 @@ nlohmann::json resolve_plain_v2(std::string_view text) {
   }
   if (std::find(kTrue.begin(), kTrue.end(), text) != kTrue.end()) return true;
   if (std::find(kFalse.begin(), kFalse.end(), text) != kFalse.end()) return false;
-  const nlohmann::json v3 = yaml_resolve::resolve_plain(text);
+  nlohmann::json v3 = yaml_resolve::resolve_plain(text);
   if (v3.is_number_float() && !std::isfinite(v3.get<double>())) {
     throw invalid_argument("json: unsupported value: " + std::string(text));
   }

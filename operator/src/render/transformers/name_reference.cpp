@@ -297,9 +297,9 @@ class Fixer {
   // resources in the referrer's namespace.
   std::function<bool(std::size_t)> same_namespace_filter(std::size_t referrer) const {
     if (facts_[referrer].cluster_scoped) return [](std::size_t) { return true; };
-    return [this, &namespace_ = facts_[referrer].namespace_](std::size_t i) {
+    return [this, &referrer_namespace = facts_[referrer].namespace_](std::size_t i) {
       return facts_[i].cluster_scoped || facts_[i].gvk.kind == "ServiceAccount" ||
-             facts_[i].namespace_ == namespace_;
+             facts_[i].namespace_ == referrer_namespace;
     };
   }
 

@@ -24,8 +24,8 @@ const Json* lookup(const Json& root, const std::vector<std::string>& parts);
 
 // A field a target path reached: `created` when `create` made it, so it has no YAML type yet.
 struct TargetField {
-  Json* node;
-  bool created;
+  Json* node = nullptr;
+  bool created = false;
   // A list element `[=value]` made: a scalar holding `value` as text until the value comes,
   // and taking only the text of a map or list value.
   bool scalar_only = false;

@@ -132,7 +132,7 @@ std::string tag_of(const Json& value) {
 // What yaml.v3 makes of `text` in a scalar that keeps the type of `target`.
 Json typed_like(const Json& target, const std::string& text) {
   if (target.is_string()) return text;
-  const Json resolved = yaml_resolve::resolve_plain(text);
+  Json resolved = yaml_resolve::resolve_plain(text);
   const bool fits = target.is_number_float()
                         ? resolved.is_number()
                         : tag_of(resolved) == tag_of(target) && !resolved.is_string();
