@@ -114,7 +114,7 @@ TEST(KustomizationTest, RefusesWhatKustomizeCannotDecodeInImagesAndReplicas) {
 }
 
 TEST(KustomizationTest, KnownButUnimplementedFieldsAreRefusedByName) {
-  for (const char* field : {"replacements", "vars", "crds"}) {
+  for (const char* field : {"replacements", "vars"}) {
     const std::string text = std::string(field) + ": [x]\n";
     try {
       (void)parse_kustomization(text);
@@ -136,8 +136,7 @@ TEST(KustomizationTest, ChecksKindApiVersionAndTypes) {
   // Each kind has its own apiVersion.
   EXPECT_EQ(code_of("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Component\n"),
             ErrorCode::kInvalidArgument);
-  EXPECT_EQ(code_of("apiVersion: kustomize.config.k8s.io/v1alpha1\n"),
-            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(code_of("apiVersion: kustomize.config.k8s.io/v1alpha1\n"), ErrorCode::kInvalidArgument);
   EXPECT_EQ(code_of("apiVersion: v1\n"), ErrorCode::kInvalidArgument);
   EXPECT_EQ(code_of("nameSuffix: -001\n"), ErrorCode::kInvalidArgument);  // a number
   EXPECT_EQ(code_of("commonLabels: {n: 1}\n"), ErrorCode::kInvalidArgument);
