@@ -254,7 +254,7 @@ class Builder {
       ran("PatchJson6902Transformer", kustomization.patches_json6902.size());
       set_replicas_by_any_name(resources, kustomization.replicas);
       ran("ReplicaCountTransformer", kustomization.replicas.size());
-      transformers::set_images(resources, kustomization.images);
+      transformers::set_images(resources, kustomization.images, config.images);
       ran("ImageTagTransformer", kustomization.images.size());
     } catch (const Error& e) {
       throw e.with_context(where);

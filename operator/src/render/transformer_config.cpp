@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/yaml_reader.h"
 #include "render/transformers/annotations.h"
+#include "render/transformers/images.h"
 #include "render/transformers/labels.h"
 
 namespace sluice::render {
@@ -198,6 +199,26 @@ std::vector<NameBackReference> name_references(const Json& list, const std::stri
 
 }  // namespace
 
+namespace {
+
+// The namespace, replicas and varReference transformers keep their built-in behaviour, so a
+// `configurations` file may only repeat their defaults.
+void refuse_undriven(const std::vector<FieldSpec>& specs,
+                     std::vector<FieldSpec> TransformerConfig::*list, const char* key,
+                     const std::string& display) {
+  const std::vector<FieldSpec>& defaults = TransformerConfig::defaults().*list;
+  for (const FieldSpec& spec : specs) {
+    const bool known = std::any_of(defaults.begin(), defaults.end(),
+                                   [&](const FieldSpec& d) { return effectively_equal(d, spec); });
+    if (!known) {
+      throw unimplemented(display + ": sluice does not support '" + key +
+                          "' field specs in configurations yet (path '" + spec.path + "')");
+    }
+  }
+}
+
+}  // namespace
+
 const TransformerConfig& TransformerConfig::defaults() {
   static const TransformerConfig config = [] {
     TransformerConfig out;
@@ -207,6 +228,17 @@ const TransformerConfig& TransformerConfig::defaults() {
     out.template_labels = transformers::template_label_field_specs();
     out.common_annotations = transformers::annotation_field_specs();
     out.name_reference = transformers::default_name_references();
+    out.images = transformers::image_field_specs();
+    // Not driven from the config yet (config_from_file refuses more), but kept for merges.
+    out.name_space = {
+        {"", "", "Namespace", "metadata/name", true},
+        {"apiregistration.k8s.io", "", "APIService", "spec/service/namespace", true},
+        {"apiextensions.k8s.io", "", "CustomResourceDefinition",
+         "spec/conversion/webhook/clientConfig/service/namespace", false},
+    };
+    for (const char* kind : {"Deployment", "ReplicationController", "ReplicaSet", "StatefulSet"}) {
+      out.replicas.push_back({"", "", kind, "spec/replicas", true});
+    }
     out.includes_defaults = true;
     return out;
   }();
@@ -331,6 +363,9 @@ TransformerConfig config_from_file(std::string_view content, const std::string& 
     // A file is read as a whole: its own duplicates stay (kustomize unmarshals each list).
     for (FieldSpec& spec : field_specs(value, where)) list->push_back(std::move(spec));
   }
+  refuse_undriven(config.name_space, &TransformerConfig::name_space, "namespace", display);
+  refuse_undriven(config.replicas, &TransformerConfig::replicas, "replicas", display);
+  refuse_undriven(config.var_reference, &TransformerConfig::var_reference, "varReference", display);
   std::stable_sort(config.name_reference.begin(), config.name_reference.end(),
                    transformers::name_reference_less);
   config.beyond_defaults = true;

@@ -15,8 +15,9 @@ namespace sluice::render {
 struct TransformerConfig {
   std::vector<FieldSpec> name_prefix;
   std::vector<FieldSpec> name_suffix;
-  // Carried for merges only: the namespace, varReference, images and replicas transformers
-  // still use their own built-in behaviour, and no `crds` extension adds to these lists.
+  // Carried for merges only (as are var_reference and replicas): the namespace, vars and
+  // replicas transformers keep their built-in behaviour, so config_from_file refuses specs
+  // beyond the defaults here, and no `crds` extension adds to these lists.
   std::vector<FieldSpec> name_space;
   std::vector<FieldSpec> common_labels;
   // The `labels` list of a transformer config (merged into every `labels` entry's specs).
@@ -68,7 +69,8 @@ TransformerConfig config_from_crds(std::string_view content, const std::string& 
 // TransformerConfig keys (namePrefix, nameSuffix, namespace, commonLabels, labels,
 // templateLabels, commonAnnotations, nameReference, varReference, images, replicas), each a list
 // of field specs (group, version, kind, path, create), nameReference entries a gvk with
-// `fieldSpecs`. Unknown keys are errors, as kustomize decodes strictly.
+// `fieldSpecs`. Unknown keys are errors, as kustomize decodes strictly. namespace, replicas and
+// varReference specs other than the defaults are refused with kUnimplemented.
 TransformerConfig config_from_file(std::string_view content, const std::string& display);
 
 }  // namespace sluice::render

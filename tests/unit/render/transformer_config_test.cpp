@@ -156,6 +156,19 @@ TEST(ConfigurationsTest, ReadsTheTransformerConfigKeysStrictly) {
   ASSERT_EQ(config.name_reference.size(), 1U);
   EXPECT_TRUE(has_spec(config.name_reference.front().referrers, "Runner", "spec/env"));
   EXPECT_THROW((void)config_from_file("namePrefixes: []\n", "c"), Error);
+  // Transformers not driven from the config accept only their defaults.
+  EXPECT_NO_THROW(
+      (void)config_from_file("replicas:\n- kind: Deployment\n  path: spec/replicas\n"
+                             "  create: true\n",
+                             "c"));
+  for (const char* key : {"namespace", "replicas", "varReference"}) {
+    try {
+      (void)config_from_file(std::string(key) + ":\n- path: spec/x\n", "c");
+      FAIL() << key;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kUnimplemented) << key;
+    }
+  }
   EXPECT_THROW((void)config_from_file("namePrefix:\n- paths: x\n", "c"), Error);
   EXPECT_THROW((void)config_from_file("nameReference:\n- kind: A\n  specs: []\n", "c"), Error);
 }

@@ -36,8 +36,11 @@ void add_affix_to_fields(std::vector<Object>& objects, std::string_view affix, b
       if (every_name || !selects(spec, gvk)) continue;
       for_each_field(object.json(), spec, [&](Json& node) {
         // kustomize sets the result as a string, so a number or boolean becomes one.
-        if (!node.is_primitive() || node.is_null()) return;
-        const std::string value = node.is_string() ? node.get<std::string>() : node.dump();
+        // A field created by a spec with `create` gets the affix alone.
+        if (!node.is_primitive()) return;
+        const std::string value = node.is_null()     ? std::string()
+                                  : node.is_string() ? node.get<std::string>()
+                                                     : node.dump();
         node = is_prefix ? std::string(affix) + value : value + std::string(affix);
       });
     }

@@ -19,7 +19,8 @@ void add_name_prefix_suffix(std::vector<Object>& objects, std::string_view prefi
 // metadata/name of every kind that add_name_prefix_suffix covers: CRD identity fields
 // (x-kubernetes-identity) and `configurations` entries. `affix` is put before (or after) the
 // scalar at each field the specs reach (a number or boolean becoming a string) in the resources
-// add_name_prefix_suffix does not skip; missing fields are not created.
+// add_name_prefix_suffix does not skip; missing fields are created (with the affix alone) only
+// by specs that say `create`.
 void add_affix_to_fields(std::vector<Object>& objects, std::string_view affix, bool is_prefix,
                          const std::vector<FieldSpec>& specs);
 
