@@ -14,8 +14,11 @@ namespace {
 
 using transformers::NameBackReference;
 
-// kustomize recurses through `$ref`s without a bound; sluice refuses chains this deep.
+// kustomize recurses through `$ref`s without a bound; sluice refuses chains this deep, and
+// definitions that reach more properties than this through them (a few definitions each
+// referring to the next several times make the walk exponential).
 constexpr std::size_t kMaxRefDepth = 64;
+constexpr std::size_t kMaxPropertyVisits = 100'000;
 
 bool same_gvk(const NameBackReference& a, const NameBackReference& b) {
   return a.group == b.group && a.version == b.version && a.kind == b.kind;
@@ -49,6 +52,10 @@ class CrdLoader {
     if (definition == definitions_.end()) return;
     const Json& properties = properties_of(*definition, type_name);
     for (const auto& [name, property] : properties.items()) {
+      if (++visits_ > kMaxPropertyVisits) {
+        throw resource_exhausted("definitions reach more than " +
+                                 std::to_string(kMaxPropertyVisits) + " properties through $refs");
+      }
       path.push_back(name);
       const FieldSpec spec{"", "", kind, joined(path), false};
       if (extension(property, "x-kubernetes-annotation")) {
@@ -137,6 +144,7 @@ class CrdLoader {
 
   const Json& definitions_;
   TransformerConfig& config_;
+  std::size_t visits_ = 0;
 };
 
 bool looks_like_k8s_type(const Json& properties) {
@@ -311,13 +319,14 @@ TransformerConfig config_from_crds(std::string_view content, const std::string& 
                            "': not a map of type names to definitions");
   }
   TransformerConfig config;
+  CrdLoader loader(definitions, config);
   try {
     for (const auto& [type_name, definition] : definitions.items()) {
       if (!looks_like_k8s_type(CrdLoader::properties_of(definition, type_name))) continue;
       const std::size_t dot = type_name.rfind('.');
       const std::string kind = dot == std::string::npos ? type_name : type_name.substr(dot + 1);
       std::vector<std::string> path;
-      CrdLoader(definitions, config).load(kind, type_name, path, 0);
+      loader.load(kind, type_name, path, 0);
     }
   } catch (const Error& e) {
     throw e.with_context(display);

@@ -140,6 +140,17 @@ TEST(CrdConfigTest, RejectsMalformedDefinitions) {
   EXPECT_EQ(code(R"({"a.B": {"Schema": {"properties": {"kind": {}, "apiVersion": {},
                      "metadata": {}, "self": {"$ref": "a.B"}}}}})"),
             ErrorCode::kResourceExhausted);
+  // Each definition referring to the next one twice: 2^40 paths.
+  std::string chain = R"({"a.B": {"Schema": {"properties": {"kind": {}, "apiVersion": {},
+                          "metadata": {}, "x": {"$ref": "d0"}}}})";
+  for (int i = 0; i < 40; ++i) {
+    const std::string next = "d" + std::to_string(i + 1);
+    chain += ", \"d" + std::to_string(i) +
+             "\": {\"Schema\": {\"properties\": {\"l\": {\"$ref\": \"" + next +
+             "\"}, \"r\": {\"$ref\": \"" + next + "\"}}}}";
+  }
+  chain += "}";
+  EXPECT_EQ(code(chain), ErrorCode::kResourceExhausted);
 }
 
 TEST(ConfigurationsTest, ReadsTheTransformerConfigKeysStrictly) {
