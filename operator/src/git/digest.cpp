@@ -4,53 +4,11 @@
 #include <array>
 #include <memory>
 
-#include <openssl/evp.h>
-
 #include "core/error.h"
+#include "core/sha256.h"
 
 namespace sluice::git {
 namespace {
-
-struct MdCtxDeleter {
-  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
-
-class Sha256 {
- public:
-  Sha256() : ctx_(EVP_MD_CTX_new()) {
-    if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) != 1) {
-      throw internal_error("sha256: EVP_DigestInit_ex failed");
-    }
-  }
-  void update(std::string_view bytes) {
-    if (EVP_DigestUpdate(ctx_.get(), bytes.data(), bytes.size()) != 1) {
-      throw internal_error("sha256: EVP_DigestUpdate failed");
-    }
-  }
-  std::string raw() {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
-    unsigned int size = 0;
-    if (EVP_DigestFinal_ex(ctx_.get(), out.data(), &size) != 1) {
-      throw internal_error("sha256: EVP_DigestFinal_ex failed");
-    }
-    return {reinterpret_cast<const char*>(out.data()), size};
-  }
-
- private:
-  std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx_;
-};
-
-std::string to_hex(std::string_view raw) {
-  static constexpr std::string_view kDigits = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(raw.size() * 2);
-  for (const char c : raw) {
-    const auto u = static_cast<unsigned char>(c);
-    hex.push_back(kDigits[u >> 4U]);
-    hex.push_back(kDigits[u & 0xFU]);
-  }
-  return hex;
-}
 
 std::string to_octal(std::uint32_t value) {
   std::string text;
@@ -63,16 +21,10 @@ std::string to_octal(std::uint32_t value) {
 
 }  // namespace
 
-std::string sha256_hex(std::string_view bytes) {
-  Sha256 hash;
-  hash.update(bytes);
-  return to_hex(hash.raw());
-}
-
 void TreeDigest::add(std::string path, std::uint32_t mode, std::string_view bytes) {
   Sha256 hash;
   hash.update(bytes);
-  entries_.push_back(Entry{std::move(path), mode, hash.raw(), bytes.size()});
+  entries_.push_back(Entry{std::move(path), mode, hash.finish_raw(), bytes.size()});
 }
 
 std::string TreeDigest::finish() const {
@@ -96,7 +48,7 @@ std::string TreeDigest::finish() const {
     hash.update(nul);
     hash.update(entry.sha256);
   }
-  return "sha256:" + to_hex(hash.raw());
+  return "sha256:" + to_hex(hash.finish_raw());
 }
 
 }  // namespace sluice::git

@@ -36,7 +36,4 @@ class TreeDigest {
   std::vector<Entry> entries_;
 };
 
-// Hex sha256 of `bytes`.
-std::string sha256_hex(std::string_view bytes);
-
 }  // namespace sluice::git

@@ -10,6 +10,7 @@
 #include <git2.h>
 
 #include "core/error.h"
+#include "core/unique_c_ptr.h"
 
 namespace sluice::git::detail {
 
@@ -30,17 +31,13 @@ inline void check(int rc, std::string_view what) {
 // "https://user:pass@host/x" -> "https://host/x"; other text unchanged.
 std::string redact_url(std::string_view url);
 
-template <class T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const { Free(p); }
-};
-using RepositoryPtr = std::unique_ptr<git_repository, Deleter<git_repository, git_repository_free>>;
-using RemotePtr = std::unique_ptr<git_remote, Deleter<git_remote, git_remote_free>>;
-using ObjectPtr = std::unique_ptr<git_object, Deleter<git_object, git_object_free>>;
-using CommitPtr = std::unique_ptr<git_commit, Deleter<git_commit, git_commit_free>>;
-using TreePtr = std::unique_ptr<git_tree, Deleter<git_tree, git_tree_free>>;
-using BlobPtr = std::unique_ptr<git_blob, Deleter<git_blob, git_blob_free>>;
-using ReferencePtr = std::unique_ptr<git_reference, Deleter<git_reference, git_reference_free>>;
+using RepositoryPtr = UniqueCPtr<git_repository, git_repository_free>;
+using RemotePtr = UniqueCPtr<git_remote, git_remote_free>;
+using ObjectPtr = UniqueCPtr<git_object, git_object_free>;
+using CommitPtr = UniqueCPtr<git_commit, git_commit_free>;
+using TreePtr = UniqueCPtr<git_tree, git_tree_free>;
+using BlobPtr = UniqueCPtr<git_blob, git_blob_free>;
+using ReferencePtr = UniqueCPtr<git_reference, git_reference_free>;
 
 std::string oid_hex(const git_oid& oid);
 git_oid parse_oid(std::string_view hex);

@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "core/sha256.h"
 #include "git/deadline.h"
 #include "git/digest.h"
 #include "git/libgit2.h"

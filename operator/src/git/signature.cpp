@@ -75,11 +75,10 @@ std::optional<SignedObject> tag_signature(const std::filesystem::path& repositor
         "looking up tag " + std::string(tag));
   git_odb* odb_raw = nullptr;
   check(git_repository_odb(&odb_raw, repo.get()), "opening the object database");
-  const std::unique_ptr<git_odb, detail::Deleter<git_odb, git_odb_free>> odb(odb_raw);
+  const UniqueCPtr<git_odb, git_odb_free> odb(odb_raw);
   git_odb_object* object_raw = nullptr;
   check(git_odb_read(&object_raw, odb.get(), &oid), "reading tag " + std::string(tag));
-  const std::unique_ptr<git_odb_object, detail::Deleter<git_odb_object, git_odb_object_free>>
-      object(object_raw);
+  const UniqueCPtr<git_odb_object, git_odb_object_free> object(object_raw);
   if (git_odb_object_type(object.get()) != GIT_OBJECT_TAG) return std::nullopt;  // lightweight
   const std::string_view raw_tag(static_cast<const char*>(git_odb_object_data(object.get())),
                                  git_odb_object_size(object.get()));

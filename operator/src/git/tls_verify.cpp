@@ -11,23 +11,20 @@
 #include <openssl/x509v3.h>
 
 #include "core/error.h"
+#include "core/unique_c_ptr.h"
 
 namespace sluice::git {
 namespace {
 
-template <class T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const { Free(p); }
-};
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
-using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
-using StorePtr = std::unique_ptr<X509_STORE, Deleter<X509_STORE, X509_STORE_free>>;
-using StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, Deleter<X509_STORE_CTX, X509_STORE_CTX_free>>;
+using BioPtr = UniqueCPtr<BIO, BIO_free_all>;
+using X509Ptr = UniqueCPtr<X509, X509_free>;
+using StorePtr = UniqueCPtr<X509_STORE, X509_STORE_free>;
+using StoreCtxPtr = UniqueCPtr<X509_STORE_CTX, X509_STORE_CTX_free>;
 
 void free_cert_stack(STACK_OF(X509) * stack) {
   sk_X509_pop_free(stack, X509_free);
 }
-using CertStackPtr = std::unique_ptr<STACK_OF(X509), Deleter<STACK_OF(X509), free_cert_stack>>;
+using CertStackPtr = UniqueCPtr<STACK_OF(X509), free_cert_stack>;
 
 bool is_ip_address(const std::string& host) {
   unsigned char buffer[16];

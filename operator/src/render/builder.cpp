@@ -22,8 +22,10 @@
 #include "render/transformers/name_reference.h"
 #include "render/transformers/patches.h"
 #include "render/transformers/prefix_suffix.h"
+#include "render/transformers/replacements.h"
 #include "render/transformers/replicas.h"
 #include "render/transformers/strategic_merge.h"
+#include "render/transformers/vars.h"
 
 namespace sluice::render {
 namespace fs = std::filesystem;
@@ -144,6 +146,8 @@ class Builder {
   enum class Expect { kKustomization, kComponent };
 
   const BuildMetadata& metadata() const { return metadata_; }
+  // `vars` of every kustomization built, children before parents (kustomize's merge order).
+  const std::vector<transformers::Var>& vars() const { return vars_; }
 
  private:
   // Merges the kustomization's TransformerConfig into `parent` (MergeAccumulator).
@@ -256,6 +260,11 @@ class Builder {
       ran("ReplicaCountTransformer", kustomization.replicas.size());
       transformers::set_images(resources, kustomization.images, config.images);
       ran("ImageTagTransformer", kustomization.images.size());
+      apply_replacements(dir, kustomization.replacements, resources);
+      ran("ReplacementTransformer", kustomization.replacements.empty() ? 0 : 1);
+      // Vars are bound to their resources once this kustomization is done (MergeVars).
+      transformers::merge_vars(vars_, kustomization.vars);
+      transformers::bind_vars(resources, kustomization.vars, previous_ids(resources));
     } catch (const Error& e) {
       throw e.with_context(where);
     }
@@ -506,6 +515,33 @@ class Builder {
     return transformers::find_patch_target(resources, earlier, patch, prefix);
   }
 
+  // kustomize runs `replacements` last; entries with a `path` name a file of them, which must
+  // be in or below the kustomization's directory.
+  void apply_replacements(const fs::path& dir,
+                          const std::vector<Kustomization::ReplacementEntry>& entries,
+                          std::vector<Object>& resources) {
+    if (entries.empty()) return;
+    std::vector<transformers::Replacement> replacements;
+    for (const Kustomization::ReplacementEntry& entry : entries) {
+      if (entry.path.empty()) {
+        replacements.push_back(entry.inline_replacement);
+        continue;
+      }
+      const fs::path path = files_.resolve(dir, entry.path);
+      require_within(path, dir);
+      try {
+        for (transformers::Replacement& replacement :
+             transformers::parse_replacement_file(parse_yaml(files_.read_file(path)))) {
+          replacements.push_back(std::move(replacement));
+        }
+      } catch (const Error& e) {
+        throw e.with_context(files_.display(path));
+      }
+    }
+    const auto ids = previous_ids(resources);
+    transformers::apply_replacements(resources, replacements, &ids);
+  }
+
   std::string patch_text(const fs::path& dir, const PatchEntry& entry, bool json6902) {
     std::string inline_patch = json6902 ? entry.patch : trim_copy(entry.patch);
     if (!entry.path.empty() && !inline_patch.empty()) {
@@ -607,6 +643,7 @@ class Builder {
   std::vector<std::string>* warnings_;
   BuildMetadata metadata_;
   fs::path origin_;
+  std::vector<transformers::Var> vars_;
   std::vector<fs::path> stack_;
   std::size_t loaded_ = 0;
   std::size_t generator_bytes_ = 0;
@@ -628,6 +665,8 @@ std::vector<Object> build(const fs::path& dir, const BuildOptions& options) {
   // Once, after everything is accumulated (kustomize's FixBackReferences), with the top
   // accumulator's config.
   transformers::fix_name_references(resources, name_histories(resources), config.name_reference);
+  // Then vars, as kusttarget.go's ResolveVars.
+  transformers::resolve_vars(resources, builder.vars(), options.warnings);
   finish_build_metadata(resources, builder.metadata());
   for (Object& object : resources) strip_history(object);
   sort_resources(resources, sort);

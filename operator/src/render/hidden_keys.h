@@ -13,6 +13,10 @@ namespace sluice::render {
 // targets and name references match them.
 inline constexpr std::string_view kPreviousNamesKey = "\x01sluice/previousNames";
 
+// The (name, namespace) pair at each of those calls ([[name, namespace], ...]): replacements
+// and vars select a resource by any id it has had.
+inline constexpr std::string_view kPreviousIdsKey = "\x01sluice/previousIds";
+
 // The namespace at the first of them: kustomize's OrgId is the first id it stored.
 inline constexpr std::string_view kOriginalNamespaceKey = "\x01sluice/originalNamespace";
 
@@ -24,5 +28,9 @@ inline constexpr std::string_view kNameSuffixesKey = "\x01sluice/nameSuffixes";
 // Set (true) on a generated ConfigMap or Secret whose name gets kustomize's content hash
 // appended at the end of the build (kustomize's needs-hash build annotation).
 inline constexpr std::string_view kNeedsHashKey = "\x01sluice/needsHash";
+
+// The vars bound to a resource at the end of the kustomization that declared them; removed by
+// resolve_vars (transformers/vars.h).
+inline constexpr std::string_view kBoundVarsKey = "\x01sluice/vars";
 
 }  // namespace sluice::render

@@ -51,7 +51,7 @@ constexpr std::array<std::string_view, 35> kKnownFields = {
 };
 
 // Fields this step renders. Anything else in kKnownFields with a non-empty value is refused.
-constexpr std::array<std::string_view, 25> kImplementedFields = {
+constexpr std::array<std::string_view, 27> kImplementedFields = {
     "apiVersion",
     "kind",
     "metadata",
@@ -77,6 +77,8 @@ constexpr std::array<std::string_view, 25> kImplementedFields = {
     "patchesStrategicMerge",
     "crds",
     "configurations",
+    "replacements",
+    "vars",
 };
 
 bool contains(const auto& list, std::string_view name) {
@@ -436,6 +438,26 @@ Kustomization parse_kustomization(std::string_view text) {
   }
   if (doc.contains("generatorOptions") && !doc["generatorOptions"].is_null()) {
     result.generator_options = transformers::parse_generator_options(doc["generatorOptions"]);
+  }
+  if (doc.contains("replacements") && !doc["replacements"].is_null()) {
+    if (!doc["replacements"].is_array()) {
+      throw invalid_argument("invalid Kustomization: replacements must be a list");
+    }
+    for (const Json& item : doc["replacements"]) {
+      if (item.is_object() && item.contains("path")) {
+        if (item.size() > 1)
+          throw invalid_argument("cannot specify both path and inline replacement");
+        result.replacements.push_back({string_field(item, "path"), {}});
+      } else {
+        result.replacements.push_back({{}, transformers::parse_replacement(item)});
+      }
+    }
+  }
+  if (doc.contains("vars") && !doc["vars"].is_null()) {
+    result.vars = transformers::parse_vars(doc["vars"]);
+    result.warnings.emplace_back(
+        "# Warning: 'vars' is deprecated. Please use 'replacements' instead. [EXPERIMENTAL] Run "
+        "'kustomize edit fix' to update your Kustomization automatically.");
   }
   if (doc.contains("sortOptions") && !doc["sortOptions"].is_null()) {
     result.sort_options = parse_sort_options(doc["sortOptions"]);

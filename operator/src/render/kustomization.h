@@ -16,7 +16,9 @@
 #include "render/transformers/images.h"
 #include "render/transformers/labels.h"
 #include "render/transformers/patches.h"
+#include "render/transformers/replacements.h"
 #include "render/transformers/replicas.h"
+#include "render/transformers/vars.h"
 
 namespace sluice::render {
 
@@ -76,6 +78,14 @@ struct Kustomization {
   std::optional<SortOptions> sort_options;
   // `buildMetadata` values (see build_metadata.h); only the top kustomization's count.
   std::vector<std::string> build_metadata;
+  // `replacements`, in order: inline ones, or a `path` to a file of them (read by the builder).
+  struct ReplacementEntry {
+    std::string path;
+    transformers::Replacement inline_replacement;
+  };
+  std::vector<ReplacementEntry> replacements;
+  // The deprecated `vars`.
+  std::vector<transformers::Var> vars;
   // kustomize's deprecation warnings, worded as kustomize words them, for stderr.
   std::vector<std::string> warnings;
 };

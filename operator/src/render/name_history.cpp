@@ -1,6 +1,10 @@
 #include "render/name_history.h"
 
+#include <unordered_set>
+
+#include "core/error.h"
 #include "render/hidden_keys.h"
+#include "render/resource_id.h"
 #include "render/transformers/name_hash.h"
 #include "render/transformers/namespace.h"
 #include "render/transformers/prefix_suffix.h"
@@ -23,6 +27,7 @@ std::vector<std::string> previous_names(const Object& object) {
 void store_previous_id(Object& object, const std::string& name, const std::string& namespace_) {
   Json& json = object.json();
   json[std::string(kPreviousNamesKey)].push_back(name);
+  json[std::string(kPreviousIdsKey)].push_back(Json::array({name, namespace_}));
   if (!json.contains(kOriginalNamespaceKey)) json[std::string(kOriginalNamespaceKey)] = namespace_;
 }
 
@@ -50,6 +55,14 @@ void set_namespace_with_history(std::vector<Object>& objects, const std::string&
     store_previous_id(object, object.name(), object.namespace_name());
   }
   transformers::set_namespace(objects, namespace_);
+  // Two resources that differed only by namespace are now one id (kustomize checks after each).
+  std::unordered_set<std::string> ids;
+  for (const Object& object : objects) {
+    const ResourceId id = ResourceId::of(object);
+    if (!ids.insert(id.equality_key()).second) {
+      throw invalid_argument("namespace transformation produces ID conflict: " + id.to_string());
+    }
+  }
 }
 
 std::vector<transformers::OriginalId> original_ids(const std::vector<Object>& objects) {
@@ -62,6 +75,22 @@ std::vector<transformers::OriginalId> original_ids(const std::vector<Object>& ob
                    ns == object.json().end() ? object.namespace_name() : ns->get<std::string>()});
   }
   return ids;
+}
+
+std::vector<std::vector<transformers::OriginalId>> previous_ids(
+    const std::vector<Object>& objects) {
+  std::vector<std::vector<transformers::OriginalId>> out;
+  out.reserve(objects.size());
+  for (const Object& object : objects) {
+    std::vector<transformers::OriginalId> ids;
+    const auto found = object.json().find(kPreviousIdsKey);
+    if (found != object.json().end()) {
+      for (const Json& id : *found)
+        ids.push_back({id[0].get<std::string>(), id[1].get<std::string>()});
+    }
+    out.push_back(std::move(ids));
+  }
+  return out;
 }
 
 std::vector<transformers::NameHistory> name_histories(const std::vector<Object>& objects) {
@@ -95,8 +124,8 @@ void add_name_hashes(std::vector<Object>& objects) {
 }
 
 void strip_history(Object& object) {
-  for (const std::string_view key : {kPreviousNamesKey, kOriginalNamespaceKey, kNeedsHashKey,
-                                     kNamePrefixesKey, kNameSuffixesKey}) {
+  for (const std::string_view key : {kPreviousNamesKey, kPreviousIdsKey, kOriginalNamespaceKey,
+                                     kNeedsHashKey, kNamePrefixesKey, kNameSuffixesKey}) {
     object.json().erase(std::string(key));
   }
 }

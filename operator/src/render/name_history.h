@@ -24,11 +24,16 @@ void store_previous_id(Object& object, const std::string& name, const std::strin
 void rename_with_history(std::vector<Object>& objects, std::string_view prefix,
                          std::string_view suffix);
 
-// The namespace transformer, storing every resource's id first (changed or not).
+// The namespace transformer, storing every resource's id first (changed or not). Throws
+// kInvalidArgument when two resources end up with the same id, as kustomize does.
 void set_namespace_with_history(std::vector<Object>& objects, const std::string& namespace_);
 
 // kustomize's OrgId of each resource: its name and namespace as first stored.
 std::vector<transformers::OriginalId> original_ids(const std::vector<Object>& objects);
+
+// Every (name, namespace) stored for each resource, oldest first (kustomize's previous ResIds),
+// for the selectors of replacements and vars.
+std::vector<std::vector<transformers::OriginalId>> previous_ids(const std::vector<Object>& objects);
 
 // Everything name references need, parallel to `objects`.
 std::vector<transformers::NameHistory> name_histories(const std::vector<Object>& objects);

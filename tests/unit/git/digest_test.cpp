@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "core/sha256.h"
 
 namespace sluice::git {
 namespace {

@@ -113,8 +113,24 @@ TEST(KustomizationTest, RefusesWhatKustomizeCannotDecodeInImagesAndReplicas) {
   EXPECT_EQ(code_of("generatorOptions:\n  fileMerge: {}\n"), ErrorCode::kInvalidArgument);
 }
 
+TEST(KustomizationTest, ReadsReplacementsAndVars) {
+  const Kustomization parsed = parse_kustomization(
+      "replacements:\n- path: r.yaml\n- source: {kind: A}\n  targets: [{select: {kind: B}}]\n"
+      "vars:\n- name: X\n  objref: {kind: A, name: a, apiVersion: g/v1}\n");
+  ASSERT_EQ(parsed.replacements.size(), 2U);
+  EXPECT_EQ(parsed.replacements[0].path, "r.yaml");
+  EXPECT_EQ(parsed.replacements[1].inline_replacement.source.kind, "A");
+  ASSERT_EQ(parsed.vars.size(), 1U);
+  EXPECT_EQ(parsed.vars[0].group, "g");
+  EXPECT_EQ(parsed.vars[0].version, "v1");
+  EXPECT_EQ(code_of("replacements:\n- path: r.yaml\n  source: {kind: A}\n"),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(code_of("replacements:\n- source: {kind: A, options: {index: \"1\"}}\n"),
+            ErrorCode::kInvalidArgument);
+}
+
 TEST(KustomizationTest, KnownButUnimplementedFieldsAreRefusedByName) {
-  for (const char* field : {"replacements", "vars"}) {
+  for (const char* field : {"generators", "transformers"}) {
     const std::string text = std::string(field) + ": [x]\n";
     try {
       (void)parse_kustomization(text);

@@ -5,35 +5,12 @@
 #include <cmath>
 #include <memory>
 
-#include <openssl/evp.h>
-
 #include "core/error.h"
 #include "core/go_unicode.h"
+#include "core/sha256.h"
 
 namespace sluice::render::transformers {
 namespace {
-
-struct MdCtxDeleter {
-  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
-
-std::string sha256_hex(std::string_view bytes) {
-  const std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int size = 0;
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size()) != 1 ||
-      EVP_DigestFinal_ex(ctx.get(), digest.data(), &size) != 1) {
-    throw Error(ErrorCode::kInternal, "sha256 of a generated resource failed");
-  }
-  static constexpr std::string_view kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < size; ++i) {
-    out += kHex[digest[i] >> 4U];
-    out += kHex[digest[i] & 0xFU];
-  }
-  return out;
-}
 
 void append_go_string(std::string& out, std::string_view text) {
   static constexpr std::string_view kHex = "0123456789abcdef";

@@ -28,3 +28,5 @@ printf 'sortOptions:\n  order: fifo\nresources:\n- input.yaml\npatches:\n- path:
 kubectl kustomize "$work" >strategic_merge/expected.yaml 2>/dev/null
 rm -rf "$work"
 regenerate name_reference $'namespace: tenant-a\nnamePrefix: p-'
+regenerate replacements "$(cat replacements/field.yaml)"
+regenerate vars "$(cat vars/field.yaml)"
