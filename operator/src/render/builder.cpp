@@ -14,12 +14,14 @@
 #include "render/name_history.h"
 #include "render/ordering.h"
 #include "render/resource_id.h"
+#include "render/transformer_config.h"
 #include "render/transformers/annotations.h"
 #include "render/transformers/generators.h"
 #include "render/transformers/images.h"
 #include "render/transformers/labels.h"
 #include "render/transformers/name_reference.h"
 #include "render/transformers/patches.h"
+#include "render/transformers/prefix_suffix.h"
 #include "render/transformers/replacements.h"
 #include "render/transformers/replicas.h"
 #include "render/transformers/strategic_merge.h"
@@ -72,6 +74,9 @@ class Accumulator {
 
   std::vector<Object> take() && { return std::move(objects_); }
 
+  // kustomize's ResAccumulator tConfig: this kustomization's, merged with its children's.
+  TransformerConfig& config() { return config_; }
+
  private:
   void reindex() {
     ids_.clear();
@@ -80,6 +85,7 @@ class Accumulator {
   }
 
   std::vector<Object> objects_;
+  TransformerConfig config_;
   std::unordered_set<std::string> ids_;
   bool stale_ = false;
 };
@@ -118,18 +124,22 @@ class Builder {
   Builder(const FileSystem& files, std::vector<std::string>* warnings)
       : files_(files), warnings_(warnings) {}
 
-  std::vector<Object> build_top(const fs::path& dir, std::optional<SortOptions>& sort) {
+  std::vector<Object> build_top(const fs::path& dir, std::optional<SortOptions>& sort,
+                                TransformerConfig& config) {
     if (auto file = find_kustomization_file(files_, dir)) {
       const Kustomization top = load_kustomization(dir, *file, Expect::kKustomization);
       sort = top.sort_options;
       metadata_ = BuildMetadata::from(top.build_metadata);
       Accumulator accumulated;
       accumulate_target(dir, *file, top, accumulated);
+      config = std::move(accumulated.config());
       return std::move(accumulated).take();
     }
     std::set<fs::path> visited;
     Accumulator out;
+    out.config().merge(TransformerConfig::defaults());
     build_folder(dir, out, visited, 0);
+    config = std::move(out.config());
     return std::move(out).take();
   }
 
@@ -140,10 +150,13 @@ class Builder {
   const std::vector<transformers::Var>& vars() const { return vars_; }
 
  private:
-  std::vector<Object> build_kustomization(const fs::path& dir, const fs::path& file) {
+  // Merges the kustomization's TransformerConfig into `parent` (MergeAccumulator).
+  std::vector<Object> build_kustomization(const fs::path& dir, const fs::path& file,
+                                          TransformerConfig& parent) {
     const Kustomization kustomization = load_kustomization(dir, file, Expect::kKustomization);
     Accumulator accumulated;
     accumulate_target(dir, file, kustomization, accumulated);
+    parent.merge(accumulated.config());
     return std::move(accumulated).take();
   }
 
@@ -187,12 +200,13 @@ class Builder {
     stack_.push_back(dir);
     for (const std::string& entry : kustomization.resources) {
       try {
-        accumulated.append(load_resource(dir, entry));
+        accumulated.append(load_resource(dir, entry, accumulated.config()));
       } catch (const Error& e) {
         throw e.with_context(where + ": resource '" + entry + "'");
       }
     }
     try {
+      merge_configs(dir, kustomization, accumulated.config());
       run_generators(dir, kustomization, configured_in, accumulated.objects());
     } catch (const Error& e) {
       throw e.with_context(where);
@@ -225,19 +239,26 @@ class Builder {
       set_namespace_with_history(resources, kustomization.namespace_);
       ran("NamespaceTransformer", kustomization.namespace_.empty() ? 0 : 1);
       rename_with_history(resources, kustomization.name_prefix, kustomization.name_suffix);
+      transformers::add_affix_to_fields(resources, kustomization.name_prefix, true,
+                                        accumulated.config().name_prefix);
+      transformers::add_affix_to_fields(resources, kustomization.name_suffix, false,
+                                        accumulated.config().name_suffix);
       ran("PrefixTransformer", kustomization.name_prefix.empty() ? 0 : 1);
       ran("SuffixTransformer", kustomization.name_suffix.empty() ? 0 : 1);
-      transformers::add_labels(resources, kustomization.labels);
-      transformers::add_common_labels(resources, kustomization.common_labels);
+      const TransformerConfig& config = accumulated.config();
+      transformers::add_labels(resources, kustomization.labels,
+                               {config.labels, config.common_labels, config.template_labels});
+      transformers::add_common_labels(resources, kustomization.common_labels, config.common_labels);
       // One per `labels` entry and one for commonLabels, when there is either.
       ran("LabelTransformer", any_labels ? kustomization.labels.size() + 1 : 0);
-      transformers::add_common_annotations(resources, kustomization.common_annotations);
+      transformers::add_common_annotations(resources, kustomization.common_annotations,
+                                           config.common_annotations);
       ran("AnnotationsTransformer", kustomization.common_annotations.empty() ? 0 : 1);
       apply_patches(dir, kustomization.patches_json6902, resources, true);
       ran("PatchJson6902Transformer", kustomization.patches_json6902.size());
       set_replicas_by_any_name(resources, kustomization.replicas);
       ran("ReplicaCountTransformer", kustomization.replicas.size());
-      transformers::set_images(resources, kustomization.images);
+      transformers::set_images(resources, kustomization.images, config.images);
       ran("ImageTagTransformer", kustomization.images.size());
       apply_replacements(dir, kustomization.replacements, resources);
       ran("ReplacementTransformer", kustomization.replacements.empty() ? 0 : 1);
@@ -247,6 +268,35 @@ class Builder {
     } catch (const Error& e) {
       throw e.with_context(where);
     }
+  }
+
+  // The defaults with `configurations`, then `crds` (kustomize's accumulateTarget, after the
+  // resources and their configs).
+  void merge_configs(const fs::path& dir, const Kustomization& kustomization,
+                     TransformerConfig& config) {
+    TransformerConfig configured = TransformerConfig::defaults();
+    for (const std::string& entry : kustomization.configurations) {
+      configured.merge(config_from_file(config_file(dir, entry, "configurations"), entry));
+    }
+    config.merge(kustomization.configurations.empty() ? TransformerConfig::defaults() : configured);
+    for (const std::string& entry : kustomization.crds) {
+      config.merge(config_from_crds(config_file(dir, entry, "crds"), entry));
+    }
+  }
+
+  std::string config_file(const fs::path& dir, const std::string& entry, const char* field) {
+    if (looks_remote(entry)) {
+      throw unimplemented(std::string("remote ") + field +
+                          " files are not supported; sluice renders only what is in the "
+                          "repository");
+    }
+    const fs::path path = files_.resolve(dir, entry);
+    require_within(path, dir);
+    if (!files_.is_regular_file(path)) {
+      throw invalid_argument(std::string(field) + ": '" + files_.display(path) +
+                             "' must resolve to a file");
+    }
+    return files_.read_file(path);
   }
 
   // kustomize's default load restriction: a kustomization may read files only in or below
@@ -520,7 +570,8 @@ class Builder {
     return text.substr(begin, text.find_last_not_of(" \t\r\n") - begin + 1);
   }
 
-  std::vector<Object> load_resource(const fs::path& dir, const std::string& entry) {
+  std::vector<Object> load_resource(const fs::path& dir, const std::string& entry,
+                                    TransformerConfig& config) {
     if (looks_remote(entry)) {
       throw unimplemented(
           "remote resources are not supported; sluice renders only what is in the repository");
@@ -528,7 +579,7 @@ class Builder {
     const fs::path path = files_.resolve(dir, entry);
     const OriginScope scope(origin_, entry);
     if (files_.is_directory(path)) {
-      return build_kustomization(path, require_kustomization_file(path));
+      return build_kustomization(path, require_kustomization_file(path), config);
     }
     require_within(path, dir);
     std::vector<Object> objects = load_file(path);
@@ -562,7 +613,7 @@ class Builder {
       const fs::path real = files_.confirm(entry);
       if (files_.is_directory(real)) {
         if (auto file = find_kustomization_file(files_, real)) {
-          out.append(build_kustomization(real, *file));
+          out.append(build_kustomization(real, *file, out.config()));
         } else {
           build_folder(real, out, visited, depth + 1);
         }
@@ -608,10 +659,12 @@ std::vector<Object> build(const fs::path& dir, const BuildOptions& options) {
     throw invalid_argument(files.display(start) + ": not a directory");
   Builder builder(files, options.warnings);
   std::optional<SortOptions> sort;
-  std::vector<Object> resources = builder.build_top(start, sort);
+  TransformerConfig config;
+  std::vector<Object> resources = builder.build_top(start, sort, config);
   add_name_hashes(resources);
-  // Once, after everything is accumulated (kustomize's FixBackReferences).
-  transformers::fix_name_references(resources, name_histories(resources));
+  // Once, after everything is accumulated (kustomize's FixBackReferences), with the top
+  // accumulator's config.
+  transformers::fix_name_references(resources, name_histories(resources), config.name_reference);
   // Then vars, as kusttarget.go's ResolveVars.
   transformers::resolve_vars(resources, builder.vars(), options.warnings);
   finish_build_metadata(resources, builder.metadata());

@@ -10,8 +10,10 @@
 // commonAnnotations, replicas and images, applied per kustomization in kustomize's transformer
 // order after that kustomization's resources are accumulated; duplicate-id detection; name
 // references fixed once over the whole result (kustomize's FixBackReferences); buildMetadata;
-// sortOptions of the top kustomization (legacy by default). Other kustomization fields are
-// refused with kUnimplemented (see kustomization.h).
+// sortOptions of the top kustomization (legacy by default); `crds` and `configurations`, which
+// add field specs to the kustomization's TransformerConfig (transformer_config.h), merged up
+// into the kustomizations that include it. Other kustomization fields are refused with
+// kUnimplemented (see kustomization.h).
 //
 // kustomize matches `replicas` by any name a resource has had, patch targets by its current or
 // its original name and namespace, and name references by previous names, original namespace

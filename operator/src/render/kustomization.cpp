@@ -51,7 +51,7 @@ constexpr std::array<std::string_view, 35> kKnownFields = {
 };
 
 // Fields this step renders. Anything else in kKnownFields with a non-empty value is refused.
-constexpr std::array<std::string_view, 25> kImplementedFields = {
+constexpr std::array<std::string_view, 27> kImplementedFields = {
     "apiVersion",
     "kind",
     "metadata",
@@ -75,6 +75,8 @@ constexpr std::array<std::string_view, 25> kImplementedFields = {
     "buildMetadata",
     "imageTags",
     "patchesStrategicMerge",
+    "crds",
+    "configurations",
     "replacements",
     "vars",
 };
@@ -381,6 +383,8 @@ Kustomization parse_kustomization(std::string_view text) {
         "fix' to update your Kustomization automatically.");
   }
   if (doc.contains("components")) result.components = string_list(doc, "components");
+  if (doc.contains("crds")) result.crds = string_list(doc, "crds");
+  if (doc.contains("configurations")) result.configurations = string_list(doc, "configurations");
   if (doc.contains("buildMetadata")) result.build_metadata = string_list(doc, "buildMetadata");
   if (doc.contains("namespace")) result.namespace_ = string_field(doc, "namespace");
   if (doc.contains("namePrefix")) result.name_prefix = string_field(doc, "namePrefix");

@@ -52,6 +52,9 @@ struct Kustomization {
   std::vector<std::string> resources;
   // `components`: folders whose kustomization (kind Component) works on this one's resources.
   std::vector<std::string> components;
+  // `crds` and `configurations`: files configuring the transformers (transformer_config.h).
+  std::vector<std::string> crds;
+  std::vector<std::string> configurations;
   std::string namespace_;
   std::string name_prefix;
   std::string name_suffix;

@@ -4,7 +4,6 @@
 #include "render/transformers/labels.h"
 
 namespace sluice::render::transformers {
-namespace {
 
 // kustomize v5.5's commonAnnotations field specs (builtinpluginconsts/commonannotations.go).
 const std::vector<FieldSpec>& annotation_field_specs() {
@@ -22,10 +21,9 @@ const std::vector<FieldSpec>& annotation_field_specs() {
   return specs;
 }
 
-}  // namespace
-
-void add_common_annotations(std::vector<Object>& objects, const StringMap& annotations) {
-  add_to_maps(objects, annotations, annotation_field_specs());
+void add_common_annotations(std::vector<Object>& objects, const StringMap& annotations,
+                            const std::vector<FieldSpec>& specs) {
+  add_to_maps(objects, annotations, specs);
 }
 
 }  // namespace sluice::render::transformers

@@ -6,19 +6,20 @@
 #include "render/field_spec.h"
 
 namespace sluice::render::transformers {
-namespace {
 
 // kustomize v5.5's images field specs (builtinpluginconsts/images.go). They say create: true,
-// but a container without an image does not get one (nothing matches an empty value).
+// but a container without an image does not get one: set_images never creates.
 const std::vector<FieldSpec>& image_field_specs() {
   static const std::vector<FieldSpec> specs = {
-      {"", "", "", "spec/containers[]/image", false},
-      {"", "", "", "spec/initContainers[]/image", false},
-      {"", "", "", "spec/template/spec/containers[]/image", false},
-      {"", "", "", "spec/template/spec/initContainers[]/image", false},
+      {"", "", "", "spec/containers[]/image", true},
+      {"", "", "", "spec/initContainers[]/image", true},
+      {"", "", "", "spec/template/spec/containers[]/image", true},
+      {"", "", "", "spec/template/spec/initContainers[]/image", true},
   };
   return specs;
 }
+
+namespace {
 
 class Updater {
  public:
@@ -114,14 +115,18 @@ ImageParts split_image(std::string_view image) {
   return {std::string(image.substr(0, colon)), std::string(image.substr(colon + 1)), ""};
 }
 
-void set_images(std::vector<Object>& objects, const std::vector<ImageOverride>& images) {
+void set_images(std::vector<Object>& objects, const std::vector<ImageOverride>& images,
+                const std::vector<FieldSpec>& specs) {
   for (const ImageOverride& image : images) {
     const Updater updater(image);
     for (Object& object : objects) {
       if (object.kind() == "CustomResourceDefinition") continue;
       try {
         updater.walk(object.json());
-        for (const FieldSpec& spec : image_field_specs()) {
+        for (FieldSpec spec : specs) {
+          // kustomize's image filter never creates a field, whatever the spec says.
+          spec.create = false;
+          if (!selects(spec, object.gvk())) continue;
           for_each_field(object.json(), spec, [&](Json& node) { updater.update(node); });
         }
       } catch (const Error& e) {

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/object.h"
+#include "render/field_spec.h"
 
 namespace sluice::render::transformers {
 
@@ -35,6 +36,9 @@ ImageParts split_image(std::string_view image);
 // passes reach is thus updated twice, which only shows with tag_suffix (kustomize appends it
 // twice there). CustomResourceDefinitions are left alone. A containers element that is not a
 // map, or an image that is a map or list, is an error, as in kustomize.
-void set_images(std::vector<Object>& objects, const std::vector<ImageOverride>& images);
+// `specs` replaces the default field specs when a kustomization's TransformerConfig has more.
+const std::vector<FieldSpec>& image_field_specs();
+void set_images(std::vector<Object>& objects, const std::vector<ImageOverride>& images,
+                const std::vector<FieldSpec>& specs = image_field_specs());
 
 }  // namespace sluice::render::transformers

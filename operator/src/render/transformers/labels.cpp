@@ -94,11 +94,26 @@ void add_to_maps(std::vector<Object>& objects, const StringMap& values,
   }
 }
 
-void add_common_labels(std::vector<Object>& objects, const StringMap& labels) {
-  add_to_maps(objects, labels, common_label_field_specs());
+void add_common_labels(std::vector<Object>& objects, const StringMap& labels,
+                       const std::vector<FieldSpec>& specs) {
+  add_to_maps(objects, labels, specs);
 }
 
-std::vector<FieldSpec> labels_entry_field_specs(const LabelsEntry& entry) {
+const std::vector<FieldSpec>& template_label_field_specs() {
+  // metadata/labels and the commonLabels entries after it (metadatalabels.go).
+  static const std::vector<FieldSpec> specs = [] {
+    std::vector<FieldSpec> out;
+    for (const FieldSpec& spec : common_label_field_specs()) {
+      if (!out.empty() || (spec.kind.empty() && spec.path == "metadata/labels"))
+        out.push_back(spec);
+    }
+    return out;
+  }();
+  return specs;
+}
+
+std::vector<FieldSpec> labels_entry_field_specs(const LabelsEntry& entry,
+                                                const LabelFieldSpecs& config) {
   std::vector<FieldSpec> specs = entry.fields;
   const auto merge = [&specs](const FieldSpec& spec) {
     for (const FieldSpec& existing : specs) {
@@ -113,26 +128,22 @@ std::vector<FieldSpec> labels_entry_field_specs(const LabelsEntry& entry) {
     }
     specs.push_back(spec);
   };
-  const std::vector<FieldSpec>& common = common_label_field_specs();
+  for (const FieldSpec& spec : config.labels) merge(spec);
   if (entry.include_selectors) {
-    for (const FieldSpec& spec : common) merge(spec);
+    for (const FieldSpec& spec : config.common) merge(spec);
     return specs;
   }
-  merge({"", "", "", "metadata/labels", true});
   if (entry.include_templates) {
-    // The template specs are commonLabels' metadatalabels.go entries after metadata/labels.
-    bool after_metadata = false;
-    for (const FieldSpec& spec : common) {
-      if (after_metadata) merge(spec);
-      if (spec.kind.empty() && spec.path == "metadata/labels") after_metadata = true;
-    }
+    for (const FieldSpec& spec : config.templates) merge(spec);
   }
+  merge({"", "", "", "metadata/labels", true});
   return specs;
 }
 
-void add_labels(std::vector<Object>& objects, const std::vector<LabelsEntry>& entries) {
+void add_labels(std::vector<Object>& objects, const std::vector<LabelsEntry>& entries,
+                const LabelFieldSpecs& config) {
   for (const LabelsEntry& entry : entries) {
-    add_to_maps(objects, entry.pairs, labels_entry_field_specs(entry));
+    add_to_maps(objects, entry.pairs, labels_entry_field_specs(entry, config));
   }
 }
 

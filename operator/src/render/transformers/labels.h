@@ -21,7 +21,23 @@ const std::vector<FieldSpec>& common_label_field_specs();
 void add_to_maps(std::vector<Object>& objects, const StringMap& values,
                  const std::vector<FieldSpec>& specs);
 
-void add_common_labels(std::vector<Object>& objects, const StringMap& labels);
+// metadata/labels and the pod template specs (kustomize's templateLabels defaults).
+const std::vector<FieldSpec>& template_label_field_specs();
+
+// `specs` replaces the defaults when a kustomization's TransformerConfig has more.
+void add_common_labels(std::vector<Object>& objects, const StringMap& labels,
+                       const std::vector<FieldSpec>& specs = common_label_field_specs());
+
+// The lists of a TransformerConfig the `labels` entries use.
+struct LabelFieldSpecs {
+  const std::vector<FieldSpec>& labels;
+  const std::vector<FieldSpec>& common;
+  const std::vector<FieldSpec>& templates;
+};
+inline LabelFieldSpecs default_label_field_specs() {
+  static const std::vector<FieldSpec> none;
+  return {none, common_label_field_specs(), template_label_field_specs()};
+}
 
 // One entry of a kustomization's `labels` (kustomize's types.Label).
 struct LabelsEntry {
@@ -34,15 +50,17 @@ struct LabelsEntry {
   std::vector<FieldSpec> fields;
 };
 
-// The field specs kustomize configures for one `labels` entry: its own fields, then
-// metadata/labels (plus the template specs with include_templates), or all of commonLabels'
-// specs with include_selectors; a default whose group, version, kind and path one of the own
-// fields already names is left out (kustomize's FsSlice merge), and an error when the two
+// The field specs kustomize configures for one `labels` entry: its own fields, then the config's
+// `labels` specs, then the template specs with include_templates and metadata/labels, or all of
+// commonLabels' specs with include_selectors; a default whose group, version, kind and path one of
+// the own fields already names is left out (kustomize's FsSlice merge), and an error when the two
 // disagree on `create`.
-std::vector<FieldSpec> labels_entry_field_specs(const LabelsEntry& entry);
+std::vector<FieldSpec> labels_entry_field_specs(
+    const LabelsEntry& entry, const LabelFieldSpecs& config = default_label_field_specs());
 
 // Applies each `labels` entry in order, as kustomize runs one LabelTransformer per entry
 // (before the one for commonLabels).
-void add_labels(std::vector<Object>& objects, const std::vector<LabelsEntry>& entries);
+void add_labels(std::vector<Object>& objects, const std::vector<LabelsEntry>& entries,
+                const LabelFieldSpecs& config = default_label_field_specs());
 
 }  // namespace sluice::render::transformers

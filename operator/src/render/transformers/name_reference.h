@@ -25,6 +25,9 @@ struct NameBackReference {
 // scaleTargetRef goes to a renamed Deployment or to a renamed StatefulSet of the same old name).
 const std::vector<NameBackReference>& default_name_references();
 
+// That order (kustomize's Gvk.IsLessThan), for configs that add entries.
+bool name_reference_less(const NameBackReference& a, const NameBackReference& b);
+
 // What kustomize remembers of a resource's past in its build annotations.
 struct NameHistory {
   // The name at each of kustomize's StorePreviousId calls, oldest first (a namespace

@@ -352,16 +352,17 @@ std::string gvk_string(const NameBackReference& entry) {
 
 }  // namespace
 
+bool name_reference_less(const NameBackReference& a, const NameBackReference& b) {
+  const int rank_a = kind_rank(a.kind);
+  const int rank_b = kind_rank(b.kind);
+  if (rank_a != rank_b) return rank_a < rank_b;
+  return gvk_string(a) < gvk_string(b);
+}
+
 const std::vector<NameBackReference>& default_name_references() {
   static const std::vector<NameBackReference> sorted = [] {
     std::vector<NameBackReference> entries = name_references_as_written();
-    std::stable_sort(entries.begin(), entries.end(),
-                     [](const NameBackReference& a, const NameBackReference& b) {
-                       const int rank_a = kind_rank(a.kind);
-                       const int rank_b = kind_rank(b.kind);
-                       if (rank_a != rank_b) return rank_a < rank_b;
-                       return gvk_string(a) < gvk_string(b);
-                     });
+    std::stable_sort(entries.begin(), entries.end(), name_reference_less);
     return entries;
   }();
   return sorted;

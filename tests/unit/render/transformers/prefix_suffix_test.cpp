@@ -13,5 +13,34 @@ TEST(PrefixSuffixTransformerTest, MatchesKustomizeGolden) {
   EXPECT_EQ(testing::print(objects), testing::golden_expected("prefix_suffix"));
 }
 
+TEST(PrefixSuffixTransformerTest, AffixesConfiguredFields) {
+  std::vector<Object> objects = {
+      Object(Json::parse(R"({"apiVersion": "a/v1", "kind": "Bee", "metadata": {"name": "b"},
+                             "spec": {"id": "b", "count": 3, "peers": [{"id": "x"}, {"id": "y"}],
+                                      "map": {"k": "v"}}})")),
+      Object(Json::parse(R"({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "n"},
+                             "spec": {"id": "n"}})")),
+  };
+  const std::vector<FieldSpec> specs = {
+      {"", "", "", "metadata/name", false},  // add_name_prefix_suffix's part
+      {"", "", "", "spec/id", false},          {"", "", "Bee", "spec/count", false},
+      {"", "", "Bee", "spec/peers/id", false}, {"", "", "Bee", "spec/map", false},
+      {"", "", "Bee", "spec/absent", false},   {"", "", "Bee", "spec/created", true},
+  };
+  add_affix_to_fields(objects, "p-", true, specs);
+  const Json& bee = objects[0].json();
+  EXPECT_EQ(bee["metadata"]["name"], "b");
+  EXPECT_EQ(bee["spec"]["id"], "p-b");
+  EXPECT_EQ(bee["spec"]["count"], "p-3");
+  EXPECT_EQ(bee["spec"]["peers"][1]["id"], "p-y");
+  EXPECT_EQ(bee["spec"]["map"], Json::parse(R"({"k": "v"})"));
+  EXPECT_FALSE(bee["spec"].contains("absent"));
+  EXPECT_EQ(bee["spec"]["created"], "p-");
+  // Namespaces keep their fields, as their names.
+  EXPECT_EQ(objects[1].json()["spec"]["id"], "n");
+  add_affix_to_fields(objects, "-s", false, {{"", "", "Bee", "spec/id", false}});
+  EXPECT_EQ(objects[0].json()["spec"]["id"], "p-b-s");
+}
+
 }  // namespace
 }  // namespace sluice::render::transformers
