@@ -2,29 +2,27 @@
 
 #include <algorithm>
 #include <set>
-#include <unordered_set>
 #include <utility>
 
 #include "core/error.h"
 #include "core/yaml_reader.h"
 #include "render/build_metadata.h"
 #include "render/file_system.h"
-#include "render/hidden_keys.h"
 #include "render/kustomization.h"
 #include "render/name_history.h"
 #include "render/ordering.h"
+#include "render/patch_runner.h"
 #include "render/resource_id.h"
+#include "render/resources.h"
 #include "render/transformer_config.h"
 #include "render/transformers/annotations.h"
 #include "render/transformers/generators.h"
 #include "render/transformers/images.h"
 #include "render/transformers/labels.h"
 #include "render/transformers/name_reference.h"
-#include "render/transformers/patches.h"
 #include "render/transformers/prefix_suffix.h"
 #include "render/transformers/replacements.h"
 #include "render/transformers/replicas.h"
-#include "render/transformers/strategic_merge.h"
 #include "render/transformers/vars.h"
 
 namespace sluice::render {
@@ -39,84 +37,9 @@ constexpr std::size_t kMaxFolderDepth = 100;
 // but a generator may name many (or one many times under different keys).
 constexpr std::size_t kMaxGeneratorBytes = std::size_t{64} << 20;
 
-bool looks_remote(std::string_view entry) {
-  return entry.find("://") != std::string_view::npos || entry.starts_with("git@") ||
-         entry.starts_with("github.com/") || entry.starts_with("gitlab.com/") ||
-         entry.starts_with("bitbucket.org/");
-}
-
 bool is_yaml_file(const fs::path& path) {
   const std::string ext = path.extension().string();
   return ext == ".yaml" || ext == ".yml";
-}
-
-// A kustomization's accumulated resources, refusing an id that is already there, as
-// kustomize's ResMap.Append does. Indexed, so accumulating n resources costs O(n).
-class Accumulator {
- public:
-  void append(std::vector<Object> more) {
-    if (stale_) reindex();
-    for (Object& object : more) {
-      const ResourceId id = ResourceId::of(object);
-      if (!ids_.insert(id.equality_key()).second) {
-        throw invalid_argument("may not add resource with an already registered id: " +
-                               id.to_string());
-      }
-      objects_.push_back(std::move(object));
-    }
-  }
-
-  // For transformers, which may change ids: the index is rebuilt before the next append.
-  std::vector<Object>& objects() {
-    stale_ = true;
-    return objects_;
-  }
-
-  std::vector<Object> take() && { return std::move(objects_); }
-
-  // kustomize's ResAccumulator tConfig: this kustomization's, merged with its children's.
-  TransformerConfig& config() { return config_; }
-
- private:
-  void reindex() {
-    ids_.clear();
-    for (const Object& object : objects_) ids_.insert(ResourceId::of(object).equality_key());
-    stale_ = false;
-  }
-
-  std::vector<Object> objects_;
-  TransformerConfig config_;
-  std::unordered_set<std::string> ids_;
-  bool stale_ = false;
-};
-
-// One document of a resource file, with `List` kinds expanded into their items as kustomize
-// does (any kind ending in "List" that carries an `items` list).
-void add_document(Json doc, std::vector<Object>& out, std::size_t depth = 0) {
-  if (!doc.is_object()) throw invalid_argument("a resource must be a YAML map");
-  const auto kind_field = doc.find("kind");
-  const std::string kind = kind_field != doc.end() && kind_field->is_string()
-                               ? kind_field->get<std::string>()
-                               : std::string();
-  if (kind.empty()) throw invalid_argument("missing kind in a resource");
-  const auto items = doc.find("items");
-  if (kind.ends_with("List") && items != doc.end() && items->is_array()) {
-    if (depth > 10) throw invalid_argument("List kinds nested too deeply");
-    for (Json& item : *items) add_document(std::move(item), out, depth + 1);
-    return;
-  }
-  // kustomize requires a name (generateName is not enough), though it accepts any non-empty
-  // scalar there.
-  bool has_name = false;
-  if (doc.contains("metadata") && doc.at("metadata").is_object() &&
-      doc.at("metadata").contains("name")) {
-    const Json& name = doc.at("metadata").at("name");
-    has_name = !name.is_null() && !(name.is_string() && name.get_ref<const std::string&>().empty());
-  }
-  if (!has_name) {
-    throw invalid_argument("missing metadata.name in a " + kind + " resource");
-  }
-  out.emplace_back(std::move(doc));
 }
 
 class Builder {
@@ -232,9 +155,9 @@ class Builder {
     const bool any_labels = !kustomization.labels.empty() || !kustomization.common_labels.empty();
     try {
       // kustomize's transformer order (kusttarget_configplugin.go).
-      apply_strategic_merge_field(dir, kustomization.patches_strategic_merge, resources);
+      apply_patches_strategic_merge(files_, dir, kustomization.patches_strategic_merge, resources);
       ran("PatchStrategicMergeTransformer", kustomization.patches_strategic_merge.empty() ? 0 : 1);
-      apply_patches(dir, kustomization.patches, resources, false);
+      apply_patches(files_, dir, kustomization.patches, resources, false);
       ran("PatchTransformer", kustomization.patches.size());
       set_namespace_with_history(resources, kustomization.namespace_);
       ran("NamespaceTransformer", kustomization.namespace_.empty() ? 0 : 1);
@@ -254,7 +177,7 @@ class Builder {
       transformers::add_common_annotations(resources, kustomization.common_annotations,
                                            config.common_annotations);
       ran("AnnotationsTransformer", kustomization.common_annotations.empty() ? 0 : 1);
-      apply_patches(dir, kustomization.patches_json6902, resources, true);
+      apply_patches(files_, dir, kustomization.patches_json6902, resources, true);
       ran("PatchJson6902Transformer", kustomization.patches_json6902.size());
       set_replicas_by_any_name(resources, kustomization.replicas);
       ran("ReplicaCountTransformer", kustomization.replicas.size());
@@ -285,27 +208,11 @@ class Builder {
   }
 
   std::string config_file(const fs::path& dir, const std::string& entry, const char* field) {
-    if (looks_remote(entry)) {
-      throw unimplemented(std::string("remote ") + field +
-                          " files are not supported; sluice renders only what is in the "
-                          "repository");
+    try {
+      return files_.read_named_file(dir, entry);
+    } catch (const Error& e) {
+      throw e.with_context(field);
     }
-    const fs::path path = files_.resolve(dir, entry);
-    require_within(path, dir);
-    if (!files_.is_regular_file(path)) {
-      throw invalid_argument(std::string(field) + ": '" + files_.display(path) +
-                             "' must resolve to a file");
-    }
-    return files_.read_file(path);
-  }
-
-  // kustomize's default load restriction: a kustomization may read files only in or below
-  // its own directory (folders of other kustomizations may be anywhere under the root).
-  void require_within(const fs::path& path, const fs::path& dir) const {
-    if (FileSystem::is_within(path, dir)) return;
-    throw Error(ErrorCode::kPermissionDenied, "security: file '" + files_.display(path) +
-                                                  "' is not in or below '" + files_.display(dir) +
-                                                  "'");
   }
 
   fs::path require_kustomization_file(const fs::path& dir) const {
@@ -355,164 +262,13 @@ class Builder {
   }
 
   std::string generator_file(const fs::path& dir, const std::string& entry) {
-    if (looks_remote(entry)) {
-      throw unimplemented(
-          "remote files are not supported; sluice renders only what is in the "
-          "repository");
-    }
-    const fs::path path = files_.resolve(dir, entry);
-    require_within(path, dir);
-    if (!files_.is_regular_file(path)) {
-      throw invalid_argument("'" + files_.display(path) + "' must resolve to a file");
-    }
-    std::string text = files_.read_file(path);
+    std::string text = files_.read_named_file(dir, entry);
     generator_bytes_ += text.size();
     if (generator_bytes_ > kMaxGeneratorBytes) {
       throw resource_exhausted("generators read more than " +
                                std::to_string(kMaxGeneratorBytes >> 20) + " MiB in one build");
     }
     return text;
-  }
-
-  // `patches` (json6902 false) or `patchesJson6902` (true), in order. kustomize v5.5 runs
-  // both through its PatchTransformer: a target that selects nothing is not an error.
-  void apply_patches(const fs::path& dir, const std::vector<PatchEntry>& patches,
-                     std::vector<Object>& resources, bool json6902) {
-    for (const PatchEntry& entry : patches) {
-      const std::string text = patch_text(dir, entry, json6902);
-      if (!json6902 && !transformers::is_json6902(text)) {
-        apply_strategic_merge_entry(entry, text, resources);
-        continue;
-      }
-      const Json operations = transformers::parse_json6902(text);
-      if (!entry.has_target) throw invalid_argument("must specify a target for patch " + text);
-      if (json6902 && entry.target.name.empty()) {
-        throw invalid_argument("must specify the target name");
-      }
-      const std::vector<transformers::OriginalId> originals = original_ids(resources);
-      const std::vector<std::size_t> selected =
-          transformers::select_targets(resources, entry.target, &originals);
-      std::vector<ResourceId> before;
-      before.reserve(selected.size());
-      for (const std::size_t i : selected) before.push_back(ResourceId::of(resources[i]));
-      transformers::apply_json6902(resources, selected, operations);
-      // `patches` store each target's id, whether or not the patch renames it;
-      // patchesJson6902 does not.
-      for (std::size_t k = 0; !json6902 && k < selected.size(); ++k) {
-        store_previous_id(resources[selected[k]], before[k].name, before[k].namespace_);
-      }
-    }
-  }
-
-  // The documents of a strategic merge patch, read as kustomize reads resources.
-  static std::vector<Object> patch_documents(std::string_view text) {
-    std::vector<Object> patches;
-    for (Json& doc : parse_yaml_documents(text)) {
-      if (!doc.is_null()) add_document(std::move(doc), patches);
-    }
-    return patches;
-  }
-
-  // The deprecated `patchesStrategicMerge` (kustomize's PatchStrategicMergeTransformer): each
-  // entry is inline YAML when it reads as resources, else a file.
-  void apply_strategic_merge_field(const fs::path& dir, const std::vector<std::string>& entries,
-                                   std::vector<Object>& resources) {
-    if (entries.empty()) return;
-    std::vector<Object> patches;
-    for (const std::string& entry : entries) {
-      std::vector<Object> inline_patches;
-      bool is_inline = true;
-      try {
-        inline_patches = patch_documents(entry);
-      } catch (const Error&) {
-        is_inline = false;
-      }
-      if (is_inline) {
-        for (Object& patch : inline_patches) patches.push_back(std::move(patch));
-        continue;
-      }
-      PatchEntry file;
-      file.path = entry;
-      const std::string text = patch_text(dir, file, false);
-      try {
-        for (Object& patch : patch_documents(text)) patches.push_back(std::move(patch));
-      } catch (const Error& e) {
-        throw e.with_context(entry);
-      }
-    }
-    if (patches.empty()) throw invalid_argument("patch appears to be empty");
-    for (const Object& patch : patches) {
-      const std::size_t index = find_by_any_id(resources, patch, "");
-      apply_strategic_merge(resources, {index}, patch, {});
-    }
-  }
-
-  // A `patches` entry that is not JSON 6902 (kustomize's PatchTransformer): without a target
-  // each document patches the resource with its own id, with one it patches every selected
-  // resource.
-  void apply_strategic_merge_entry(const PatchEntry& entry, const std::string& text,
-                                   std::vector<Object>& resources) {
-    const std::string source = entry.path.empty() ? "[patch: " + Json(text).dump() + "]"
-                                                  : "[path: " + Json(entry.path).dump() + "]";
-    std::vector<Object> patches;
-    try {
-      patches = patch_documents(text);
-    } catch (const Error& e) {
-      throw invalid_argument("unable to parse SM or JSON patch from " + source + ": " +
-                             e.message());
-    }
-    if (patches.empty()) throw invalid_argument("unable to parse SM or JSON patch from " + source);
-    const transformers::StrategicMergeOptions options{entry.allow_name_change,
-                                                      entry.allow_kind_change};
-    if (entry.has_target) {
-      if (patches.size() > 1) {
-        throw invalid_argument(
-            "Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set "
-            "`patches.target` field: " +
-            source);
-      }
-      const std::vector<transformers::OriginalId> originals = original_ids(resources);
-      apply_strategic_merge(resources,
-                            transformers::select_targets(resources, entry.target, &originals),
-                            patches.front(), options);
-      return;
-    }
-    bool deleted = false;
-    for (const Object& patch : patches) {
-      // kustomize leaves a resource deleted this way in place until the entry is done, and
-      // crashes looking up the next document's target past it.
-      if (deleted) {
-        throw invalid_argument("a patch that deletes a resource must be the last document of " +
-                               source + " (kustomize cannot look up the next one)");
-      }
-      const std::string id = ResourceId::of(patch).to_string();
-      const std::size_t index = find_by_any_id(
-          resources, patch, "no resource matches strategic merge patch \"" + id + "\": ");
-      deleted = apply_strategic_merge(resources, {index}, patch, options);
-    }
-  }
-
-  // Runs a strategic merge patch as kustomize's ResMap.ApplySmPatch, keeping name history.
-  static bool apply_strategic_merge(std::vector<Object>& resources,
-                                    const std::vector<std::size_t>& selected, const Object& patch,
-                                    const transformers::StrategicMergeOptions& options) {
-    return transformers::apply_strategic_merge_patch_to(
-        resources, selected, patch, options,
-        [](Object& object) { store_previous_id(object, object.name(), object.namespace_name()); });
-  }
-
-  static std::size_t find_by_any_id(const std::vector<Object>& resources, const Object& patch,
-                                    const std::string& prefix) {
-    std::vector<transformers::EarlierIds> earlier;
-    earlier.reserve(resources.size());
-    for (const Object& object : resources) {
-      transformers::EarlierIds ids{previous_names(object), std::nullopt};
-      const auto original_ns = object.json().find(kOriginalNamespaceKey);
-      if (original_ns != object.json().end())
-        ids.original_namespace = original_ns->get<std::string>();
-      earlier.push_back(std::move(ids));
-    }
-    return transformers::find_patch_target(resources, earlier, patch, prefix);
   }
 
   // kustomize runs `replacements` last; entries with a `path` name a file of them, which must
@@ -527,47 +283,17 @@ class Builder {
         replacements.push_back(entry.inline_replacement);
         continue;
       }
-      const fs::path path = files_.resolve(dir, entry.path);
-      require_within(path, dir);
       try {
-        for (transformers::Replacement& replacement :
-             transformers::parse_replacement_file(parse_yaml(files_.read_file(path)))) {
+        for (transformers::Replacement& replacement : transformers::parse_replacement_file(
+                 parse_yaml(files_.read_named_file(dir, entry.path)))) {
           replacements.push_back(std::move(replacement));
         }
       } catch (const Error& e) {
-        throw e.with_context(files_.display(path));
+        throw e.with_context(entry.path);
       }
     }
     const auto ids = previous_ids(resources);
     transformers::apply_replacements(resources, replacements, &ids);
-  }
-
-  std::string patch_text(const fs::path& dir, const PatchEntry& entry, bool json6902) {
-    std::string inline_patch = json6902 ? entry.patch : trim_copy(entry.patch);
-    if (!entry.path.empty() && !inline_patch.empty()) {
-      throw invalid_argument(json6902 ? "must specify a file path or jsonOp, not both"
-                                      : "patch and path can't be set at the same time");
-    }
-    if (entry.path.empty()) {
-      if (inline_patch.empty()) {
-        throw invalid_argument(json6902 ? "empty file path and empty jsonOp"
-                                        : "must specify one of patch and path");
-      }
-      return inline_patch;
-    }
-    const fs::path path = files_.resolve(dir, entry.path);
-    require_within(path, dir);
-    std::string text = files_.read_file(path);
-    if (json6902 && text.empty()) {
-      throw invalid_argument("patch file '" + entry.path + "' empty seems to be empty");
-    }
-    return text;
-  }
-
-  static std::string trim_copy(const std::string& text) {
-    const std::size_t begin = text.find_first_not_of(" \t\r\n");
-    if (begin == std::string::npos) return {};
-    return text.substr(begin, text.find_last_not_of(" \t\r\n") - begin + 1);
   }
 
   std::vector<Object> load_resource(const fs::path& dir, const std::string& entry,
@@ -581,7 +307,7 @@ class Builder {
     if (files_.is_directory(path)) {
       return build_kustomization(path, require_kustomization_file(path), config);
     }
-    require_within(path, dir);
+    files_.require_within(path, dir);
     std::vector<Object> objects = load_file(path);
     if (metadata_.track_origins) {
       const Origin origin = Origin::of_file(origin_.string());
@@ -591,15 +317,11 @@ class Builder {
   }
 
   std::vector<Object> load_file(const fs::path& path) {
-    std::vector<Object> out;
     try {
-      for (Json& doc : parse_yaml_documents(files_.read_file(path))) {
-        add_document(std::move(doc), out);
-      }
+      return parse_resources(files_.read_file(path));
     } catch (const Error& e) {
       throw e.with_context(files_.display(path));
     }
-    return out;
   }
 
   void build_folder(const fs::path& dir, Accumulator& out, std::set<fs::path>& visited,

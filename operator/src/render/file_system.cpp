@@ -113,4 +113,29 @@ std::vector<fs::path> FileSystem::list_directory(const fs::path& path) const {
   return entries;
 }
 
+void FileSystem::require_within(const fs::path& path, const fs::path& dir) const {
+  if (is_within(path, dir)) return;
+  throw permission_denied("security: file '" + display(path) + "' is not in or below '" +
+                          display(dir) + "'");
+}
+
+std::string FileSystem::read_named_file(const fs::path& dir, std::string_view entry) const {
+  if (looks_remote(entry)) {
+    throw unimplemented("remote file '" + std::string(entry) +
+                        "' is not supported; sluice renders only what is in the repository");
+  }
+  const fs::path path = resolve(dir, entry);
+  require_within(path, dir);
+  if (!is_regular_file(path)) {
+    throw invalid_argument("'" + display(path) + "' must resolve to a file");
+  }
+  return read_file(path);
+}
+
+bool looks_remote(std::string_view entry) {
+  return entry.find("://") != std::string_view::npos || entry.starts_with("git@") ||
+         entry.starts_with("github.com/") || entry.starts_with("gitlab.com/") ||
+         entry.starts_with("bitbucket.org/");
+}
+
 }  // namespace sluice::render

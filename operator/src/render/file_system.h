@@ -50,8 +50,23 @@ class FileSystem {
   // Whether `path` (canonical) is `dir` (canonical) or below it.
   static bool is_within(const std::filesystem::path& path, const std::filesystem::path& dir);
 
+  // kustomize's default load restriction: a kustomization may read files only in or below its
+  // own directory `dir` (folders of other kustomizations may be anywhere under the root).
+  // Throws kPermissionDenied otherwise.
+  void require_within(const std::filesystem::path& path, const std::filesystem::path& dir) const;
+
+  // A file a kustomization in `dir` names by `entry` (a patch, a generator source, a crds or
+  // replacements file): resolved, held to the load restriction and read. URLs are refused with
+  // kUnimplemented (sluice renders only what is in the repository), anything but a regular file
+  // with kInvalidArgument.
+  std::string read_named_file(const std::filesystem::path& dir, std::string_view entry) const;
+
  private:
   std::filesystem::path root_;
 };
+
+// Whether a kustomization entry names something remote (a URL or a hosted repository), which
+// sluice refuses: it renders only what the repository holds.
+bool looks_remote(std::string_view entry);
 
 }  // namespace sluice::render

@@ -1,0 +1,45 @@
+#include "render/resources.h"
+
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+#include "test_helpers.h"
+
+namespace sluice::render {
+namespace {
+
+TEST(ResourcesTest, ListKindsAreExpandedIntoTheirItems) {
+  const std::vector<Object> objects = parse_resources(
+      "apiVersion: v1\nkind: ConfigMapList\nitems:\n"
+      "- {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}\n"
+      "- {apiVersion: v1, kind: ConfigMap, metadata: {name: b}}\n---\n"
+      "apiVersion: v1\nkind: Secret\nmetadata: {name: c}\n");
+  ASSERT_EQ(objects.size(), 3u);
+  EXPECT_EQ(objects[1].name(), "b");
+  EXPECT_EQ(objects[2].kind(), "Secret");
+}
+
+TEST(ResourcesTest, EveryResourceNeedsAKindAndAName) {
+  EXPECT_THROW(parse_resources("metadata: {name: a}\n"), Error);
+  EXPECT_THROW(parse_resources("kind: ConfigMap\nmetadata: {generateName: a-}\n"), Error);
+  EXPECT_THROW(parse_resources("- a\n"), Error);
+}
+
+TEST(ResourcesTest, TheAccumulatorRefusesADuplicateIdEvenAfterARename) {
+  Accumulator accumulated;
+  accumulated.append(parse_resources("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"));
+  const Error duplicate = testing::error_of([&] {
+    accumulated.append(parse_resources("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"));
+  });
+  EXPECT_NE(duplicate.message().find("already registered id"), std::string::npos);
+  // A transformer renames it: the old id is free again, the new one taken.
+  accumulated.objects()[0].set_name("b");
+  accumulated.append(parse_resources("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"));
+  EXPECT_THROW(
+      accumulated.append(parse_resources("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n")),
+      Error);
+  EXPECT_EQ(std::move(accumulated).take().size(), 2u);
+}
+
+}  // namespace
+}  // namespace sluice::render
