@@ -91,8 +91,8 @@ class CrdLoader {
   // The properties of a definition's Schema ("Schema" matched case-insensitively, as Go's
   // encoding/json matches field names); an empty object when there are none.
   static const Json& properties_of(const Json& definition, const std::string& type_name) {
-    static const Json kNone = Json::object();
-    if (definition.is_null()) return kNone;
+    static const Json none = Json::object();
+    if (definition.is_null()) return none;
     if (!definition.is_object()) {
       throw invalid_argument("definition '" + type_name + "' is not a map");
     }
@@ -100,12 +100,12 @@ class CrdLoader {
     for (const auto& [key, value] : definition.items()) {
       if (lowered(key) == "schema") schema = &value;
     }
-    if (schema == nullptr || schema->is_null()) return kNone;
+    if (schema == nullptr || schema->is_null()) return none;
     if (!schema->is_object()) {
       throw invalid_argument("definition '" + type_name + "': Schema is not a map");
     }
     const auto properties = schema->find("properties");
-    if (properties == schema->end() || properties->is_null()) return kNone;
+    if (properties == schema->end() || properties->is_null()) return none;
     if (!properties->is_object()) {
       throw invalid_argument("definition '" + type_name + "': properties is not a map");
     }
