@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/yaml_reader.h"
+#include "render/struct_fields.h"
 
 namespace sluice::render {
 namespace {
@@ -179,25 +180,11 @@ SortOptions parse_sort_options(const Json& value) {
   return options;
 }
 
-// One map of a list field decoded into a Go struct: only `fields` may appear.
-void check_fields(const Json& item, std::string_view list,
-                  std::initializer_list<std::string_view> fields) {
-  if (!item.is_object()) {
-    throw invalid_argument("invalid Kustomization: each entry of '" + std::string(list) +
-                           "' must be a map");
-  }
-  for (const auto& [key, value] : item.items()) {
-    if (std::find(fields.begin(), fields.end(), key) == fields.end()) {
-      throw invalid_argument("invalid Kustomization: json: unknown field \"" + key + "\"");
-    }
-  }
-}
-
 std::vector<transformers::ImageOverride> parse_images(const Json& value) {
   if (!value.is_array()) throw invalid_argument("invalid Kustomization: images must be a list");
   std::vector<transformers::ImageOverride> images;
   for (const Json& item : value) {
-    check_fields(item, "images", {"name", "newName", "newTag", "digest", "tagSuffix"});
+    check_struct_fields(item, "images", {"name", "newName", "newTag", "digest", "tagSuffix"});
     transformers::ImageOverride image;
     // A number is refused ("cannot unmarshal number ... of type string"): newTag: "1.25".
     image.name = string_field(item, "name");
@@ -224,7 +211,8 @@ std::vector<transformers::LabelsEntry> parse_labels(const Json& value) {
   if (!value.is_array()) throw invalid_argument("invalid Kustomization: labels must be a list");
   std::vector<transformers::LabelsEntry> entries;
   for (const Json& item : value) {
-    check_fields(item, "labels", {"pairs", "includeSelectors", "includeTemplates", "fields"});
+    check_struct_fields(item, "labels",
+                        {"pairs", "includeSelectors", "includeTemplates", "fields"});
     transformers::LabelsEntry entry;
     if (item.contains("pairs")) entry.pairs = string_map(item, "pairs");
     entry.include_selectors = bool_field(item, "labels", "includeSelectors");
@@ -235,7 +223,7 @@ std::vector<transformers::LabelsEntry> parse_labels(const Json& value) {
         throw invalid_argument("invalid Kustomization: labels: fields must be a list");
       }
       for (const Json& field : fields) {
-        check_fields(field, "labels.fields", {"group", "version", "kind", "path", "create"});
+        check_struct_fields(field, "labels.fields", {"group", "version", "kind", "path", "create"});
         FieldSpec spec;
         spec.group = string_field(field, "group");
         spec.version = string_field(field, "version");
@@ -256,7 +244,7 @@ std::vector<PatchEntry> parse_patches(const Json& value, std::string_view field)
   }
   std::vector<PatchEntry> patches;
   for (const Json& item : value) {
-    check_fields(item, field, {"path", "patch", "target", "options"});
+    check_struct_fields(item, field, {"path", "patch", "target", "options"});
     PatchEntry entry;
     if (item.contains("path")) entry.path = string_field(item, "path");
     if (item.contains("patch")) entry.patch = string_field(item, "patch");
@@ -277,7 +265,7 @@ std::vector<PatchEntry> parse_patches(const Json& value, std::string_view field)
     }
     if (item.contains("target") && !item.at("target").is_null()) {
       const Json& target = item.at("target");
-      check_fields(
+      check_struct_fields(
           target, "target",
           {"group", "version", "kind", "name", "namespace", "labelSelector", "annotationSelector"});
       entry.has_target = true;
@@ -298,7 +286,7 @@ std::vector<transformers::ReplicaCount> parse_replicas(const Json& value) {
   if (!value.is_array()) throw invalid_argument("invalid Kustomization: replicas must be a list");
   std::vector<transformers::ReplicaCount> replicas;
   for (const Json& item : value) {
-    check_fields(item, "replicas", {"name", "count"});
+    check_struct_fields(item, "replicas", {"name", "count"});
     transformers::ReplicaCount replica;
     if (item.contains("name")) replica.name = string_field(item, "name");
     if (item.contains("count") && !item.at("count").is_null()) {

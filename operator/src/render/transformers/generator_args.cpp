@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "core/error.h"
+#include "render/struct_fields.h"
 
 namespace sluice::render::transformers {
 namespace {
@@ -12,17 +13,6 @@ namespace {
 [[noreturn]] void wrong_type(std::string_view where, std::string_view expected) {
   throw invalid_argument("invalid Kustomization: field '" + std::string(where) + "' must be " +
                          std::string(expected));
-}
-
-// kustomize decodes with encoding/json and DisallowUnknownFields.
-void check_fields(const Json& item, std::string_view where,
-                  std::initializer_list<std::string_view> fields) {
-  if (!item.is_object()) wrong_type(where, "a map");
-  for (const auto& [key, value] : item.items()) {
-    if (std::find(fields.begin(), fields.end(), key) == fields.end()) {
-      throw invalid_argument("invalid Kustomization: json: unknown field \"" + key + "\"");
-    }
-  }
 }
 
 const Json* field(const Json& item, std::string_view name) {
@@ -77,12 +67,13 @@ StringMap string_map(const Json& item, std::string_view where, std::string_view 
 GeneratorArgs parse_generator(const Json& item, const std::string& kind) {
   const std::string where = kind == "Secret" ? "secretGenerator" : "configMapGenerator";
   if (kind == "Secret") {
-    check_fields(
+    check_struct_fields(
         item, where,
         {"name", "namespace", "behavior", "literals", "files", "envs", "env", "options", "type"});
   } else {
-    check_fields(item, where,
-                 {"name", "namespace", "behavior", "literals", "files", "envs", "env", "options"});
+    check_struct_fields(
+        item, where,
+        {"name", "namespace", "behavior", "literals", "files", "envs", "env", "options"});
   }
   GeneratorArgs args;
   args.kind = kind;
@@ -122,8 +113,8 @@ std::vector<GeneratorArgs> parse_generator_list(const Json& value, const std::st
 }
 
 GeneratorOptions parse_generator_options(const Json& value) {
-  check_fields(value, "generatorOptions",
-               {"labels", "annotations", "disableNameSuffixHash", "immutable"});
+  check_struct_fields(value, "generatorOptions",
+                      {"labels", "annotations", "disableNameSuffixHash", "immutable"});
   GeneratorOptions options;
   options.labels = string_map(value, "generatorOptions", "labels");
   options.annotations = string_map(value, "generatorOptions", "annotations");

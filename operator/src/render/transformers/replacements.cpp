@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/yaml_resolve.h"
 #include "render/resource_id.h"
+#include "render/struct_fields.h"
 #include "render/transformers/replacement_paths.h"
 
 namespace sluice::render::transformers {
@@ -19,19 +20,6 @@ using field_paths::TargetField;
 constexpr std::string_view kDefaultFieldPath = "metadata.name";
 
 // ---- parsing -------------------------------------------------------------------------------
-
-void check_fields(const Json& item, std::string_view what,
-                  std::initializer_list<std::string_view> fields) {
-  if (!item.is_object()) {
-    throw invalid_argument("invalid Kustomization: replacements: " + std::string(what) +
-                           " must be a map");
-  }
-  for (const auto& [key, value] : item.items()) {
-    if (std::find(fields.begin(), fields.end(), key) == fields.end()) {
-      throw invalid_argument("invalid Kustomization: json: unknown field \"" + key + "\"");
-    }
-  }
-}
 
 bool present(const Json& item, std::string_view name) {
   const auto it = item.find(std::string(name));
@@ -54,7 +42,7 @@ ResIdSelector parse_id(const Json& item) {
 }
 
 ResourceSelector parse_selector(const Json& item, std::string_view what) {
-  check_fields(
+  check_struct_fields(
       item, what,
       {"group", "version", "kind", "name", "namespace", "labelSelector", "annotationSelector"});
   return {parse_id(item), string_of(item, "labelSelector"), string_of(item, "annotationSelector")};
@@ -64,7 +52,7 @@ FieldOptions parse_options(const Json& item) {
   FieldOptions options;
   if (!present(item, "options")) return options;
   const Json& json = item.at("options");
-  check_fields(json, "options", {"delimiter", "index", "create"});
+  check_struct_fields(json, "options", {"delimiter", "index", "create"});
   options.delimiter = string_of(json, "delimiter");
   if (present(json, "index")) {
     const Json& index = json.at("index");
@@ -89,7 +77,7 @@ FieldOptions parse_options(const Json& item) {
 }
 
 ReplacementTarget parse_target(const Json& item) {
-  check_fields(item, "target", {"select", "reject", "fieldPaths", "options"});
+  check_struct_fields(item, "target", {"select", "reject", "fieldPaths", "options"});
   ReplacementTarget target;
   if (present(item, "select")) {
     target.has_select = true;
@@ -329,12 +317,12 @@ void apply_to_object(Object& object, const ReplacementTarget& target, const Json
 }  // namespace
 
 Replacement parse_replacement(const Json& item) {
-  check_fields(item, "replacement", {"source", "targets"});
+  check_struct_fields(item, "replacement", {"source", "targets"});
   Replacement replacement;
   if (present(item, "source")) {
     const Json& source = item.at("source");
-    check_fields(source, "source",
-                 {"group", "version", "kind", "name", "namespace", "fieldPath", "options"});
+    check_struct_fields(source, "source",
+                        {"group", "version", "kind", "name", "namespace", "fieldPath", "options"});
     replacement.has_source = true;
     replacement.source = parse_id(source);
     replacement.source_field_path = string_of(source, "fieldPath");

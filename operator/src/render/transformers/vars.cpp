@@ -9,6 +9,7 @@
 #include "core/go_format.h"
 #include "render/hidden_keys.h"
 #include "render/resource_id.h"
+#include "render/struct_fields.h"
 #include "render/transformers/replacement_paths.h"
 
 namespace sluice::render::transformers {
@@ -74,16 +75,6 @@ std::string string_of(const Json& item, std::string_view name) {
                            "' must be a string");
   }
   return it->get<std::string>();
-}
-
-void check_fields(const Json& item, std::initializer_list<std::string_view> fields) {
-  if (!item.is_object())
-    throw invalid_argument("invalid Kustomization: vars: entries must be maps");
-  for (const auto& [key, value] : item.items()) {
-    if (std::find(fields.begin(), fields.end(), key) == fields.end()) {
-      throw invalid_argument("invalid Kustomization: json: unknown field \"" + key + "\"");
-    }
-  }
 }
 
 std::string field_path(const Var& var) {
@@ -252,12 +243,13 @@ std::vector<Var> parse_vars(const Json& value) {
   if (!value.is_array()) throw invalid_argument("invalid Kustomization: vars must be a list");
   std::vector<Var> vars;
   for (const Json& item : value) {
-    check_fields(item, {"name", "objref", "fieldref"});
+    check_struct_fields(item, "vars", {"name", "objref", "fieldref"});
     Var var;
     var.name = string_of(item, "name");
     if (item.contains("objref") && !item.at("objref").is_null()) {
       const Json& ref = item.at("objref");
-      check_fields(ref, {"apiVersion", "group", "version", "kind", "name", "namespace"});
+      check_struct_fields(ref, "vars",
+                          {"apiVersion", "group", "version", "kind", "name", "namespace"});
       var.group = string_of(ref, "group");
       var.version = string_of(ref, "version");
       var.kind = string_of(ref, "kind");
@@ -275,7 +267,7 @@ std::vector<Var> parse_vars(const Json& value) {
       }
     }
     if (item.contains("fieldref") && !item.at("fieldref").is_null()) {
-      check_fields(item.at("fieldref"), {"fieldPath"});
+      check_struct_fields(item.at("fieldref"), "vars", {"fieldPath"});
       var.field_path = string_of(item.at("fieldref"), "fieldPath");
     }
     vars.push_back(std::move(var));
