@@ -1,0 +1,56 @@
+#include "render/name_history.h"
+
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+#include "render/resources.h"
+
+namespace sluice::render {
+namespace {
+
+std::vector<Object> two_config_maps() {
+  return parse_resources(
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: x}\n---\n"
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n");
+}
+
+TEST(NameHistoryTest, PrefixAndSuffixEachStoreTheNameTheyReplace) {
+  std::vector<Object> objects = two_config_maps();
+  rename_with_history(objects, "p-", "-s");
+  EXPECT_EQ(objects[0].name(), "p-a-s");
+  EXPECT_EQ(previous_names(objects[0]), (std::vector<std::string>{"a", "p-a"}));
+  const std::vector<transformers::NameHistory> histories = name_histories(objects);
+  EXPECT_EQ(histories[0].prefixes, (std::vector<std::string>{"p-"}));
+  EXPECT_EQ(histories[0].suffixes, (std::vector<std::string>{"-s"}));
+  EXPECT_EQ(histories[0].original_namespace, "x");
+}
+
+TEST(NameHistoryTest, TheNamespaceTransformerStoresEveryIdChangedOrNot) {
+  std::vector<Object> objects = two_config_maps();
+  set_namespace_with_history(objects, "prod");
+  EXPECT_EQ(previous_names(objects[1]), (std::vector<std::string>{"b"}));
+  const auto ids = previous_ids(objects);
+  ASSERT_EQ(ids[0].size(), 1u);
+  EXPECT_EQ(ids[0][0].namespace_, "x");
+  EXPECT_EQ(original_ids(objects)[1].namespace_, "");  // as first stored
+  EXPECT_EQ(objects[1].namespace_name(), "prod");
+}
+
+TEST(NameHistoryTest, ANamespaceThatMergesTwoIdsIsAnError) {
+  std::vector<Object> objects = parse_resources(
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: x}\n---\n"
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: y}\n");
+  EXPECT_THROW(set_namespace_with_history(objects, "prod"), Error);
+}
+
+TEST(NameHistoryTest, StripRemovesEveryHiddenKey) {
+  std::vector<Object> objects = two_config_maps();
+  rename_with_history(objects, "p-", "");
+  set_namespace_with_history(objects, "prod");
+  for (Object& object : objects) strip_history(object);
+  EXPECT_EQ(objects[0].json(), Json::parse(R"({"apiVersion": "v1", "kind": "ConfigMap",
+                            "metadata": {"name": "p-a", "namespace": "prod"}})"));
+}
+
+}  // namespace
+}  // namespace sluice::render
