@@ -16,7 +16,8 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr std::size_t kMaxFileBytes = 4 * 1024 * 1024;  // kubeconfigs, certificates, tokens
+constexpr std::size_t kMaxFileBytes =
+    std::size_t{4} * 1024 * 1024;  // kubeconfigs, certificates, tokens
 
 std::string read_small_file(const fs::path& path, const std::string& what) {
   std::ifstream in(path, std::ios::binary);
@@ -32,7 +33,7 @@ std::string read_small_file(const fs::path& path, const std::string& what) {
   return content;
 }
 
-std::string trim(std::string s) {
+std::string trim(const std::string& s) {
   const auto first = s.find_first_not_of(" \t\r\n");
   if (first == std::string::npos) return {};
   const auto last = s.find_last_not_of(" \t\r\n");

@@ -1,5 +1,6 @@
 // The API client against the real kube-apiserver of tests/env: authentication and TLS, CRUD,
 // server-side apply with field ownership, dry-run, pagination, preconditions, impersonation.
+#include <atomic>
 #include <fstream>
 #include <functional>
 #include <set>
@@ -65,6 +66,7 @@ TEST_F(KubeClientTest, WaitsAsAFiberOnAFiberPool) {
   const Client client = admin();
   runtime::FiberPool pool(2);
   std::vector<boost::fibers::future<std::string>> names;
+  names.reserve(8);
   for (int i = 0; i < 8; ++i) {
     names.push_back(pool.submit([&client, this, i] {
       const std::string name = "fiber-" + std::to_string(i);
@@ -74,6 +76,31 @@ TEST_F(KubeClientTest, WaitsAsAFiberOnAFiberPool) {
   }
   for (int i = 0; i < 8; ++i)
     EXPECT_EQ(names[static_cast<std::size_t>(i)].get(), std::to_string(i));
+}
+
+TEST_F(KubeClientTest, AWaitingRequestDoesNotBlockItsFiberThread) {
+  // One pool thread: a request the server holds for 2 s (a watch with timeoutSeconds) must
+  // leave that thread free for other fibers' requests meanwhile.
+  const Client client = admin();
+  runtime::FiberPool pool(1);
+  std::atomic<bool> slow_done{false};
+  auto slow = pool.submit([&] {
+    client.request("GET", kube::configmaps().collection_path(ns()) + "?watch=1&timeoutSeconds=2");
+    slow_done = true;
+  });
+  auto quick = pool.submit([&] {
+    int answered = 0;
+    for (int i = 0; i < 5; ++i) {
+      client.get(kube::namespaces(), "", ns());
+      ++answered;
+    }
+    return std::make_pair(answered, slow_done.load());
+  });
+  const auto [answered, slow_was_done] = quick.get();
+  EXPECT_EQ(answered, 5);
+  EXPECT_FALSE(slow_was_done) << "the quick requests waited for the slow one";
+  slow.get();
+  EXPECT_TRUE(slow_done);
 }
 
 TEST_F(KubeClientTest, BadTokenIsUnauthenticated) {
