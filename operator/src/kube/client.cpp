@@ -90,7 +90,11 @@ Error transport_error(const std::exception& e, const std::string& what) {
   }
   for (const char* tls_word : {"handshake", "certificate", "SSL", "ssl"}) {
     if (text.find(tls_word) != std::string::npos) {
-      return {ErrorCode::kVerificationFailed, what + ": TLS: " + text};
+      // cpprestsdk does not say why; an untrusted or mismatched server certificate is the
+      // usual cause.
+      return {ErrorCode::kVerificationFailed,
+              what + ": TLS handshake failed (is the server certificate signed by the " +
+                  "configured CA and valid for the host?): " + text};
     }
   }
   return {ErrorCode::kUnavailable, what + ": " + text};
