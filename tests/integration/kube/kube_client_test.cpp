@@ -5,6 +5,7 @@
 #include <functional>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -178,6 +179,66 @@ TEST_F(KubeClientTest, ConfigMapCrud) {
   EXPECT_EQ(missing.code(), ErrorCode::kNotFound);
   EXPECT_NE(missing.message().find("NotFound (404)"), std::string::npos) << missing.message();
   EXPECT_EQ(error_of([&] { client.remove(cms, ns(), "crud"); }).code(), ErrorCode::kNotFound);
+}
+
+TEST_F(KubeClientTest, CustomResourceCrudAndStatus) {
+  const Client client = admin();
+  const std::string group = ns() + ".sluice.test";
+  const kube::Resource crds{.group = "apiextensions.k8s.io",
+                            .version = "v1",
+                            .resource = "customresourcedefinitions",
+                            .namespaced = false};
+  const Json schema = {
+      {"type", "object"},
+      {"properties",
+       {{"spec", {{"type", "object"}, {"x-kubernetes-preserve-unknown-fields", true}}},
+        {"status", {{"type", "object"}, {"x-kubernetes-preserve-unknown-fields", true}}}}}};
+  const Json crd = {
+      {"apiVersion", "apiextensions.k8s.io/v1"},
+      {"kind", "CustomResourceDefinition"},
+      {"metadata", {{"name", "widgets." + group}}},
+      {"spec",
+       {{"group", group},
+        {"scope", "Namespaced"},
+        {"names", {{"plural", "widgets"}, {"singular", "widget"}, {"kind", "Widget"}}},
+        {"versions",
+         {{{"name", "v1"},
+           {"served", true},
+           {"storage", true},
+           {"subresources", {{"status", Json::object()}}},
+           {"schema", {{"openAPIV3Schema", schema}}}}}}}}};
+  client.apply(crds, "", "widgets." + group, crd);
+
+  const kube::Resource widgets{.group = group, .version = "v1", .resource = "widgets"};
+  const Json widget = {{"apiVersion", group + "/v1"},
+                       {"kind", "Widget"},
+                       {"metadata", {{"name", "w1"}}},
+                       {"spec", {{"size", 3}}}};
+  // The apiserver serves a new CRD a moment after accepting it.
+  Json created;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  for (;;) {
+    try {
+      created = client.create(widgets, ns(), widget);
+      break;
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::kNotFound || std::chrono::steady_clock::now() > deadline) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  EXPECT_EQ(created["spec"]["size"], 3);
+  EXPECT_EQ(client.merge_patch(widgets, ns(), "w1", {{"spec", {{"size", 4}}}})["spec"]["size"], 4);
+  // Through the main resource the status is ignored; through /status it is kept.
+  client.merge_patch(widgets, ns(), "w1", {{"status", {{"ready", true}}}});
+  EXPECT_FALSE(client.get(widgets, ns(), "w1").contains("status"));
+  const Json with_status =
+      client.patch_status(widgets, ns(), "w1", {{"status", {{"ready", true}}}});
+  EXPECT_EQ(with_status["status"]["ready"], true);
+  EXPECT_EQ(with_status["spec"]["size"], 4);
+  ASSERT_EQ(client.list(widgets, ns()).items.size(), 1U);
+  client.remove(widgets, ns(), "w1");
+  EXPECT_EQ(error_of([&] { client.get(widgets, ns(), "w1"); }).code(), ErrorCode::kNotFound);
+  client.remove(crds, "", "widgets." + group);
 }
 
 TEST_F(KubeClientTest, InvalidObjectCarriesCauses) {
