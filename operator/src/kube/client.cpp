@@ -1,5 +1,6 @@
 #include "kube/client.h"
 
+#include <cstdint>
 #include <exception>
 #include <system_error>
 #include <utility>
@@ -98,6 +99,39 @@ Error transport_error(const std::exception& e, const std::string& what) {
     }
   }
   return {ErrorCode::kUnavailable, what + ": " + text};
+}
+
+// Reads a response body chunk by chunk and gives up (closing the stream, which aborts the
+// transfer) once it passes `limit`: a chunked answer carries no length to check up front.
+struct BoundedBodyReader {
+  BoundedBodyReader(const concurrency::streams::istream& body, std::size_t max_bytes,
+                    std::string where)
+      : stream(body), limit(max_bytes), what(std::move(where)) {}
+  static constexpr std::size_t kChunk = std::size_t{64} * 1024;
+  concurrency::streams::istream stream;
+  std::vector<std::uint8_t> chunk = std::vector<std::uint8_t>(kChunk);
+  std::string text;
+  std::size_t limit;
+  std::string what;
+};
+
+pplx::task<std::string> read_bounded(const std::shared_ptr<BoundedBodyReader>& reader) {
+  return reader->stream.streambuf()
+      .getn(reader->chunk.data(), BoundedBodyReader::kChunk)
+      .then([reader](std::size_t read) -> pplx::task<std::string> {
+        if (read == 0) return pplx::task_from_result(std::move(reader->text));
+        if (reader->text.size() + read > reader->limit) {
+          try {
+            reader->stream.close().wait();
+          } catch (const std::exception&) {  // closing is best effort; the limit error stands
+          }
+          throw resource_exhausted(reader->what + ": response is over the limit of " +
+                                   std::to_string(reader->limit) + " bytes");
+        }
+        reader->text.append(reader->chunk.begin(),
+                            reader->chunk.begin() + static_cast<std::ptrdiff_t>(read));
+        return read_bounded(reader);
+      });
 }
 
 std::string propagation_name(PropagationPolicy policy) {
@@ -215,15 +249,12 @@ Response Client::request(const std::string& method, const std::string& path_and_
             throw resource_exhausted(what + ": response of " + std::to_string(length) +
                                      " bytes is over the limit");
           }
-          return response.extract_utf8string(true).then(
-              [response, limit, what](const std::string& text) {
-                if (text.size() > limit) {
-                  throw resource_exhausted(what + ": response is over the size limit");
-                }
-                return Response{.status = response.status_code(),
-                                .body = text,
-                                .content_type = response.headers().content_type()};
-              });
+          auto reader = std::make_shared<BoundedBodyReader>(response.body(), limit, what);
+          return read_bounded(reader).then([response](std::string text) {
+            return Response{.status = response.status_code(),
+                            .body = std::move(text),
+                            .content_type = response.headers().content_type()};
+          });
         })
         .then([promise](const pplx::task<Response>& done) {
           try {
