@@ -54,6 +54,8 @@ Resource service_accounts();
 
 struct ClientOptions {
   std::chrono::seconds timeout = std::chrono::seconds(30);  // per request, whole exchange
+  // Bigger answers fail with kResourceExhausted as soon as the limit is passed while reading
+  // (the transfer is cut off), chunked ones included.
   std::size_t max_response_bytes = std::size_t{256} * 1024 * 1024;
   std::string user_agent = "sluice";
 };
