@@ -1,0 +1,388 @@
+#include "kube/client.h"
+
+#include <cstdint>
+#include <exception>
+#include <system_error>
+#include <utility>
+
+#include <boost/asio/ssl.hpp>
+#include <boost/fiber/future.hpp>
+#include <cpprest/http_client.h>
+#include <cpprest/uri.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include "core/error.h"
+#include "core/unique_c_ptr.h"
+#include "kube/status.h"
+
+namespace sluice::kube {
+namespace {
+
+namespace http = web::http;
+
+std::string encode(const std::string& value) {
+  return web::uri::encode_data_string(value);
+}
+
+void check_segment(const std::string& value, const char* what) {
+  if (value.empty() || value == "." || value == ".." ||
+      value.find_first_of("/?#%") != std::string::npos) {
+    throw invalid_argument(std::string("invalid ") + what + " \"" + value + "\"");
+  }
+}
+
+// Appends "name=value" to a query string being built.
+void add_query(std::string& query, const std::string& name, const std::string& value) {
+  query += query.empty() ? '?' : '&';
+  query += name + "=" + encode(value);
+}
+
+// Every certificate of a PEM bundle, in a fresh store: with it the configured CA is the only
+// trust anchor (cpprestsdk loads the system store first; a kubeconfig CA replaces it).
+X509_STORE* store_from_pem(const std::string& pem) {
+  UniqueCPtr<X509_STORE, X509_STORE_free> store(X509_STORE_new());
+  UniqueCPtr<BIO, BIO_free_all> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  if (!store || !bio) throw internal_error("OpenSSL allocation failed");
+  int added = 0;
+  while (
+      UniqueCPtr<X509, X509_free> cert{PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)}) {
+    if (X509_STORE_add_cert(store.get(), cert.get()) == 1) ++added;
+  }
+  ERR_clear_error();  // the loop ends on a "no start line" error
+  if (added == 0) throw invalid_argument("certificate-authority holds no PEM certificate");
+  return store.release();
+}
+
+void configure_tls(boost::asio::ssl::context& ctx, const ClusterConfig& config) {
+  if (!config.ca_pem.empty() && !config.insecure_skip_tls_verify) {
+    SSL_CTX_set_cert_store(ctx.native_handle(), store_from_pem(config.ca_pem));
+  }
+  if (!config.client_cert_pem.empty()) {
+    ctx.use_certificate_chain(
+        boost::asio::buffer(config.client_cert_pem.data(), config.client_cert_pem.size()));
+    ctx.use_private_key(
+        boost::asio::buffer(config.client_key_pem.data(), config.client_key_pem.size()),
+        boost::asio::ssl::context::pem);
+  }
+}
+
+// Fails at construction, naming the field, rather than on every connection attempt.
+void validate_tls_material(const ClusterConfig& config) {
+  if (!config.ca_pem.empty()) X509_STORE_free(store_from_pem(config.ca_pem));
+  if (!config.client_cert_pem.empty()) {
+    boost::asio::ssl::context probe(boost::asio::ssl::context::tls_client);
+    try {
+      configure_tls(probe, config);
+    } catch (const boost::system::system_error& e) {
+      throw invalid_argument(std::string("client certificate or key is unusable: ") + e.what());
+    }
+  }
+}
+
+Error transport_error(const std::exception& e, const std::string& what) {
+  const std::string text = e.what();
+  if (const auto* http_error = dynamic_cast<const http::http_exception*>(&e)) {
+    if (http_error->error_code() == std::errc::timed_out) {
+      return {ErrorCode::kDeadlineExceeded, what + ": timed out: " + text};
+    }
+  }
+  for (const char* tls_word : {"handshake", "certificate", "SSL", "ssl"}) {
+    if (text.find(tls_word) != std::string::npos) {
+      // cpprestsdk does not say why; an untrusted or mismatched server certificate is the
+      // usual cause.
+      return {ErrorCode::kVerificationFailed,
+              what + ": TLS handshake failed (is the server certificate signed by the " +
+                  "configured CA and valid for the host?): " + text};
+    }
+  }
+  return {ErrorCode::kUnavailable, what + ": " + text};
+}
+
+// Reads a response body chunk by chunk and gives up (closing the stream, which aborts the
+// transfer) once it passes `limit`: a chunked answer carries no length to check up front.
+struct BoundedBodyReader {
+  BoundedBodyReader(const concurrency::streams::istream& body, std::size_t max_bytes,
+                    std::string where)
+      : stream(body), limit(max_bytes), what(std::move(where)) {}
+  static constexpr std::size_t kChunk = std::size_t{64} * 1024;
+  concurrency::streams::istream stream;
+  std::vector<std::uint8_t> chunk = std::vector<std::uint8_t>(kChunk);
+  std::string text;
+  std::size_t limit;
+  std::string what;
+};
+
+pplx::task<std::string> read_bounded(const std::shared_ptr<BoundedBodyReader>& reader) {
+  return reader->stream.streambuf()
+      .getn(reader->chunk.data(), BoundedBodyReader::kChunk)
+      .then([reader](std::size_t read) -> pplx::task<std::string> {
+        if (read == 0) return pplx::task_from_result(std::move(reader->text));
+        if (reader->text.size() + read > reader->limit) {
+          try {
+            reader->stream.close().wait();
+          } catch (const std::exception&) {  // closing is best effort; the limit error stands
+          }
+          throw resource_exhausted(reader->what + ": response is over the limit of " +
+                                   std::to_string(reader->limit) + " bytes");
+        }
+        reader->text.append(reader->chunk.begin(),
+                            reader->chunk.begin() + static_cast<std::ptrdiff_t>(read));
+        return read_bounded(reader);
+      });
+}
+
+std::string propagation_name(PropagationPolicy policy) {
+  switch (policy) {
+    case PropagationPolicy::kOrphan:
+      return "Orphan";
+    case PropagationPolicy::kBackground:
+      return "Background";
+    case PropagationPolicy::kForeground:
+      return "Foreground";
+    case PropagationPolicy::kDefault:
+      break;
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string Resource::collection_path(const std::string& ns) const {
+  check_segment(version, "API version");
+  check_segment(resource, "resource");
+  std::string path = group.empty() ? "/api/" + version : "/apis/" + group + "/" + version;
+  if (!group.empty()) check_segment(group, "API group");
+  if (namespaced) {
+    check_segment(ns, "namespace");
+    path += "/namespaces/" + ns;
+  } else if (!ns.empty()) {
+    throw invalid_argument(resource + " is cluster-scoped; got namespace \"" + ns + "\"");
+  }
+  return path + "/" + resource;
+}
+
+std::string Resource::object_path(const std::string& ns, const std::string& name) const {
+  check_segment(name, "name");
+  return collection_path(ns) + "/" + name;
+}
+
+Resource configmaps() {
+  return {.group = "", .version = "v1", .resource = "configmaps"};
+}
+Resource secrets() {
+  return {.group = "", .version = "v1", .resource = "secrets"};
+}
+Resource service_accounts() {
+  return {.group = "", .version = "v1", .resource = "serviceaccounts"};
+}
+Resource namespaces() {
+  return {.group = "", .version = "v1", .resource = "namespaces", .namespaced = false};
+}
+
+Client::Client(ClusterConfig config, ClientOptions options)
+    : config_(std::make_shared<const ClusterConfig>(std::move(config))),
+      options_(std::move(options)),
+      impersonate_(config_->impersonate) {
+  if (config_->server.rfind("https://", 0) != 0 && config_->server.rfind("http://", 0) != 0) {
+    throw invalid_argument("server \"" + config_->server + "\" is not an http(s) URL");
+  }
+  validate_tls_material(*config_);
+  http::client::http_client_config http_config;
+  http_config.set_timeout(options_.timeout);
+  http_config.set_validate_certificates(!config_->insecure_skip_tls_verify);
+  std::shared_ptr<const ClusterConfig> tls_config = config_;
+  http_config.set_ssl_context_callback(
+      [tls_config](boost::asio::ssl::context& ctx) { configure_tls(ctx, *tls_config); });
+  try {
+    http_ = std::make_shared<http::client::http_client>(web::uri(config_->server), http_config);
+  } catch (const std::exception& e) {
+    throw invalid_argument("server \"" + config_->server + "\": " + e.what());
+  }
+}
+
+Client::Client(std::shared_ptr<const ClusterConfig> config,
+               std::shared_ptr<http::client::http_client> http, ClientOptions options,
+               Impersonation impersonate)
+    : config_(std::move(config)),
+      http_(std::move(http)),
+      options_(std::move(options)),
+      impersonate_(std::move(impersonate)) {}
+
+Client Client::impersonating(Impersonation who) const {
+  if (who.groups.size() > 1) {
+    throw unimplemented("impersonating more than one group is not supported yet");
+  }
+  return Client(config_, http_, options_, std::move(who));
+}
+
+Response Client::request(const std::string& method, const std::string& path_and_query,
+                         const std::string& body, const std::string& content_type) const {
+  const std::string what = method + " " + path_and_query.substr(0, path_and_query.find('?'));
+  http::http_request req(method);
+  req.set_request_uri(path_and_query);
+  auto& headers = req.headers();
+  headers.add("Accept", "application/json");
+  headers.add("User-Agent", options_.user_agent);
+  if (const auto token = config_->bearer_token()) headers.add("Authorization", "Bearer " + *token);
+  if (!impersonate_.user.empty()) {
+    if (impersonate_.groups.size() > 1) {
+      throw unimplemented("impersonating more than one group is not supported yet");
+    }
+    headers.add("Impersonate-User", impersonate_.user);
+    for (const auto& group : impersonate_.groups) headers.add("Impersonate-Group", group);
+  }
+  if (!content_type.empty()) req.set_body(body, content_type);
+
+  // The pplx continuations run on cpprestsdk's threads; the last one fulfils a fiber promise,
+  // so whoever waits below suspends as a fiber instead of blocking in pplx's get().
+  auto promise = std::make_shared<boost::fibers::promise<Response>>();
+  auto future = promise->get_future();
+  const std::size_t limit = options_.max_response_bytes;
+  try {
+    http_->request(req)
+        .then([limit, what](const http::http_response& response) {
+          std::size_t length = 0;
+          if (response.headers().match("Content-Length", length) && length > limit) {
+            throw resource_exhausted(what + ": response of " + std::to_string(length) +
+                                     " bytes is over the limit");
+          }
+          auto reader = std::make_shared<BoundedBodyReader>(response.body(), limit, what);
+          return read_bounded(reader).then([response](std::string text) {
+            return Response{.status = response.status_code(),
+                            .body = std::move(text),
+                            .content_type = response.headers().content_type()};
+          });
+        })
+        .then([promise](const pplx::task<Response>& done) {
+          try {
+            promise->set_value(done.get());  // done: get() returns at once
+          } catch (...) {
+            promise->set_exception(std::current_exception());
+          }
+        });
+  } catch (const std::exception& e) {
+    throw transport_error(e, what);
+  }
+
+  Response response;
+  try {
+    response = future.get();
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw transport_error(e, what);
+  }
+  if (response.status < 200 || response.status > 299) {
+    throw error_from_response(response.status, response.body, what);
+  }
+  return response;
+}
+
+Json Client::request_json(const std::string& method, const std::string& path_and_query,
+                          const std::string& body, const std::string& content_type) const {
+  const Response response = request(method, path_and_query, body, content_type);
+  auto parsed = Json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) {
+    throw Error(ErrorCode::kUnavailable,
+                method + " " + path_and_query + ": the server answered with invalid JSON");
+  }
+  return parsed;
+}
+
+Json Client::get(const Resource& resource, const std::string& ns, const std::string& name) const {
+  return request_json("GET", resource.object_path(ns, name));
+}
+
+ListPage Client::list(const Resource& resource, const std::string& ns,
+                      const ListOptions& options) const {
+  std::string query;
+  if (!options.label_selector.empty()) add_query(query, "labelSelector", options.label_selector);
+  if (!options.field_selector.empty()) add_query(query, "fieldSelector", options.field_selector);
+  if (options.limit) add_query(query, "limit", std::to_string(*options.limit));
+  if (!options.continue_token.empty()) add_query(query, "continue", options.continue_token);
+  Json list = request_json("GET", resource.collection_path(ns) + query);
+  ListPage page;
+  const auto metadata = list.find("metadata");
+  if (metadata != list.end() && metadata->is_object()) {
+    page.resource_version = metadata->value("resourceVersion", std::string());
+    page.continue_token = metadata->value("continue", std::string());
+  }
+  const auto items = list.find("items");
+  if (items != list.end() && items->is_array()) {
+    page.items.reserve(items->size());
+    for (auto& item : *items) page.items.push_back(std::move(item));
+  }
+  return page;
+}
+
+std::vector<Json> Client::list_all(const Resource& resource, const std::string& ns,
+                                   ListOptions options, long long page_size) const {
+  options.limit = page_size;
+  options.continue_token.clear();
+  std::vector<Json> all;
+  for (;;) {
+    ListPage page = list(resource, ns, options);
+    for (auto& item : page.items) all.push_back(std::move(item));
+    if (page.continue_token.empty()) return all;
+    options.continue_token = std::move(page.continue_token);
+  }
+}
+
+Json Client::create(const Resource& resource, const std::string& ns, const Json& object,
+                    const WriteOptions& options) const {
+  std::string query;
+  if (options.dry_run) add_query(query, "dryRun", "All");
+  if (!options.field_manager.empty()) add_query(query, "fieldManager", options.field_manager);
+  return request_json("POST", resource.collection_path(ns) + query, object.dump(),
+                      "application/json");
+}
+
+Json Client::apply(const Resource& resource, const std::string& ns, const std::string& name,
+                   const Json& object, const ApplyOptions& options) const {
+  if (options.field_manager.empty())
+    throw invalid_argument("server-side apply needs a field manager");
+  std::string query;
+  add_query(query, "fieldManager", options.field_manager);
+  if (options.force) add_query(query, "force", "true");
+  if (options.dry_run) add_query(query, "dryRun", "All");
+  // JSON is YAML, so the object goes as it is.
+  return request_json("PATCH", resource.object_path(ns, name) + query, object.dump(),
+                      "application/apply-patch+yaml");
+}
+
+Json Client::merge_patch(const Resource& resource, const std::string& ns, const std::string& name,
+                         const Json& patch, const WriteOptions& options) const {
+  std::string query;
+  if (options.dry_run) add_query(query, "dryRun", "All");
+  if (!options.field_manager.empty()) add_query(query, "fieldManager", options.field_manager);
+  return request_json("PATCH", resource.object_path(ns, name) + query, patch.dump(),
+                      "application/merge-patch+json");
+}
+
+Json Client::patch_status(const Resource& resource, const std::string& ns, const std::string& name,
+                          const Json& patch, const WriteOptions& options) const {
+  std::string query;
+  if (options.dry_run) add_query(query, "dryRun", "All");
+  if (!options.field_manager.empty()) add_query(query, "fieldManager", options.field_manager);
+  return request_json("PATCH", resource.object_path(ns, name) + "/status" + query, patch.dump(),
+                      "application/merge-patch+json");
+}
+
+Json Client::remove(const Resource& resource, const std::string& ns, const std::string& name,
+                    const DeleteOptions& options) const {
+  Json body = {{"apiVersion", "v1"}, {"kind", "DeleteOptions"}};
+  if (const auto policy = propagation_name(options.propagation); !policy.empty()) {
+    body["propagationPolicy"] = policy;
+  }
+  if (options.precondition_uid) body["preconditions"]["uid"] = *options.precondition_uid;
+  if (options.precondition_resource_version) {
+    body["preconditions"]["resourceVersion"] = *options.precondition_resource_version;
+  }
+  if (options.dry_run) body["dryRun"] = Json::array({"All"});
+  return request_json("DELETE", resource.object_path(ns, name), body.dump(), "application/json");
+}
+
+}  // namespace sluice::kube

@@ -1,0 +1,155 @@
+#pragma once
+
+// A Kubernetes API client over cpprestsdk's http_client.
+//
+// Asynchronous underneath: every request is a pplx task on cpprestsdk's own I/O threads. The
+// calls below look synchronous but wait on a Boost.Fiber future that the task's final
+// continuation fulfils, so a fiber calling them suspends only itself and never blocks its
+// pool thread on pplx's `.get()` (plain threads, e.g. tests and the CLI, simply block).
+//
+// TLS follows ClusterConfig: when a CA is given it is the *only* trust anchor (as in
+// client-go), the server's certificate is verified with host name/IP unless the kubeconfig
+// says insecure-skip-tls-verify, and a client certificate/key is presented when configured.
+//
+// Resources are addressed explicitly by group/version/resource and scope (`Resource`);
+// discovery and REST mapping (GVK -> resource) are a later step of issue 6, as are watches,
+// informers, retries with backoff, client-side rate limits, leases and events.
+//
+// Errors: see kube/status.h for how Status responses map onto sluice::Error.
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/object.h"
+#include "kube/config.h"
+
+namespace web::http::client {
+class http_client;
+}
+
+namespace sluice::kube {
+
+// A REST resource: "" / "v1" / "configmaps" / namespaced, or "apps" / "v1" / "deployments".
+struct Resource {
+  std::string group;  // "" for the core API
+  std::string version;
+  std::string resource;  // plural, lower case
+  bool namespaced = true;
+
+  // The collection path, e.g. /api/v1/namespaces/ns/configmaps or /apis/apps/v1/deployments.
+  // `ns` is required for namespaced resources and must be empty otherwise.
+  std::string collection_path(const std::string& ns) const;
+  std::string object_path(const std::string& ns, const std::string& name) const;
+};
+
+// Frequently used core resources.
+Resource configmaps();
+Resource namespaces();
+Resource secrets();
+Resource service_accounts();
+
+struct ClientOptions {
+  std::chrono::seconds timeout = std::chrono::seconds(30);  // per request, whole exchange
+  // Bigger answers fail with kResourceExhausted as soon as the limit is passed while reading
+  // (the transfer is cut off), chunked ones included.
+  std::size_t max_response_bytes = std::size_t{256} * 1024 * 1024;
+  std::string user_agent = "sluice";
+};
+
+struct ListOptions {
+  std::string label_selector;
+  std::string field_selector;
+  std::optional<long long> limit;  // page size; the server may return fewer
+  std::string continue_token;
+};
+
+struct ListPage {
+  std::vector<Json> items;
+  std::string resource_version;
+  std::string continue_token;  // empty on the last page
+};
+
+struct WriteOptions {
+  bool dry_run = false;  // dryRun=All: admission and validation run, nothing is stored
+  std::string field_manager = "sluice";
+};
+
+struct ApplyOptions {
+  bool force = false;  // take ownership of conflicting fields
+  bool dry_run = false;
+  std::string field_manager = "sluice";
+};
+
+enum class PropagationPolicy { kDefault, kOrphan, kBackground, kForeground };
+
+struct DeleteOptions {
+  PropagationPolicy propagation = PropagationPolicy::kDefault;
+  std::optional<std::string> precondition_uid;
+  std::optional<std::string> precondition_resource_version;
+  bool dry_run = false;
+};
+
+// The raw outcome of one request, for the few callers that need more than the typed calls.
+struct Response {
+  int status = 0;
+  std::string body;
+  std::string content_type;
+};
+
+class Client {
+ public:
+  explicit Client(ClusterConfig config, ClientOptions options = {});
+
+  // A client that sends every request as `who` (Impersonate-User/-Group), sharing this one's
+  // connections. More than one impersonated group is kUnimplemented for now (cpprestsdk
+  // folds repeated headers into one comma-joined value, which the apiserver reads as one group).
+  Client impersonating(Impersonation who) const;
+
+  const ClusterConfig& config() const noexcept { return *config_; }
+
+  Json get(const Resource& resource, const std::string& ns, const std::string& name) const;
+  // One page. Items carry no apiVersion/kind (as the API returns them).
+  ListPage list(const Resource& resource, const std::string& ns,
+                const ListOptions& options = {}) const;
+  // Every page, following continue tokens; `page_size` bounds each response.
+  std::vector<Json> list_all(const Resource& resource, const std::string& ns,
+                             ListOptions options = {}, long long page_size = 500) const;
+
+  Json create(const Resource& resource, const std::string& ns, const Json& object,
+              const WriteOptions& options = {}) const;
+  // Server-side apply of `object` (its metadata.name is `name`).
+  Json apply(const Resource& resource, const std::string& ns, const std::string& name,
+             const Json& object, const ApplyOptions& options = {}) const;
+  // JSON merge patch (RFC 7386) of the object, or of its status subresource.
+  Json merge_patch(const Resource& resource, const std::string& ns, const std::string& name,
+                   const Json& patch, const WriteOptions& options = {}) const;
+  Json patch_status(const Resource& resource, const std::string& ns, const std::string& name,
+                    const Json& patch, const WriteOptions& options = {}) const;
+  // Returns what the server answers: the object (with deletionTimestamp when finalizers
+  // hold it) or a Status.
+  Json remove(const Resource& resource, const std::string& ns, const std::string& name,
+              const DeleteOptions& options = {}) const;
+
+  // One request. `path_and_query` starts with '/'; a non-2xx answer throws (kube/status.h).
+  Response request(const std::string& method, const std::string& path_and_query,
+                   const std::string& body = {}, const std::string& content_type = {}) const;
+
+ private:
+  Client(std::shared_ptr<const ClusterConfig> config,
+         std::shared_ptr<web::http::client::http_client> http, ClientOptions options,
+         Impersonation impersonate);
+
+  Json request_json(const std::string& method, const std::string& path_and_query,
+                    const std::string& body = {}, const std::string& content_type = {}) const;
+
+  std::shared_ptr<const ClusterConfig> config_;
+  std::shared_ptr<web::http::client::http_client> http_;
+  ClientOptions options_;
+  Impersonation impersonate_;
+};
+
+}  // namespace sluice::kube

@@ -1,0 +1,172 @@
+// Transport failures of kube::Client against loopback sockets that misbehave on purpose.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "kube/client.h"
+
+namespace sluice::kube {
+namespace {
+
+// A listening TCP socket on 127.0.0.1 that never accepts: connections complete (the kernel's
+// backlog) but no byte is ever answered.
+class SilentListener {
+ public:
+  SilentListener() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = 0;
+    EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    EXPECT_EQ(::listen(fd_, 16), 0);
+    socklen_t length = sizeof address;
+    EXPECT_EQ(::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length), 0);
+    port_ = ntohs(address.sin_port);
+  }
+  ~SilentListener() { close(); }
+  SilentListener(const SilentListener&) = delete;
+  SilentListener& operator=(const SilentListener&) = delete;
+
+  void close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+  std::string url() const { return "https://127.0.0.1:" + std::to_string(port_); }
+  int fd() const { return fd_; }
+  int port() const { return port_; }
+
+ private:
+  int fd_;
+  int port_ = 0;
+};
+
+ErrorCode code_of_get(const std::string& server, std::chrono::seconds timeout) {
+  ClusterConfig config;
+  config.server = server;
+  ClientOptions options;
+  options.timeout = timeout;
+  try {
+    Client(config, options).get(namespaces(), "", "default");
+  } catch (const Error& e) {
+    return e.code();
+  }
+  ADD_FAILURE() << "no error";
+  return ErrorCode::kInternal;
+}
+
+TEST(ClientTransportTest, ConnectionRefusedIsUnavailable) {
+  SilentListener listener;
+  const std::string url = listener.url();
+  listener.close();  // nothing listens on the port any more
+  EXPECT_EQ(code_of_get(url, std::chrono::seconds(5)), ErrorCode::kUnavailable);
+}
+
+TEST(ClientTransportTest, SilentServerTimesOut) {
+  SilentListener listener;
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(code_of_get(listener.url(), std::chrono::seconds(1)), ErrorCode::kDeadlineExceeded);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+}
+
+// Serves one plain-HTTP connection at a time: reads the request head, answers 200 with a
+// chunked JSON string body of `body_bytes` bytes, sent in 16 KiB chunks.
+class ChunkedServer {
+ public:
+  explicit ChunkedServer(std::size_t body_bytes) : body_bytes_(body_bytes) {
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~ChunkedServer() {
+    ::shutdown(listener_.fd(), SHUT_RDWR);
+    thread_.join();
+  }
+  ChunkedServer(const ChunkedServer&) = delete;
+  ChunkedServer& operator=(const ChunkedServer&) = delete;
+
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(listener_.port()); }
+  std::size_t bytes_sent() const { return sent_.load(); }
+
+ private:
+  void serve() {
+    const int fd = ::accept(listener_.fd(), nullptr, nullptr);
+    if (fd < 0) return;
+    char buffer[4096];
+    std::string head;
+    while (head.find("\r\n\r\n") == std::string::npos) {
+      const auto n = ::recv(fd, buffer, sizeof buffer, 0);
+      if (n <= 0) break;
+      head.append(buffer, static_cast<std::size_t>(n));
+    }
+    auto send_all = [&](const std::string& data) {
+      std::size_t at = 0;
+      while (at < data.size()) {
+        const auto n = ::send(fd, data.data() + at, data.size() - at, MSG_NOSIGNAL);
+        if (n <= 0) return false;
+        at += static_cast<std::size_t>(n);
+        sent_ += static_cast<std::size_t>(n);
+      }
+      return true;
+    };
+    bool ok = send_all(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+    const auto chunk = [](const std::string& data) {
+      char size[32];
+      std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+      return std::string(size) + data + "\r\n";
+    };
+    ok = ok && send_all(chunk("\""));
+    constexpr std::size_t kChunk = std::size_t{16} * 1024;
+    for (std::size_t done = 0; ok && done < body_bytes_; done += kChunk) {
+      ok = send_all(chunk(std::string(std::min(kChunk, body_bytes_ - done), 'x')));
+    }
+    if (ok) send_all(chunk("\"") + "0\r\n\r\n");
+    ::close(fd);
+  }
+
+  SilentListener listener_;
+  std::size_t body_bytes_;
+  std::atomic<std::size_t> sent_{0};
+  std::thread thread_;
+};
+
+Client plain_client(const std::string& url, std::size_t max_bytes) {
+  ClusterConfig config;
+  config.server = url;
+  ClientOptions options;
+  options.timeout = std::chrono::seconds(20);
+  options.max_response_bytes = max_bytes;
+  return Client(config, options);
+}
+
+TEST(ClientTransportTest, ChunkedBodyUnderTheLimitArrivesWhole) {
+  ChunkedServer server(std::size_t{200} * 1024);
+  const Response response =
+      plain_client(server.url(), std::size_t{1024} * 1024).request("GET", "/x");
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body.size(), 200U * 1024 + 2);
+  EXPECT_EQ(response.body.front(), '"');
+  EXPECT_EQ(response.body.back(), '"');
+}
+
+TEST(ClientTransportTest, ChunkedBodyOverTheLimitIsRefusedEarly) {
+  constexpr std::size_t kHuge = std::size_t{256} * 1024 * 1024;
+  ChunkedServer server(kHuge);
+  try {
+    plain_client(server.url(), std::size_t{1024} * 1024).request("GET", "/x");
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kResourceExhausted) << e.message();
+  }
+  // The transfer was cut off, not read to its end and then refused.
+  EXPECT_LT(server.bytes_sent(), kHuge / 2);
+}
+
+}  // namespace
+}  // namespace sluice::kube
