@@ -355,20 +355,20 @@ Json Client::apply(const Resource& resource, const std::string& ns, const std::s
 
 Json Client::merge_patch(const Resource& resource, const std::string& ns, const std::string& name,
                          const Json& patch, const WriteOptions& options) const {
-  std::string query;
-  if (options.dry_run) add_query(query, "dryRun", "All");
-  if (!options.field_manager.empty()) add_query(query, "fieldManager", options.field_manager);
-  return request_json("PATCH", resource.object_path(ns, name) + query, patch.dump(),
-                      "application/merge-patch+json");
+  return merge_patch_at(resource.object_path(ns, name), patch, options);
 }
 
 Json Client::patch_status(const Resource& resource, const std::string& ns, const std::string& name,
                           const Json& patch, const WriteOptions& options) const {
+  return merge_patch_at(resource.object_path(ns, name) + "/status", patch, options);
+}
+
+Json Client::merge_patch_at(const std::string& object_path, const Json& patch,
+                            const WriteOptions& options) const {
   std::string query;
   if (options.dry_run) add_query(query, "dryRun", "All");
   if (!options.field_manager.empty()) add_query(query, "fieldManager", options.field_manager);
-  return request_json("PATCH", resource.object_path(ns, name) + "/status" + query, patch.dump(),
-                      "application/merge-patch+json");
+  return request_json("PATCH", object_path + query, patch.dump(), "application/merge-patch+json");
 }
 
 Json Client::remove(const Resource& resource, const std::string& ns, const std::string& name,

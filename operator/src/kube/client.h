@@ -143,6 +143,9 @@ class Client {
          std::shared_ptr<web::http::client::http_client> http, ClientOptions options,
          Impersonation impersonate);
 
+  // A JSON merge patch of the object (or subresource) at `object_path`.
+  Json merge_patch_at(const std::string& object_path, const Json& patch,
+                      const WriteOptions& options) const;
   Json request_json(const std::string& method, const std::string& path_and_query,
                     const std::string& body = {}, const std::string& content_type = {}) const;
 
