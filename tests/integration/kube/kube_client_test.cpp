@@ -1,6 +1,7 @@
 // The API client against the real kube-apiserver of tests/env: authentication and TLS, CRUD,
 // server-side apply with field ownership, dry-run, pagination, preconditions, impersonation.
 #include <atomic>
+#include <chrono>
 #include <fstream>
 #include <functional>
 #include <set>
@@ -409,7 +410,21 @@ TEST_F(KubeClientTest, ImpersonationAllowedByRbac) {
   client.create(bindings, ns(), binding);
   const Client as_reader =
       client.impersonating(kube::Impersonation::service_account(ns(), "reader"));
-  EXPECT_EQ(as_reader.get(kube::configmaps(), ns(), "readable")["data"]["a"], "1");
+  // The binding reaches the authorizer through its informers, a moment after the create.
+  Json readable;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (;;) {
+    try {
+      readable = as_reader.get(kube::configmaps(), ns(), "readable");
+      break;
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::kPermissionDenied || std::chrono::steady_clock::now() > deadline) {
+        throw;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  EXPECT_EQ(readable["data"]["a"], "1");
   EXPECT_EQ(error_of([&] { as_reader.remove(kube::configmaps(), ns(), "readable"); }).code(),
             ErrorCode::kPermissionDenied);
 }
