@@ -16,7 +16,9 @@
 
 #include "core/error.h"
 #include "core/unique_c_ptr.h"
+#include "kube/rate_limit.h"
 #include "kube/status.h"
+#include "runtime/abort_source.h"
 
 namespace sluice::kube {
 namespace {
@@ -148,6 +150,17 @@ std::string propagation_name(PropagationPolicy policy) {
   return {};
 }
 
+// Requests whose repetition cannot change the outcome: reads, and server-side apply (the same
+// applied configuration converges to the same object and ownership).
+bool is_idempotent(const std::string& method, const std::string& content_type) {
+  return method == "GET" || method == "HEAD" ||
+         (method == "PATCH" && content_type == "application/apply-patch+yaml");
+}
+
+bool is_retryable_status(int status) {
+  return status == 429 || (status >= 500 && status <= 599);
+}
+
 }  // namespace
 
 std::string Resource::collection_path(const std::string& ns) const {
@@ -186,6 +199,9 @@ Client::Client(ClusterConfig config, ClientOptions options)
     : config_(std::make_shared<const ClusterConfig>(std::move(config))),
       options_(std::move(options)),
       impersonate_(config_->impersonate) {
+  if (!options_.clock) options_.clock = runtime::SystemClock::instance();
+  if (!options_.random) options_.random = runtime::default_random_source();
+  limiter_ = std::make_shared<TokenBucket>(options_.qps, options_.burst, options_.clock);
   if (config_->server.rfind("https://", 0) != 0 && config_->server.rfind("http://", 0) != 0) {
     throw invalid_argument("server \"" + config_->server + "\" is not an http(s) URL");
   }
@@ -205,21 +221,55 @@ Client::Client(ClusterConfig config, ClientOptions options)
 
 Client::Client(std::shared_ptr<const ClusterConfig> config,
                std::shared_ptr<http::client::http_client> http, ClientOptions options,
-               Impersonation impersonate)
+               Impersonation impersonate, std::shared_ptr<TokenBucket> limiter)
     : config_(std::move(config)),
       http_(std::move(http)),
       options_(std::move(options)),
-      impersonate_(std::move(impersonate)) {}
+      impersonate_(std::move(impersonate)),
+      limiter_(std::move(limiter)) {}
 
 Client Client::impersonating(Impersonation who) const {
   if (who.groups.size() > 1) {
     throw unimplemented("impersonating more than one group is not supported yet");
   }
-  return Client(config_, http_, options_, std::move(who));
+  return Client(config_, http_, options_, std::move(who), limiter_);
 }
 
 Response Client::request(const std::string& method, const std::string& path_and_query,
                          const std::string& body, const std::string& content_type) const {
+  const std::string what = method + " " + path_and_query.substr(0, path_and_query.find('?'));
+  const bool retry = is_idempotent(method, content_type);
+  runtime::Clock& clock = *options_.clock;
+  const auto give_up_at = clock.now() + options_.retry.deadline;
+  runtime::Backoff backoff(options_.retry.backoff, options_.random);
+  for (int attempt = 1;; ++attempt) {
+    limiter_->acquire();
+    std::optional<std::chrono::seconds> retry_after;
+    std::optional<Error> failure;
+    try {
+      Response response = send_once(method, path_and_query, body, content_type, retry_after);
+      if (response.status >= 200 && response.status <= 299) return response;
+      failure = error_from_response(response.status, response.body, what);
+      if (!retry || !is_retryable_status(response.status)) throw *failure;
+    } catch (const Error& e) {
+      if (failure) throw;
+      // Transport failures: only a connection-level kUnavailable is worth another attempt.
+      if (!retry || e.code() != ErrorCode::kUnavailable) throw;
+      failure = e;
+    }
+    if (attempt >= options_.retry.max_attempts) throw *failure;
+    const runtime::Clock::Duration wait =
+        retry_after ? std::chrono::duration_cast<runtime::Clock::Duration>(*retry_after)
+                    : std::chrono::duration_cast<runtime::Clock::Duration>(backoff.next());
+    if (clock.now() + wait > give_up_at) throw *failure;
+    runtime::AbortSource never;  // bounded by the retry deadline
+    runtime::sleep_for(wait, never, clock);
+  }
+}
+
+Response Client::send_once(const std::string& method, const std::string& path_and_query,
+                           const std::string& body, const std::string& content_type,
+                           std::optional<std::chrono::seconds>& retry_after) const {
   const std::string what = method + " " + path_and_query.substr(0, path_and_query.find('?'));
   http::http_request req(method);
   req.set_request_uri(path_and_query);
@@ -241,9 +291,16 @@ Response Client::request(const std::string& method, const std::string& path_and_
   auto promise = std::make_shared<boost::fibers::promise<Response>>();
   auto future = promise->get_future();
   const std::size_t limit = options_.max_response_bytes;
+  // Written by the first continuation, read here after the future is ready.
+  auto retry_after_header = std::make_shared<std::optional<std::chrono::seconds>>();
   try {
     http_->request(req)
-        .then([limit, what](const http::http_response& response) {
+        .then([limit, what, header = retry_after_header](const http::http_response& response) {
+          // Only the delta-seconds form; an HTTP date falls back to backoff.
+          long long seconds = -1;
+          if (response.headers().match("Retry-After", seconds) && seconds >= 0) {
+            *header = std::chrono::seconds(seconds);
+          }
           std::size_t length = 0;
           if (response.headers().match("Content-Length", length) && length > limit) {
             throw resource_exhausted(what + ": response of " + std::to_string(length) +
@@ -275,9 +332,7 @@ Response Client::request(const std::string& method, const std::string& path_and_
   } catch (const std::exception& e) {
     throw transport_error(e, what);
   }
-  if (response.status < 200 || response.status > 299) {
-    throw error_from_response(response.status, response.body, what);
-  }
+  retry_after = *retry_after_header;
   return response;
 }
 

@@ -12,8 +12,22 @@
 // says insecure-skip-tls-verify, and a client certificate/key is presented when configured.
 //
 // Resources are addressed explicitly by group/version/resource and scope (`Resource`);
-// discovery and REST mapping (GVK -> resource) are a later step of issue 6, as are watches,
-// informers, retries with backoff, client-side rate limits, leases and events.
+// kube/discovery.h maps a GroupVersionKind onto one. Watches, informers, leases and events are
+// later steps of issue 6.
+//
+// Rate limit and retries live in request(), so every call gets them:
+//  * Each attempt first takes a token from a bucket shared by this client and its
+//    impersonating() copies (kube/rate_limit.h); ClientOptions::qps/burst.
+//  * Idempotent requests (GET, HEAD, and server-side apply, which converges to the same object
+//    however often it is sent) are retried on 429, 5xx and connection failures, waiting
+//    Retry-After (seconds) when the server sends it and exponential backoff with jitter
+//    otherwise, until RetryPolicy::max_attempts or until the next wait would pass
+//    RetryPolicy::deadline after the first attempt (an attempt in flight is bounded by
+//    `timeout`). Then the last error is thrown as is. Create, delete and merge patch are never
+//    retried: a lost answer does not say whether the server applied them. Timeouts
+//    (kDeadlineExceeded) are not retried either: the per-request timeout was already spent.
+//  * Waits use runtime::sleep_until on ClientOptions::clock, suspending a fiber without
+//    blocking its thread; tests inject a ManualClock and a fixed random source.
 //
 // Errors: see kube/status.h for how Status responses map onto sluice::Error.
 
@@ -26,12 +40,16 @@
 
 #include "core/object.h"
 #include "kube/config.h"
+#include "runtime/backoff.h"
+#include "runtime/clock.h"
 
 namespace web::http::client {
 class http_client;
 }
 
 namespace sluice::kube {
+
+class TokenBucket;
 
 // A REST resource: "" / "v1" / "configmaps" / namespaced, or "apps" / "v1" / "deployments".
 struct Resource {
@@ -52,12 +70,35 @@ Resource namespaces();
 Resource secrets();
 Resource service_accounts();
 
+// Retries of idempotent requests (see the top of this file).
+struct RetryPolicy {
+  int max_attempts = 8;  // 1 turns retries off
+  // No new attempt starts after this much time since the first one.
+  std::chrono::nanoseconds deadline = std::chrono::seconds(60);
+  runtime::BackoffPolicy backoff{.base = std::chrono::milliseconds(200),
+                                 .factor = 2.0,
+                                 .max = std::chrono::seconds(10),
+                                 .jitter = 0.2};
+};
+
 struct ClientOptions {
   std::chrono::seconds timeout = std::chrono::seconds(30);  // per request, whole exchange
   // Bigger answers fail with kResourceExhausted as soon as the limit is passed while reading
   // (the transfer is cut off), chunked ones included.
   std::size_t max_response_bytes = std::size_t{256} * 1024 * 1024;
   std::string user_agent = "sluice";
+
+  // Client-side rate limit (token bucket). client-go's 5 QPS / burst 10 are sized for
+  // kubectl; an operator syncing a few hundred objects per Application would spend minutes in
+  // the limiter. 50/100 lets a large sync through in seconds, while the server's own priority
+  // and fairness (429 + Retry-After, honoured below) stays the real guard. qps <= 0: no limit.
+  double qps = 50;
+  int burst = 100;
+
+  RetryPolicy retry;
+
+  runtime::ClockPtr clock = runtime::SystemClock::instance();  // for the limiter and backoff
+  runtime::RandomSource random;  // jitter; empty means runtime::default_random_source()
 };
 
 struct ListOptions {
@@ -141,7 +182,13 @@ class Client {
  private:
   Client(std::shared_ptr<const ClusterConfig> config,
          std::shared_ptr<web::http::client::http_client> http, ClientOptions options,
-         Impersonation impersonate);
+         Impersonation impersonate, std::shared_ptr<TokenBucket> limiter);
+
+  // One attempt: the response whatever its status (transport failures throw), and the
+  // Retry-After seconds when the server sent them.
+  Response send_once(const std::string& method, const std::string& path_and_query,
+                     const std::string& body, const std::string& content_type,
+                     std::optional<std::chrono::seconds>& retry_after) const;
 
   // A JSON merge patch of the object (or subresource) at `object_path`.
   Json merge_patch_at(const std::string& object_path, const Json& patch,
@@ -153,6 +200,7 @@ class Client {
   std::shared_ptr<web::http::client::http_client> http_;
   ClientOptions options_;
   Impersonation impersonate_;
+  std::shared_ptr<TokenBucket> limiter_;
 };
 
 }  // namespace sluice::kube
