@@ -9,10 +9,10 @@ namespace sluice::kube {
 namespace {
 
 const Json& array_field(const Json& document, const char* field, const std::string& what) {
-  static const Json kEmpty = Json::array();
+  static const Json empty = Json::array();
   if (!document.is_object()) throw invalid_argument(what + ": discovery document is not an object");
   const auto it = document.find(field);
-  if (it == document.end() || it->is_null()) return kEmpty;
+  if (it == document.end() || it->is_null()) return empty;
   if (!it->is_array()) throw invalid_argument(what + ": \"" + field + "\" is not a list");
   return *it;
 }

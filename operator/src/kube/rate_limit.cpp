@@ -8,10 +8,10 @@
 
 namespace sluice::kube {
 
-TokenBucket::TokenBucket(double qps, int burst, runtime::ClockPtr clock)
+TokenBucket::TokenBucket(double qps, int burst, const runtime::ClockPtr& clock)
     : qps_(qps),
       burst_(std::max(burst, 1)),
-      clock_(clock ? std::move(clock) : runtime::SystemClock::instance()),
+      clock_(clock ? clock : runtime::SystemClock::instance()),
       tokens_(burst_),
       last_(clock_->now()) {}
 

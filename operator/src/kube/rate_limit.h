@@ -17,7 +17,7 @@ namespace sluice::kube {
 class TokenBucket {
  public:
   // qps <= 0 turns the limit off. burst < 1 acts as 1.
-  TokenBucket(double qps, int burst, runtime::ClockPtr clock);
+  TokenBucket(double qps, int burst, const runtime::ClockPtr& clock);
 
   // Takes a token and returns when the caller may send: now() if one was there, else the
   // time its reserved token becomes available.
