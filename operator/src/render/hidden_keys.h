@@ -7,18 +7,13 @@
 
 namespace sluice::render {
 
-// The name at each of kustomize's StorePreviousId calls, oldest first (its previous-names
-// build annotation): prefix, suffix and the name hash store it when they rename a resource, a
-// namespace transformer and `patches` even when the name does not change. replicas, patch
-// targets and name references match them.
-inline constexpr std::string_view kPreviousNamesKey = "\x01sluice/previousNames";
-
-// The (name, namespace) pair at each of those calls ([[name, namespace], ...]): replacements
-// and vars select a resource by any id it has had.
+// The (name, namespace) pair at each of kustomize's StorePreviousId calls, oldest first
+// ([[name, namespace], ...]; its previous-ids build annotations): prefix, suffix and the name
+// hash store it when they rename a resource, a namespace transformer and `patches` even when
+// the name does not change. The first is kustomize's OrgId. replicas, patch targets, generator
+// merges, name references, replacements and vars match resources by them; read them through
+// name_history.h.
 inline constexpr std::string_view kPreviousIdsKey = "\x01sluice/previousIds";
-
-// The namespace at the first of them: kustomize's OrgId is the first id it stored.
-inline constexpr std::string_view kOriginalNamespaceKey = "\x01sluice/originalNamespace";
 
 // The namePrefix and nameSuffix values a resource got, innermost kustomization first (name
 // references prefer candidates with the referrer's).

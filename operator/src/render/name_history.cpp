@@ -18,17 +18,29 @@ std::vector<std::string> string_list(const Object& object, std::string_view key)
   return found->get<std::vector<std::string>>();
 }
 
+// The ids stored so far (an empty list when none was).
+const Json& stored_ids(const Object& object) {
+  static const Json none = Json::array();
+  const Json& json = object.json();
+  return json.contains(kPreviousIdsKey) ? json.at(std::string(kPreviousIdsKey)) : none;
+}
+
 }  // namespace
 
 std::vector<std::string> previous_names(const Object& object) {
-  return string_list(object, kPreviousNamesKey);
+  std::vector<std::string> names;
+  for (const Json& id : stored_ids(object)) names.push_back(id.at(0).get<std::string>());
+  return names;
+}
+
+std::optional<std::string> original_namespace(const Object& object) {
+  const Json& ids = stored_ids(object);
+  if (ids.empty()) return std::nullopt;
+  return ids.at(0).at(1).get<std::string>();
 }
 
 void store_previous_id(Object& object, const std::string& name, const std::string& namespace_) {
-  Json& json = object.json();
-  json[std::string(kPreviousNamesKey)].push_back(name);
-  json[std::string(kPreviousIdsKey)].push_back(Json::array({name, namespace_}));
-  if (!json.contains(kOriginalNamespaceKey)) json[std::string(kOriginalNamespaceKey)] = namespace_;
+  object.json()[std::string(kPreviousIdsKey)].push_back(Json::array({name, namespace_}));
 }
 
 void rename_with_history(std::vector<Object>& objects, std::string_view prefix,
@@ -70,9 +82,8 @@ std::vector<transformers::OriginalId> original_ids(const std::vector<Object>& ob
   ids.reserve(objects.size());
   for (const Object& object : objects) {
     const std::vector<std::string> names = previous_names(object);
-    const auto ns = object.json().find(kOriginalNamespaceKey);
     ids.push_back({names.empty() ? object.name() : names.front(),
-                   ns == object.json().end() ? object.namespace_name() : ns->get<std::string>()});
+                   original_namespace(object).value_or(object.namespace_name())});
   }
   return ids;
 }
@@ -83,10 +94,8 @@ std::vector<std::vector<transformers::OriginalId>> previous_ids(
   out.reserve(objects.size());
   for (const Object& object : objects) {
     std::vector<transformers::OriginalId> ids;
-    const auto found = object.json().find(kPreviousIdsKey);
-    if (found != object.json().end()) {
-      for (const Json& id : *found)
-        ids.push_back({id[0].get<std::string>(), id[1].get<std::string>()});
+    for (const Json& id : stored_ids(object)) {
+      ids.push_back({id.at(0).get<std::string>(), id.at(1).get<std::string>()});
     }
     out.push_back(std::move(ids));
   }
@@ -124,8 +133,8 @@ void add_name_hashes(std::vector<Object>& objects) {
 }
 
 void strip_history(Object& object) {
-  for (const std::string_view key : {kPreviousNamesKey, kPreviousIdsKey, kOriginalNamespaceKey,
-                                     kNeedsHashKey, kNamePrefixesKey, kNameSuffixesKey}) {
+  for (const std::string_view key :
+       {kPreviousIdsKey, kNeedsHashKey, kNamePrefixesKey, kNameSuffixesKey}) {
     object.json().erase(std::string(key));
   }
 }

@@ -2,6 +2,7 @@
 // The name history the builder keeps in each resource while it builds (hidden_keys.h), and the
 // transformers that must record it as kustomize records it (its StorePreviousId calls): replicas,
 // patch targets, generator merges and name references all match resources by earlier ids.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,9 @@ namespace sluice::render {
 
 // The names stored so far, oldest first.
 std::vector<std::string> previous_names(const Object& object);
+
+// The namespace of the first id stored (kustomize's OrgId), or nullopt when none was.
+std::optional<std::string> original_namespace(const Object& object);
 
 // kustomize's StorePreviousId, given the name and namespace the resource had.
 void store_previous_id(Object& object, const std::string& name, const std::string& namespace_);

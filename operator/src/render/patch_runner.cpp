@@ -1,7 +1,6 @@
 #include "render/patch_runner.h"
 
 #include "core/error.h"
-#include "render/hidden_keys.h"
 #include "render/name_history.h"
 #include "render/resource_id.h"
 #include "render/resources.h"
@@ -57,11 +56,7 @@ std::size_t find_by_any_id(const std::vector<Object>& resources, const Object& p
   std::vector<transformers::EarlierIds> earlier;
   earlier.reserve(resources.size());
   for (const Object& object : resources) {
-    transformers::EarlierIds ids{previous_names(object), std::nullopt};
-    const auto original_ns = object.json().find(kOriginalNamespaceKey);
-    if (original_ns != object.json().end())
-      ids.original_namespace = original_ns->get<std::string>();
-    earlier.push_back(std::move(ids));
+    earlier.push_back({previous_names(object), original_namespace(object)});
   }
   return transformers::find_patch_target(resources, earlier, patch, prefix);
 }

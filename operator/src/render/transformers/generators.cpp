@@ -9,6 +9,7 @@
 #include "core/go_unicode.h"
 #include "render/build_metadata.h"
 #include "render/hidden_keys.h"
+#include "render/name_history.h"
 #include "render/resource_id.h"
 
 namespace sluice::render::transformers {
@@ -139,11 +140,9 @@ void copy_merge_metadata(Object& generated, const Object& old) {
 
   Json& json = generated.json();
   const Json& old_json = old.json();
-  for (const std::string_view key : {kPreviousNamesKey, kOriginalNamespaceKey}) {
-    const std::string name(key);
-    json.erase(name);
-    if (old_json.contains(name)) json[name] = old_json.at(name);
-  }
+  const std::string history(kPreviousIdsKey);
+  json.erase(history);
+  if (old_json.contains(history)) json[history] = old_json.at(history);
   if (!old_json.contains(std::string(kNeedsHashKey))) json.erase(std::string(kNeedsHashKey));
 }
 
@@ -152,13 +151,8 @@ bool matches_any_id(const Object& existing, const ResourceId& id) {
   const ResourceId current = ResourceId::of(existing);
   std::set<std::string> names = {current.name};
   std::set<std::string> namespaces = {current.namespace_};
-  const Json& json = existing.json();
-  if (const auto it = json.find(std::string(kPreviousNamesKey)); it != json.end()) {
-    for (const Json& name : *it) names.insert(name.get<std::string>());
-  }
-  if (const auto it = json.find(std::string(kOriginalNamespaceKey)); it != json.end()) {
-    namespaces.insert(it->get<std::string>());
-  }
+  for (std::string& name : previous_names(existing)) names.insert(std::move(name));
+  if (auto original = original_namespace(existing)) namespaces.insert(std::move(*original));
   ResourceId candidate = current;
   for (const std::string& name : names) {
     for (const std::string& ns : namespaces) {

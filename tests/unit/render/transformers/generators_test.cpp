@@ -29,8 +29,7 @@ void finish(std::vector<Object>& objects) {
       object.set_name(object.name() + "-" + name_hash(object));
     }
     json.erase(std::string(kNeedsHashKey));
-    json.erase(std::string(kPreviousNamesKey));
-    json.erase(std::string(kOriginalNamespaceKey));
+    json.erase(std::string(kPreviousIdsKey));
   }
 }
 
@@ -151,8 +150,7 @@ TEST(GeneratorsTest, MergeKeepsTheOldNameHistoryAndData) {
   Object old = config_map(
       "{apiVersion: v1, kind: ConfigMap, metadata: {name: pre-cm, namespace: team, labels: {a: "
       "old, b: old}}, data: {x: '1', y: '2'}}");
-  old.json()[std::string(kPreviousNamesKey)] = Json::array({"cm"});
-  old.json()[std::string(kOriginalNamespaceKey)] = "";
+  old.json()[std::string(kPreviousIdsKey)] = Json::parse(R"([["cm", ""]])");
   old.json()[std::string(kNeedsHashKey)] = true;
   resources.push_back(old);
   resources.push_back(config_map("{apiVersion: v1, kind: ConfigMap, metadata: {name: other}}"));
@@ -167,7 +165,7 @@ TEST(GeneratorsTest, MergeKeepsTheOldNameHistoryAndData) {
   EXPECT_EQ(merged.namespace_name(), "team");
   EXPECT_EQ(merged.labels(), (StringMap{{"a", "new"}, {"b", "old"}}));
   EXPECT_EQ(merged.json()["data"], Json::parse(R"({"x":"1","y":"3"})"));
-  EXPECT_EQ(merged.json()[std::string(kPreviousNamesKey)], Json::parse(R"(["cm"])"));
+  EXPECT_EQ(merged.json()[std::string(kPreviousIdsKey)], Json::parse(R"([["cm", ""]])"));
   EXPECT_TRUE(merged.json().contains(std::string(kNeedsHashKey)));
 }
 
