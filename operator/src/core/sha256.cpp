@@ -1,30 +1,33 @@
 #include "core/sha256.h"
 
-#include <array>
-
-#include "core/error.h"
+// SHA256_Init/Update/Final are deprecated in OpenSSL 3 in favour of EVP, but remain part of its
+// API; see sha256.h for why they are used here.
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
 
 namespace sluice {
+namespace {
 
-Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
-  if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) != 1) {
-    throw internal_error("sha256: EVP_DigestInit_ex failed");
-  }
+SHA256_CTX* context(unsigned char* storage) {
+  return reinterpret_cast<SHA256_CTX*>(storage);
+}
+
+}  // namespace
+
+Sha256::Sha256() {
+  static_assert(sizeof(SHA256_CTX) <= kContextBytes, "Sha256::ctx_ is too small");
+  static_assert(alignof(SHA256_CTX) <= 8);
+  SHA256_Init(context(ctx_.data()));
 }
 
 void Sha256::update(std::string_view bytes) {
-  if (EVP_DigestUpdate(ctx_.get(), bytes.data(), bytes.size()) != 1) {
-    throw internal_error("sha256: EVP_DigestUpdate failed");
-  }
+  SHA256_Update(context(ctx_.data()), bytes.data(), bytes.size());
 }
 
 std::string Sha256::finish_raw() {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
-  unsigned int size = 0;
-  if (EVP_DigestFinal_ex(ctx_.get(), out.data(), &size) != 1) {
-    throw internal_error("sha256: EVP_DigestFinal_ex failed");
-  }
-  return {reinterpret_cast<const char*>(out.data()), size};
+  std::array<unsigned char, SHA256_DIGEST_LENGTH> out{};
+  SHA256_Final(out.data(), context(ctx_.data()));
+  return {reinterpret_cast<const char*>(out.data()), out.size()};
 }
 
 std::string to_hex(std::string_view raw) {

@@ -1,15 +1,18 @@
 #pragma once
-// SHA-256 (OpenSSL EVP), for content digests and kustomize's name hashes.
+// SHA-256 for content digests and kustomize's name hashes.
+//
+// Built on OpenSSL's low-level SHA256_* functions rather than EVP: they run the same assembly
+// (SHA-NI where the CPU has it), but the first EVP digest loads OpenSSL's provider and method
+// tables, which costs about 2 MiB of resident memory in every process that hashes anything
+// (`sluice build` hashes a few generated ConfigMaps; see docs/benchmarks.md "Renderer").
+#include <array>
+#include <cstddef>
 #include <string>
 #include <string_view>
 
-#include <openssl/evp.h>
-
-#include "core/unique_c_ptr.h"
-
 namespace sluice {
 
-// Incremental hashing. Throws Error(kInternal) if OpenSSL fails.
+// Incremental hashing.
 class Sha256 {
  public:
   Sha256();
@@ -18,7 +21,10 @@ class Sha256 {
   std::string finish_raw();
 
  private:
-  UniqueCPtr<EVP_MD_CTX, EVP_MD_CTX_free> ctx_;
+  // Storage for OpenSSL's SHA256_CTX (112 bytes in OpenSSL 1.1 and 3.x; sha256.cpp checks the
+  // size), kept opaque so that this header does not pull in deprecated OpenSSL declarations.
+  static constexpr std::size_t kContextBytes = 112;
+  alignas(8) std::array<unsigned char, kContextBytes> ctx_{};
 };
 
 // Lower-case hex of raw bytes.
