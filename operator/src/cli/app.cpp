@@ -8,6 +8,7 @@
 
 #include "cli/build_command.h"
 #include "cli/pull_command.h"
+#include "cli/verify_commit_command.h"
 #include "core/error.h"
 
 namespace sluice::cli {
@@ -38,10 +39,11 @@ constexpr Command kCommands[] = {
      "Render a kustomize overlay (or a folder of YAML) to stdout", &run_build},
     {"pull", "pull URL (--branch B | --tag T | --semver R | --commit SHA) --out DIR",
      "Fetch a Git revision and write its tree", &run_pull},
+    {"verify-commit", "verify-commit --repo PATH|URL [--rev REV] --allowed-signers FILE",
+     "Verify the SSH signature of a commit or tag as git does (keyless: not yet)",
+     &run_verify_commit},
     {"verify-bundle", "verify-bundle --bundle FILE ... ARTIFACT",
      "Verify a sigstore bundle (sigstore conformance protocol)", nullptr},
-    {"verify-commit", "verify-commit --repo PATH|URL --rev REV ...",
-     "Verify an SSH or keyless (gitsign) commit signature", nullptr},
     {"get", "get (sources|apps|policies) [-n NAMESPACE]",
      "Show GitSources, Applications and SigningPolicies with their status", nullptr},
     {"reconcile", "reconcile (source|app) NAME [-n NAMESPACE]", "Ask the operator to reconcile now",

@@ -3,11 +3,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
-#include <random>
 #include <string>
-#include <system_error>
 #include <vector>
 
+#include "cli/command_line.h"
 #include "core/duration.h"
 #include "core/error.h"
 #include "git/credentials.h"
@@ -43,49 +42,37 @@ PullArgs parse_args(std::span<const std::string> args) {
       throw invalid_argument("give only one of --branch, --tag, --semver and --commit");
     parsed.ref = std::move(ref);
   };
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    std::string arg = args[i];
-    std::string value;
-    const bool is_flag = arg.starts_with("--");
-    if (is_flag) {
-      if (const std::size_t eq = arg.find('='); eq != std::string::npos) {
-        value = arg.substr(eq + 1);
-        arg.resize(eq);
-      } else {
-        if (i + 1 >= args.size()) throw invalid_argument(arg + " needs a value");
-        value = args[++i];
-      }
-    }
-    if (arg == "--branch") {
+  const auto on_flag = [&](const std::string& flag, const std::string& value) {
+    if (flag == "--branch") {
       if (!branch.empty()) throw invalid_argument("give --branch only once");
       branch = value;
-    } else if (arg == "--tag") {
+    } else if (flag == "--tag") {
       set_ref(git::Ref::tag(value));
-    } else if (arg == "--commit") {
+    } else if (flag == "--commit") {
       set_ref(git::Ref::commit(value));
-    } else if (arg == "--semver") {
+    } else if (flag == "--semver") {
       set_ref(git::Ref::semver(value));
-    } else if (arg == "--ignore") {
+    } else if (flag == "--ignore") {
       parsed.ignore.push_back(value);
-    } else if (arg == "--out") {
+    } else if (flag == "--out") {
       parsed.out = value;
-    } else if (arg == "--timeout") {
+    } else if (flag == "--timeout") {
       parsed.timeout = parse_duration(value);
       if (parsed.timeout <= Duration::zero()) throw invalid_argument("--timeout must be positive");
-    } else if (arg == "--secret-dir") {
+    } else if (flag == "--secret-dir") {
       parsed.secret_dir = value;
-    } else if (arg == "--cache-dir") {
+    } else if (flag == "--cache-dir") {
       parsed.cache_dir = value;
-    } else if (arg == "--max-repository-bytes") {
-      parsed.max_repository_bytes = parse_byte_count(arg, value);
-    } else if (is_flag || (arg.starts_with("-") && arg != "-")) {
-      throw invalid_argument("unknown flag " + arg);
-    } else if (parsed.url.empty()) {
-      parsed.url = arg;
+    } else if (flag == "--max-repository-bytes") {
+      parsed.max_repository_bytes = parse_byte_count(flag, value);
     } else {
-      throw invalid_argument("pull takes one URL");
+      throw invalid_argument("unknown flag " + flag);
     }
-  }
+  };
+  for_each_argument(args, on_flag, [&](const std::string& arg) {
+    if (!parsed.url.empty()) throw invalid_argument("pull takes one URL");
+    parsed.url = arg;
+  });
   if (parsed.url.empty()) {
     throw invalid_argument(
         "pull needs a URL: sluice pull URL (--branch B | --tag T | --semver RANGE | --commit SHA) "
@@ -108,26 +95,6 @@ PullArgs parse_args(std::span<const std::string> args) {
   return parsed;
 }
 
-// A temporary cache directory, removed when the command ends.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device random;
-    path_ = std::filesystem::temp_directory_path() /
-            ("sluice-pull-" + std::to_string(random()) + std::to_string(random()));
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const noexcept { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
-
 }  // namespace
 
 int run_pull(const CommandContext& context) {
@@ -143,7 +110,7 @@ int run_pull(const CommandContext& context) {
     if (args.cache_dir) {
       cache_dir = *args.cache_dir;
     } else {
-      cache_dir = temp.emplace().path();
+      cache_dir = temp.emplace("sluice-pull-").path();
     }
     git::RepositoryCache cache(cache_dir);
     git::PullRequest request;

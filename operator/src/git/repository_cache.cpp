@@ -11,6 +11,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "core/base64.h"
+#include "core/openssh_pattern.h"
 #include "core/sha256.h"
 #include "git/deadline.h"
 #include "git/digest.h"
@@ -92,55 +94,13 @@ Endpoint parse_endpoint(const std::string& url) {
   return endpoint;
 }
 
-std::optional<std::string> base64_decode(std::string_view text) {
-  if (text.empty() || text.size() % 4 != 0) return std::nullopt;
-  std::string out(text.size() / 4 * 3, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
-  if (n < 0) return std::nullopt;
-  std::size_t size = static_cast<std::size_t>(n);
-  if (text.ends_with("==")) {
-    size -= 2;
-  } else if (text.ends_with('=')) {
-    size -= 1;
-  }
-  out.resize(size);
-  return out;
-}
-
-// OpenSSH's host pattern syntax: '*' and '?' only ("[host]:port" brackets are literal, so
-// fnmatch does not fit).
-bool wildcard_match(std::string_view pattern, std::string_view text) {
-  std::size_t p = 0;
-  std::size_t t = 0;
-  std::size_t star = std::string_view::npos;
-  std::size_t resume = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
-      ++p;
-      ++t;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      resume = t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++resume;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
-
 // One host pattern of a known_hosts line against "host" or "[host]:port".
 bool host_matches(const std::string& pattern, const std::string& target) {
   if (pattern.starts_with("|1|")) {  // hashed: |1|base64(salt)|base64(hmac-sha1(salt, host))
     const std::size_t bar = pattern.find('|', 3);
     if (bar == std::string::npos) return false;
-    const auto salt = base64_decode(std::string_view(pattern).substr(3, bar - 3));
-    const auto hash = base64_decode(std::string_view(pattern).substr(bar + 1));
+    const auto salt = decode_base64(std::string_view(pattern).substr(3, bar - 3));
+    const auto hash = decode_base64(std::string_view(pattern).substr(bar + 1));
     if (!salt || !hash) return false;
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int mac_size = 0;
@@ -151,7 +111,7 @@ bool host_matches(const std::string& pattern, const std::string& target) {
     }
     return std::string(reinterpret_cast<const char*>(mac), mac_size) == *hash;
   }
-  return wildcard_match(pattern, target);
+  return match_openssh_pattern(pattern, target);
 }
 
 enum class HostKeyVerdict { kMatch, kUnknownHost, kMismatch, kRevoked };
@@ -190,7 +150,7 @@ HostKeyVerdict check_known_hosts(const std::string& known_hosts, const std::stri
       start = end + 1;
     }
     if (!matched || negated) continue;
-    const auto decoded = base64_decode(blob);
+    const auto decoded = decode_base64(blob);
     const bool same = decoded && *decoded == key;
     if (marker == "@revoked") {
       if (same) return HostKeyVerdict::kRevoked;
