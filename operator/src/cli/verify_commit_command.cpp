@@ -119,6 +119,9 @@ int run_verify_commit(const CommandContext& context) {
   try {
     const verify::AllowedSigners allowed(read_allowed_signers(args.allowed_signers),
                                          args.allowed_signers);
+    for (const std::string& problem : allowed.malformed_lines()) {
+      context.err << "warning: skipping " << problem << "\n";
+    }
     const TempDir cache_dir("sluice-verify-");
     const git::RevisionSignature revision = is_url(args.repo)
                                                 ? fetch_and_read(args, cache_dir)

@@ -1,6 +1,7 @@
 #include "verify/allowed_signers.h"
 
 #include <ctime>
+#include <functional>
 #include <vector>
 
 #include "core/openssh_pattern.h"
@@ -183,10 +184,12 @@ bool valid_at(const SignerOptions& options, std::int64_t verify_time) {
   return true;
 }
 
-// Calls `visit` on each parsed line in order until it returns true.
+// Calls `visit` on each well-formed line in order until it returns true; malformed ones go to
+// `on_malformed` (and are otherwise skipped, as ssh-keygen skips them).
 template <typename Visit>
 bool for_each_line(const std::string& text, const std::string& name,
-                   const std::optional<std::string_view>& required_principal, Visit visit) {
+                   const std::optional<std::string_view>& required_principal, Visit visit,
+                   const std::function<void(const Error&)>& on_malformed = {}) {
   std::size_t number = 0;
   std::string_view rest(text);
   while (!rest.empty()) {
@@ -195,8 +198,13 @@ bool for_each_line(const std::string& text, const std::string& name,
     rest.remove_prefix(eol == std::string_view::npos ? rest.size() : eol + 1);
     ++number;
     if (line.ends_with('\r')) line.remove_suffix(1);
-    const std::optional<SignerLine> parsed =
-        LineParser(name, number).parse(line, required_principal);
+    std::optional<SignerLine> parsed;
+    try {
+      parsed = LineParser(name, number).parse(line, required_principal);
+    } catch (const Error& e) {
+      if (on_malformed) on_malformed(e);
+      continue;
+    }
     if (parsed && visit(*parsed)) return true;
   }
   return false;
@@ -204,16 +212,32 @@ bool for_each_line(const std::string& text, const std::string& name,
 
 }  // namespace
 
-std::optional<std::string> AllowedSigners::find_principals(const SshPublicKey& key,
-                                                           std::int64_t verify_time) const {
-  std::optional<std::string> found;
+std::vector<std::string> AllowedSigners::find_principals(const SshPublicKey& key,
+                                                         std::int64_t verify_time) const {
+  std::vector<std::string> found;
   for_each_line(text_, name_, std::nullopt, [&](const SignerLine& line) {
     if (line.options.cert_authority || !line.key->same_key(key)) return false;
     if (!valid_at(line.options, verify_time)) return false;
-    found = line.principals;
+    // ssh-keygen prints the principals one per line, stopping at an empty one.
+    std::string_view rest = line.principals;
+    while (!rest.empty()) {
+      const std::size_t comma = rest.find(',');
+      const std::string_view principal = rest.substr(0, comma);
+      if (principal.empty()) break;
+      found.emplace_back(principal);
+      rest.remove_prefix(comma == std::string_view::npos ? rest.size() : comma + 1);
+    }
     return true;
   });
   return found;
+}
+
+std::vector<std::string> AllowedSigners::malformed_lines() const {
+  std::vector<std::string> problems;
+  for_each_line(
+      text_, name_, std::nullopt, [](const SignerLine&) { return false; },
+      [&problems](const Error& e) { problems.push_back(e.message()); });
+  return problems;
 }
 
 bool AllowedSigners::allows(const SshPublicKey& key, std::string_view principal,

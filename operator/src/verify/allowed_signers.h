@@ -8,15 +8,16 @@
 // optional Z for UTC (without it, local time, as ssh-keygen reads it).
 //
 // The two questions ssh-keygen answers for git, with its exact semantics: lines are read in
-// order and parsed only when reached, the first line that answers wins, and a malformed line
-// reached before that is an error (kInvalidArgument naming the file and line) rather than
-// skipped. cert-authority lines never match a plain key; certificates are not supported (see
+// order, the first line that answers wins, and a malformed line is skipped (ssh-keygen prints
+// an error for it and reads on; malformed_lines() lists them so callers can warn).
+// cert-authority lines never match a plain key; certificates are not supported (see
 // ssh_key.h).
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "verify/ssh_key.h"
 
@@ -28,16 +29,19 @@ class AllowedSigners {
   AllowedSigners(std::string text, std::string name)
       : text_(std::move(text)), name_(std::move(name)) {}
 
-  // `ssh-keygen -Y find-principals -Overify-time=T`: the principals field of the first line
-  // holding `key` that is valid at `verify_time` (namespaces are not considered), or nullopt.
-  std::optional<std::string> find_principals(const SshPublicKey& key,
-                                             std::int64_t verify_time) const;
+  // `ssh-keygen -Y find-principals -Overify-time=T`: the principals of the first line holding
+  // `key` that is valid at `verify_time` (namespaces are not considered), split at commas as
+  // ssh-keygen prints them; empty when no line matches.
+  std::vector<std::string> find_principals(const SshPublicKey& key, std::int64_t verify_time) const;
 
   // `ssh-keygen -Y verify -I principal -n namespace -Overify-time=T`'s key check: whether a
   // line listing `principal` (matched against its pattern list) holds `key`, permits
   // `signature_namespace` and is valid at `verify_time`.
   bool allows(const SshPublicKey& key, std::string_view principal,
               std::string_view signature_namespace, std::int64_t verify_time) const;
+
+  // "<name>:<line>: <problem>" for every line ssh-keygen would skip as malformed.
+  std::vector<std::string> malformed_lines() const;
 
  private:
   std::string text_;

@@ -10,20 +10,23 @@ SshSigner verify_git_ssh_signature(std::string_view armored, std::string_view pa
   const SshSignature signature = parse_sshsig(armored);
   const std::string described =
       std::string(signature.key.display_type()) + " key " + signature.key.fingerprint();
-  const std::optional<std::string> principal = allowed.find_principals(signature.key, verify_time);
-  if (!principal) {
+  const std::vector<std::string> principals = allowed.find_principals(signature.key, verify_time);
+  if (principals.empty()) {
     throw Error(
         ErrorCode::kVerificationFailed,
         "signed by " + described + ", which no allowed signer lists for the time of signing");
   }
   verify_sshsig(signature, payload, kGitNamespace);
-  if (!allowed.allows(signature.key, *principal, kGitNamespace, verify_time)) {
-    throw Error(ErrorCode::kVerificationFailed,
-                "signed by " + described + " for \"" + *principal +
-                    "\", but no allowed signer line permits it in namespace \"git\" then");
+  // git tries each principal in turn and reports the first one ssh-keygen accepts.
+  for (const std::string& principal : principals) {
+    if (allowed.allows(signature.key, principal, kGitNamespace, verify_time)) {
+      return SshSigner{principal, std::string(signature.key.display_type()),
+                       signature.key.fingerprint()};
+    }
   }
-  return SshSigner{*principal, std::string(signature.key.display_type()),
-                   signature.key.fingerprint()};
+  throw Error(ErrorCode::kVerificationFailed,
+              "signed by " + described + " for \"" + principals.front() +
+                  "\", but no allowed signer line permits it in namespace \"git\" then");
 }
 
 }  // namespace sluice::verify

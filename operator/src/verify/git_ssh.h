@@ -15,15 +15,15 @@
 namespace sluice::verify {
 
 struct SshSigner {
-  std::string principal;    // the allowed_signers principals field that matched
+  std::string principal;    // the allowed_signers principal that matched
   std::string key_type;     // "ED25519", "ECDSA", "RSA"
   std::string fingerprint;  // "SHA256:..."
 };
 
 // `armored` and `payload` as git/signature.h extracts them; `verify_time` is the committer
 // (or tagger) time in seconds since the epoch. Throws Error(kVerificationFailed) with the
-// reason when git would not report a good signature, kInvalidArgument for a malformed
-// allowed-signers line reached on the way, kUnimplemented for certificate/security-key signers.
+// reason when git would not report a good signature, kUnimplemented for certificate and
+// security-key signers.
 SshSigner verify_git_ssh_signature(std::string_view armored, std::string_view payload,
                                    std::int64_t verify_time, const AllowedSigners& allowed);
 
