@@ -80,7 +80,9 @@ class LeaseStore {
 };
 
 // A LeaseStore on the API server. The client's timeout bounds every call: keep it below the
-// elector's renew_deadline so that a hanging request cannot delay on_stopped_leading much.
+// elector's renew_deadline, and turn the client's own retries off (retry.max_attempts = 1; the
+// elector retries every retry period), so that a hanging or retried request cannot delay
+// on_stopped_leading much. The abort of the leader's work is on time regardless.
 class ClientLeaseStore final : public LeaseStore {
  public:
   ClientLeaseStore(Client client, std::string ns, std::string name);
