@@ -178,7 +178,8 @@ class EventRecorder {
   EventRecorder& operator=(const EventRecorder&) = delete;
   ~EventRecorder();
 
-  // Starts the writer and the series-update ticker as fibers of `pool`.
+  // Starts the writer and the series-update ticker as fibers of `pool`. They run until stop(),
+  // which must come before the pool shuts down (its shutdown waits for them).
   void start(runtime::FiberPool& pool);
 
   // Records one occurrence; never waits for the API. Throws kInvalidArgument for an empty or

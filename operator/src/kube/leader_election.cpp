@@ -350,7 +350,10 @@ bool LeaderElector::run(runtime::FiberPool& pool, runtime::AbortSource& stop) {
   if (config_.on_stopped_leading) config_.on_stopped_leading();
   work.close();  // the leader's work has returned: now another candidate may start
   forward.reset();
-  if (stop.abort_requested() && config_.release_on_cancel) release();
+  // Also after a lost renewal, as client-go: harmless when someone else holds the lease (we
+  // no longer observe ourselves as holder, or the write conflicts), and quick to hand over
+  // when only our last renewals were lost.
+  if (config_.release_on_cancel) release();
   note_holder();
   std::lock_guard lock(mu_);
   leading_now_ = false;  // even if the last observation still names us

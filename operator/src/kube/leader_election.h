@@ -22,7 +22,11 @@
 // On shutdown (`stop` fires) the leader aborts its work, waits for it to return (a Gate), and
 // then, with release_on_cancel, releases the lease: holderIdentity "" and
 // leaseDurationSeconds 1, so the next candidate takes over on its next try instead of waiting
-// for the lease to expire (client-go's ReleaseOnCancel).
+// for the lease to expire (client-go's ReleaseOnCancel). It tries the same after losing
+// leadership; that write is refused (kConflict) if anyone else wrote the lease meanwhile.
+//
+// Lifetimes: `stop` must fire before the FiberPool shuts down (run() and the leader's work are
+// fibers of it), and on_started_leading must return once its AbortSource fires.
 //
 // LeaseObserver is the decision logic without I/O (unit-tested on a ManualClock), LeaseStore
 // the I/O (ClientLeaseStore against the API; tests can fake it), LeaderElector the loop.
