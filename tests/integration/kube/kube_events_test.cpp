@@ -1,6 +1,9 @@
 // The EventRecorder against the kube-apiserver of tests/env: events.k8s.io/v1 objects,
 // de-duplication into series, and how few writes a burst costs.
+#include <chrono>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -34,9 +37,11 @@ class KubeEventsTest : public EnvTest {
     regarding_["kind"] = "ConfigMap";
   }
 
-  std::unique_ptr<EventRecorder> recorder() {
+  std::unique_ptr<EventRecorder> recorder(
+      std::chrono::milliseconds series_update_interval = std::chrono::seconds(30)) {
     EventRecorderOptions options;
     options.reporting_instance = "sluice-test-0";
+    options.limits.series_update_interval = series_update_interval;
     auto made = std::make_unique<EventRecorder>(admin(), options);
     made->start(pool_);
     return made;
@@ -114,6 +119,24 @@ TEST_F(KubeEventsTest, ABurstOfIdenticalEventsCostsAHandfulOfWrites) {
   const std::vector<Json> stored = events_in_api();
   ASSERT_EQ(stored.size(), 1U);
   EXPECT_EQ(stored[0]["series"]["count"], 1000);
+}
+
+TEST_F(KubeEventsTest, CountedOccurrencesAreWrittenWhenTheIntervalPasses) {
+  auto events = recorder(std::chrono::seconds(1));
+  for (int i = 0; i < 5; ++i) events->record(event("SyncFailed"));
+  // Without stop(): the ticker writes the count once the interval has passed.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  int count = 0;
+  while (count != 5 && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const std::vector<Json> stored = events_in_api();
+    ASSERT_LE(stored.size(), 1U);
+    if (!stored.empty() && stored[0].contains("series")) count = stored[0]["series"]["count"];
+  }
+  EXPECT_EQ(count, 5);
+  EXPECT_EQ(events->stats().series_updates, 2U);  // count 2 at once, count 5 on the tick
+  events->stop();
+  EXPECT_EQ(events->stats().series_updates, 2U);  // nothing left to write
 }
 
 TEST_F(KubeEventsTest, ManyNewEventsAboutOneObjectAreRateLimited) {
