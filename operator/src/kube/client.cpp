@@ -440,4 +440,16 @@ Json Client::remove(const Resource& resource, const std::string& ns, const std::
   return request_json("DELETE", resource.object_path(ns, name), body.dump(), "application/json");
 }
 
+// --- whole-object writes (leases, events; issue 6) ---
+
+Json Client::replace(const Resource& resource, const std::string& ns, const std::string& name,
+                     const Json& object, const WriteOptions& options) const {
+  std::string query;
+  if (options.dry_run) add_query(query, "dryRun", "All");
+  if (!options.field_manager.empty()) add_query(query, "fieldManager", options.field_manager);
+  // PUT is not in is_idempotent(), so request() sends it exactly once.
+  return request_json("PUT", resource.object_path(ns, name) + query, object.dump(),
+                      "application/json");
+}
+
 }  // namespace sluice::kube

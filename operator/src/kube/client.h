@@ -179,6 +179,16 @@ class Client {
   Response request(const std::string& method, const std::string& path_and_query,
                    const std::string& body = {}, const std::string& content_type = {}) const;
 
+  // --- whole-object writes (leases, events; issue 6) ---
+  // PUT of the whole object (its metadata.name is `name`). Optimistic concurrency: when
+  // `object` carries metadata.resourceVersion, a stale one is refused with kConflict (409),
+  // which callers resolve by reading again. Never retried, as client-go retries no write on a
+  // connection failure or a plain 5xx: a lost answer does not say whether the write landed,
+  // and a blind retry of a versioned PUT would only report our own write as a conflict.
+  // (client-go does resend any verb on 429/5xx *with* Retry-After; request() does not yet.)
+  Json replace(const Resource& resource, const std::string& ns, const std::string& name,
+               const Json& object, const WriteOptions& options = {}) const;
+
  private:
   Client(std::shared_ptr<const ClusterConfig> config,
          std::shared_ptr<web::http::client::http_client> http, ClientOptions options,
