@@ -9,6 +9,7 @@
 #include "cli/build_command.h"
 #include "cli/pull_command.h"
 #include "cli/verify_commit_command.h"
+#include "cli/verify_image_command.h"
 #include "core/error.h"
 
 namespace sluice::cli {
@@ -42,6 +43,8 @@ constexpr Command kCommands[] = {
     {"verify-commit", "verify-commit --repo PATH|URL [--rev REV] --allowed-signers FILE",
      "Verify the SSH signature of a commit or tag as git does (keyless: not yet)",
      &run_verify_commit},
+    {"verify-image", "verify-image REF --key PUBKEY.pem [--insecure-ignore-tlog]",
+     "Verify an image's cosign signatures in its registry (keyless: not yet)", &run_verify_image},
     {"verify-bundle", "verify-bundle --bundle FILE ... ARTIFACT",
      "Verify a sigstore bundle (sigstore conformance protocol)", nullptr},
     {"get", "get (sources|apps|policies) [-n NAMESPACE]",

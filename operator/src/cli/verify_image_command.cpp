@@ -1,0 +1,126 @@
+#include "cli/verify_image_command.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "cli/command_line.h"
+#include "core/duration.h"
+#include "core/error.h"
+#include "verify/oci/cosign.h"
+
+namespace sluice::cli {
+namespace {
+
+constexpr std::size_t kMaxFileBytes = 1024 * 1024;
+
+struct VerifyImageArgs {
+  std::string reference;
+  std::string key_file;
+  bool ignore_tlog = false;
+  verify::oci::RegistryOptions registry;
+  std::string username;
+  std::string password_file;
+  std::string ca_file;
+};
+
+std::string read_small_file(const std::string& path, const std::string& what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw not_found("cannot read " + what + " " + path);
+  std::string text(kMaxFileBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > kMaxFileBytes) throw resource_exhausted(what + " " + path + " is over 1 MiB");
+  return text;
+}
+
+bool parse_bool(const std::string& flag, const std::string& value) {
+  if (value == "true") return true;
+  if (value == "false") return false;
+  throw invalid_argument(flag + " takes true or false");
+}
+
+VerifyImageArgs parse_args(std::span<const std::string> args) {
+  VerifyImageArgs parsed;
+  bool keyless = false;
+  // Boolean flags may stand alone; for_each_argument wants a value, so give them one.
+  std::vector<std::string> normalized;
+  for (const std::string& arg : args) {
+    normalized.push_back(
+        arg == "--insecure-ignore-tlog" || arg == "--allow-http-registry" ? arg + "=true" : arg);
+  }
+  const auto on_flag = [&](const std::string& flag, const std::string& value) {
+    if (flag == "--key") {
+      parsed.key_file = value;
+    } else if (flag == "--insecure-ignore-tlog") {
+      parsed.ignore_tlog = parse_bool(flag, value);
+    } else if (flag == "--allow-http-registry") {
+      parsed.registry.plain_http = parse_bool(flag, value);
+    } else if (flag == "--registry-username") {
+      parsed.username = value;
+    } else if (flag == "--registry-password-file") {
+      parsed.password_file = value;
+    } else if (flag == "--registry-ca-file") {
+      parsed.ca_file = value;
+    } else if (flag == "--timeout") {
+      const Duration timeout = parse_duration(value);
+      if (timeout < std::chrono::seconds(1)) throw invalid_argument("--timeout must be >= 1s");
+      parsed.registry.timeout = std::chrono::duration_cast<std::chrono::seconds>(timeout);
+    } else if (flag == "--certificate-identity" || flag == "--certificate-identity-regexp" ||
+               flag == "--certificate-oidc-issuer" || flag == "--certificate-oidc-issuer-regexp" ||
+               flag == "--trusted-root") {
+      keyless = true;
+    } else {
+      throw invalid_argument("unknown flag " + flag);
+    }
+  };
+  for_each_argument(normalized, on_flag, [&](const std::string& arg) {
+    if (!parsed.reference.empty()) throw invalid_argument("verify-image takes one image");
+    parsed.reference = arg;
+  });
+  if (keyless) throw unimplemented("keyless image verification is not built yet");
+  if (parsed.reference.empty()) throw invalid_argument("verify-image needs an image reference");
+  if (parsed.key_file.empty()) throw invalid_argument("verify-image needs --key PUBKEY.pem");
+  if (parsed.username.empty() != parsed.password_file.empty()) {
+    throw invalid_argument("give --registry-username and --registry-password-file together");
+  }
+  return parsed;
+}
+
+}  // namespace
+
+int run_verify_image(const CommandContext& context) {
+  VerifyImageArgs args;
+  try {
+    args = parse_args(context.args);
+  } catch (const Error& e) {
+    return report_argument_error(context, e);
+  }
+  try {
+    const verify::oci::ImageReference image = verify::oci::ImageReference::parse(args.reference);
+    const verify::PublicKey key =
+        verify::PublicKey::from_pem(read_small_file(args.key_file, "key"), args.key_file);
+    if (!args.username.empty()) {
+      std::string password = read_small_file(args.password_file, "password file");
+      while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) {
+        password.pop_back();
+      }
+      args.registry.credentials = verify::oci::RegistryCredentials{args.username, password};
+    }
+    if (!args.ca_file.empty()) args.registry.ca_pem = read_small_file(args.ca_file, "CA file");
+    verify::oci::RegistryClient registry(image.api_host(), args.registry);
+    const verify::oci::ImageVerification verified =
+        verify::oci::verify_image_with_key(registry, image, key, {.ignore_tlog = args.ignore_tlog});
+    context.out << "verified: " << image.name() << "@" << verified.digest << "\n";
+    for (const auto& signature : verified.signatures) {
+      context.out << "signature: " << signature.layer_digest << " (" << signature.docker_reference
+                  << ")\n";
+    }
+    context.out.flush();
+  } catch (...) {
+    report_error(context.err, Error::from_current_exception());
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+}  // namespace sluice::cli

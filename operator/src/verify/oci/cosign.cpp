@@ -1,0 +1,79 @@
+#include "verify/oci/cosign.h"
+
+#include "core/error.h"
+#include "verify/oci/simple_signing.h"
+
+namespace sluice::verify::oci {
+namespace {
+
+constexpr std::string_view kSimpleSigningType = "application/vnd.dev.cosign.simplesigning.v1+json";
+constexpr const char* kSignatureAnnotation = "dev.cosignproject.cosign/signature";
+constexpr const char* kBundleArtifactType = "application/vnd.dev.sigstore.bundle.v0.3+json";
+constexpr std::size_t kMaxPayloadBytes = 64 * 1024;
+constexpr std::size_t kMaxSignatureLayers = 64;  // bounds the work an attacker can cause
+
+std::string join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const std::string& part : parts) out += (out.empty() ? "" : "; ") + part;
+  return out;
+}
+
+}  // namespace
+
+ImageVerification verify_image_with_key(RegistryClient& registry, const ImageReference& image,
+                                        const PublicKey& key, const ImageVerifyOptions& options) {
+  if (!options.ignore_tlog) {
+    throw unimplemented(
+        "checking the transparency-log entries of image signatures is not built yet; "
+        "--insecure-ignore-tlog relies on the key alone, as cosign's flag of that name does");
+  }
+  const std::optional<Manifest> manifest =
+      registry.manifest(image.repository, image.manifest_reference());
+  if (!manifest) throw not_found("image " + image.to_string() + " not found");
+  ImageVerification result{manifest->digest, {}};
+  if (image.digest && *image.digest != manifest->digest) {
+    throw Error(ErrorCode::kVerificationFailed,
+                "image " + image.to_string() + " resolved to " + manifest->digest);
+  }
+
+  std::vector<std::string> problems;
+  const std::string signature_tag = "sha256-" + manifest->digest.substr(7) + ".sig";
+  if (const std::optional<Manifest> signatures =
+          registry.manifest(image.repository, signature_tag)) {
+    std::vector<Descriptor> layers = signatures->descriptors("layers");
+    if (layers.size() > kMaxSignatureLayers) layers.resize(kMaxSignatureLayers);
+    for (const Descriptor& layer : layers) {
+      if (layer.media_type != kSimpleSigningType) continue;
+      const auto signature = layer.annotations.find(kSignatureAnnotation);
+      if (signature == layer.annotations.end()) {
+        problems.push_back("layer " + layer.digest + " has no signature annotation");
+        continue;
+      }
+      try {
+        const std::string payload = registry.blob(image.repository, layer.digest, kMaxPayloadBytes);
+        const SimpleSigningClaims claims =
+            verify_simple_signing(payload, signature->second, manifest->digest, key);
+        result.signatures.push_back({layer.digest, claims.docker_reference});
+      } catch (const Error& e) {
+        if (e.code() != ErrorCode::kVerificationFailed && e.code() != ErrorCode::kNotFound) throw;
+        problems.push_back(e.message());
+      }
+    }
+  }
+  if (!result.signatures.empty()) return result;
+
+  const std::vector<Descriptor> bundles =
+      registry.referrers(image.repository, manifest->digest, kBundleArtifactType);
+  if (!bundles.empty() && problems.empty()) {
+    throw unimplemented("image " + image.name() + "@" + manifest->digest + " has " +
+                        std::to_string(bundles.size()) +
+                        " sigstore bundle referrer(s); verifying those is not built yet");
+  }
+  throw Error(
+      ErrorCode::kVerificationFailed,
+      "image " + image.name() + "@" + manifest->digest +
+          (problems.empty() ? " has no cosign signature"
+                            : " has no signature that verifies with the key: " + join(problems)));
+}
+
+}  // namespace sluice::verify::oci

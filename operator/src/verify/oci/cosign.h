@@ -1,0 +1,39 @@
+#pragma once
+// `cosign verify --key` for images in a registry: the image's manifest digest is resolved,
+// its classic cosign signatures (the `sha256-<hex>.sig` manifest's simple-signing layers) are
+// checked against the key, and the image counts as signed when at least one verifies.
+//
+// Transparency-log entries: as with cosign, a key-signed image is only accepted without its
+// Rekor entry when `ignore_tlog` says so (cosign's --insecure-ignore-tlog). Checking Rekor
+// entries of image signatures, and the OCI 1.1 referrer bundles cosign writes with
+// --new-bundle-format, are not built yet: they fail with kUnimplemented and say so.
+
+#include <string>
+#include <vector>
+
+#include "verify/oci/image_reference.h"
+#include "verify/oci/registry_client.h"
+#include "verify/public_key.h"
+
+namespace sluice::verify::oci {
+
+struct ImageVerifyOptions {
+  bool ignore_tlog = false;
+};
+
+struct VerifiedSignature {
+  std::string layer_digest;      // the simple-signing payload's digest
+  std::string docker_reference;  // what the payload names (reported, not enforced)
+};
+
+struct ImageVerification {
+  std::string digest;  // the image manifest's
+  std::vector<VerifiedSignature> signatures;
+};
+
+// Throws Error(kVerificationFailed) with the reasons when no signature verifies (or none
+// exists), kNotFound when the image does not exist.
+ImageVerification verify_image_with_key(RegistryClient& registry, const ImageReference& image,
+                                        const PublicKey& key, const ImageVerifyOptions& options);
+
+}  // namespace sluice::verify::oci
