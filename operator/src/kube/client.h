@@ -50,6 +50,8 @@ class http_client;
 namespace sluice::kube {
 
 class TokenBucket;
+class WatchStream;
+struct WatchOptions;
 
 // A REST resource: "" / "v1" / "configmaps" / namespaced, or "apps" / "v1" / "deployments".
 struct Resource {
@@ -178,6 +180,12 @@ class Client {
   // One request. `path_and_query` starts with '/'; a non-2xx answer throws (kube/status.h).
   Response request(const std::string& method, const std::string& path_and_query,
                    const std::string& body = {}, const std::string& content_type = {}) const;
+
+  // Starts a watch of a collection (kube/watch.h, which callers include). Takes one rate-limit
+  // token; never retried. Sent on a fresh http_client whose timeout is the watch's server-side
+  // timeout plus a margin instead of ClientOptions::timeout, which would cut quiet watches.
+  WatchStream watch(const Resource& resource, const std::string& ns,
+                    const WatchOptions& options) const;
 
  private:
   Client(std::shared_ptr<const ClusterConfig> config,
