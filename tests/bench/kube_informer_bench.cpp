@@ -112,6 +112,7 @@ struct InformerFigures {
   std::size_t objects = 0;
   double heap_per_object = 0;
   long rss_growth_kib = 0;
+  double json_bytes_per_object = 0;  // minified, as cached
 };
 
 InformerFigures measure_informer(const kube::Client& client, kube::StoreFormat format,
@@ -139,6 +140,10 @@ InformerFigures measure_informer(const kube::Client& client, kube::StoreFormat f
     figures.heap_per_object =
         static_cast<double>(heap_in_use() - heap_before) / static_cast<double>(figures.objects);
     figures.rss_growth_kib = rss_kib() - rss_before;
+    std::size_t text_bytes = 0;
+    for (const auto& object : informer.list()) text_bytes += object.dump().size();
+    figures.json_bytes_per_object =
+        static_cast<double>(text_bytes) / static_cast<double>(figures.objects);
     abort.request_abort("done");
     runner.join();
   }
@@ -206,9 +211,10 @@ int main(int argc, char** argv) {
     };
     for (const auto& c : cases) {
       const InformerFigures f = measure_informer(client, c.format, c.strip);
-      std::printf("%-58s sync %.2f s, %zu objects, heap %.0f B/object, RSS +%.1f MiB\n", c.name,
-                  f.sync_seconds, f.objects, f.heap_per_object,
-                  static_cast<double>(f.rss_growth_kib) / 1024.0);
+      std::printf(
+          "%-58s sync %.2f s, %zu objects of %.0f B JSON, heap %.0f B/object, RSS +%.1f MiB\n",
+          c.name, f.sync_seconds, f.objects, f.json_bytes_per_object, f.heap_per_object,
+          static_cast<double>(f.rss_growth_kib) / 1024.0);
     }
     const ChildFigures k = run_kubectl();
     std::printf("%-58s %.2f s, max RSS %.1f MiB (exit status %d)\n",

@@ -47,32 +47,60 @@ Json InformerStore::object_of(const Entry& entry) const {
   return format_ == StoreFormat::kCompactText ? Json::parse(entry.text) : entry.tree;
 }
 
-std::vector<InformerEvent> InformerStore::replace(std::vector<Json> items) {
-  std::vector<InformerEvent> events;
-  std::unordered_map<std::string, Entry> next;
-  next.reserve(items.size());
+void InformerStore::begin_replace() {
+  replacing_.clear();
+  changes_.clear();
+}
+
+void InformerStore::add_to_replace(std::vector<Json> items) {
   for (auto& item : items) {
     prepare(item);
     std::string key = key_of(item);
     Entry entry = make_entry(item);
+    item = Json();                   // the page's trees go as soon as their compact form exists
+    if (replacing_.contains(key)) {  // listed twice: keep the last, report once
+      replacing_[key] = std::move(entry);
+      continue;
+    }
     const auto old = objects_.find(key);
     if (old == objects_.end()) {
-      events.push_back({.type = InformerEvent::Type::kAdded, .old_object = {}, .new_object = item});
+      changes_.push_back({.type = InformerEvent::Type::kAdded, .key = key, .old = {}});
     } else if (old->second.resource_version != entry.resource_version) {
-      events.push_back({.type = InformerEvent::Type::kUpdated,
-                        .old_object = object_of(old->second),
-                        .new_object = item});
+      changes_.push_back({.type = InformerEvent::Type::kUpdated, .key = key, .old = old->second});
     }
-    next.insert_or_assign(std::move(key), std::move(entry));
+    replacing_.emplace(std::move(key), std::move(entry));
   }
-  for (const auto& [key, entry] : objects_) {
-    if (!next.contains(key)) {
-      events.push_back({.type = InformerEvent::Type::kDeleted,
-                        .old_object = object_of(entry),
-                        .new_object = {}});
+}
+
+std::vector<InformerStore::Change> InformerStore::finish_replace() {
+  std::vector<Change> changes = std::move(changes_);
+  changes_.clear();
+  for (auto& [key, entry] : objects_) {
+    if (!replacing_.contains(key)) {
+      changes.push_back(
+          {.type = InformerEvent::Type::kDeleted, .key = key, .old = std::move(entry)});
     }
   }
-  objects_ = std::move(next);
+  objects_ = std::move(replacing_);
+  replacing_.clear();
+  return changes;
+}
+
+InformerEvent InformerStore::event_for(Change change) const {
+  InformerEvent event{.type = change.type, .old_object = {}, .new_object = {}};
+  if (change.type != InformerEvent::Type::kAdded) event.old_object = object_of(change.old);
+  if (change.type != InformerEvent::Type::kDeleted) {
+    const auto found = objects_.find(change.key);
+    if (found != objects_.end()) event.new_object = object_of(found->second);
+  }
+  return event;
+}
+
+std::vector<InformerEvent> InformerStore::replace(std::vector<Json> items) {
+  begin_replace();
+  add_to_replace(std::move(items));
+  std::vector<InformerEvent> events;
+  for (auto& change : finish_replace()) events.push_back(event_for(std::move(change)));
   return events;
 }
 
@@ -165,13 +193,32 @@ std::size_t Informer::size() const {
   return store_.size();
 }
 
-void Informer::replace(std::vector<Json> items, const std::string& /*resource_version*/) {
-  std::vector<InformerEvent> changes;
+void Informer::begin_replace() {
+  const std::lock_guard lock(mu_);
+  store_.begin_replace();
+}
+
+void Informer::add_page(std::vector<Json> items) {
+  const std::lock_guard lock(mu_);
+  store_.add_to_replace(std::move(items));
+}
+
+void Informer::end_replace(const std::string& /*resource_version*/) {
+  std::vector<InformerStore::Change> changes;
   {
     const std::lock_guard lock(mu_);
-    changes = store_.replace(std::move(items));
+    changes = store_.finish_replace();
   }
-  for (auto& change : changes) deliver(std::move(change));
+  if (options_.events) {
+    for (auto& change : changes) {
+      std::optional<InformerEvent> event;
+      {
+        const std::lock_guard lock(mu_);
+        event = store_.event_for(std::move(change));
+      }
+      deliver(std::move(*event));
+    }
+  }
   synced_.store(true, std::memory_order_release);
 }
 

@@ -65,8 +65,18 @@ class InformerStore {
                          bool strip_managed_fields = true)
       : format_(format), strip_managed_fields_(strip_managed_fields) {}
 
-  // Makes the store hold exactly `items`; returns the events that turn the old content into the
-  // new (see the top of this file).
+  // A relist in pages. Until finish_replace() the store keeps its old content (get() and list()
+  // see it); then it holds exactly the objects added, and the returned changes say how it got
+  // there. They refer to the store for the new side, so a relist of many objects holds only
+  // compact entries, never all of them as trees; event_for() makes each into an event.
+  struct Change;
+  void begin_replace();
+  void add_to_replace(std::vector<Json> items);
+  std::vector<Change> finish_replace();
+  InformerEvent event_for(Change change) const;
+
+  // All of the above at once: makes the store hold exactly `items` and returns the events that
+  // turn the old content into the new (see the top of this file).
   std::vector<InformerEvent> replace(std::vector<Json> items);
   // Applies an ADDED/MODIFIED/DELETED event; the resulting event, if any.
   std::optional<InformerEvent> apply(WatchEvent event);
@@ -84,6 +94,15 @@ class InformerStore {
     std::string text;  // kCompactText
     Json tree;         // kTree
   };
+
+ public:
+  struct Change {
+    InformerEvent::Type type = InformerEvent::Type::kAdded;
+    std::string key;
+    Entry old;  // kUpdated, kDeleted
+  };
+
+ private:
   Entry make_entry(const Json& object) const;
   Json object_of(const Entry& entry) const;
   void prepare(Json& object) const;
@@ -91,6 +110,8 @@ class InformerStore {
   StoreFormat format_;
   bool strip_managed_fields_;
   std::unordered_map<std::string, Entry> objects_;
+  std::unordered_map<std::string, Entry> replacing_;  // between begin_ and finish_replace
+  std::vector<Change> changes_;                       // the adds and updates found so far
 };
 
 struct InformerOptions {
@@ -127,7 +148,9 @@ class Informer : private ReflectorSink {
   const Reflector& reflector() const noexcept { return reflector_; }
 
  private:
-  void replace(std::vector<Json> items, const std::string& resource_version) override;
+  void begin_replace() override;
+  void add_page(std::vector<Json> items) override;
+  void end_replace(const std::string& resource_version) override;
   void apply(WatchEvent event) override;
   void deliver(InformerEvent event);
 

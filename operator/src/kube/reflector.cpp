@@ -80,18 +80,18 @@ void Reflector::list_once(runtime::AbortSource& abort) {
                            .field_selector = options_.field_selector,
                            .limit = options_.page_size,
                            .continue_token = {}};
-  std::vector<Json> items;
   std::string resource_version;
+  sink_.begin_replace();
   for (;;) {
     abort.check();
     ListPage page = client_.list(resource_, ns_, list_options);
     // Every page of a paginated list is served from the first page's snapshot.
     if (resource_version.empty()) resource_version = page.resource_version;
-    for (auto& item : page.items) items.push_back(std::move(item));
+    sink_.add_page(std::move(page.items));
     if (page.continue_token.empty()) break;
     list_options.continue_token = std::move(page.continue_token);
   }
-  sink_.replace(std::move(items), resource_version);
+  sink_.end_replace(resource_version);
   state_.listed(resource_version);
 }
 

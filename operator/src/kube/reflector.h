@@ -71,8 +71,12 @@ class ReflectorState {
 class ReflectorSink {
  public:
   virtual ~ReflectorSink() = default;
-  // The complete state at `resource_version`, from a (re)list.
-  virtual void replace(std::vector<Json> items, const std::string& resource_version) = 0;
+  // A (re)list, page by page so that no more than one page of parsed objects is alive at a
+  // time: begin_replace(), add_page() per page, end_replace() once every page is in. A list
+  // that fails midway is abandoned without end_replace(); the next begin_replace() starts over.
+  virtual void begin_replace() = 0;
+  virtual void add_page(std::vector<Json> items) = 0;
+  virtual void end_replace(const std::string& resource_version) = 0;
   // ADDED, MODIFIED or DELETED (bookmarks and errors never reach the sink).
   virtual void apply(WatchEvent event) = 0;
 };

@@ -103,6 +103,30 @@ TEST_P(InformerStoreTest, StripsManagedFieldsByDefault) {
   EXPECT_TRUE(keeping.get("ns", "a")->at("metadata").contains("managedFields"));
 }
 
+TEST_P(InformerStoreTest, APagedRelistSwitchesAtTheEndAndAnAbandonedOneLeavesNoTrace) {
+  InformerStore store(GetParam());
+  store.replace({cm("a", "1"), cm("b", "1")});
+  store.begin_replace();
+  store.add_to_replace({cm("a", "2", "new")});
+  // A list that fails after its first page: the store still has the old content.
+  EXPECT_EQ((*store.get("ns", "a"))["data"]["k"], "v");
+  store.begin_replace();  // the retry starts over
+  store.add_to_replace({cm("b", "1")});
+  EXPECT_EQ(store.size(), 2u);
+  store.add_to_replace({cm("c", "3"), cm("c", "3")});  // listed twice: reported once
+  auto changes = store.finish_replace();
+  ASSERT_EQ(changes.size(), 2u);
+  const InformerEvent added = store.event_for(std::move(changes[0]));
+  EXPECT_EQ(added.type, Type::kAdded);
+  EXPECT_EQ(name_of(added.new_object), "c");
+  const InformerEvent deleted = store.event_for(std::move(changes[1]));
+  EXPECT_EQ(deleted.type, Type::kDeleted);
+  EXPECT_EQ(name_of(deleted.old_object), "a");
+  EXPECT_EQ(deleted.old_object["data"]["k"], "v");  // the first attempt's page left no trace
+  EXPECT_EQ(store.size(), 2u);
+  EXPECT_FALSE(store.get("ns", "a"));
+}
+
 INSTANTIATE_TEST_SUITE_P(Formats, InformerStoreTest,
                          ::testing::Values(StoreFormat::kCompactText, StoreFormat::kTree));
 
