@@ -16,13 +16,17 @@
 // eventually drops the watch, which the reflector resumes). events = false turns delivery off.
 //
 // Memory. By default metadata.managedFields is dropped from every object (client-go's usual
-// transform: it is often half of an object and nobody reading from a cache needs it), and
-// objects are kept as minified JSON text, parsed again by get()/list() and for the `old` side of
-// events. Measured on 10,000 ConfigMaps of ~500 bytes (docs/benchmarks.md, "Kubernetes client:
-// informer cache"): the nlohmann tree costs several times the text (every value is a 16-byte
-// node, every object member a std::map node plus a key string), while a parse of a 500-byte
-// object takes a few microseconds. Readers that look up objects at a high rate can choose
-// StoreFormat::kTree and pay the memory instead.
+// transform: it is often a third or more of a small object and nobody reading from a cache needs
+// it), and objects are kept as minified JSON text, parsed again by get()/list() and for the
+// `old` side of events. Measured on 10,000 ConfigMaps of ~535 bytes of JSON (docs/benchmarks.md,
+// "Kubernetes client: informer cache"): about 0.8-1.0 KB of heap per object as text against
+// 2.8-2.9 KB as an nlohmann tree (every value is a 16-byte node, every object member a std::map
+// node plus a key string), and 1.2 KB as text with managedFields kept. The price of text is a
+// parse per get() (a few microseconds for such an object) and a dump per stored object, which
+// makes syncing a little slower (0.9 s against 0.6-0.8 s for the tree). Readers that look up
+// objects at a high rate can choose StoreFormat::kTree and pay the memory instead. A relist
+// builds the new store page by page and reports its changes by key, so no more than one page of
+// parsed objects is alive at a time.
 //
 // Thread safety: get(), list(), size() and has_synced() may be called from any fiber or thread
 // while run() updates the store (a std::mutex held only around map operations, never across a
