@@ -86,7 +86,7 @@ std::vector<InformerStore::Change> InformerStore::finish_replace() {
   return changes;
 }
 
-InformerEvent InformerStore::event_for(Change change) const {
+InformerEvent InformerStore::event_for(const Change& change) const {
   InformerEvent event{.type = change.type, .old_object = {}, .new_object = {}};
   if (change.type != InformerEvent::Type::kAdded) event.old_object = object_of(change.old);
   if (change.type != InformerEvent::Type::kDeleted) {
@@ -100,7 +100,7 @@ std::vector<InformerEvent> InformerStore::replace(std::vector<Json> items) {
   begin_replace();
   add_to_replace(std::move(items));
   std::vector<InformerEvent> events;
-  for (auto& change : finish_replace()) events.push_back(event_for(std::move(change)));
+  for (auto& change : finish_replace()) events.push_back(event_for(change));
   return events;
 }
 
@@ -214,7 +214,7 @@ void Informer::end_replace(const std::string& /*resource_version*/) {
       std::optional<InformerEvent> event;
       {
         const std::lock_guard lock(mu_);
-        event = store_.event_for(std::move(change));
+        event = store_.event_for(change);
       }
       deliver(std::move(*event));
     }

@@ -77,7 +77,7 @@ class InformerStore {
   void begin_replace();
   void add_to_replace(std::vector<Json> items);
   std::vector<Change> finish_replace();
-  InformerEvent event_for(Change change) const;
+  InformerEvent event_for(const Change& change) const;
 
   // All of the above at once: makes the store hold exactly `items` and returns the events that
   // turn the old content into the new (see the top of this file).

@@ -116,10 +116,10 @@ TEST_P(InformerStoreTest, APagedRelistSwitchesAtTheEndAndAnAbandonedOneLeavesNoT
   store.add_to_replace({cm("c", "3"), cm("c", "3")});  // listed twice: reported once
   auto changes = store.finish_replace();
   ASSERT_EQ(changes.size(), 2u);
-  const InformerEvent added = store.event_for(std::move(changes[0]));
+  const InformerEvent added = store.event_for(changes[0]);
   EXPECT_EQ(added.type, Type::kAdded);
   EXPECT_EQ(name_of(added.new_object), "c");
-  const InformerEvent deleted = store.event_for(std::move(changes[1]));
+  const InformerEvent deleted = store.event_for(changes[1]);
   EXPECT_EQ(deleted.type, Type::kDeleted);
   EXPECT_EQ(name_of(deleted.old_object), "a");
   EXPECT_EQ(deleted.old_object["data"]["k"], "v");  // the first attempt's page left no trace
