@@ -408,6 +408,11 @@ TEST_F(KubeWatchTest, InformerSyncsThenReportsAddUpdateDelete) {
   EXPECT_EQ((*running.informer().get(ns(), "a"))["data"]["value"], "2");
   EXPECT_EQ(running.informer().reflector().lists(), 1u);
   EXPECT_TRUE(running.errors().empty());
+  // An idle watch (minutes of server-side timeout left) ends at once on abort.
+  const auto asked = std::chrono::steady_clock::now();
+  running.stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, seconds(2));
+  EXPECT_TRUE(running.informer().events()->is_closed());
 }
 
 // The env apiserver's watch cache holds every event since it started, so an old
