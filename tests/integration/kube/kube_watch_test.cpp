@@ -3,23 +3,16 @@
 // ports that share the env's etcd under their own --etcd-prefix and reuse its certificates.
 #include <atomic>
 #include <chrono>
-#include <fstream>
 #include <functional>
-#include <map>
 #include <mutex>
 #include <set>
 #include <sstream>
 #include <thread>
 
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "core/error.h"
+#include "extra_apiserver.h"
 #include "kube/client.h"
 #include "kube/config.h"
 #include "kube/informer.h"
@@ -48,16 +41,6 @@ Json config_map(const std::string& name, const std::string& value, const Json& l
 
 std::string version_of(const Json& object) {
   return object["metadata"]["resourceVersion"].get<std::string>();
-}
-
-// Polls `done` until it holds or `limit` passes.
-bool eventually(const std::function<bool()>& done, std::chrono::milliseconds limit = seconds(30)) {
-  const auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (done()) return true;
-    std::this_thread::sleep_for(milliseconds(20));
-  }
-  return done();
 }
 
 kube::ClientOptions unlimited() {
@@ -133,124 +116,6 @@ class RunningInformer {
   kube::Informer informer_;
   std::thread runner_;
   std::thread consumer_;
-};
-
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  socklen_t length = sizeof address;
-  EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length), 0);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
-std::map<std::string, std::string> read_ports(const std::string& env_dir) {
-  std::map<std::string, std::string> ports;
-  std::ifstream in(env_dir + "/ports");
-  for (std::string line; std::getline(in, line);) {
-    const auto eq = line.find('=');
-    if (eq != std::string::npos) ports[line.substr(0, eq)] = line.substr(eq + 1);
-  }
-  return ports;
-}
-
-// A kube-apiserver of our own, on 127.0.0.1:<port>, storing under its own etcd prefix of the
-// env's etcd, with the env's certificates (so the env's kubeconfig credentials work). Killed
-// when destroyed, whatever the test's outcome.
-class ExtraApiServer {
- public:
-  ExtraApiServer(const TestEnvironment& env, std::string etcd_prefix,
-                 std::vector<std::string> extra_flags = {})
-      : env_(env),
-        port_(free_port()),
-        prefix_(std::move(etcd_prefix)),
-        extra_(std::move(extra_flags)) {}
-  ~ExtraApiServer() { kill(); }
-  ExtraApiServer(const ExtraApiServer&) = delete;
-  ExtraApiServer& operator=(const ExtraApiServer&) = delete;
-
-  std::string url() const { return "https://127.0.0.1:" + std::to_string(port_); }
-  kube::ClusterConfig config() const {
-    kube::ClusterConfig config = kube::load_kubeconfig(env_.var("KUBECONFIG"));
-    config.server = url();
-    return config;
-  }
-
-  void start() {
-    const std::string env_dir = env_.var("SLUICE_ENV_DIR");
-    const std::string certs = env_dir + "/certs/";
-    const auto ports = read_ports(env_dir);
-    ASSERT_TRUE(ports.contains("ETCD_CLIENT_PORT"));
-    const ProcessResult tool =
-        run_process({env_dir + "/../../tests/env/build-tools", "--path", "kube-apiserver"});
-    ASSERT_EQ(tool.exit_code, 0) << tool.err;
-    std::string binary = tool.out;
-    while (!binary.empty() && (binary.back() == '\n' || binary.back() == ' ')) binary.pop_back();
-    std::vector<std::string> args = {
-        binary,
-        "--etcd-servers=http://127.0.0.1:" + ports.at("ETCD_CLIENT_PORT"),
-        "--etcd-prefix=" + prefix_,
-        "--secure-port=" + std::to_string(port_),
-        "--bind-address=127.0.0.1",
-        "--advertise-address=127.0.0.1",
-        "--tls-cert-file=" + certs + "apiserver.crt",
-        "--tls-private-key-file=" + certs + "apiserver.key",
-        "--client-ca-file=" + certs + "ca.crt",
-        "--service-account-key-file=" + certs + "sa.pub",
-        "--service-account-signing-key-file=" + certs + "sa.key",
-        "--service-account-issuer=https://kubernetes.default.svc",
-        "--authorization-mode=Node,RBAC",
-        "--service-cluster-ip-range=10.0.0.0/24",
-        "--disable-admission-plugins=ServiceAccount",
-        "--endpoint-reconciler-type=none",
-        "--v=0"};
-    for (const auto& flag : extra_) args.push_back(flag);
-    const std::string log = "/tmp/sluice-extra-apiserver-" + std::to_string(port_) + ".log";
-    pid_ = ::fork();
-    ASSERT_GE(pid_, 0);
-    if (pid_ == 0) {
-      const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      ::dup2(out, 1);
-      ::dup2(out, 2);
-      std::vector<char*> argv;
-      for (auto& arg : args) argv.push_back(arg.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    kube::ClientOptions options;
-    options.retry.max_attempts = 1;
-    options.timeout = seconds(5);
-    const Client probe(config(), options);
-    const bool ready = eventually(
-        [&] {
-          try {
-            return probe.request("GET", "/readyz").status == 200;
-          } catch (const Error&) {
-            return false;
-          }
-        },
-        seconds(90));
-    ASSERT_TRUE(ready) << "extra kube-apiserver not ready; see " << log;
-  }
-
-  // SIGKILL: the connection drops with no goodbye, as in a crash.
-  void kill() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-  }
-
- private:
-  const TestEnvironment& env_;
-  int port_;
-  std::string prefix_;
-  std::vector<std::string> extra_;
-  pid_t pid_ = -1;
 };
 
 class KubeWatchTest : public EnvTest {
@@ -432,7 +297,7 @@ TEST_F(KubeWatchTest, TooOldResourceVersionGivesGoneAndTheReflectorRelists) {
   }
   client.create(kube::configmaps(), ns(), config_map("b", "1"));
   // Compact etcd up to the last write (etcd's JSON gateway, on the env's 127.0.0.1 etcd).
-  const auto ports = read_ports(env().var("SLUICE_ENV_DIR"));
+  const auto ports = read_env_ports(env().var("SLUICE_ENV_DIR"));
   const ProcessResult compacted =
       run_process({"curl", "-sf", "-X", "POST",
                    "http://127.0.0.1:" + ports.at("ETCD_CLIENT_PORT") + "/v3/kv/compaction", "-d",
