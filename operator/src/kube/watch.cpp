@@ -46,11 +46,13 @@ T await(const pplx::task<T>& task, runtime::AbortSource& abort,
     }
   });
   const auto subscription = abort.subscribe([shared, cancel]() {
-    cancel.cancel();
+    // Settle first: cancelling fails the pending read at once, on another thread, and that
+    // failure must not win over the abort.
     if (!shared->settled.exchange(true)) {
       shared->promise.set_exception(
           std::make_exception_ptr(Error(ErrorCode::kCancelled, "watch aborted")));
     }
+    cancel.cancel();
   });
   return future.get();
 }
@@ -69,6 +71,31 @@ pplx::task<std::string> read_some(ByteBuffer body) {
     if (byte == ByteBuffer::traits::eof()) return std::string();
     return std::string(1, static_cast<char>(byte));
   });
+}
+
+// True when `text` nests objects/arrays deeper than `limit`. A linear scan before parsing:
+// nlohmann's parser is iterative, but dump() and copies recurse once per level, and they run on
+// fiber stacks of a few hundred KiB.
+bool nests_deeper_than(std::string_view text, std::size_t limit) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > limit) return true;
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
 }
 
 WatchEventType event_type(const std::string& name) {
@@ -120,6 +147,10 @@ std::string watch_query(const WatchOptions& options, std::chrono::seconds timeou
 }
 
 WatchEvent parse_watch_event(std::string_view line) {
+  if (nests_deeper_than(line, kMaxEventDepth)) {
+    throw resource_exhausted("watch stream: an event nests deeper than " +
+                             std::to_string(kMaxEventDepth) + " levels");
+  }
   Json parsed = Json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded() || !parsed.is_object()) {
     throw invalid_argument("watch stream: a line is not a JSON object: \"" +

@@ -66,8 +66,14 @@ struct WatchOptions {
 // The query string (starting with '?') for a watch with `options` and a resolved timeout.
 std::string watch_query(const WatchOptions& options, std::chrono::seconds timeout);
 
+// Deepest nesting of objects and arrays accepted in an event (the event's own wrapper counts).
+// Kubernetes objects rarely pass 30 levels; the limit keeps the recursive parts of nlohmann
+// (dump, copies) within a fiber's stack.
+inline constexpr std::size_t kMaxEventDepth = 200;
+
 // Parses one event line: {"type": "...", "object": {...}}. Throws kInvalidArgument for
-// anything else. ERROR events are returned as such (see throw_if_error).
+// anything else, kResourceExhausted past kMaxEventDepth. ERROR events are returned as such
+// (see throw_if_error).
 WatchEvent parse_watch_event(std::string_view line);
 
 // For a kError event: throws the Error its Status maps to (kGone for 410). No-op otherwise.

@@ -55,6 +55,21 @@ TEST(WatchEventTest, RefusesMalformedLines) {
   }
 }
 
+TEST(WatchEventTest, RefusesEventsNestedTooDeeply) {
+  const auto nested = [](std::size_t levels) {
+    // The event wrapper and "object" are two levels; the rest are arrays inside "data".
+    return R"({"type":"ADDED","object":{"data":)" + std::string(levels - 2, '[') +
+           std::string(levels - 2, ']') + "}}";
+  };
+  EXPECT_NO_THROW(parse_watch_event(nested(kMaxEventDepth)));
+  EXPECT_EQ(code_of([&] { parse_watch_event(nested(kMaxEventDepth + 1)); }),
+            ErrorCode::kResourceExhausted);
+  // Brackets inside strings (escaped quotes included) do not count.
+  const std::string in_string =
+      R"({"type":"ADDED","object":{"s":"\"[[[[)" + std::string(500, '[') + R"("}})";
+  EXPECT_NO_THROW(parse_watch_event(in_string));
+}
+
 TEST(WatchEventTest, ErrorEventsThrowTheirStatus) {
   const WatchEvent gone = parse_watch_event(
       R"({"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","status":"Failure",)"
