@@ -280,6 +280,28 @@ TEST_F(KubeWatchTest, InformerSyncsThenReportsAddUpdateDelete) {
   EXPECT_TRUE(running.informer().events()->is_closed());
 }
 
+// Everything an informer waits for (list answers, watch events, backoff) suspends only its
+// fiber: with one pool thread, another fiber still runs next to it.
+TEST_F(KubeWatchTest, InformerRunsAsAFiberWithoutBlockingItsThread) {
+  const Client client = admin();
+  client.create(kube::configmaps(), ns(), config_map("a", "1"));
+  kube::InformerOptions options;
+  options.events = false;
+  kube::Informer informer(client, kube::configmaps(), ns(), options);
+  runtime::AbortSource abort;
+  runtime::FiberPool pool(1);
+  auto running = pool.submit([&] { informer.run(abort); });
+  auto checked = pool.submit([&] {
+    informer.wait_for_sync(abort);
+    client.create(kube::configmaps(), ns(), config_map("b", "1"));
+    while (!informer.get(ns(), "b")) runtime::sleep_for(milliseconds(10), abort);
+    return informer.size();
+  });
+  EXPECT_EQ(checked.get(), 2u);
+  abort.request_abort("test over");
+  running.get();
+}
+
 // The env apiserver's watch cache holds every event since it started, so an old
 // resourceVersion is still served there. An apiserver without a watch cache reads etcd
 // directly, and etcd refuses revisions below its compaction with 410.
