@@ -462,6 +462,9 @@ WatchStream Client::watch(const Resource& resource, const std::string& ns,
   headers.add("User-Agent", options_.user_agent);
   if (const auto token = config_->bearer_token()) headers.add("Authorization", "Bearer " + *token);
   if (!impersonate_.user.empty()) {
+    if (impersonate_.groups.size() > 1) {
+      throw unimplemented("impersonating more than one group is not supported yet");
+    }
     headers.add("Impersonate-User", impersonate_.user);
     for (const auto& group : impersonate_.groups) headers.add("Impersonate-Group", group);
   }
