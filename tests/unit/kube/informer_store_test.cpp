@@ -128,7 +128,10 @@ TEST_P(InformerStoreTest, APagedRelistSwitchesAtTheEndAndAnAbandonedOneLeavesNoT
 }
 
 INSTANTIATE_TEST_SUITE_P(Formats, InformerStoreTest,
-                         ::testing::Values(StoreFormat::kCompactText, StoreFormat::kTree));
+                         ::testing::Values(StoreFormat::kCompactText, StoreFormat::kTree),
+                         [](const ::testing::TestParamInfo<StoreFormat>& info) {
+                           return info.param == StoreFormat::kTree ? "Tree" : "CompactText";
+                         });
 
 TEST(InformerStoreKeyTest, KeysByNamespaceAndName) {
   EXPECT_EQ(InformerStore::key_of(cm("a", "1")), "ns/a");
