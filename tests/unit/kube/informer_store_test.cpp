@@ -129,8 +129,8 @@ TEST_P(InformerStoreTest, APagedRelistSwitchesAtTheEndAndAnAbandonedOneLeavesNoT
 
 INSTANTIATE_TEST_SUITE_P(Formats, InformerStoreTest,
                          ::testing::Values(StoreFormat::kCompactText, StoreFormat::kTree),
-                         [](const ::testing::TestParamInfo<StoreFormat>& info) {
-                           return info.param == StoreFormat::kTree ? "Tree" : "CompactText";
+                         [](const ::testing::TestParamInfo<StoreFormat>& format) {
+                           return format.param == StoreFormat::kTree ? "Tree" : "CompactText";
                          });
 
 TEST(InformerStoreKeyTest, KeysByNamespaceAndName) {
