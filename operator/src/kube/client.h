@@ -50,6 +50,8 @@ class http_client;
 namespace sluice::kube {
 
 class TokenBucket;
+class WatchStream;
+struct WatchOptions;
 
 // A REST resource: "" / "v1" / "configmaps" / namespaced, or "apps" / "v1" / "deployments".
 struct Resource {
@@ -188,6 +190,11 @@ class Client {
   // (client-go does resend any verb on 429/5xx *with* Retry-After; request() does not yet.)
   Json replace(const Resource& resource, const std::string& ns, const std::string& name,
                const Json& object, const WriteOptions& options = {}) const;
+  // Starts a watch of a collection (kube/watch.h, which callers include). Takes one rate-limit
+  // token; never retried. Sent on a fresh http_client whose timeout is the watch's server-side
+  // timeout plus a margin instead of ClientOptions::timeout, which would cut quiet watches.
+  WatchStream watch(const Resource& resource, const std::string& ns,
+                    const WatchOptions& options) const;
 
  private:
   Client(std::shared_ptr<const ClusterConfig> config,
