@@ -1,21 +1,16 @@
 #include "kube/client.h"
 
-#include <cstdint>
 #include <exception>
-#include <system_error>
 #include <utility>
 
 #include <boost/asio/ssl.hpp>
-#include <boost/fiber/future.hpp>
 #include <cpprest/http_client.h>
 #include <cpprest/uri.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 #include "core/error.h"
-#include "core/unique_c_ptr.h"
+#include "http/exchange.h"
 #include "kube/rate_limit.h"
 #include "kube/status.h"
 #include "kube/watch.h"
@@ -24,7 +19,7 @@
 namespace sluice::kube {
 namespace {
 
-namespace http = web::http;
+namespace web_http = web::http;
 
 std::string encode(const std::string& value) {
   return web::uri::encode_data_string(value);
@@ -43,25 +38,10 @@ void add_query(std::string& query, const std::string& name, const std::string& v
   query += name + "=" + encode(value);
 }
 
-// Every certificate of a PEM bundle, in a fresh store: with it the configured CA is the only
-// trust anchor (cpprestsdk loads the system store first; a kubeconfig CA replaces it).
-X509_STORE* store_from_pem(const std::string& pem) {
-  UniqueCPtr<X509_STORE, X509_STORE_free> store(X509_STORE_new());
-  UniqueCPtr<BIO, BIO_free_all> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  if (!store || !bio) throw internal_error("OpenSSL allocation failed");
-  int added = 0;
-  while (
-      UniqueCPtr<X509, X509_free> cert{PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)}) {
-    if (X509_STORE_add_cert(store.get(), cert.get()) == 1) ++added;
-  }
-  ERR_clear_error();  // the loop ends on a "no start line" error
-  if (added == 0) throw invalid_argument("certificate-authority holds no PEM certificate");
-  return store.release();
-}
-
 void configure_tls(boost::asio::ssl::context& ctx, const ClusterConfig& config) {
   if (!config.ca_pem.empty() && !config.insecure_skip_tls_verify) {
-    SSL_CTX_set_cert_store(ctx.native_handle(), store_from_pem(config.ca_pem));
+    SSL_CTX_set_cert_store(ctx.native_handle(), sluice::http::x509_store_from_pem(
+                                                    config.ca_pem, "certificate-authority"));
   }
   if (!config.client_cert_pem.empty()) {
     ctx.use_certificate_chain(
@@ -74,7 +54,9 @@ void configure_tls(boost::asio::ssl::context& ctx, const ClusterConfig& config) 
 
 // Fails at construction, naming the field, rather than on every connection attempt.
 void validate_tls_material(const ClusterConfig& config) {
-  if (!config.ca_pem.empty()) X509_STORE_free(store_from_pem(config.ca_pem));
+  if (!config.ca_pem.empty()) {
+    X509_STORE_free(sluice::http::x509_store_from_pem(config.ca_pem, "certificate-authority"));
+  }
   if (!config.client_cert_pem.empty()) {
     boost::asio::ssl::context probe(boost::asio::ssl::context::tls_client);
     try {
@@ -83,58 +65,6 @@ void validate_tls_material(const ClusterConfig& config) {
       throw invalid_argument(std::string("client certificate or key is unusable: ") + e.what());
     }
   }
-}
-
-Error transport_error(const std::exception& e, const std::string& what) {
-  const std::string text = e.what();
-  if (const auto* http_error = dynamic_cast<const http::http_exception*>(&e)) {
-    if (http_error->error_code() == std::errc::timed_out) {
-      return {ErrorCode::kDeadlineExceeded, what + ": timed out: " + text};
-    }
-  }
-  for (const char* tls_word : {"handshake", "certificate", "SSL", "ssl"}) {
-    if (text.find(tls_word) != std::string::npos) {
-      // cpprestsdk does not say why; an untrusted or mismatched server certificate is the
-      // usual cause.
-      return {ErrorCode::kVerificationFailed,
-              what + ": TLS handshake failed (is the server certificate signed by the " +
-                  "configured CA and valid for the host?): " + text};
-    }
-  }
-  return {ErrorCode::kUnavailable, what + ": " + text};
-}
-
-// Reads a response body chunk by chunk and gives up (closing the stream, which aborts the
-// transfer) once it passes `limit`: a chunked answer carries no length to check up front.
-struct BoundedBodyReader {
-  BoundedBodyReader(const concurrency::streams::istream& body, std::size_t max_bytes,
-                    std::string where)
-      : stream(body), limit(max_bytes), what(std::move(where)) {}
-  static constexpr std::size_t kChunk = std::size_t{64} * 1024;
-  concurrency::streams::istream stream;
-  std::vector<std::uint8_t> chunk = std::vector<std::uint8_t>(kChunk);
-  std::string text;
-  std::size_t limit;
-  std::string what;
-};
-
-pplx::task<std::string> read_bounded(const std::shared_ptr<BoundedBodyReader>& reader) {
-  return reader->stream.streambuf()
-      .getn(reader->chunk.data(), BoundedBodyReader::kChunk)
-      .then([reader](std::size_t read) -> pplx::task<std::string> {
-        if (read == 0) return pplx::task_from_result(std::move(reader->text));
-        if (reader->text.size() + read > reader->limit) {
-          try {
-            reader->stream.close().wait();
-          } catch (const std::exception&) {  // closing is best effort; the limit error stands
-          }
-          throw resource_exhausted(reader->what + ": response is over the limit of " +
-                                   std::to_string(reader->limit) + " bytes");
-        }
-        reader->text.append(reader->chunk.begin(),
-                            reader->chunk.begin() + static_cast<std::ptrdiff_t>(read));
-        return read_bounded(reader);
-      });
 }
 
 std::string propagation_name(PropagationPolicy policy) {
@@ -207,21 +137,11 @@ Client::Client(ClusterConfig config, ClientOptions options)
     throw invalid_argument("server \"" + config_->server + "\" is not an http(s) URL");
   }
   validate_tls_material(*config_);
-  http::client::http_client_config http_config;
-  http_config.set_timeout(options_.timeout);
-  http_config.set_validate_certificates(!config_->insecure_skip_tls_verify);
-  std::shared_ptr<const ClusterConfig> tls_config = config_;
-  http_config.set_ssl_context_callback(
-      [tls_config](boost::asio::ssl::context& ctx) { configure_tls(ctx, *tls_config); });
-  try {
-    http_ = std::make_shared<http::client::http_client>(web::uri(config_->server), http_config);
-  } catch (const std::exception& e) {
-    throw invalid_argument("server \"" + config_->server + "\": " + e.what());
-  }
+  http_ = new_http_client(options_.timeout);
 }
 
 Client::Client(std::shared_ptr<const ClusterConfig> config,
-               std::shared_ptr<http::client::http_client> http, ClientOptions options,
+               std::shared_ptr<web_http::client::http_client> http, ClientOptions options,
                Impersonation impersonate, std::shared_ptr<TokenBucket> limiter)
     : config_(std::move(config)),
       http_(std::move(http)),
@@ -272,7 +192,23 @@ Response Client::send_once(const std::string& method, const std::string& path_an
                            const std::string& body, const std::string& content_type,
                            std::optional<std::chrono::seconds>& retry_after) const {
   const std::string what = method + " " + path_and_query.substr(0, path_and_query.find('?'));
-  http::http_request req(method);
+  web_http::http_request req = new_request(method, path_and_query);
+  if (!content_type.empty()) req.set_body(body, content_type);
+  sluice::http::Response answer =
+      sluice::http::exchange(*http_, std::move(req), options_.max_response_bytes, what);
+  // Only the delta-seconds form; an HTTP date falls back to backoff.
+  long long seconds = -1;
+  if (answer.headers.match("Retry-After", seconds) && seconds >= 0) {
+    retry_after = std::chrono::seconds(seconds);
+  }
+  return Response{.status = answer.status,
+                  .body = std::move(answer.body),
+                  .content_type = answer.headers.content_type()};
+}
+
+web_http::http_request Client::new_request(const std::string& method,
+                                           const std::string& path_and_query) const {
+  web_http::http_request req(method);
   req.set_request_uri(path_and_query);
   auto& headers = req.headers();
   headers.add("Accept", "application/json");
@@ -285,56 +221,22 @@ Response Client::send_once(const std::string& method, const std::string& path_an
     headers.add("Impersonate-User", impersonate_.user);
     for (const auto& group : impersonate_.groups) headers.add("Impersonate-Group", group);
   }
-  if (!content_type.empty()) req.set_body(body, content_type);
+  return req;
+}
 
-  // The pplx continuations run on cpprestsdk's threads; the last one fulfils a fiber promise,
-  // so whoever waits below suspends as a fiber instead of blocking in pplx's get().
-  auto promise = std::make_shared<boost::fibers::promise<Response>>();
-  auto future = promise->get_future();
-  const std::size_t limit = options_.max_response_bytes;
-  // Written by the first continuation, read here after the future is ready.
-  auto retry_after_header = std::make_shared<std::optional<std::chrono::seconds>>();
+std::shared_ptr<web_http::client::http_client> Client::new_http_client(
+    std::chrono::seconds timeout) const {
+  web_http::client::http_client_config http_config;
+  http_config.set_timeout(timeout);
+  http_config.set_validate_certificates(!config_->insecure_skip_tls_verify);
+  std::shared_ptr<const ClusterConfig> tls_config = config_;
+  http_config.set_ssl_context_callback(
+      [tls_config](boost::asio::ssl::context& ctx) { configure_tls(ctx, *tls_config); });
   try {
-    http_->request(req)
-        .then([limit, what, header = retry_after_header](const http::http_response& response) {
-          // Only the delta-seconds form; an HTTP date falls back to backoff.
-          long long seconds = -1;
-          if (response.headers().match("Retry-After", seconds) && seconds >= 0) {
-            *header = std::chrono::seconds(seconds);
-          }
-          std::size_t length = 0;
-          if (response.headers().match("Content-Length", length) && length > limit) {
-            throw resource_exhausted(what + ": response of " + std::to_string(length) +
-                                     " bytes is over the limit");
-          }
-          auto reader = std::make_shared<BoundedBodyReader>(response.body(), limit, what);
-          return read_bounded(reader).then([response](std::string text) {
-            return Response{.status = response.status_code(),
-                            .body = std::move(text),
-                            .content_type = response.headers().content_type()};
-          });
-        })
-        .then([promise](const pplx::task<Response>& done) {
-          try {
-            promise->set_value(done.get());  // done: get() returns at once
-          } catch (...) {
-            promise->set_exception(std::current_exception());
-          }
-        });
+    return std::make_shared<web_http::client::http_client>(web::uri(config_->server), http_config);
   } catch (const std::exception& e) {
-    throw transport_error(e, what);
+    throw invalid_argument("server \"" + config_->server + "\": " + e.what());
   }
-
-  Response response;
-  try {
-    response = future.get();
-  } catch (const Error&) {
-    throw;
-  } catch (const std::exception& e) {
-    throw transport_error(e, what);
-  }
-  retry_after = *retry_after_header;
-  return response;
 }
 
 Json Client::request_json(const std::string& method, const std::string& path_and_query,
@@ -467,28 +369,10 @@ WatchStream Client::watch(const Resource& resource, const std::string& ns,
   const std::string what = "WATCH " + path;
   limiter_->acquire();
 
-  http::http_request req(http::methods::GET);
-  req.set_request_uri(path + watch_query(options, timeout));
-  auto& headers = req.headers();
-  headers.add("Accept", "application/json");
-  headers.add("User-Agent", options_.user_agent);
-  if (const auto token = config_->bearer_token()) headers.add("Authorization", "Bearer " + *token);
-  if (!impersonate_.user.empty()) {
-    if (impersonate_.groups.size() > 1) {
-      throw unimplemented("impersonating more than one group is not supported yet");
-    }
-    headers.add("Impersonate-User", impersonate_.user);
-    for (const auto& group : impersonate_.groups) headers.add("Impersonate-Group", group);
-  }
-
+  web_http::http_request req =
+      new_request(web_http::methods::GET, path + watch_query(options, timeout));
   // The server ends the watch after `timeout`; the margin covers a slow last flush.
-  http::client::http_client_config http_config;
-  http_config.set_timeout(timeout + std::chrono::seconds(30));
-  http_config.set_validate_certificates(!config_->insecure_skip_tls_verify);
-  std::shared_ptr<const ClusterConfig> tls_config = config_;
-  http_config.set_ssl_context_callback(
-      [tls_config](boost::asio::ssl::context& ctx) { configure_tls(ctx, *tls_config); });
-  auto http = std::make_shared<http::client::http_client>(web::uri(config_->server), http_config);
+  auto http = new_http_client(timeout + std::chrono::seconds(30));
   return WatchStream::start(std::move(http), req, what, options.max_event_bytes);
 }
 

@@ -43,9 +43,12 @@
 #include "runtime/backoff.h"
 #include "runtime/clock.h"
 
-namespace web::http::client {
+namespace web::http {
+class http_request;
+namespace client {
 class http_client;
 }
+}  // namespace web::http
 
 namespace sluice::kube {
 
@@ -206,6 +209,14 @@ class Client {
   Response send_once(const std::string& method, const std::string& path_and_query,
                      const std::string& body, const std::string& content_type,
                      std::optional<std::chrono::seconds>& retry_after) const;
+
+  // A request carrying what every request to this cluster carries: Accept, User-Agent, the
+  // bearer token and the impersonation headers.
+  web::http::http_request new_request(const std::string& method,
+                                      const std::string& path_and_query) const;
+  // An http_client for the cluster with its TLS settings and the given whole-exchange timeout.
+  std::shared_ptr<web::http::client::http_client> new_http_client(
+      std::chrono::seconds timeout) const;
 
   // A JSON merge patch of the object (or subresource) at `object_path`.
   Json merge_patch_at(const std::string& object_path, const Json& patch,
