@@ -8,7 +8,11 @@
 #include <sstream>
 #include <string>
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "core/error.h"
 
@@ -32,6 +36,20 @@ inline Error error_of(const std::function<void()>& body) {
   }
   ADD_FAILURE() << "expected a sluice::Error";
   return internal_error("no error was thrown");
+}
+
+// A TCP port on 127.0.0.1 that nothing listens on when this returns (the kernel picked it as
+// free and the socket is closed again): connections to it are refused until someone binds it.
+inline int unused_loopback_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  socklen_t length = sizeof address;
+  EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  ::close(fd);
+  return ntohs(address.sin_port);
 }
 
 }  // namespace sluice::testing

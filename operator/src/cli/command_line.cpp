@@ -1,5 +1,6 @@
 #include "cli/command_line.h"
 
+#include <fstream>
 #include <random>
 #include <system_error>
 
@@ -29,6 +30,20 @@ void for_each_argument(
       on_positional(arg);
     }
   }
+}
+
+std::string read_small_file(const std::string& path, const std::string& what,
+                            std::size_t max_bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw not_found("cannot read " + what + " " + path);
+  std::string text(max_bytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > max_bytes) {
+    throw resource_exhausted(what + " " + path + " is larger than " + std::to_string(max_bytes) +
+                             " bytes");
+  }
+  return text;
 }
 
 TempDir::TempDir(std::string_view prefix) {

@@ -1,13 +1,42 @@
 #pragma once
 // Small pieces every subcommand's argument parsing shares.
 
+#include <cstddef>
 #include <filesystem>
 #include <functional>
 #include <span>
 #include <string>
 #include <string_view>
 
+#include "cli/app.h"
+
 namespace sluice::cli {
+
+// How a subcommand runs: `parse` turns its arguments into Args (an Error there is a usage
+// problem: report_argument_error decides the exit code), then `work` does the job; anything it
+// throws becomes one "Error: ..." line on stderr and kExitFailure.
+template <typename Args>
+int run_command(const CommandContext& context, Args (*parse)(std::span<const std::string>),
+                const std::function<void(Args&)>& work) {
+  Args args;
+  try {
+    args = parse(context.args);
+  } catch (const Error& e) {
+    return report_argument_error(context, e);
+  }
+  try {
+    work(args);
+  } catch (...) {
+    report_error(context.err, Error::from_current_exception());
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+// A small file (keys, allowed signers, passwords) read whole: kNotFound when it cannot be read,
+// kResourceExhausted when it is larger than `max_bytes`; `what` names it in both.
+std::string read_small_file(const std::string& path, const std::string& what,
+                            std::size_t max_bytes = std::size_t{1024} * 1024);
 
 // Walks `args`: "--flag value" and "--flag=value" call on_flag(flag, value) (a flag without a
 // value is an error), anything else calls on_positional(arg). A lone "-" is positional; other

@@ -98,13 +98,7 @@ PullArgs parse_args(std::span<const std::string> args) {
 }  // namespace
 
 int run_pull(const CommandContext& context) {
-  PullArgs args;
-  try {
-    args = parse_args(context.args);
-  } catch (const Error& e) {
-    return report_argument_error(context, e);
-  }
-  try {
+  return run_command<PullArgs>(context, &parse_args, [&context](PullArgs& args) {
     std::optional<TempDir> temp;
     std::filesystem::path cache_dir;
     if (args.cache_dir) {
@@ -127,11 +121,7 @@ int run_pull(const CommandContext& context) {
     context.out << "revision: " << result.revision << "\n"
                 << "digest: " << result.digest << "\n";
     context.out.flush();
-  } catch (...) {
-    report_error(context.err, Error::from_current_exception());
-    return kExitFailure;
-  }
-  return kExitOk;
+  });
 }
 
 }  // namespace sluice::cli

@@ -16,8 +16,6 @@
 namespace sluice::cli {
 namespace {
 
-constexpr std::size_t kMaxAllowedSignersBytes = 1024 * 1024;
-
 struct VerifyCommitArgs {
   std::string repo;
   std::string rev = "HEAD";
@@ -70,19 +68,6 @@ bool is_url(const std::string& repo) {
          repo.find('/') > colon;
 }
 
-std::string read_allowed_signers(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw not_found("cannot read allowed signers file " + path);
-  std::string text;
-  text.resize(kMaxAllowedSignersBytes + 1);
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  if (text.size() > kMaxAllowedSignersBytes) {
-    throw resource_exhausted("allowed signers file " + path + " is larger than 1 MiB");
-  }
-  return text;
-}
-
 // The kind of signature an armored block holds, for a clear refusal of non-SSH ones.
 std::string_view signature_format(const std::string& armored) {
   if (armored.starts_with("-----BEGIN SSH SIGNATURE-----")) return "ssh";
@@ -110,15 +95,9 @@ git::RevisionSignature fetch_and_read(const VerifyCommitArgs& args, const TempDi
 }  // namespace
 
 int run_verify_commit(const CommandContext& context) {
-  VerifyCommitArgs args;
-  try {
-    args = parse_args(context.args);
-  } catch (const Error& e) {
-    return report_argument_error(context, e);
-  }
-  try {
-    const verify::AllowedSigners allowed(read_allowed_signers(args.allowed_signers),
-                                         args.allowed_signers);
+  return run_command<VerifyCommitArgs>(context, &parse_args, [&context](VerifyCommitArgs& args) {
+    const verify::AllowedSigners allowed(
+        read_small_file(args.allowed_signers, "allowed signers file"), args.allowed_signers);
     for (const std::string& problem : allowed.malformed_lines()) {
       context.err << "warning: skipping " << problem << "\n";
     }
@@ -150,11 +129,7 @@ int run_verify_commit(const CommandContext& context) {
     } catch (const Error& e) {
       throw e.with_context(what);
     }
-  } catch (...) {
-    report_error(context.err, Error::from_current_exception());
-    return kExitFailure;
-  }
-  return kExitOk;
+  });
 }
 
 }  // namespace sluice::cli

@@ -11,8 +11,6 @@
 namespace sluice::cli {
 namespace {
 
-constexpr std::size_t kMaxFileBytes = 1024 * 1024;
-
 struct VerifyImageArgs {
   std::string reference;
   std::string key_file;
@@ -22,16 +20,6 @@ struct VerifyImageArgs {
   std::string password_file;
   std::string ca_file;
 };
-
-std::string read_small_file(const std::string& path, const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw not_found("cannot read " + what + " " + path);
-  std::string text(kMaxFileBytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  if (text.size() > kMaxFileBytes) throw resource_exhausted(what + " " + path + " is over 1 MiB");
-  return text;
-}
 
 bool parse_bool(const std::string& flag, const std::string& value) {
   if (value == "true") return true;
@@ -89,13 +77,7 @@ VerifyImageArgs parse_args(std::span<const std::string> args) {
 }  // namespace
 
 int run_verify_image(const CommandContext& context) {
-  VerifyImageArgs args;
-  try {
-    args = parse_args(context.args);
-  } catch (const Error& e) {
-    return report_argument_error(context, e);
-  }
-  try {
+  return run_command<VerifyImageArgs>(context, &parse_args, [&context](VerifyImageArgs& args) {
     const verify::oci::ImageReference image = verify::oci::ImageReference::parse(args.reference);
     const verify::PublicKey key =
         verify::PublicKey::from_pem(read_small_file(args.key_file, "key"), args.key_file);
@@ -116,11 +98,7 @@ int run_verify_image(const CommandContext& context) {
                   << ")\n";
     }
     context.out.flush();
-  } catch (...) {
-    report_error(context.err, Error::from_current_exception());
-    return kExitFailure;
-  }
-  return kExitOk;
+  });
 }
 
 }  // namespace sluice::cli

@@ -13,23 +13,9 @@
 
 #include "core/error.h"
 #include "kube/client.h"
+#include "test_helpers.h"
 
 namespace sluice::testing {
-namespace {
-
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  socklen_t length = sizeof address;
-  EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length), 0);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
-}  // namespace
 
 bool eventually(const std::function<bool()>& done, std::chrono::milliseconds limit) {
   const auto until = std::chrono::steady_clock::now() + limit;
@@ -53,7 +39,7 @@ std::map<std::string, std::string> read_env_ports(const std::string& env_dir) {
 ExtraApiServer::ExtraApiServer(const TestEnvironment& env, std::string etcd_prefix,
                                std::vector<std::string> extra_flags)
     : env_(env),
-      port_(free_port()),
+      port_(unused_loopback_port()),
       prefix_(std::move(etcd_prefix)),
       extra_(std::move(extra_flags)) {}
 

@@ -22,6 +22,7 @@
 #include "runtime/abort_source.h"
 #include "runtime/fiber_pool.h"
 #include "test_env.h"
+#include "test_helpers.h"
 
 namespace sluice::testing {
 namespace {
@@ -47,19 +48,6 @@ bool eventually(const std::function<bool()>& done, milliseconds timeout) {
 
 double seconds_since(SteadyClock::time_point start) {
   return std::chrono::duration<double>(SteadyClock::now() - start).count();
-}
-
-// A port on 127.0.0.1 that nothing listens on.
-int closed_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  socklen_t length = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length);
-  ::close(fd);
-  return ntohs(addr.sin_port);
 }
 
 // Suspends the calling fiber until `abort` fires.
@@ -256,7 +244,7 @@ class BreakableStore final : public kube::LeaseStore {
 
 TEST_F(KubeLeaseTest, ALeaderThatCannotRenewStopsWithinTheRenewDeadline) {
   kube::ClusterConfig unreachable = admin_config();
-  unreachable.server = "https://127.0.0.1:" + std::to_string(closed_port());
+  unreachable.server = "https://127.0.0.1:" + std::to_string(unused_loopback_port());
   auto store = std::make_shared<BreakableStore>(elector_client(admin_config()),
                                                 elector_client(unreachable), ns());
   start(a_, store, config_for(a_));

@@ -236,6 +236,21 @@ def main():
         sha = write_object("commit", "\n".join(damaged_lines), "refs/heads/damaged")
         check(case, sha, everyone, False)
 
+    # A repository given by URL is fetched first (file:// here; the transports are the git
+    # poller's, tested in tests/integration/git): a branch, a tag and a commit sha.
+    git("update-ref", "refs/heads/good", good)
+    for rev, expect in (("good", True), ("refs/tags/v-rsa", True), (good, True),
+                        ("refs/tags/v-mallory", False)):
+        ours = run(SLUICE, "verify-commit", "--repo", "file://" + REPO, "--rev", rev,
+                   "--allowed-signers", everyone, check=False)
+        ok = (ours.returncode == 0) == expect
+        print("%-8s %-46s sluice=%s expected=%s %s" % (
+            "ok" if ok else "MISMATCH", "by URL, --rev " + rev[:30],
+            "good" if ours.returncode == 0 else "bad", "good" if expect else "bad",
+            (ours.stdout or ours.stderr).decode().strip().replace("\n", " | ")[:120]))
+        if not ok:
+            failures.append("by URL " + rev)
+
     # Two gpgsig headers: sluice refuses them outright, whatever git makes of them.
     doubled = text.replace("gpgsig ", "gpgsig ", 1)
     sig_block = "\n".join(lines[start:next(i for i in range(start + 1, len(lines))

@@ -14,6 +14,7 @@
 
 #include "core/error.h"
 #include "runtime/clock.h"
+#include "test_helpers.h"
 
 namespace sluice::kube {
 namespace {
@@ -120,23 +121,11 @@ class CountingSink : public ReflectorSink {
   std::atomic<int> begins{0}, pages{0}, ends{0}, applied{0};
 };
 
-int closed_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  socklen_t length = sizeof address;
-  EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length), 0);
-  ::close(fd);  // nothing listens there now: connections are refused
-  return ntohs(address.sin_port);
-}
-
 // The real loop against a refused connection, on a ManualClock: each failure waits exactly the
 // backoff delay on the injected clock, and an abort ends the wait at once.
 TEST(ReflectorTest, BacksOffOnItsClockAndStopsAtOnceOnAbort) {
   ClusterConfig config;
-  config.server = "http://127.0.0.1:" + std::to_string(closed_port());
+  config.server = "http://127.0.0.1:" + std::to_string(testing::unused_loopback_port());
   ClientOptions client_options;
   client_options.qps = 0;
   client_options.retry.max_attempts = 1;  // the reflector's own backoff is under test

@@ -18,15 +18,6 @@ class SimpleSigningTest : public ::testing::Test {
   PublicKey key_ = PublicKey::from_pem(testdata("cosign/cosign.pub"), "cosign.pub");
 };
 
-ErrorCode code_of(const std::function<void()>& call) {
-  try {
-    call();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  return ErrorCode::kInternal;
-}
-
 TEST_F(SimpleSigningTest, VerifiesWhatCosignSigned) {
   const SimpleSigningClaims claims = verify_simple_signing(payload_, signature_, digest_, key_);
   EXPECT_EQ(claims.manifest_digest, digest_);
@@ -36,15 +27,23 @@ TEST_F(SimpleSigningTest, VerifiesWhatCosignSigned) {
 
 TEST_F(SimpleSigningTest, RefusesAnotherImageOrKeyOrPayload) {
   const std::string other_digest = "sha256:" + std::string(64, 'b');
-  EXPECT_EQ(code_of([&] { verify_simple_signing(payload_, signature_, other_digest, key_); }),
+  EXPECT_EQ(sluice::testing::error_of([&] {
+              verify_simple_signing(payload_, signature_, other_digest, key_);
+            }).code(),
             ErrorCode::kVerificationFailed);
   std::string tampered = payload_;
   tampered[tampered.find("shop")] = 'S';
-  EXPECT_EQ(code_of([&] { verify_simple_signing(tampered, signature_, digest_, key_); }),
+  EXPECT_EQ(sluice::testing::error_of([&] {
+              verify_simple_signing(tampered, signature_, digest_, key_);
+            }).code(),
             ErrorCode::kVerificationFailed);
-  EXPECT_EQ(code_of([&] { verify_simple_signing(payload_, "not base64!", digest_, key_); }),
+  EXPECT_EQ(sluice::testing::error_of([&] {
+              verify_simple_signing(payload_, "not base64!", digest_, key_);
+            }).code(),
             ErrorCode::kVerificationFailed);
-  EXPECT_EQ(code_of([] { PublicKey::from_pem("-----BEGIN PUBLIC KEY-----\n", "junk"); }),
+  EXPECT_EQ(sluice::testing::error_of([] {
+              PublicKey::from_pem("-----BEGIN PUBLIC KEY-----\n", "junk");
+            }).code(),
             ErrorCode::kInvalidArgument);
 }
 
@@ -54,7 +53,8 @@ TEST(SimpleSigningPayloadTest, RefusesPayloadsOfAnotherShape) {
         std::string(R"({"critical":{"type":"x","identity":{"docker-reference":"a"},)"
                     R"("image":{"docker-manifest-digest":"b"}}})"),
         std::string(70 * 1024, ' ')}) {
-    EXPECT_EQ(code_of([&] { parse_simple_signing(payload); }), ErrorCode::kVerificationFailed)
+    EXPECT_EQ(sluice::testing::error_of([&] { parse_simple_signing(payload); }).code(),
+              ErrorCode::kVerificationFailed)
         << payload.substr(0, 40);
   }
 }

@@ -18,15 +18,6 @@ SshPublicKey load(const std::string& name) {
   return SshPublicKey::from_text(type, blob, ErrorCode::kInvalidArgument);
 }
 
-ErrorCode code_of(const std::function<void()>& call) {
-  try {
-    call();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  return ErrorCode::kInternal;
-}
-
 TEST(SshKeyTest, ParsesEachTypeAndNamesIt) {
   EXPECT_EQ(load("ed25519").type(), SshKeyType::kEd25519);
   EXPECT_EQ(load("ed25519").display_type(), "ED25519");
@@ -52,9 +43,9 @@ TEST(SshKeyTest, SameKeyComparesKeyMaterial) {
 
 TEST(SshKeyTest, TypeNameMustMatchTheBlob) {
   const auto [type, blob] = public_key_fields("ed25519.pub");
-  EXPECT_EQ(code_of([&, &b = blob] {
+  EXPECT_EQ(sluice::testing::error_of([&, &b = blob] {
               SshPublicKey::from_text("ssh-rsa", b, ErrorCode::kInvalidArgument);
-            }),
+            }).code(),
             ErrorCode::kInvalidArgument);
 }
 
@@ -80,7 +71,9 @@ TEST(SshKeyTest, RefusesMalformedBlobs) {
   for (const std::string& bad :
        {blob.substr(0, blob.size() - 1), blob + "x", off_curve, wrong_curve, small_rsa,
         negative_rsa, std::string("\x00\x00\x00", 3)}) {
-    EXPECT_EQ(code_of([&] { SshPublicKey::from_blob(bad, ErrorCode::kInvalidArgument); }),
+    EXPECT_EQ(sluice::testing::error_of([&] {
+                SshPublicKey::from_blob(bad, ErrorCode::kInvalidArgument);
+              }).code(),
               ErrorCode::kInvalidArgument);
   }
 }
@@ -90,7 +83,9 @@ TEST(SshKeyTest, RefusesUnsupportedTypesClearly) {
        {"ssh-dss", "ssh-ed25519-cert-v01@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com"}) {
     std::string blob;
     put_string(blob, type);
-    EXPECT_EQ(code_of([&] { SshPublicKey::from_blob(blob, ErrorCode::kInvalidArgument); }),
+    EXPECT_EQ(sluice::testing::error_of([&] {
+                SshPublicKey::from_blob(blob, ErrorCode::kInvalidArgument);
+              }).code(),
               ErrorCode::kUnimplemented)
         << type;
   }

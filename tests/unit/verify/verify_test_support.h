@@ -1,17 +1,15 @@
 #pragma once
 // Reading the ssh-keygen fixtures in testdata/.
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
+
+#include "test_helpers.h"
 
 namespace sluice::verify::testing {
 
 inline std::string testdata(const std::string& name) {
-  std::ifstream in(std::filesystem::path(SLUICE_TESTDATA_DIR) / name, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return sluice::testing::read_text_file(std::filesystem::path(SLUICE_TESTDATA_DIR) / name);
 }
 
 // "ssh-ed25519 AAAA..." without the comment.
