@@ -12,8 +12,9 @@
 // says insecure-skip-tls-verify, and a client certificate/key is presented when configured.
 //
 // Resources are addressed explicitly by group/version/resource and scope (`Resource`);
-// kube/discovery.h maps a GroupVersionKind onto one. Watches, informers, leases and events are
-// later steps of issue 6.
+// kube/discovery.h maps a GroupVersionKind onto one. Watches are in kube/watch.h (with the
+// reflector and informer built on them), leases in kube/leader_election.h, events in
+// kube/events.h.
 //
 // Rate limit and retries live in request(), so every call gets them:
 //  * Each attempt first takes a token from a bucket shared by this client and its

@@ -6,7 +6,7 @@
 // whole: only the bytes of the event being assembled are held, and one event may be at most
 // WatchOptions::max_event_bytes long (kResourceExhausted past that, naming the limit; a line that
 // is not a watch event is kInvalidArgument). Waiting for the next event suspends only the calling
-// fiber (pplx continuations fulfil a fiber promise, as kube/client.cpp does) and is cancelled
+// fiber (pplx continuations fulfil a fiber promise, as http/exchange.h does) and is cancelled
 // through a runtime::AbortSource, which also cuts the connection.
 //
 // Timeouts: a watch is a long-lived response, so Client::watch() sends it on its own
