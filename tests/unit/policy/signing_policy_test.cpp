@@ -123,6 +123,9 @@ TEST(SigningPolicy, MalformedPoliciesNameThePolicyAndField) {
   EXPECT_THAT(
       problem("commits: {keyless: {identities: [{issuer: i, subjectRegExp: '(unclosed'}]}}"),
       HasSubstr("identities[0].subjectRegExp: not a valid regular expression"));
+  EXPECT_THAT(problem("commits: {keyless: {identities: [{issuer: i, subjectRegExp: '" +
+                      std::string(1025, 'a') + "'}]}}"),
+              HasSubstr("identities[0].subjectRegExp: longer than 1024 characters"));
   EXPECT_THAT(problem("images: {glob: x}"), HasSubstr("spec.images: must be a list"));
   EXPECT_THAT(problem("images: [{keys: [{pem: x}]}]"), HasSubstr("spec.images[0].glob: required"));
   EXPECT_THAT(problem("images: [{glob: 'reg.io/**'}]"),
