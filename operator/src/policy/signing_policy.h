@@ -5,7 +5,8 @@
 //   spec:
 //     mode: Enforce | Audit                       default Enforce
 //     match:                                      absent: governs every Application
-//       namespaces: [shop]                        the Applications' namespaces (exact names)
+//       namespaces: [shop]                        the Applications' namespaces (exact names;
+//                                                 absent: any, []: none)
 //       applicationSelector: {matchLabels, matchExpressions}   on the Application's labels
 //     commits:
 //       required: true                            false: commit signatures are not checked

@@ -65,6 +65,18 @@ TEST(SigningPolicy, ParsesEveryField) {
   EXPECT_EQ(policy.rules.allowed_namespaces, std::vector<std::string>{"shop"});
 }
 
+TEST(SigningPolicy, ParsesTheDesignExample) {
+  const SigningPolicy policy =
+      parse_signing_policy(object(testing::testdata("design-example.yaml")));
+  EXPECT_EQ(policy.name, "require-signed-commits");
+  EXPECT_EQ(policy.mode, Mode::kEnforce);
+  EXPECT_EQ(*policy.commits->ssh->allowed_signers, "alice@example.com ssh-ed25519 AAAAC3Nza...\n");
+  EXPECT_EQ(policy.commits->keyless->trusted_root->key, "trusted_root.json");
+  EXPECT_EQ(policy.images.at(0).keys.at(0).secret->name, "cosign-pub");
+  EXPECT_EQ(policy.rules.denied_kinds, std::vector<std::string>{"ClusterRoleBinding"});
+  EXPECT_TRUE(policy.rules.deny_privileged);
+}
+
 TEST(SigningPolicy, Defaults) {
   const SigningPolicy policy = testing::policy("minimal", "{}");
   EXPECT_EQ(policy.mode, Mode::kEnforce);
@@ -194,6 +206,8 @@ TEST(SigningPolicy, MatchNamespacesAndSelector) {
   EXPECT_FALSE(policy.match.matches(object("{metadata: {namespace: blog, labels: {tier: prod}}}")));
   const SigningPolicy everywhere = testing::policy("p", "{}");
   EXPECT_TRUE(everywhere.match.matches(object("{metadata: {namespace: anything}}")));
+  const SigningPolicy nowhere = testing::policy("p", "match: {namespaces: []}");
+  EXPECT_FALSE(nowhere.match.matches(object("{metadata: {namespace: shop}}")));
 }
 
 TEST(LoadSigningPolicy, ParsedPolicy) {
