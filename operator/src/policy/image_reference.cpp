@@ -178,7 +178,11 @@ ImageReference parse_image_reference(std::string_view text) {
   if (reference.name().size() > kMaxNameLength) {
     throw fail("repository name longer than " + std::to_string(kMaxNameLength) + " characters");
   }
-  if (reference.tag.empty() && reference.digest.empty()) reference.tag = "latest";
+  if (!reference.digest.empty()) {
+    reference.tag.clear();
+  } else if (reference.tag.empty()) {
+    reference.tag = "latest";
+  }
   return reference;
 }
 

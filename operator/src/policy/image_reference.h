@@ -11,9 +11,10 @@
 // Normalisation: the first path element is a registry domain only if it contains '.' or ':',
 // is "localhost", or holds an upper-case letter; otherwise the domain is "docker.io". A
 // "docker.io" path with one component gets "library/" ("nginx" is docker.io/library/nginx),
-// "index.docker.io" is spelt "docker.io", and a reference with neither tag nor digest gets the
-// tag "latest". A reference with both keeps both (the runtime pulls by the digest). The name
-// is at most 255 characters; 64-hex-digit names are refused (they read as image ids).
+// "index.docker.io" is spelt "docker.io", a reference with neither tag nor digest gets the tag
+// "latest", and one with both loses its tag (ParseDockerRef: the runtime pulls by the digest
+// and ignores the tag). The name is at most 255 characters; 64-hex-digit names are refused
+// (they read as image ids).
 
 #include <string>
 #include <string_view>
@@ -23,7 +24,7 @@ namespace sluice::policy {
 struct ImageReference {
   std::string domain;  // "docker.io", "registry.example.com:5000"
   std::string path;    // "library/nginx"
-  std::string tag;     // "latest" when the reference had neither tag nor digest
+  std::string tag;     // "latest" when there was neither tag nor digest; empty with a digest
   std::string digest;  // "sha256:<hex>", or empty
 
   std::string name() const { return domain + "/" + path; }  // what image globs match

@@ -45,8 +45,11 @@ TEST(ImageReference, Fields) {
   EXPECT_EQ(reference.name(), "docker.io/library/nginx");
 }
 
-TEST(ImageReference, TagAndDigestBothKept) {
-  EXPECT_EQ(normalised("ghcr.io/org/app:1.0@" + kDigest), "ghcr.io/org/app:1.0@" + kDigest);
+TEST(ImageReference, DigestWinsOverTag) {
+  // As containerd's ParseDockerRef: the tag is validated, then dropped.
+  EXPECT_EQ(normalised("ghcr.io/org/app:1.0@" + kDigest), "ghcr.io/org/app@" + kDigest);
+  EXPECT_EQ(parse_image_reference("app:1@" + kDigest), parse_image_reference("app@" + kDigest));
+  EXPECT_THAT(problem("app:-bad@" + kDigest), HasSubstr("invalid tag"));
 }
 
 TEST(ImageReference, DomainDetection) {
