@@ -72,6 +72,14 @@ class JsonBuilder : public YAML::EventHandler {
       : text_(text), limits_(limits), schema_(schema), out_(out) {}
 
   void OnDocumentStart(const YAML::Mark& mark) override {
+    // yaml-cpp 0.7 reports a stray ',' (or other token no node can start with) at the start
+    // of a document as a null document without consuming it, so the next document starts at
+    // the same place, forever (jbeder/yaml-cpp#1040, fixed upstream after 0.8).
+    if (documents_started_ > 0 && static_cast<std::size_t>(mark.pos) == document_start_) {
+      throw invalid_argument(position(mark) + ": unexpected character \"" +
+                             std::string(text_.substr(document_start_, 1)) + "\"");
+    }
+    ++documents_started_;
     // The previous document ended where this one starts.
     check_size(mark, 0);
     document_start_ = static_cast<std::size_t>(mark.pos);
@@ -292,6 +300,7 @@ class JsonBuilder : public YAML::EventHandler {
   std::map<YAML::anchor_t, Built> anchors_;
   std::size_t alias_nodes_ = 0;
   std::size_t document_start_ = 0;
+  std::size_t documents_started_ = 0;
 };
 
 }  // namespace

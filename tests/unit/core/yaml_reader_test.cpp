@@ -169,6 +169,15 @@ TEST(YamlReaderTest, MalformedYamlNamesTheLine) {
   EXPECT_NE(message.find("line "), std::string::npos) << message;
 }
 
+TEST(YamlReaderTest, StrayCommaAtDocumentStartIsAnErrorNotAHang) {
+  // yaml-cpp 0.7 loops forever on these (jbeder/yaml-cpp#1040); found by fuzz_signing_policy.
+  for (const char* text : {",", ",}", ",a: 3}", "---\n,\n", "- a\n,", ",]"}) {
+    EXPECT_EQ(code_of([&] { parse_yaml_documents(text); }), ErrorCode::kInvalidArgument) << text;
+  }
+  EXPECT_EQ(message_of([] { parse_yaml_documents("- a\n,"); }),
+            "line 2, column 1: unexpected character \",\"");
+}
+
 TEST(YamlReaderTest, CollectionKeysAreRefused) {
   EXPECT_EQ(code_of([] { parse_yaml("? [a, b]\n: value\n"); }), ErrorCode::kInvalidArgument);
 }

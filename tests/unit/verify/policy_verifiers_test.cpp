@@ -1,0 +1,87 @@
+#include "verify/policy_verifiers.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+#include "verify_test_support.h"
+
+namespace sluice::verify {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::public_key_fields;
+using testing::testdata;
+
+// ssh-keygen signed testdata/message in namespace "git", as git does a commit's payload.
+policy::CommitEvidence evidence(const std::string& signature_file) {
+  return policy::CommitEvidence{"main@sha1:4f2c", testdata(signature_file), testdata("message"),
+                                1700000000};
+}
+
+std::string allowed_line(const std::string& principal, const std::string& key_file,
+                         const std::string& options = "") {
+  const auto [type, blob] = public_key_fields(key_file);
+  return principal + " " + (options.empty() ? "" : options + " ") + type + " " + blob + "\n";
+}
+
+std::string rejection(const policy::CommitEvidence& commit, const std::string& allowed) {
+  try {
+    PolicyCommitVerifier().verify_ssh(commit, allowed, "SigningPolicy p");
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kVerificationFailed);
+    return e.message();
+  }
+  return "accepted";
+}
+
+TEST(PolicyCommitVerifier, AcceptsAnAllowedSshSigner) {
+  const policy::Signer signer = PolicyCommitVerifier().verify_ssh(
+      evidence("ed25519.sig"), allowed_line("alice@example.com", "ed25519.pub"), "SigningPolicy p");
+  EXPECT_EQ(signer.method, "ssh");
+  EXPECT_EQ(signer.signer, "alice@example.com");
+  EXPECT_THAT(signer.fingerprint, HasSubstr("SHA256:"));
+}
+
+TEST(PolicyCommitVerifier, RejectsOtherKeysAndTampering) {
+  EXPECT_THAT(rejection(evidence("ed25519.sig"), allowed_line("bob@example.com", "rsa.pub")),
+              HasSubstr("no allowed signer lists"));
+  policy::CommitEvidence tampered = evidence("ed25519.sig");
+  tampered.payload += "x";
+  EXPECT_NE(rejection(tampered, allowed_line("alice@example.com", "ed25519.pub")), "accepted");
+}
+
+TEST(PolicyCommitVerifier, ChecksValidityAtTheCommitTime) {
+  EXPECT_THAT(rejection(evidence("ed25519.sig"), allowed_line("alice@example.com", "ed25519.pub",
+                                                              "valid-after=\"20300101\"")),
+              HasSubstr("no allowed signer lists"));
+  policy::CommitEvidence timeless = evidence("ed25519.sig");
+  timeless.signed_at.reset();
+  EXPECT_THAT(rejection(timeless, allowed_line("alice@example.com", "ed25519.pub")),
+              HasSubstr("no committer time"));
+  policy::CommitEvidence unsigned_commit = evidence("ed25519.sig");
+  unsigned_commit.signature.reset();
+  EXPECT_THAT(rejection(unsigned_commit, ""), HasSubstr("is not signed"));
+}
+
+TEST(PolicyCommitVerifier, KeylessIsNotBuiltYet) {
+  try {
+    PolicyCommitVerifier().verify_keyless(evidence("ed25519.sig"), {}, std::nullopt);
+    FAIL() << "keyless verification unexpectedly succeeded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kUnimplemented);
+  }
+}
+
+TEST(PolicyImageVerifier, IsNotBuiltYet) {
+  try {
+    PolicyImageVerifier().verify(policy::parse_image_reference("nginx"), {});
+    FAIL() << "image verification unexpectedly succeeded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kUnimplemented);
+    EXPECT_THAT(e.message(), HasSubstr("docker.io/library/nginx:latest"));
+  }
+}
+
+}  // namespace
+}  // namespace sluice::verify
