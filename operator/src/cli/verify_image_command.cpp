@@ -78,7 +78,7 @@ VerifyImageArgs parse_args(std::span<const std::string> args) {
 
 int run_verify_image(const CommandContext& context) {
   return run_command<VerifyImageArgs>(context, &parse_args, [&context](VerifyImageArgs& args) {
-    const verify::oci::ImageReference image = verify::oci::ImageReference::parse(args.reference);
+    const ImageReference image = parse_image_reference(args.reference);
     const verify::PublicKey key =
         verify::PublicKey::from_pem(read_small_file(args.key_file, "key"), args.key_file);
     if (!args.username.empty()) {
@@ -89,7 +89,7 @@ int run_verify_image(const CommandContext& context) {
       args.registry.credentials = verify::oci::RegistryCredentials{args.username, password};
     }
     if (!args.ca_file.empty()) args.registry.ca_pem = read_small_file(args.ca_file, "CA file");
-    verify::oci::RegistryClient registry(image.api_host(), args.registry);
+    verify::oci::RegistryClient registry(verify::oci::registry_api_host(image), args.registry);
     const verify::oci::ImageVerification verified =
         verify::oci::verify_image_with_key(registry, image, key, {.ignore_tlog = args.ignore_tlog});
     context.out << "verified: " << image.name() << "@" << verified.digest << "\n";

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "policy/image_reference.h"
+#include "core/image_reference.h"
 #include "policy/signing_policy.h"
 
 namespace sluice::policy {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/object.h"
-#include "policy/image_reference.h"
+#include "core/image_reference.h"
 
 namespace sluice::policy {
 

@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "verify/git_ssh.h"
+#include "verify/public_key.h"
 
 namespace sluice::verify {
 
@@ -29,9 +30,29 @@ policy::Signer PolicyCommitVerifier::verify_keyless(
   throw unimplemented("keyless (gitsign) commit signatures are not verified yet");
 }
 
-policy::Signer PolicyImageVerifier::verify(const policy::ImageReference& image,
-                                           const policy::ImageRequirement& /*requirement*/) const {
-  throw unimplemented("cosign image signatures are not verified yet (" + image.to_string() + ")");
+policy::Signer PolicyImageVerifier::verify(const ImageReference& image,
+                                           const policy::ImageRequirement& requirement) const {
+  if (requirement.public_keys_pem.empty()) {
+    throw unimplemented("keyless image signatures are not verified yet (" + image.to_string() +
+                        ")");
+  }
+  oci::RegistryClient registry(oci::registry_api_host(image),
+                               registries_ ? registries_(image.domain) : oci::RegistryOptions{});
+  std::string reasons;
+  bool any_signature = false;
+  for (std::size_t i = 0; i < requirement.public_keys_pem.size(); ++i) {
+    const PublicKey key =
+        PublicKey::from_pem(requirement.public_keys_pem[i], "key " + std::to_string(i + 1));
+    try {
+      oci::verify_image_with_key(registry, image, key, options_);
+      return policy::Signer{"key", key.description(), key.fingerprint()};
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::kVerificationFailed && e.code() != ErrorCode::kNotFound) throw;
+      any_signature = any_signature || e.code() == ErrorCode::kVerificationFailed;
+      reasons += (reasons.empty() ? "" : "; ") + e.message();
+    }
+  }
+  throw Error(any_signature ? ErrorCode::kVerificationFailed : ErrorCode::kNotFound, reasons);
 }
 
 }  // namespace sluice::verify

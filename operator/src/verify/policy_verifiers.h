@@ -1,10 +1,16 @@
 #pragma once
 // The verifiers the policy gate (policy/evidence.h) runs with in production.
 //   SSH commit and tag signatures: verify_git_ssh_signature (git verify-commit semantics).
-//   gitsign (keyless) commits and cosign images: not built yet; they throw kUnimplemented, which
-//   the gate turns into blocking CommitVerificationError / ImageVerificationError violations.
+//   cosign images signed with a key: verify/oci/cosign.h (cosign verify --key semantics).
+//   gitsign (keyless) commits and keyless images: not built yet; they throw kUnimplemented,
+//   which the gate turns into blocking CommitVerificationError / ImageVerificationError
+//   violations.
+
+#include <functional>
 
 #include "policy/evidence.h"
+#include "verify/oci/cosign.h"
+#include "verify/oci/registry_client.h"
 
 namespace sluice::verify {
 
@@ -20,10 +26,26 @@ class PolicyCommitVerifier final : public policy::CommitVerifier {
                                 const std::optional<std::string>& trusted_root) const override;
 };
 
+// How to reach registries: per registry host (ImageReference::domain), the options to use
+// (credentials, CA, plain HTTP for a loopback test registry). The default is anonymous HTTPS.
+using RegistryOptionsFor = std::function<oci::RegistryOptions(const std::string& registry)>;
+
 class PolicyImageVerifier final : public policy::ImageVerifier {
  public:
-  policy::Signer verify(const policy::ImageReference& image,
+  explicit PolicyImageVerifier(RegistryOptionsFor registries = {},
+                               oci::ImageVerifyOptions options = {})
+      : registries_(std::move(registries)), options_(options) {}
+
+  // Tries each of the requirement's keys in turn and returns the first that signed the image
+  // (Signer{"key", <key description>, <key fingerprint>}). Keyless identities are kUnimplemented
+  // for now. Without any signature: kNotFound; signed, but by none of the keys:
+  // kVerificationFailed with every key's reason.
+  policy::Signer verify(const ImageReference& image,
                         const policy::ImageRequirement& requirement) const override;
+
+ private:
+  RegistryOptionsFor registries_;
+  oci::ImageVerifyOptions options_;
 };
 
 }  // namespace sluice::verify

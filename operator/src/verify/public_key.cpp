@@ -2,8 +2,11 @@
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/x509.h>
 
+#include "core/base64.h"
 #include "core/error.h"
+#include "core/sha256.h"
 #include "core/unique_c_ptr.h"
 
 namespace sluice::verify {
@@ -33,6 +36,19 @@ std::string PublicKey::description() const {
       return "ECDSA " + std::string(group, length);
     }
   }
+}
+
+std::string PublicKey::fingerprint() const {
+  unsigned char* der = nullptr;
+  const int size = i2d_PUBKEY(key_.get(), &der);
+  if (size <= 0) throw internal_error("i2d_PUBKEY failed");
+  const std::string bytes(reinterpret_cast<const char*>(der), static_cast<std::size_t>(size));
+  OPENSSL_free(der);
+  Sha256 hash;
+  hash.update(bytes);
+  std::string encoded = encode_base64(hash.finish_raw());
+  while (encoded.ends_with('=')) encoded.pop_back();
+  return "SHA256:" + encoded;
 }
 
 bool PublicKey::verify(std::string_view signature, std::string_view message) const {

@@ -16,8 +16,10 @@ class PublicKey {
   // Throws Error(kInvalidArgument) when `pem` holds no usable public key; `what` names it.
   static PublicKey from_pem(std::string_view pem, const std::string& what);
 
-  // "ECDSA P-256", "RSA 3072", "Ed25519".
+  // "ECDSA prime256v1", "RSA 3072", "Ed25519".
   std::string description() const;
+  // "SHA256:<unpadded base64 of SHA-256 of the DER SubjectPublicKeyInfo>".
+  std::string fingerprint() const;
   // Whether `signature` (DER ECDSA, raw RSA or raw Ed25519 bytes) signs `message`.
   bool verify(std::string_view signature, std::string_view message) const;
 

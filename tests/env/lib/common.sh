@@ -31,6 +31,19 @@ pid_of() {
   printf '%s\n' "$pid"
 }
 
+# Whether the process recorded for NAME is still running, whatever it is called yet: right
+# after start_bg the child may still be the forking shell or setsid/nohup on its way to exec,
+# so pid_of's name check would call a slow start "exited". Zombies (exited, not yet reaped)
+# count as gone.
+pid_alive() {
+  local f="$PID_DIR/$1.pid" pid state
+  [[ -f "$f" ]] || return 1
+  pid="$(<"$f")"
+  [[ "$pid" =~ ^[0-9]+$ && -r "/proc/$pid/stat" ]] || return 1
+  state="$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" || return 1
+  [[ -n "$state" && "$state" != Z ]]
+}
+
 # Loads ETCD_CLIENT_PORT, ETCD_PEER_PORT, APISERVER_PORT from PORTS_FILE.
 load_ports() {
   [[ -f "$PORTS_FILE" ]] || return 1

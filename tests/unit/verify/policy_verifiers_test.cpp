@@ -73,14 +73,31 @@ TEST(PolicyCommitVerifier, KeylessIsNotBuiltYet) {
   }
 }
 
-TEST(PolicyImageVerifier, IsNotBuiltYet) {
-  try {
-    PolicyImageVerifier().verify(policy::parse_image_reference("nginx"), {});
-    FAIL() << "image verification unexpectedly succeeded";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::kUnimplemented);
-    EXPECT_THAT(e.message(), HasSubstr("docker.io/library/nginx:latest"));
-  }
+TEST(PolicyImageVerifier, KeylessIsNotBuiltYet) {
+  policy::ImageRequirement keyless;
+  keyless.identities.push_back({"https://issuer", "someone", ""});
+  const Error e = sluice::testing::error_of(
+      [&] { PolicyImageVerifier().verify(parse_image_reference("nginx"), keyless); });
+  EXPECT_EQ(e.code(), ErrorCode::kUnimplemented);
+  EXPECT_THAT(e.message(), HasSubstr("docker.io/library/nginx:latest"));
+}
+
+TEST(PolicyImageVerifier, AnUnreachableRegistryIsNotAVerdict) {
+  const int port = sluice::testing::unused_loopback_port();
+  const PolicyImageVerifier verifier(
+      [](const std::string&) {
+        oci::RegistryOptions options;
+        options.plain_http = true;
+        return options;
+      },
+      {.ignore_tlog = true});
+  policy::ImageRequirement requirement;
+  requirement.public_keys_pem.push_back(testdata("cosign/cosign.pub"));
+  const Error e = sluice::testing::error_of([&] {
+    verifier.verify(parse_image_reference("127.0.0.1:" + std::to_string(port) + "/app:v1"),
+                    requirement);
+  });
+  EXPECT_EQ(e.code(), ErrorCode::kUnavailable) << e.message();
 }
 
 }  // namespace

@@ -20,6 +20,10 @@ std::string join(const std::vector<std::string>& parts) {
 
 }  // namespace
 
+std::string registry_api_host(const ImageReference& image) {
+  return image.domain == "docker.io" ? "registry-1.docker.io" : image.domain;
+}
+
 ImageVerification verify_image_with_key(RegistryClient& registry, const ImageReference& image,
                                         const PublicKey& key, const ImageVerifyOptions& options) {
   if (!options.ignore_tlog) {
@@ -28,18 +32,17 @@ ImageVerification verify_image_with_key(RegistryClient& registry, const ImageRef
         "--insecure-ignore-tlog relies on the key alone, as cosign's flag of that name does");
   }
   const std::optional<Manifest> manifest =
-      registry.manifest(image.repository, image.manifest_reference());
+      registry.manifest(image.path, image.digest.empty() ? image.tag : image.digest);
   if (!manifest) throw not_found("image " + image.to_string() + " not found");
   ImageVerification result{manifest->digest, {}};
-  if (image.digest && *image.digest != manifest->digest) {
+  if (!image.digest.empty() && image.digest != manifest->digest) {
     throw Error(ErrorCode::kVerificationFailed,
                 "image " + image.to_string() + " resolved to " + manifest->digest);
   }
 
   std::vector<std::string> problems;
   const std::string signature_tag = "sha256-" + manifest->digest.substr(7) + ".sig";
-  if (const std::optional<Manifest> signatures =
-          registry.manifest(image.repository, signature_tag)) {
+  if (const std::optional<Manifest> signatures = registry.manifest(image.path, signature_tag)) {
     std::vector<Descriptor> layers = signatures->descriptors("layers");
     if (layers.size() > kMaxSignatureLayers) layers.resize(kMaxSignatureLayers);
     for (const Descriptor& layer : layers) {
@@ -50,7 +53,7 @@ ImageVerification verify_image_with_key(RegistryClient& registry, const ImageRef
         continue;
       }
       try {
-        const std::string payload = registry.blob(image.repository, layer.digest, kMaxPayloadBytes);
+        const std::string payload = registry.blob(image.path, layer.digest, kMaxPayloadBytes);
         const SimpleSigningClaims claims =
             verify_simple_signing(payload, signature->second, manifest->digest, key);
         result.signatures.push_back({layer.digest, claims.docker_reference});
@@ -63,17 +66,18 @@ ImageVerification verify_image_with_key(RegistryClient& registry, const ImageRef
   if (!result.signatures.empty()) return result;
 
   const std::vector<Descriptor> bundles =
-      registry.referrers(image.repository, manifest->digest, kBundleArtifactType);
+      registry.referrers(image.path, manifest->digest, kBundleArtifactType);
   if (!bundles.empty() && problems.empty()) {
     throw unimplemented("image " + image.name() + "@" + manifest->digest + " has " +
                         std::to_string(bundles.size()) +
                         " sigstore bundle referrer(s); verifying those is not built yet");
   }
-  throw Error(
-      ErrorCode::kVerificationFailed,
-      "image " + image.name() + "@" + manifest->digest +
-          (problems.empty() ? " has no cosign signature"
-                            : " has no signature that verifies with the key: " + join(problems)));
+  if (problems.empty()) {
+    throw not_found("image " + image.name() + "@" + manifest->digest + " has no cosign signature");
+  }
+  throw Error(ErrorCode::kVerificationFailed,
+              "image " + image.name() + "@" + manifest->digest +
+                  " has no signature that verifies with the key: " + join(problems));
 }
 
 }  // namespace sluice::verify::oci

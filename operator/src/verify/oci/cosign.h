@@ -11,11 +11,14 @@
 #include <string>
 #include <vector>
 
-#include "verify/oci/image_reference.h"
+#include "core/image_reference.h"
 #include "verify/oci/registry_client.h"
 #include "verify/public_key.h"
 
 namespace sluice::verify::oci {
+
+// The host the registry API of `image` lives on: docker.io's is registry-1.docker.io.
+std::string registry_api_host(const ImageReference& image);
 
 struct ImageVerifyOptions {
   bool ignore_tlog = false;
@@ -31,8 +34,8 @@ struct ImageVerification {
   std::vector<VerifiedSignature> signatures;
 };
 
-// Throws Error(kVerificationFailed) with the reasons when no signature verifies (or none
-// exists), kNotFound when the image does not exist.
+// Throws Error(kNotFound) when the image or any cosign signature of it is missing, and
+// Error(kVerificationFailed) with the reasons when signatures exist but none verifies.
 ImageVerification verify_image_with_key(RegistryClient& registry, const ImageReference& image,
                                         const PublicKey& key, const ImageVerifyOptions& options);
 

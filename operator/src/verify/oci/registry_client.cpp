@@ -6,9 +6,9 @@
 
 #include "core/base64.h"
 #include "core/error.h"
+#include "core/image_reference.h"
 #include "core/sha256.h"
 #include "http/exchange.h"
-#include "verify/oci/image_reference.h"
 
 namespace sluice::verify::oci {
 namespace {

@@ -59,7 +59,7 @@ struct Manifest {
 
 class RegistryClient {
  public:
-  // `host` is the registry's API host[:port] (ImageReference::api_host()).
+  // `host` is the registry's API host[:port] (registry_api_host() in verify/oci/cosign.h).
   RegistryClient(std::string host, RegistryOptions options);
   ~RegistryClient();
   RegistryClient(const RegistryClient&) = delete;

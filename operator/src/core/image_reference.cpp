@@ -1,11 +1,11 @@
-#include "policy/image_reference.h"
+#include "core/image_reference.h"
 
 #include <algorithm>
 #include <array>
 
 #include "core/error.h"
 
-namespace sluice::policy {
+namespace sluice {
 namespace {
 
 constexpr std::size_t kMaxNameLength = 255;
@@ -119,6 +119,10 @@ std::string ImageReference::to_string() const {
   return text;
 }
 
+bool is_digest(std::string_view text) {
+  return digest_problem(text).empty();
+}
+
 ImageReference parse_image_reference(std::string_view text) {
   const auto fail = [&](const std::string& why) -> Error {
     return invalid_argument("invalid image reference \"" + std::string(text.substr(0, 300)) +
@@ -186,4 +190,4 @@ ImageReference parse_image_reference(std::string_view text) {
   return reference;
 }
 
-}  // namespace sluice::policy
+}  // namespace sluice

@@ -19,7 +19,7 @@
 #include <string>
 #include <string_view>
 
-namespace sluice::policy {
+namespace sluice {
 
 struct ImageReference {
   std::string domain;  // "docker.io", "registry.example.com:5000"
@@ -33,7 +33,10 @@ struct ImageReference {
   bool operator==(const ImageReference&) const = default;
 };
 
+// True for a digest this grammar accepts ("sha256:<64 hex>", ...), as registries name content.
+bool is_digest(std::string_view text);
+
 // Throws Error(kInvalidArgument) "invalid image reference \"...\": <why>".
 ImageReference parse_image_reference(std::string_view text);
 
-}  // namespace sluice::policy
+}  // namespace sluice

@@ -1,11 +1,11 @@
-#include "policy/image_reference.h"
+#include "core/image_reference.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "core/error.h"
 
-namespace sluice::policy {
+namespace sluice {
 namespace {
 
 using ::testing::HasSubstr;
@@ -125,4 +125,4 @@ TEST(ImageReference, LibraryPrefixCountsTowardsLength) {
 }
 
 }  // namespace
-}  // namespace sluice::policy
+}  // namespace sluice
