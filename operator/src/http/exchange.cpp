@@ -75,7 +75,7 @@ std::string Response::header(const std::string& name) const {
   return found == headers.end() ? std::string() : found->second;
 }
 
-Response exchange(web::http::client::http_client& client, web::http::http_request request,
+Response exchange(web::http::client::http_client& client, const web::http::http_request& request,
                   std::size_t max_body_bytes, const std::string& what) {
   auto promise = std::make_shared<boost::fibers::promise<Response>>();
   auto future = promise->get_future();

@@ -30,7 +30,7 @@ struct Response {
 // is cut off, chunked answers included). Transport failures: kDeadlineExceeded on the client's
 // timeout, kVerificationFailed when the TLS handshake fails, kUnavailable otherwise; `what`
 // (e.g. "GET /v2/app/manifests/v1") starts every message.
-Response exchange(web::http::client::http_client& client, web::http::http_request request,
+Response exchange(web::http::client::http_client& client, const web::http::http_request& request,
                   std::size_t max_body_bytes, const std::string& what);
 
 // Every certificate of a PEM bundle in a fresh store (the caller owns it), so that a

@@ -195,7 +195,7 @@ Response Client::send_once(const std::string& method, const std::string& path_an
   web_http::http_request req = new_request(method, path_and_query);
   if (!content_type.empty()) req.set_body(body, content_type);
   sluice::http::Response answer =
-      sluice::http::exchange(*http_, std::move(req), options_.max_response_bytes, what);
+      sluice::http::exchange(*http_, req, options_.max_response_bytes, what);
   // Only the delta-seconds form; an HTTP date falls back to backoff.
   long long seconds = -1;
   if (answer.headers.match("Retry-After", seconds) && seconds >= 0) {

@@ -13,7 +13,7 @@ constexpr std::string_view kBegin = "-----BEGIN SSH SIGNATURE-----\n";
 constexpr std::string_view kEnd = "\n-----END SSH SIGNATURE-----";
 constexpr std::uint32_t kVersion = 1;
 // Far above any real signature (an RSA-16384 one is ~4 KiB armored); bounds the work on junk.
-constexpr std::size_t kMaxArmoredBytes = 64 * 1024;
+constexpr std::size_t kMaxArmoredBytes = std::size_t{64} * 1024;
 
 [[noreturn]] void reject(const std::string& reason) {
   throw Error(ErrorCode::kVerificationFailed, "SSH signature " + reason);

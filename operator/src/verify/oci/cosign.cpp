@@ -9,7 +9,7 @@ namespace {
 constexpr std::string_view kSimpleSigningType = "application/vnd.dev.cosign.simplesigning.v1+json";
 constexpr const char* kSignatureAnnotation = "dev.cosignproject.cosign/signature";
 constexpr const char* kBundleArtifactType = "application/vnd.dev.sigstore.bundle.v0.3+json";
-constexpr std::size_t kMaxPayloadBytes = 64 * 1024;
+constexpr std::size_t kMaxPayloadBytes = std::size_t{64} * 1024;
 constexpr std::size_t kMaxSignatureLayers = 64;  // bounds the work an attacker can cause
 
 std::string join(const std::vector<std::string>& parts) {

@@ -16,7 +16,7 @@ namespace {
 namespace web_http = web::http;
 
 constexpr int kMaxRedirects = 5;
-constexpr std::size_t kMaxTokenBytes = 1024 * 1024;
+constexpr std::size_t kMaxTokenBytes = std::size_t{1024} * 1024;
 constexpr std::size_t kMaxReferrersBytes = std::size_t{4} * 1024 * 1024;
 constexpr std::size_t kMaxReferrers = 64;  // bounds the manifests fetched for one image
 constexpr std::string_view kEmptyMediaType = "application/vnd.oci.empty.v1+json";

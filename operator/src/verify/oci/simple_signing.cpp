@@ -8,7 +8,8 @@
 namespace sluice::verify::oci {
 namespace {
 
-constexpr std::size_t kMaxPayloadBytes = 64 * 1024;  // real ones are a few hundred bytes
+constexpr std::size_t kMaxPayloadBytes =
+    std::size_t{64} * 1024;  // real ones are a few hundred bytes
 constexpr std::string_view kPayloadType = "cosign container image signature";
 
 [[noreturn]] void reject(const std::string& reason) {
