@@ -8,6 +8,7 @@
 
 #include "cli/build_command.h"
 #include "cli/pull_command.h"
+#include "cli/verify_bundle_command.h"
 #include "cli/verify_commit_command.h"
 #include "core/error.h"
 
@@ -42,8 +43,10 @@ constexpr Command kCommands[] = {
     {"verify-commit", "verify-commit --repo PATH|URL [--rev REV] --allowed-signers FILE",
      "Verify the SSH signature of a commit or tag as git does (keyless: not yet)",
      &run_verify_commit},
-    {"verify-bundle", "verify-bundle --bundle FILE ... ARTIFACT",
-     "Verify a sigstore bundle (sigstore conformance protocol)", nullptr},
+    {"verify-bundle",
+     "verify-bundle --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | "
+     "--key PUBKEY.pem) --trusted-root FILE FILE_OR_DIGEST",
+     "Verify a sigstore bundle (sigstore conformance protocol)", &run_verify_bundle},
     {"get", "get (sources|apps|policies) [-n NAMESPACE]",
      "Show GitSources, Applications and SigningPolicies with their status", nullptr},
     {"reconcile", "reconcile (source|app) NAME [-n NAMESPACE]", "Ask the operator to reconcile now",
