@@ -70,10 +70,8 @@ InclusionProof parse_inclusion_proof(const JsonFields& fields) {
       proof.hashes.push_back(*decoded);
     }
   }
-  // Early v0.1 bundles predate checkpoints; verification refuses a proof without one.
-  if (auto checkpoint = fields.optional_object("checkpoint")) {
-    proof.checkpoint = checkpoint->string("envelope");
-  }
+  proof.checkpoint = fields.object("checkpoint").string("envelope");
+  if (proof.checkpoint.empty()) throw fields.object("checkpoint").error("envelope", "is empty");
   return proof;
 }
 

@@ -21,7 +21,7 @@ struct InclusionProof {
   std::string root_hash;       // 32 bytes
   std::int64_t tree_size = 0;
   std::vector<std::string> hashes;  // 32 bytes each
-  std::string checkpoint;           // the signed note text; empty when absent
+  std::string checkpoint;           // the signed note text (required)
 };
 
 struct TlogEntry {

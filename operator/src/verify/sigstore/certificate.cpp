@@ -1,5 +1,7 @@
 #include "verify/sigstore/certificate.h"
 
+#include <ctime>
+
 #include <openssl/ct.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
@@ -112,6 +114,17 @@ std::string sct_signed_data(const SCT* sct, std::string_view issuer_key_hash,
 
 }  // namespace
 
+TimeWindow certificate_validity(X509* certificate) {
+  const auto seconds = [](const ASN1_TIME* time) {
+    std::tm parts{};
+    if (time == nullptr || ASN1_TIME_to_tm(time, &parts) != 1) {
+      throw Error(kCode, "the certificate's validity times are unreadable");
+    }
+    return static_cast<std::int64_t>(timegm(&parts));
+  };
+  return {seconds(X509_get0_notBefore(certificate)), seconds(X509_get0_notAfter(certificate))};
+}
+
 bool is_self_signed(X509* certificate) {
   return (X509_get_extension_flags(certificate) & EXFLAG_SS) != 0;
 }
@@ -210,9 +223,8 @@ void verify_embedded_scts(X509* leaf, X509* issuer, const TrustedRoot& root) {
     unsigned char* log_id = nullptr;
     const std::size_t log_id_size = SCT_get0_log_id(sct, &log_id);
     const std::string id(reinterpret_cast<char*>(log_id), log_id_size);
-    const std::int64_t seconds = static_cast<std::int64_t>(SCT_get_timestamp(sct) / 1000);
     for (const TransparencyLog& log : root.ctlogs) {
-      if (log.log_id != id || !log.valid_for.contains(seconds)) continue;
+      if (log.log_id != id) continue;
       unsigned char* signature = nullptr;
       const std::size_t signature_size = SCT_get0_signature(sct, &signature);
       const std::string_view signature_bytes(reinterpret_cast<char*>(signature), signature_size);

@@ -30,8 +30,11 @@ void check_certificate_identity(const CertificateIdentity& found, const std::str
 
 // Throws kVerificationFailed unless at least one embedded precertificate SCT is signed by a CT
 // log of `root` (RFC 6962 section 3.2, signed over the leaf's TBS without the SCT list and the
-// issuer's key hash) at a time within that log's validFor window.
+// issuer's key hash). As in sigstore-go, the CT log's validFor window is not applied to SCTs.
 void verify_embedded_scts(X509* leaf, X509* issuer, const TrustedRoot& root);
+
+// The certificate's notBefore..notAfter, both inclusive, in Unix seconds.
+TimeWindow certificate_validity(X509* certificate);
 
 // True for a certificate that issued itself (a root).
 bool is_self_signed(X509* certificate);

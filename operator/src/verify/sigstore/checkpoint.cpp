@@ -94,3 +94,26 @@ bool checkpoint_signed_by(const Checkpoint& checkpoint, std::string_view signer_
 }
 
 }  // namespace sluice::verify::sigstore
+
+namespace sluice::verify::sigstore {
+
+bool checkpoint_signed_only_by(const Checkpoint& checkpoint, std::string_view key_hint,
+                               EVP_PKEY* key) {
+  if (checkpoint.signatures.empty()) return false;
+  for (const NoteSignature& signature : checkpoint.signatures) {
+    if (signature.key_hint != key_hint ||
+        !verify_message_signature(key, checkpoint.signed_text, signature.signature)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool is_rekor_v1_checkpoint(const Checkpoint& checkpoint) {
+  const std::size_t separator = checkpoint.origin.rfind(" - ");
+  if (separator == std::string::npos) return false;
+  const std::string_view tree_id = std::string_view(checkpoint.origin).substr(separator + 3);
+  return !tree_id.empty() && tree_id.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+}  // namespace sluice::verify::sigstore

@@ -37,8 +37,18 @@ inline constexpr std::size_t kMaxCheckpointBytes = 64 * 1024;
 // Parses a checkpoint note; malformed input throws kVerificationFailed saying which part.
 Checkpoint parse_checkpoint(std::string_view note);
 
-// True when some signature line by `signer_name` with `key_hint` verifies under `key`.
+// True when some signature line by `signer_name` with `key_hint` verifies under `key`; other
+// lines (witness cosignatures, unknown keys) are ignored. How Rekor v2 checkpoints (C2SP
+// signed notes) are checked.
 bool checkpoint_signed_by(const Checkpoint& checkpoint, std::string_view signer_name,
                           std::string_view key_hint, EVP_PKEY* key);
+
+// True when every signature line carries `key_hint` and verifies under `key` (names are not
+// looked at). How Rekor v1 checks its signed tree heads, whose origin is "<host> - <tree id>".
+bool checkpoint_signed_only_by(const Checkpoint& checkpoint, std::string_view key_hint,
+                               EVP_PKEY* key);
+
+// A Rekor v1 signed tree head: origin "<anything> - <decimal tree id>".
+bool is_rekor_v1_checkpoint(const Checkpoint& checkpoint);
 
 }  // namespace sluice::verify::sigstore

@@ -184,12 +184,22 @@ void verify_inclusion_proof(const TlogEntry& entry, const TransparencyLog& log) 
       checkpoint.tree_size != static_cast<std::uint64_t>(proof.tree_size)) {
     throw Error(kCode, "the checkpoint is for another tree than the inclusion proof");
   }
+  const std::string key_hint = log.log_id.substr(0, 4);
+  if (is_rekor_v1_checkpoint(checkpoint)) {
+    // Rekor v1 signs its tree heads under its host name, with the origin "<host> - <tree id>";
+    // sigstore clients require every signature on it to be the log's.
+    if (!checkpoint_signed_only_by(checkpoint, key_hint, log.key.get())) {
+      throw Error(kCode, "the checkpoint is not signed (only) by the log " + log.base_url);
+    }
+    return;
+  }
   const std::string name = log.host();
-  if (checkpoint.origin != name && !checkpoint.origin.starts_with(name + " - ")) {
+  if (name.empty()) throw Error(kCode, "the trusted root gives no base URL for the log");
+  if (checkpoint.origin != name) {
     throw Error(kCode,
                 "the checkpoint's origin \"" + checkpoint.origin + "\" is not the log " + name);
   }
-  if (!checkpoint_signed_by(checkpoint, name, log.log_id.substr(0, 4), log.key.get())) {
+  if (!checkpoint_signed_by(checkpoint, name, key_hint, log.key.get())) {
     throw Error(kCode, "the checkpoint carries no valid signature of the log " + name);
   }
 }

@@ -63,10 +63,15 @@ std::vector<T> parse_list(const JsonFields& root, std::string_view key, Parse pa
 }  // namespace
 
 std::string TransparencyLog::host() const {
+  // As Go's url.Hostname(): no scheme, user information, port or path.
   std::string_view url = base_url;
   const std::size_t scheme = url.find("://");
   if (scheme != std::string_view::npos) url.remove_prefix(scheme + 3);
-  return std::string(url.substr(0, url.find('/')));
+  url = url.substr(0, url.find_first_of("/?#"));
+  const std::size_t at = url.rfind('@');
+  if (at != std::string_view::npos) url.remove_prefix(at + 1);
+  if (url.starts_with('[')) return std::string(url.substr(1, url.find(']') - 1));
+  return std::string(url.substr(0, url.find(':')));
 }
 
 const TransparencyLog* TrustedRoot::find_tlog(std::string_view log_id) const {

@@ -26,7 +26,7 @@ struct TransparencyLog {
   std::string log_id;  // raw key id bytes (SHA-256 of the key for PKIX keys)
   PublicKeyPtr key;
   TimeWindow valid_for;
-  // Host part of base_url: the name that signs the log's checkpoints.
+  // Host name of base_url (no port): the name that signs Rekor v2 checkpoints.
   std::string host() const;
 };
 
