@@ -17,8 +17,8 @@ namespace sigstore = verify::sigstore;
 
 // Artifacts up to this size are kept in memory so Ed25519 signatures (over the whole message)
 // can be checked; larger ones are only hashed.
-constexpr std::size_t kMaxArtifactBytesInMemory = 64 * 1024 * 1024;
-constexpr std::size_t kMaxKeyBytes = 64 * 1024;
+constexpr std::size_t kMaxArtifactBytesInMemory = std::size_t{64} * 1024 * 1024;
+constexpr std::size_t kMaxKeyBytes = std::size_t{64} * 1024;
 
 struct VerifyBundleArgs {
   std::string bundle;

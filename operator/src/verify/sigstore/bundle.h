@@ -66,7 +66,7 @@ struct Bundle {
   std::optional<DsseEnvelope> dsse_envelope;
 };
 
-inline constexpr std::size_t kMaxBundleBytes = 16 * 1024 * 1024;
+inline constexpr std::size_t kMaxBundleBytes = std::size_t{16} * 1024 * 1024;
 
 // Parses a bundle; malformed, unknown-version or rule-breaking input throws
 // kVerificationFailed with the field at fault.

@@ -32,7 +32,7 @@ struct Checkpoint {
   std::vector<NoteSignature> signatures;
 };
 
-inline constexpr std::size_t kMaxCheckpointBytes = 64 * 1024;
+inline constexpr std::size_t kMaxCheckpointBytes = std::size_t{64} * 1024;
 
 // Parses a checkpoint note; malformed input throws kVerificationFailed saying which part.
 Checkpoint parse_checkpoint(std::string_view note);

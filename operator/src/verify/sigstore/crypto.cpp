@@ -13,7 +13,7 @@ using PkeyContextPtr = UniqueCPtr<EVP_PKEY_CTX, EVP_PKEY_CTX_free>;
 using DigestContextPtr = UniqueCPtr<EVP_MD_CTX, EVP_MD_CTX_free>;
 using BioPtr = UniqueCPtr<BIO, BIO_free>;
 
-constexpr std::size_t kMaxPemBytes = 64 * 1024;
+constexpr std::size_t kMaxPemBytes = std::size_t{64} * 1024;
 
 const unsigned char* bytes(std::string_view text) {
   return reinterpret_cast<const unsigned char*>(text.data());

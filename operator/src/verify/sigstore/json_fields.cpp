@@ -206,13 +206,14 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view text, bool round_up) 
     const int zone_hours = digits_value(zone.substr(1, 2));
     const int zone_minutes = digits_value(zone.substr(4, 2));
     if (zone_hours > 23 || zone_minutes > 59) return std::nullopt;
-    offset = (zone_hours * 3600 + zone_minutes * 60) * (zone[0] == '+' ? 1 : -1);
+    offset = (std::int64_t{zone_hours} * 3600 + std::int64_t{zone_minutes} * 60) *
+             (zone[0] == '+' ? 1 : -1);
   } else {
     return std::nullopt;
   }
   const std::int64_t seconds =
       days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
-      hour * 3600 + minute * 60 + second - offset;
+      std::int64_t{hour} * 3600 + std::int64_t{minute} * 60 + second - offset;
   return seconds + (has_fraction && round_up ? 1 : 0);
 }
 

@@ -9,7 +9,7 @@ namespace sluice::verify::sigstore {
 namespace {
 
 constexpr ErrorCode kCode = ErrorCode::kVerificationFailed;
-constexpr std::size_t kMaxTimestampBytes = 64 * 1024;
+constexpr std::size_t kMaxTimestampBytes = std::size_t{64} * 1024;
 
 using ResponsePtr = UniqueCPtr<TS_RESP, TS_RESP_free>;
 using VerifyContextPtr = UniqueCPtr<TS_VERIFY_CTX, TS_VERIFY_CTX_free>;

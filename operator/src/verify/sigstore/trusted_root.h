@@ -46,7 +46,7 @@ struct TrustedRoot {
   const TransparencyLog* find_tlog(std::string_view log_id) const;
 };
 
-inline constexpr std::size_t kMaxTrustedRootBytes = 4 * 1024 * 1024;
+inline constexpr std::size_t kMaxTrustedRootBytes = std::size_t{4} * 1024 * 1024;
 
 // Parses trusted_root.json; malformed or unsupported input throws kInvalidArgument naming the
 // field ("trusted root.tlogs[1].publicKey.validFor.start is missing").
