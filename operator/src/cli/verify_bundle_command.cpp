@@ -27,7 +27,21 @@ struct VerifyBundleArgs {
   std::optional<std::string> key;
   std::string trusted_root;
   std::string artifact;
+  std::optional<std::string> artifact_sha256;  // raw, when given as sha256:<hex>
 };
+
+std::optional<std::string> digest_argument(const std::string& argument) {
+  if (!argument.starts_with("sha256:")) return std::nullopt;
+  const std::string hex = argument.substr(7);
+  if (hex.size() != 64 || hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
+    throw invalid_argument("\"" + argument + "\" is not sha256: and 64 hex digits");
+  }
+  std::string raw;
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    raw.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  }
+  return raw;
+}
 
 VerifyBundleArgs parse_args(std::span<const std::string> args) {
   VerifyBundleArgs parsed;
@@ -53,6 +67,7 @@ VerifyBundleArgs parse_args(std::span<const std::string> args) {
   const auto on_positional = [&](const std::string& arg) {
     if (have_artifact) throw invalid_argument("verify-bundle takes one FILE_OR_DIGEST");
     parsed.artifact = arg;
+    parsed.artifact_sha256 = digest_argument(arg);
     have_artifact = true;
   };
   for_each_argument(args, on_flag, on_positional);
@@ -84,19 +99,6 @@ std::string read_bounded(const std::string& path, std::size_t limit, std::string
                              std::to_string(limit) + " bytes");
   }
   return text;
-}
-
-std::optional<std::string> digest_argument(const std::string& argument) {
-  if (!argument.starts_with("sha256:")) return std::nullopt;
-  const std::string hex = argument.substr(7);
-  if (hex.size() != 64 || hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
-    throw invalid_argument("\"" + argument + "\" is not sha256: and 64 hex digits");
-  }
-  std::string raw;
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    raw.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-  }
-  return raw;
 }
 
 sigstore::Artifact read_artifact(const std::string& path) {
@@ -135,8 +137,8 @@ int run_verify_bundle(const CommandContext& context) {
   }
   try {
     sigstore::Artifact artifact;
-    if (auto digest = digest_argument(args.artifact)) {
-      artifact.sha256 = *digest;
+    if (args.artifact_sha256) {
+      artifact.sha256 = *args.artifact_sha256;
     } else {
       artifact = read_artifact(args.artifact);
     }
