@@ -114,6 +114,103 @@ TEST(TlogTest, RealBodiesRefuseOtherEnvelopes) {
   }
 }
 
+TlogEntry entry_with_body(const std::string& kind, const std::string& version, const Json& body) {
+  TlogEntry entry;
+  entry.kind = kind;
+  entry.version = version;
+  entry.canonicalized_body = body.dump();
+  return entry;
+}
+
+TEST(TlogTest, RekorV2KeyVerifiersCompareDer) {
+  const testing::TestKey key = testing::TestKey::ec_p256();
+  LoggedContent content;
+  content.verifier_der = key.spki_der();
+  content.signed_digest = sha256_raw("artifact");
+  content.signature = "signature bytes";
+  const auto body = [&](const std::string& key_der, const std::string& digest) {
+    return Json{{"apiVersion", "0.0.2"},
+                {"kind", "hashedrekord"},
+                {"spec",
+                 {{"hashedRekordV002",
+                   {{"data", {{"algorithm", "SHA2_256"}, {"digest", encode_base64(digest)}}},
+                    {"signature",
+                     {{"content", encode_base64("signature bytes")},
+                      {"verifier",
+                       {{"keyDetails", "PKIX_ECDSA_P256_SHA_256"},
+                        {"publicKey", {{"rawBytes", encode_base64(key_der)}}}}}}}}}}}};
+  };
+  EXPECT_NO_THROW(check_entry_body(
+      entry_with_body("hashedrekord", "0.0.2", body(key.spki_der(), sha256_raw("artifact"))),
+      content));
+  EXPECT_EQ(code_of([&] {
+              check_entry_body(entry_with_body("hashedrekord", "0.0.2",
+                                               body(testing::TestKey::ec_p256().spki_der(),
+                                                    sha256_raw("artifact"))),
+                               content);
+            }),
+            kFailed);
+  EXPECT_EQ(code_of([&] {
+              check_entry_body(entry_with_body("hashedrekord", "0.0.2",
+                                               body(key.spki_der(), sha256_raw("other"))),
+                               content);
+            }),
+            kFailed);
+  LoggedContent as_certificate = content;
+  as_certificate.verifier_is_certificate = true;
+  EXPECT_EQ(code_of([&] {
+              check_entry_body(entry_with_body("hashedrekord", "0.0.2",
+                                               body(key.spki_der(), sha256_raw("artifact"))),
+                               as_certificate);
+            }),
+            kFailed);
+}
+
+TEST(TlogTest, RekorV2DsseEntriesCompareThePayloadHashAndSignatures) {
+  const testing::TestKey key = testing::TestKey::ec_p256();
+  DsseEnvelope envelope;
+  envelope.payload = "{}";
+  envelope.payload_type = "application/vnd.in-toto+json";
+  envelope.signatures.push_back({"signature bytes", ""});
+  LoggedContent content;
+  content.verifier_der = key.spki_der();
+  content.envelope = &envelope;
+  const auto body = [&](const std::string& payload, const std::string& signature) {
+    return Json{
+        {"apiVersion", "0.0.2"},
+        {"kind", "dsse"},
+        {"spec",
+         {{"dsseV002",
+           {{"payloadHash",
+             {{"algorithm", "SHA2_256"}, {"digest", encode_base64(sha256_raw(payload))}}},
+            {"signatures",
+             Json::array(
+                 {{{"content", encode_base64(signature)},
+                   {"verifier",
+                    {{"keyDetails", "PKIX_ECDSA_P256_SHA_256"},
+                     {"publicKey", {{"rawBytes", encode_base64(key.spki_der())}}}}}}})}}}}}};
+  };
+  EXPECT_NO_THROW(
+      check_entry_body(entry_with_body("dsse", "0.0.2", body("{}", "signature bytes")), content));
+  EXPECT_EQ(code_of([&] {
+              check_entry_body(entry_with_body("dsse", "0.0.2", body("{ }", "signature bytes")),
+                               content);
+            }),
+            kFailed);
+  EXPECT_EQ(code_of([&] {
+              check_entry_body(entry_with_body("dsse", "0.0.2", body("{}", "other signature")),
+                               content);
+            }),
+            kFailed);
+  LoggedContent message = content;
+  message.envelope = nullptr;
+  EXPECT_EQ(code_of([&] {
+              check_entry_body(entry_with_body("dsse", "0.0.2", body("{}", "signature bytes")),
+                               message);
+            }),
+            kFailed);
+}
+
 TEST(TlogTest, SetPayloadIsRekorsCanonicalJson) {
   TlogEntry entry;
   entry.canonicalized_body = "ab";
