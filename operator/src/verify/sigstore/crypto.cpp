@@ -2,6 +2,7 @@
 
 #include <openssl/bio.h>
 #include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/pem.h>
 
 #include "core/sha256.h"
@@ -57,6 +58,7 @@ bool is_ed25519(EVP_PKEY* key) {
 PublicKeyPtr parse_public_key_der(std::string_view der, ErrorCode code, std::string_view what) {
   const unsigned char* cursor = bytes(der);
   EVP_PKEY* key = d2i_PUBKEY(nullptr, &cursor, static_cast<long>(der.size()));
+  ERR_clear_error();  // a refusal leaves nothing on OpenSSL's queue for later callers
   if (key == nullptr) throw Error(code, std::string(what) + " is not a DER public key");
   PublicKeyPtr owned(key, EVP_PKEY_free);
   if (cursor != bytes(der) + der.size()) {
@@ -71,6 +73,7 @@ PublicKeyPtr parse_public_key_der(std::string_view der, ErrorCode code, std::str
 PublicKeyPtr parse_rsa_public_key_der(std::string_view der, ErrorCode code, std::string_view what) {
   const unsigned char* cursor = bytes(der);
   EVP_PKEY* key = d2i_PublicKey(EVP_PKEY_RSA, nullptr, &cursor, static_cast<long>(der.size()));
+  ERR_clear_error();
   if (key == nullptr) throw Error(code, std::string(what) + " is not a DER PKCS#1 RSA public key");
   PublicKeyPtr owned(key, EVP_PKEY_free);
   if (cursor != bytes(der) + der.size()) {
@@ -84,6 +87,7 @@ PublicKeyPtr parse_public_key_pem(std::string_view pem, ErrorCode code, std::str
   BioPtr bio(BIO_new_mem_buf(block.data(), static_cast<int>(block.size())));
   if (!bio) throw internal_error("BIO_new_mem_buf failed");
   EVP_PKEY* key = PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr);
+  ERR_clear_error();
   if (key == nullptr) throw Error(code, std::string(what) + " is not a PEM public key");
   PublicKeyPtr owned(key, EVP_PKEY_free);
   return parse_public_key_der(public_key_der(key), code, what);
@@ -108,6 +112,7 @@ std::string describe_key(EVP_PKEY* key) {
 CertificatePtr parse_certificate_der(std::string_view der, ErrorCode code, std::string_view what) {
   const unsigned char* cursor = bytes(der);
   X509* certificate = d2i_X509(nullptr, &cursor, static_cast<long>(der.size()));
+  ERR_clear_error();
   if (certificate == nullptr) throw Error(code, std::string(what) + " is not a DER certificate");
   CertificatePtr owned(certificate, X509_free);
   if (cursor != bytes(der) + der.size()) {
@@ -121,6 +126,7 @@ CertificatePtr parse_certificate_pem(std::string_view pem, ErrorCode code, std::
   BioPtr bio(BIO_new_mem_buf(block.data(), static_cast<int>(block.size())));
   if (!bio) throw internal_error("BIO_new_mem_buf failed");
   X509* certificate = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr);
+  ERR_clear_error();
   if (certificate == nullptr) throw Error(code, std::string(what) + " is not a PEM certificate");
   return {certificate, X509_free};
 }
@@ -149,8 +155,10 @@ bool verify_message_signature(EVP_PKEY* key, std::string_view message, std::stri
   if (EVP_DigestVerifyInit(context.get(), nullptr, digest, nullptr, key) != 1) {
     throw internal_error("EVP_DigestVerifyInit failed");
   }
-  return EVP_DigestVerify(context.get(), bytes(signature), signature.size(), bytes(message),
-                          message.size()) == 1;
+  const bool verified = EVP_DigestVerify(context.get(), bytes(signature), signature.size(),
+                                         bytes(message), message.size()) == 1;
+  ERR_clear_error();
+  return verified;
 }
 
 bool verify_digest_signature(EVP_PKEY* key, std::string_view sha256_digest,
@@ -169,8 +177,10 @@ bool verify_digest_signature(EVP_PKEY* key, std::string_view sha256_digest,
       EVP_PKEY_CTX_set_signature_md(context.get(), EVP_sha256()) != 1) {
     throw internal_error("EVP_PKEY_verify_init failed");
   }
-  return EVP_PKEY_verify(context.get(), bytes(signature), signature.size(), bytes(sha256_digest),
-                         sha256_digest.size()) == 1;
+  const bool verified = EVP_PKEY_verify(context.get(), bytes(signature), signature.size(),
+                                        bytes(sha256_digest), sha256_digest.size()) == 1;
+  ERR_clear_error();
+  return verified;
 }
 
 std::string sha256_raw(std::string_view bytes_in) {

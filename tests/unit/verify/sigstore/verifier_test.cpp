@@ -176,5 +176,56 @@ TEST(VerifierTest, RefusesChainsThatCarryTheirOwnRoot) {
             std::string::npos);
 }
 
+// Rekor v2 bundles have no integrated time: the RFC 3161 timestamp is the verified time.
+VerificationResult verify_rekor2(const Json& bundle, std::int64_t now = 1'900'000'000) {
+  SignerPolicy policy;
+  policy.identity = kIdentity;
+  policy.issuer = kIssuer;
+  return verify_bundle(
+      parse_bundle(bundle.dump()),
+      parse_trusted_root(testing::vector_file("bundle-verify/rekor2-happy-path/trusted_root.json")),
+      artifact_of(testing::vector_file("bundle-verify/a.txt")), policy, now);
+}
+
+Json rekor2_bundle() {
+  return testing::vector_json("bundle-verify/rekor2-happy-path/bundle.sigstore.json");
+}
+
+TEST(VerifierTest, RekorV2TimeComesFromTheTimestamp) {
+  const VerificationResult result = verify_rekor2(rekor2_bundle());
+  EXPECT_EQ(result.verified_times, std::vector<std::int64_t>{1749729740});
+  EXPECT_EQ(result.log_indexes, std::vector<std::int64_t>{735});
+  EXPECT_EQ(message_of([] { verify_rekor2(rekor2_bundle(), 1749729739); }),
+            "the bundle has no verified time (a signed entry timestamp or an RFC 3161 timestamp): "
+            "RFC 3161 timestamp 0 skipped: its time 1749729740 is in the future");
+}
+
+TEST(VerifierTest, TimestampsThatDoNotVerifyDoNotCount) {
+  // As in sigstore-go: an unverifiable timestamp is skipped, another one can stand in.
+  Json bundle = rekor2_bundle();
+  auto& timestamps =
+      bundle["verificationMaterial"]["timestampVerificationData"]["rfc3161Timestamps"];
+  timestamps.push_back({{"signedTimestamp", encode_base64("not a timestamp")}});
+  EXPECT_EQ(verify_rekor2(bundle).verified_times, std::vector<std::int64_t>{1749729740});
+  timestamps.erase(timestamps.begin());
+  EXPECT_NE(message_of([&] {
+              verify_rekor2(bundle);
+            }).find("RFC 3161 timestamp 0 skipped: the RFC 3161 timestamp is not a DER"),
+            std::string::npos);
+  Json twice = rekor2_bundle();
+  auto& same = twice["verificationMaterial"]["timestampVerificationData"]["rfc3161Timestamps"];
+  same.push_back(same[0]);
+  EXPECT_EQ(message_of([&] { verify_rekor2(twice); }),
+            "the bundle lists the same RFC 3161 timestamp twice");
+}
+
+TEST(VerifierTest, RekorV2EntryMustStillBeProven) {
+  Json bundle = rekor2_bundle();
+  bundle["verificationMaterial"]["tlogEntries"][0]["inclusionProof"]["hashes"][0] =
+      encode_base64(std::string(32, '\0'));
+  EXPECT_EQ(message_of([&] { verify_rekor2(bundle); }),
+            "tlog entry 0: the inclusion proof does not lead to its root hash");
+}
+
 }  // namespace
 }  // namespace sluice::verify::sigstore
