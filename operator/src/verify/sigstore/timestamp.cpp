@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include <openssl/err.h>
+#include <openssl/pkcs7.h>
 #include <openssl/ts.h>
 
 namespace sluice::verify::sigstore {
@@ -13,6 +14,49 @@ constexpr std::size_t kMaxTimestampBytes = std::size_t{64} * 1024;
 
 using ResponsePtr = UniqueCPtr<TS_RESP, TS_RESP_free>;
 using VerifyContextPtr = UniqueCPtr<TS_VERIFY_CTX, TS_VERIFY_CTX_free>;
+
+// OpenSSL verifies with the signer key's own algorithm and the digestAlgorithm, whatever the
+// SignerInfo's signatureAlgorithm says; sigstore clients refuse a token whose signature
+// algorithm is not a known one, so that field is checked here.
+void check_signer_info(TS_RESP* response) {
+  PKCS7* token = TS_RESP_get_token(response);
+  STACK_OF(PKCS7_SIGNER_INFO)* signers =
+      token != nullptr && PKCS7_type_is_signed(token) ? PKCS7_get_signer_info(token) : nullptr;
+  if (signers == nullptr || sk_PKCS7_SIGNER_INFO_num(signers) != 1) {
+    throw Error(kCode, "the RFC 3161 timestamp token must have exactly one signer");
+  }
+  X509_ALGOR* digest_algorithm = nullptr;
+  X509_ALGOR* signature_algorithm = nullptr;
+  PKCS7_SIGNER_INFO_get0_algs(sk_PKCS7_SIGNER_INFO_value(signers, 0), nullptr, &digest_algorithm,
+                              &signature_algorithm);
+  const auto nid_of = [](const X509_ALGOR* algorithm) {
+    const ASN1_OBJECT* object = nullptr;
+    if (algorithm != nullptr) X509_ALGOR_get0(&object, nullptr, nullptr, algorithm);
+    return object == nullptr ? NID_undef : OBJ_obj2nid(object);
+  };
+  const int signature_nid = nid_of(signature_algorithm);
+  int hash_nid = NID_undef;
+  int key_nid = NID_undef;
+  // A combined algorithm (ecdsa-with-SHA384) must name the digest the signer info uses.
+  if (OBJ_find_sigid_algs(signature_nid, &hash_nid, &key_nid) == 1 && hash_nid != NID_undef &&
+      hash_nid != nid_of(digest_algorithm)) {
+    throw Error(kCode, "the RFC 3161 timestamp's signature and digest algorithms disagree");
+  }
+  switch (signature_nid) {
+    case NID_ecdsa_with_SHA256:
+    case NID_ecdsa_with_SHA384:
+    case NID_ecdsa_with_SHA512:
+    case NID_X9_62_id_ecPublicKey:
+    case NID_rsaEncryption:
+    case NID_sha256WithRSAEncryption:
+    case NID_sha384WithRSAEncryption:
+    case NID_sha512WithRSAEncryption:
+    case NID_ED25519:
+      return;
+    default:
+      throw Error(kCode, "the RFC 3161 timestamp's signature algorithm is not supported");
+  }
+}
 
 ResponsePtr parse_response(std::string_view der) {
   if (der.size() > kMaxTimestampBytes) throw Error(kCode, "the RFC 3161 timestamp is too large");
@@ -32,6 +76,7 @@ ResponsePtr parse_response(std::string_view der) {
   if (TS_RESP_get_tst_info(response.get()) == nullptr) {
     throw Error(kCode, "the RFC 3161 timestamp response holds no token");
   }
+  check_signer_info(response.get());
   return response;
 }
 

@@ -93,10 +93,30 @@ TEST(TimestampTest, RefusesHostileDer) {
   std::string status = der;
   status[8] = 2;  // PKIStatus: rejection
   bad.push_back(status);
+  // The SignerInfo's signature algorithm (ecdsa-with-SHA256, the last OID in the token): an
+  // unknown one, or one whose hash is not the digest algorithm, is refused.
+  const std::size_t algorithm = der.rfind(std::string("\x2a\x86\x48\xce\x3d\x04\x03\x02", 8));
+  ASSERT_NE(algorithm, std::string::npos);
+  for (const char last : {'\x03', '\x7f'}) {
+    std::string changed = der;
+    changed[algorithm + 7] = last;
+    bad.push_back(changed);
+  }
+  std::string garbled = der;
+  garbled[algorithm + 2] ^= 0x01;
+  bad.push_back(garbled);
   for (const std::string& input : bad) {
     EXPECT_EQ(code_of([&] { verify_rfc3161_timestamp(input, real.signature(), real.root); }),
               kFailed);
   }
+}
+
+TEST(TimestampTest, EmbeddedCertificatesAreOnlyHints) {
+  // The signer certificate comes from the trusted root; a changed embedded copy is not used.
+  const RealTimestamp real;
+  std::string der = real.der();
+  der[320] ^= 0x01;  // inside the embedded TSA certificate's issuer name
+  EXPECT_EQ(verify_rfc3161_timestamp(der, real.signature(), real.root), kGenerated);
 }
 
 }  // namespace
