@@ -172,10 +172,9 @@ Bundle parse_bundle(std::string_view json_text) {
   if (has_message) {
     const JsonFields message = root.object("messageSignature");
     MessageSignature parsed;
-    if (auto digest = message.optional_object("messageDigest")) {
-      parsed.digest_algorithm = digest->string("algorithm");
-      parsed.digest = digest->base64("digest");
-    }
+    const JsonFields digest = message.object("messageDigest");
+    parsed.digest_algorithm = digest.string("algorithm");
+    parsed.digest = digest.base64("digest");
     parsed.signature = message.base64("signature");
     bundle.message_signature = std::move(parsed);
   } else {

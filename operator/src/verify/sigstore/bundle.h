@@ -47,8 +47,10 @@ struct DsseEnvelope {
 };
 
 struct MessageSignature {
-  std::optional<std::string> digest_algorithm;  // "SHA2_256"
-  std::optional<std::string> digest;
+  // Required, as sigstore-go requires it to match the logged digest; it is not trusted: the
+  // verifier checks it against the artifact.
+  std::string digest_algorithm;  // "SHA2_256"
+  std::string digest;
   std::string signature;
 };
 

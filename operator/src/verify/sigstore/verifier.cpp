@@ -55,14 +55,13 @@ Signer choose_signer(const Bundle& bundle, const SignerPolicy& policy) {
 std::string verify_content(const Bundle& bundle, const Artifact& artifact, const Signer& signer) {
   if (bundle.message_signature) {
     const MessageSignature& message = *bundle.message_signature;
-    if (message.digest) {
-      if (message.digest_algorithm != "SHA2_256") {
-        throw Error(ErrorCode::kUnimplemented,
-                    "message digests other than SHA2_256 are not supported");
-      }
-      if (*message.digest != artifact.sha256) {
-        fail("the bundle's message digest is not the artifact's SHA-256");
-      }
+    if (message.digest_algorithm != "SHA2_256") {
+      throw Error(ErrorCode::kUnimplemented,
+                  "message digests other than SHA2_256 are not supported (the bundle's is " +
+                      message.digest_algorithm + ")");
+    }
+    if (message.digest != artifact.sha256) {
+      fail("the bundle's message digest is not the artifact's SHA-256");
     }
     const bool verified =
         artifact.bytes

@@ -52,7 +52,7 @@ TEST(BundleTest, ReadsKeyBundles) {
   EXPECT_TRUE(bundle.certificates.empty());
   ASSERT_TRUE(bundle.message_signature);
   EXPECT_EQ(bundle.message_signature->digest_algorithm, "SHA2_256");
-  EXPECT_EQ(bundle.message_signature->digest->size(), 32U);
+  EXPECT_EQ(bundle.message_signature->digest.size(), 32U);
 }
 
 // Applies `change` to a valid synthetic bundle and returns the parse error's message.
@@ -80,6 +80,9 @@ TEST(BundleTest, RefusesUnknownVersionsAndShapes) {
             }),
             "");
   EXPECT_NE(refusal([](Json& b) { b["verificationMaterial"].erase("tlogEntries"); }), "");
+  // sigstore-go compares the message digest with the logged one, so it must be there.
+  EXPECT_EQ(refusal([](Json& b) { b["messageSignature"].erase("messageDigest"); }),
+            "bundle.messageSignature.messageDigest is missing");
   EXPECT_NE(refusal([](Json& b) { b["verificationMaterial"]["tlogEntries"] = "x"; }), "");
 }
 
