@@ -9,15 +9,44 @@ constexpr ErrorCode kCode = ErrorCode::kVerificationFailed;
 constexpr std::size_t kMaxListItems = 1024;
 constexpr std::size_t kMaxProofHashes = 64;  // a tree of 2^64 leaves needs at most 64
 
+// A decimal without leading zeros (semver's rule), or -1.
+int semver_number(std::string_view text) {
+  if (text.empty() || text.size() > 4 || (text.size() > 1 && text[0] == '0') ||
+      text.find_first_not_of("0123456789") != std::string_view::npos) {
+    return -1;
+  }
+  int value = 0;
+  for (const char c : text) value = value * 10 + (c - '0');
+  return value;
+}
+
+// The minor version of a v0.x bundle media type: the legacy "+json;version=0.N" forms and
+// "bundle.vX.Y[.Z]+json" as sigstore-go reads them (versions 0.1 to 0.3.x; no pre-releases).
 int media_type_version(const JsonFields& bundle) {
   const std::string media_type = bundle.string("mediaType");
-  if (media_type == "application/vnd.dev.sigstore.bundle+json;version=0.1") return 1;
-  if (media_type == "application/vnd.dev.sigstore.bundle+json;version=0.2") return 2;
-  if (media_type == "application/vnd.dev.sigstore.bundle+json;version=0.3" ||
-      media_type == "application/vnd.dev.sigstore.bundle.v0.3+json") {
-    return 3;
+  constexpr std::string_view kBase = "application/vnd.dev.sigstore.bundle";
+  std::string_view rest = media_type;
+  int minor = -1;
+  if (rest.starts_with(kBase)) {
+    rest.remove_prefix(kBase.size());
+    if (rest == "+json;version=0.1" || rest == "+json;version=0.2" || rest == "+json;version=0.3") {
+      minor = rest.back() - '0';
+    } else if (rest.starts_with(".v") && rest.ends_with("+json")) {
+      std::string_view version = rest.substr(2, rest.size() - 2 - 5);
+      const std::size_t first_dot = version.find('.');
+      const std::size_t second_dot = version.find('.', first_dot + 1);
+      const bool has_patch = second_dot != std::string_view::npos;
+      if (first_dot != std::string_view::npos && semver_number(version.substr(0, first_dot)) == 0 &&
+          (!has_patch || semver_number(version.substr(second_dot + 1)) >= 0)) {
+        minor = semver_number(version.substr(
+            first_dot + 1, has_patch ? second_dot - first_dot - 1 : std::string_view::npos));
+      }
+    }
   }
-  throw bundle.error("mediaType", "is not a supported bundle version: \"" + media_type + "\"");
+  if (minor < 1 || minor > 3) {
+    throw bundle.error("mediaType", "is not a supported bundle version: \"" + media_type + "\"");
+  }
+  return minor;
 }
 
 const Json& bounded_array(const JsonFields& fields, std::string_view key) {
@@ -141,16 +170,23 @@ void parse_verification_material(const JsonFields& material, Bundle& bundle) {
   }
 }
 
+// As sigstore-go: a v0.1 bundle with entries needs an inclusion promise on one of them, a later
+// one an inclusion proof.
 void check_version_rules(const Bundle& bundle) {
-  for (std::size_t i = 0; i < bundle.tlog_entries.size(); ++i) {
-    const TlogEntry& entry = bundle.tlog_entries[i];
-    const std::string where = "bundle tlogEntries[" + std::to_string(i) + "]";
-    if (bundle.minor_version == 1 && !entry.signed_entry_timestamp) {
-      throw Error(kCode, where + " has no inclusion promise, which a v0.1 bundle requires");
-    }
-    if (bundle.minor_version >= 2 && !entry.inclusion_proof) {
-      throw Error(kCode, where + " has no inclusion proof, which a v0.2+ bundle requires");
-    }
+  if (bundle.tlog_entries.empty()) return;
+  bool any_promise = false;
+  bool any_proof = false;
+  for (const TlogEntry& entry : bundle.tlog_entries) {
+    any_promise = any_promise || entry.signed_entry_timestamp.has_value();
+    any_proof = any_proof || entry.inclusion_proof.has_value();
+  }
+  if (bundle.minor_version == 1 && !any_promise) {
+    throw Error(kCode,
+                "bundle tlog entries have no inclusion promise, which a v0.1 bundle requires");
+  }
+  if (bundle.minor_version >= 2 && !any_proof) {
+    throw Error(kCode,
+                "bundle tlog entries have no inclusion proof, which a v0.2+ bundle requires");
   }
 }
 

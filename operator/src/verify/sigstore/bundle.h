@@ -1,10 +1,12 @@
 #pragma once
 // Sigstore bundles (protobuf-specs dev.sigstore.bundle.v1.Bundle in protobuf-JSON) of media
 // types application/vnd.dev.sigstore.bundle+json;version=0.1, ...;version=0.2,
-// ...;version=0.3 and application/vnd.dev.sigstore.bundle.v0.3+json. Unknown versions are
-// refused. Parsing checks shape and encodings (strict base64, int64 strings, no negative log
-// indexes) and the per-version rules: v0.1 entries need an inclusion promise, v0.2 and later
-// an inclusion proof with a checkpoint, v0.3 carries a single certificate, not a chain.
+// ...;version=0.3 and application/vnd.dev.sigstore.bundle.v0.N[.P]+json (N = 1..3). Other
+// versions are refused. Parsing checks shape and encodings (protobuf-JSON base64 and int64
+// strings, no negative log indexes, inclusion proofs with a checkpoint) and the per-version
+// rules: a v0.1 bundle's entries carry an inclusion promise, a later one's an inclusion proof
+// (on at least one entry, as sigstore-go checks), v0.3 carries a single certificate, not a
+// chain.
 // Nothing here is cryptographically verified; see verifier.h.
 #include <cstdint>
 #include <optional>

@@ -62,6 +62,32 @@ std::string refusal(const std::function<void(Json&)>& change) {
   return message_of([&] { parse_bundle(bundle.dump()); });
 }
 
+TEST(BundleTest, MediaTypesAsSigstoreGoReadsThem) {
+  const auto version_of = [](const std::string& media_type) {
+    Json bundle = SyntheticBundle().bundle();
+    bundle["mediaType"] = media_type;
+    return parse_bundle(bundle.dump()).minor_version;
+  };
+  EXPECT_EQ(version_of("application/vnd.dev.sigstore.bundle+json;version=0.3"), 3);
+  EXPECT_EQ(version_of("application/vnd.dev.sigstore.bundle.v0.3+json"), 3);
+  EXPECT_EQ(version_of("application/vnd.dev.sigstore.bundle.v0.3.1+json"), 3);
+  EXPECT_EQ(version_of("application/vnd.dev.sigstore.bundle.v0.2+json"), 2);
+  for (const char* refused :
+       {"application/vnd.dev.sigstore.bundle.v0.4+json",
+        "application/vnd.dev.sigstore.bundle.v1.0+json",
+        "application/vnd.dev.sigstore.bundle.v0.0+json",
+        "application/vnd.dev.sigstore.bundle.v0.03+json",
+        "application/vnd.dev.sigstore.bundle.v0.3.x+json",
+        "application/vnd.dev.sigstore.bundle.v0.3-rc1+json",
+        "application/vnd.dev.sigstore.bundle.v0+json",
+        "application/vnd.dev.sigstore.bundle.v.3+json",
+        "application/vnd.dev.sigstore.bundle+json;version=0.4",
+        "application/vnd.dev.sigstore.bundle+json",
+        "application/vnd.dev.sigstore.bundle.v0.3+json ", "application/json", ""}) {
+    EXPECT_EQ(code_of([&] { version_of(refused); }), kFailed) << refused;
+  }
+}
+
 TEST(BundleTest, RefusesUnknownVersionsAndShapes) {
   EXPECT_NE(refusal([](Json& b) {
               b["mediaType"] = "application/vnd.dev.sigstore.bundle+json;version=99.9";
@@ -135,10 +161,10 @@ TEST(BundleTest, AppliesVersionRules) {
               b["mediaType"] = "application/vnd.dev.sigstore.bundle+json;version=0.1";
               b["verificationMaterial"]["tlogEntries"][0].erase("inclusionPromise");
             }),
-            "bundle tlogEntries[0] has no inclusion promise, which a v0.1 bundle requires");
+            "bundle tlog entries have no inclusion promise, which a v0.1 bundle requires");
   EXPECT_EQ(
       refusal([](Json& b) { b["verificationMaterial"]["tlogEntries"][0].erase("inclusionProof"); }),
-      "bundle tlogEntries[0] has no inclusion proof, which a v0.2+ bundle requires");
+      "bundle tlog entries have no inclusion proof, which a v0.2+ bundle requires");
   // v0.3 carries one certificate, never a chain.
   Json v3 = testing::vector_json("bundle-verify/happy-path-v0.3/bundle.sigstore.json");
   v3["verificationMaterial"]["x509CertificateChain"] = {
