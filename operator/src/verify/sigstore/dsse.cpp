@@ -9,6 +9,7 @@ namespace sluice::verify::sigstore {
 namespace {
 
 constexpr ErrorCode kCode = ErrorCode::kVerificationFailed;
+constexpr std::size_t kMaxSubjects = 1024;  // sigstore-go's limit on statement subjects
 
 }  // namespace
 
@@ -44,6 +45,8 @@ void check_in_toto_subject(const DsseEnvelope& envelope, std::string_view artifa
   }
   const std::string wanted = to_hex(artifact_sha256);
   const Json& subjects = fields.array("subject");
+  if (subjects.empty()) throw fields.error("subject", "is empty");
+  if (subjects.size() > kMaxSubjects) throw fields.error("subject", "has too many items");
   for (std::size_t i = 0; i < subjects.size(); ++i) {
     const JsonFields subject(subjects[i], "in-toto statement.subject[" + std::to_string(i) + "]",
                              kCode);

@@ -72,6 +72,26 @@ TEST(DsseTest, FindsTheArtifactAmongSubjects) {
       kFailed);
 }
 
+TEST(DsseTest, BoundsTheSubjects) {
+  const std::string digest = sha256_raw("artifact");
+  const std::string subject = R"({"name":"a","digest":{"sha256":")" + to_hex(digest) + R"("}})";
+  std::string many = "[";
+  for (int i = 0; i < 1025; ++i) many += (i == 0 ? "" : ",") + subject;
+  many += "]";
+  EXPECT_EQ(
+      code_of([&] {
+        check_in_toto_subject(
+            statement(R"({"_type":"https://in-toto.io/Statement/v1","subject":)" + many + "}"),
+            digest);
+      }),
+      kFailed);
+  EXPECT_EQ(code_of([&] {
+              check_in_toto_subject(
+                  statement(R"({"_type":"https://in-toto.io/Statement/v1","subject":[]})"), digest);
+            }),
+            kFailed);
+}
+
 TEST(DsseTest, RefusesWhatIsNotAnInTotoStatement) {
   const std::string digest = sha256_raw("artifact");
   DsseEnvelope other_type = statement("{}");
