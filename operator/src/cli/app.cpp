@@ -8,6 +8,7 @@
 
 #include "cli/build_command.h"
 #include "cli/pull_command.h"
+#include "cli/verify_bundle_command.h"
 #include "cli/verify_commit_command.h"
 #include "cli/verify_image_command.h"
 #include "core/error.h"
@@ -45,8 +46,10 @@ constexpr Command kCommands[] = {
      &run_verify_commit},
     {"verify-image", "verify-image REF --key PUBKEY.pem [--insecure-ignore-tlog]",
      "Verify an image's cosign signatures in its registry (keyless: not yet)", &run_verify_image},
-    {"verify-bundle", "verify-bundle --bundle FILE ... ARTIFACT",
-     "Verify a sigstore bundle (sigstore conformance protocol)", nullptr},
+    {"verify-bundle",
+     "verify-bundle --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | "
+     "--key PUBKEY.pem) --trusted-root FILE FILE_OR_DIGEST",
+     "Verify a sigstore bundle (sigstore conformance protocol)", &run_verify_bundle},
     {"get", "get (sources|apps|policies) [-n NAMESPACE]",
      "Show GitSources, Applications and SigningPolicies with their status", nullptr},
     {"reconcile", "reconcile (source|app) NAME [-n NAMESPACE]", "Ask the operator to reconcile now",

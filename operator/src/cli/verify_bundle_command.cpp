@@ -1,0 +1,186 @@
+#include "cli/verify_bundle_command.h"
+
+#include <chrono>
+#include <fstream>
+#include <optional>
+#include <string>
+
+#include "cli/command_line.h"
+#include "core/error.h"
+#include "core/sha256.h"
+#include "verify/sigstore/verifier.h"
+
+namespace sluice::cli {
+namespace {
+
+namespace sigstore = verify::sigstore;
+
+// Artifacts up to this size are kept in memory so Ed25519 signatures (over the whole message)
+// can be checked; larger ones are only hashed.
+constexpr std::size_t kMaxArtifactBytesInMemory = std::size_t{64} * 1024 * 1024;
+constexpr std::size_t kMaxKeyBytes = std::size_t{64} * 1024;
+
+struct VerifyBundleArgs {
+  std::string bundle;
+  std::optional<std::string> identity;
+  std::optional<std::string> issuer;
+  std::optional<std::string> key;
+  std::string trusted_root;
+  std::string artifact;
+  std::optional<std::string> artifact_sha256;  // raw, when given as sha256:<hex>
+};
+
+std::optional<std::string> digest_argument(const std::string& argument) {
+  if (!argument.starts_with("sha256:")) return std::nullopt;
+  const std::string hex = argument.substr(7);
+  if (hex.size() != 64 || hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
+    throw invalid_argument("\"" + argument + "\" is not sha256: and 64 hex digits");
+  }
+  std::string raw;
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    raw.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  }
+  return raw;
+}
+
+VerifyBundleArgs parse_args(std::span<const std::string> args) {
+  VerifyBundleArgs parsed;
+  bool have_artifact = false;
+  const auto on_flag = [&](const std::string& flag, const std::string& value) {
+    if (flag == "--bundle") {
+      parsed.bundle = value;
+    } else if (flag == "--certificate-identity") {
+      parsed.identity = value;
+    } else if (flag == "--certificate-oidc-issuer") {
+      parsed.issuer = value;
+    } else if (flag == "--key") {
+      parsed.key = value;
+    } else if (flag == "--trusted-root") {
+      parsed.trusted_root = value;
+    } else if (flag == "--certificate-identity-regexp" ||
+               flag == "--certificate-oidc-issuer-regexp") {
+      throw unimplemented(flag + " is not supported yet; give the exact identity and issuer");
+    } else {
+      throw invalid_argument("unknown flag " + flag);
+    }
+  };
+  const auto on_positional = [&](const std::string& arg) {
+    if (have_artifact) throw invalid_argument("verify-bundle takes one FILE_OR_DIGEST");
+    parsed.artifact = arg;
+    parsed.artifact_sha256 = digest_argument(arg);
+    have_artifact = true;
+  };
+  for_each_argument(args, on_flag, on_positional);
+  if (parsed.bundle.empty()) throw invalid_argument("verify-bundle needs --bundle FILE");
+  if (!have_artifact) throw invalid_argument("verify-bundle needs the artifact FILE or sha256:HEX");
+  if (parsed.key && (parsed.identity || parsed.issuer)) {
+    throw invalid_argument("give either --key or --certificate-identity/--certificate-oidc-issuer");
+  }
+  if (!parsed.key && (!parsed.identity || !parsed.issuer)) {
+    throw invalid_argument(
+        "verify-bundle needs --key PUBKEY.pem, or both --certificate-identity and "
+        "--certificate-oidc-issuer");
+  }
+  if (parsed.trusted_root.empty()) {
+    throw invalid_argument("verify-bundle needs --trusted-root FILE (there is no default)");
+  }
+  return parsed;
+}
+
+std::string read_bounded(const std::string& path, std::size_t limit, std::string_view what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw not_found("cannot read " + std::string(what) + " " + path);
+  std::string text;
+  text.resize(limit + 1);
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > limit) {
+    throw resource_exhausted(std::string(what) + " " + path + " is larger than " +
+                             std::to_string(limit) + " bytes");
+  }
+  return text;
+}
+
+sigstore::Artifact read_artifact(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw not_found("cannot read artifact " + path);
+  sigstore::Artifact artifact;
+  std::string kept;
+  bool keep = true;
+  Sha256 hash;
+  std::string chunk(1 << 16, '\0');
+  while (in) {
+    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    const std::string_view got(chunk.data(), static_cast<std::size_t>(in.gcount()));
+    hash.update(got);
+    if (keep && kept.size() + got.size() <= kMaxArtifactBytesInMemory) {
+      kept.append(got);
+    } else {
+      keep = false;
+      kept.clear();
+    }
+  }
+  if (in.bad()) throw not_found("error reading artifact " + path);
+  artifact.sha256 = hash.finish_raw();
+  if (keep) artifact.bytes = std::move(kept);
+  return artifact;
+}
+
+}  // namespace
+
+int run_verify_bundle(const CommandContext& context) {
+  VerifyBundleArgs args;
+  try {
+    args = parse_args(context.args);
+  } catch (const Error& e) {
+    return report_argument_error(context, e);
+  }
+  try {
+    sigstore::Artifact artifact;
+    if (args.artifact_sha256) {
+      artifact.sha256 = *args.artifact_sha256;
+    } else {
+      artifact = read_artifact(args.artifact);
+    }
+    const sigstore::TrustedRoot root = [&] {
+      try {
+        return sigstore::parse_trusted_root(
+            read_bounded(args.trusted_root, sigstore::kMaxTrustedRootBytes, "trusted root"));
+      } catch (const Error& e) {
+        throw e.with_context(args.trusted_root);
+      }
+    }();
+    sigstore::SignerPolicy policy;
+    if (args.key) {
+      policy.key = sigstore::parse_public_key_pem(read_bounded(*args.key, kMaxKeyBytes, "key"),
+                                                  ErrorCode::kInvalidArgument, *args.key);
+    } else {
+      policy.identity = *args.identity;
+      policy.issuer = *args.issuer;
+    }
+    const sigstore::VerificationResult result = [&] {
+      try {
+        const sigstore::Bundle bundle =
+            sigstore::parse_bundle(read_bounded(args.bundle, sigstore::kMaxBundleBytes, "bundle"));
+        const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+        return sigstore::verify_bundle(bundle, root, artifact, policy, now);
+      } catch (const Error& e) {
+        throw e.with_context(args.bundle);
+      }
+    }();
+    context.out << "verified: " << args.artifact << "\n"
+                << "signer: " << result.signer << "\n";
+    for (const std::int64_t index : result.log_indexes) {
+      context.out << "log index: " << index << "\n";
+    }
+    context.out.flush();
+  } catch (...) {
+    report_error(context.err, Error::from_current_exception());
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+}  // namespace sluice::cli
