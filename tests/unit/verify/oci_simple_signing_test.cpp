@@ -22,7 +22,7 @@ TEST_F(SimpleSigningTest, VerifiesWhatCosignSigned) {
   const SimpleSigningClaims claims = verify_simple_signing(payload_, signature_, digest_, key_);
   EXPECT_EQ(claims.manifest_digest, digest_);
   EXPECT_NE(claims.docker_reference.find("shop/app"), std::string::npos);
-  EXPECT_EQ(key_.description(), "ECDSA prime256v1");
+  EXPECT_EQ(key_.description(), "ECDSA P-256");
 }
 
 TEST_F(SimpleSigningTest, RefusesAnotherImageOrKeyOrPayload) {

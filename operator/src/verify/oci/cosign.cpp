@@ -2,6 +2,8 @@
 
 #include "core/error.h"
 #include "verify/oci/simple_signing.h"
+#include "verify/sigstore/bundle.h"
+#include "verify/sigstore/verifier.h"
 
 namespace sluice::verify::oci {
 namespace {
@@ -10,12 +12,44 @@ constexpr std::string_view kSimpleSigningType = "application/vnd.dev.cosign.simp
 constexpr const char* kSignatureAnnotation = "dev.cosignproject.cosign/signature";
 constexpr const char* kBundleArtifactType = "application/vnd.dev.sigstore.bundle.v0.3+json";
 constexpr std::size_t kMaxPayloadBytes = std::size_t{64} * 1024;
-constexpr std::size_t kMaxSignatureLayers = 64;  // bounds the work an attacker can cause
+constexpr std::size_t kMaxSignatureLayers = 64;
+constexpr std::size_t kMaxBundleBytes =
+    std::size_t{1024} * 1024;  // bounds the work an attacker can cause
+
+std::string hex_to_bytes(std::string_view hex) {
+  std::string bytes;
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+    bytes.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
+  }
+  return bytes;
+}
 
 std::string join(const std::vector<std::string>& parts) {
   std::string out;
   for (const std::string& part : parts) out += (out.empty() ? "" : "; ") + part;
   return out;
+}
+
+// The layer holding the bundle: the referrer manifest's one bundle-typed layer.
+std::string bundle_layer_digest(const Manifest& referrer) {
+  for (const Descriptor& layer : referrer.descriptors("layers")) {
+    if (layer.media_type == kBundleArtifactType && is_digest(layer.digest)) return layer.digest;
+  }
+  throw Error(ErrorCode::kVerificationFailed, "referrer holds no sigstore bundle layer");
+}
+
+// One referrer bundle against the key, over the image manifest's digest (the in-toto subject
+// of cosign's DSSE statement). Transparency-log entries are not looked at (ignore_tlog).
+void verify_referrer_bundle(RegistryClient& registry, const std::string& repository,
+                            const Descriptor& referrer, const std::string& image_digest,
+                            const PublicKey& key) {
+  const std::optional<Manifest> manifest = registry.manifest(repository, referrer.digest);
+  if (!manifest) throw not_found("referrer " + referrer.digest + " is gone");
+  const std::string bundle_json =
+      registry.blob(repository, bundle_layer_digest(*manifest), kMaxBundleBytes);
+  const sigstore::Bundle bundle = sigstore::parse_bundle(bundle_json);
+  const auto raw_digest = hex_to_bytes(image_digest.substr(7));
+  sigstore::verify_bundle_signature_only(bundle, {std::nullopt, raw_digest}, key.handle());
 }
 
 }  // namespace
@@ -65,13 +99,20 @@ ImageVerification verify_image_with_key(RegistryClient& registry, const ImageRef
   }
   if (!result.signatures.empty()) return result;
 
-  const std::vector<Descriptor> bundles =
+  // cosign --new-bundle-format: sigstore bundles attached as OCI 1.1 referrers.
+  std::vector<Descriptor> bundles =
       registry.referrers(image.path, manifest->digest, kBundleArtifactType);
-  if (!bundles.empty() && problems.empty()) {
-    throw unimplemented("image " + image.name() + "@" + manifest->digest + " has " +
-                        std::to_string(bundles.size()) +
-                        " sigstore bundle referrer(s); verifying those is not built yet");
+  if (bundles.size() > kMaxSignatureLayers) bundles.resize(kMaxSignatureLayers);
+  for (const Descriptor& referrer : bundles) {
+    try {
+      verify_referrer_bundle(registry, image.path, referrer, manifest->digest, key);
+      result.signatures.push_back({referrer.digest, "sigstore bundle"});
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::kVerificationFailed && e.code() != ErrorCode::kNotFound) throw;
+      problems.push_back("bundle " + referrer.digest + ": " + e.message());
+    }
   }
+  if (!result.signatures.empty()) return result;
   if (problems.empty()) {
     throw not_found("image " + image.name() + "@" + manifest->digest + " has no cosign signature");
   }

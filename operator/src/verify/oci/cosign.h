@@ -1,12 +1,14 @@
 #pragma once
-// `cosign verify --key` for images in a registry: the image's manifest digest is resolved,
-// its classic cosign signatures (the `sha256-<hex>.sig` manifest's simple-signing layers) are
-// checked against the key, and the image counts as signed when at least one verifies.
+// `cosign verify --key` for images in a registry: the image's manifest digest is resolved, and
+// its cosign signatures are checked against the key: the classic ones (the
+// `sha256-<hex>.sig` manifest's simple-signing layers) and the sigstore bundles cosign attaches
+// as OCI 1.1 referrers with --new-bundle-format (a DSSE in-toto statement naming the image's
+// digest). The image counts as signed when at least one verifies.
 //
 // Transparency-log entries: as with cosign, a key-signed image is only accepted without its
-// Rekor entry when `ignore_tlog` says so (cosign's --insecure-ignore-tlog). Checking Rekor
-// entries of image signatures, and the OCI 1.1 referrer bundles cosign writes with
-// --new-bundle-format, are not built yet: they fail with kUnimplemented and say so.
+// Rekor entry when `ignore_tlog` says so (cosign's --insecure-ignore-tlog). Checking the Rekor
+// entries of image signatures is not built yet: without ignore_tlog, verification fails with
+// kUnimplemented and says so.
 
 #include <string>
 #include <vector>

@@ -155,9 +155,13 @@ void parse_verification_material(const JsonFields& material, Bundle& bundle) {
                 material.where() +
                     " must hold exactly one of x509CertificateChain, certificate, publicKey");
   }
-  const Json& entries = bounded_array(material, "tlogEntries");
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    bundle.tlog_entries.push_back(parse_tlog_entry(item(material, "tlogEntries", entries, i)));
+  // Protobuf JSON leaves out an empty repeated field: cosign writes no tlogEntries for a bundle
+  // it did not upload (--tlog-upload=false). Verification then requires ignoring the log.
+  if (material.has("tlogEntries")) {
+    const Json& entries = bounded_array(material, "tlogEntries");
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      bundle.tlog_entries.push_back(parse_tlog_entry(item(material, "tlogEntries", entries, i)));
+    }
   }
   if (auto timestamps = material.optional_object("timestampVerificationData")) {
     if (timestamps->has("rfc3161Timestamps")) {

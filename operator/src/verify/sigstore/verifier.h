@@ -49,6 +49,12 @@ struct VerificationResult {
   std::vector<std::int64_t> verified_times;
 };
 
+// cosign's --insecure-ignore-tlog for a key-signed bundle: only the content and its signature
+// by `key` are checked; transparency-log entries and timestamps are neither required nor
+// looked at (so no trusted root is needed). For images signed where no log is reachable.
+VerificationResult verify_bundle_signature_only(const Bundle& bundle, const Artifact& artifact,
+                                                const PublicKeyPtr& key);
+
 // Throws kVerificationFailed (kUnimplemented for unsupported features) with the reason.
 VerificationResult verify_bundle(const Bundle& bundle, const TrustedRoot& root,
                                  const Artifact& artifact, const SignerPolicy& policy,

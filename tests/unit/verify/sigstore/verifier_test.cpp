@@ -126,6 +126,25 @@ TEST(VerifierTest, RefusesDuplicateAndTooManyEntries) {
   EXPECT_EQ(no_entries.refusal(), "no transparency log entry verifies");
 }
 
+TEST(VerifierTest, SignatureOnlyIgnoresTheLogButNotTheSignature) {
+  KeyRun run;
+  run.bundle["verificationMaterial"].erase("tlogEntries");
+  const auto check = [&run](const std::string& artifact) {
+    return verify_bundle_signature_only(parse_bundle(run.bundle.dump()), artifact_of(artifact),
+                                        run.source.signer.public_key());
+  };
+  EXPECT_EQ(check(run.source.artifact).signer.rfind("key ECDSA P-256", 0), 0U);
+  EXPECT_TRUE(check(run.source.artifact).log_indexes.empty());
+  EXPECT_NE(message_of([&] { check(run.source.artifact + "x"); }), "");
+  SyntheticBundle other;
+  EXPECT_NE(message_of([&] {
+              verify_bundle_signature_only(parse_bundle(run.bundle.dump()),
+                                           artifact_of(run.source.artifact),
+                                           other.signer.public_key());
+            }),
+            "");
+}
+
 TEST(VerifierTest, KeyBundleWithoutSetHasNoVerifiedTime) {
   KeyRun run;
   run.bundle["verificationMaterial"]["tlogEntries"][0].erase("inclusionPromise");
