@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "core/object.h"
 #include "core/image_reference.h"
+#include "core/object.h"
 
 namespace sluice::policy {
 
