@@ -32,6 +32,12 @@ void for_each_argument(
   }
 }
 
+bool is_keyless_flag(std::string_view flag) {
+  return flag == "--certificate-identity" || flag == "--certificate-identity-regexp" ||
+         flag == "--certificate-oidc-issuer" || flag == "--certificate-oidc-issuer-regexp" ||
+         flag == "--trusted-root";
+}
+
 std::string read_small_file(const std::string& path, const std::string& what,
                             std::size_t max_bytes) {
   std::ifstream in(path, std::ios::binary);

@@ -33,6 +33,10 @@ int run_command(const CommandContext& context, Args (*parse)(std::span<const std
   return kExitOk;
 }
 
+// The flags of cosign's keyless verification (--certificate-identity[-regexp],
+// --certificate-oidc-issuer[-regexp], --trusted-root), which several verify commands share.
+bool is_keyless_flag(std::string_view flag);
+
 // A small file (keys, allowed signers, passwords) read whole: kNotFound when it cannot be read,
 // kResourceExhausted when it is larger than `max_bytes`; `what` names it in both.
 std::string read_small_file(const std::string& path, const std::string& what,

@@ -32,13 +32,9 @@ struct VerifyBundleArgs {
 
 std::optional<std::string> digest_argument(const std::string& argument) {
   if (!argument.starts_with("sha256:")) return std::nullopt;
-  const std::string hex = argument.substr(7);
-  if (hex.size() != 64 || hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
+  std::optional<std::string> raw = from_hex(argument.substr(7));
+  if (!raw || raw->size() != 32) {
     throw invalid_argument("\"" + argument + "\" is not sha256: and 64 hex digits");
-  }
-  std::string raw;
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    raw.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
   }
   return raw;
 }
@@ -87,20 +83,6 @@ VerifyBundleArgs parse_args(std::span<const std::string> args) {
   return parsed;
 }
 
-std::string read_bounded(const std::string& path, std::size_t limit, std::string_view what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw not_found("cannot read " + std::string(what) + " " + path);
-  std::string text;
-  text.resize(limit + 1);
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  if (text.size() > limit) {
-    throw resource_exhausted(std::string(what) + " " + path + " is larger than " +
-                             std::to_string(limit) + " bytes");
-  }
-  return text;
-}
-
 sigstore::Artifact read_artifact(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw not_found("cannot read artifact " + path);
@@ -129,13 +111,7 @@ sigstore::Artifact read_artifact(const std::string& path) {
 }  // namespace
 
 int run_verify_bundle(const CommandContext& context) {
-  VerifyBundleArgs args;
-  try {
-    args = parse_args(context.args);
-  } catch (const Error& e) {
-    return report_argument_error(context, e);
-  }
-  try {
+  return run_command<VerifyBundleArgs>(context, &parse_args, [&context](VerifyBundleArgs& args) {
     sigstore::Artifact artifact;
     if (args.artifact_sha256) {
       artifact.sha256 = *args.artifact_sha256;
@@ -145,14 +121,14 @@ int run_verify_bundle(const CommandContext& context) {
     const sigstore::TrustedRoot root = [&] {
       try {
         return sigstore::parse_trusted_root(
-            read_bounded(args.trusted_root, sigstore::kMaxTrustedRootBytes, "trusted root"));
+            read_small_file(args.trusted_root, "trusted root", sigstore::kMaxTrustedRootBytes));
       } catch (const Error& e) {
         throw e.with_context(args.trusted_root);
       }
     }();
     sigstore::SignerPolicy policy;
     if (args.key) {
-      policy.key = sigstore::parse_public_key_pem(read_bounded(*args.key, kMaxKeyBytes, "key"),
+      policy.key = sigstore::parse_public_key_pem(read_small_file(*args.key, "key", kMaxKeyBytes),
                                                   ErrorCode::kInvalidArgument, *args.key);
     } else {
       policy.identity = *args.identity;
@@ -160,8 +136,8 @@ int run_verify_bundle(const CommandContext& context) {
     }
     const sigstore::VerificationResult result = [&] {
       try {
-        const sigstore::Bundle bundle =
-            sigstore::parse_bundle(read_bounded(args.bundle, sigstore::kMaxBundleBytes, "bundle"));
+        const sigstore::Bundle bundle = sigstore::parse_bundle(
+            read_small_file(args.bundle, "bundle", sigstore::kMaxBundleBytes));
         const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();
@@ -176,11 +152,7 @@ int run_verify_bundle(const CommandContext& context) {
       context.out << "log index: " << index << "\n";
     }
     context.out.flush();
-  } catch (...) {
-    report_error(context.err, Error::from_current_exception());
-    return kExitFailure;
-  }
-  return kExitOk;
+  });
 }
 
 }  // namespace sluice::cli

@@ -39,9 +39,7 @@ VerifyCommitArgs parse_args(std::span<const std::string> args) {
       if (parsed.timeout <= Duration::zero()) throw invalid_argument("--timeout must be positive");
     } else if (flag == "--secret-dir") {
       parsed.secret_dir = value;
-    } else if (flag == "--certificate-identity" || flag == "--certificate-identity-regexp" ||
-               flag == "--certificate-oidc-issuer" || flag == "--certificate-oidc-issuer-regexp" ||
-               flag == "--trusted-root") {
+    } else if (is_keyless_flag(flag)) {
       keyless = true;
     } else {
       throw invalid_argument("unknown flag " + flag);

@@ -53,9 +53,7 @@ VerifyImageArgs parse_args(std::span<const std::string> args) {
       const Duration timeout = parse_duration(value);
       if (timeout < std::chrono::seconds(1)) throw invalid_argument("--timeout must be >= 1s");
       parsed.registry.timeout = std::chrono::duration_cast<std::chrono::seconds>(timeout);
-    } else if (flag == "--certificate-identity" || flag == "--certificate-identity-regexp" ||
-               flag == "--certificate-oidc-issuer" || flag == "--certificate-oidc-issuer-regexp" ||
-               flag == "--trusted-root") {
+    } else if (is_keyless_flag(flag)) {
       keyless = true;
     } else {
       throw invalid_argument("unknown flag " + flag);

@@ -7,6 +7,7 @@
 // (`sluice build` hashes a few generated ConfigMaps; see docs/benchmarks.md "Renderer").
 #include <array>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,6 +30,9 @@ class Sha256 {
 
 // Lower-case hex of raw bytes.
 std::string to_hex(std::string_view raw);
+
+// The bytes an even-length hex string (either case) spells; nullopt for anything else.
+std::optional<std::string> from_hex(std::string_view hex);
 
 // Hex SHA-256 of `bytes`.
 std::string sha256_hex(std::string_view bytes);

@@ -50,5 +50,13 @@ TEST(Sha256Test, HexIsLowerCase) {
   EXPECT_EQ(to_hex("\x01\xAB\xff"), "01abff");
 }
 
+TEST(Sha256Test, FromHexTakesEitherCaseAndRefusesTheRest) {
+  EXPECT_EQ(from_hex("01abFF"), std::string("\x01\xab\xff"));
+  EXPECT_EQ(from_hex(""), std::string());
+  EXPECT_FALSE(from_hex("abc"));
+  EXPECT_FALSE(from_hex("0g"));
+  EXPECT_FALSE(from_hex(" 1"));
+}
+
 }  // namespace
 }  // namespace sluice

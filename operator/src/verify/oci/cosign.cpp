@@ -1,6 +1,7 @@
 #include "verify/oci/cosign.h"
 
 #include "core/error.h"
+#include "core/sha256.h"
 #include "verify/oci/simple_signing.h"
 #include "verify/sigstore/bundle.h"
 #include "verify/sigstore/verifier.h"
@@ -15,14 +16,6 @@ constexpr std::size_t kMaxPayloadBytes = std::size_t{64} * 1024;
 constexpr std::size_t kMaxSignatureLayers = 64;
 constexpr std::size_t kMaxBundleBytes =
     std::size_t{1024} * 1024;  // bounds the work an attacker can cause
-
-std::string hex_to_bytes(std::string_view hex) {
-  std::string bytes;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-    bytes.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-  }
-  return bytes;
-}
 
 std::string join(const std::vector<std::string>& parts) {
   std::string out;
@@ -48,8 +41,9 @@ void verify_referrer_bundle(RegistryClient& registry, const std::string& reposit
   const std::string bundle_json =
       registry.blob(repository, bundle_layer_digest(*manifest), kMaxBundleBytes);
   const sigstore::Bundle bundle = sigstore::parse_bundle(bundle_json);
-  const auto raw_digest = hex_to_bytes(image_digest.substr(7));
-  sigstore::verify_bundle_signature_only(bundle, {std::nullopt, raw_digest}, key.handle());
+  const std::optional<std::string> raw_digest = from_hex(image_digest.substr(7));
+  if (!raw_digest || raw_digest->size() != 32) throw internal_error("bad image digest");
+  sigstore::verify_bundle_signature_only(bundle, {std::nullopt, *raw_digest}, key.handle());
 }
 
 }  // namespace
