@@ -5,6 +5,8 @@
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/sha.h>
 
+#include "core/base64.h"
+
 namespace sluice {
 namespace {
 
@@ -59,6 +61,14 @@ std::optional<std::string> from_hex(std::string_view hex) {
     raw.push_back(static_cast<char>(high * 16 + low));
   }
   return raw;
+}
+
+std::string sha256_fingerprint(std::string_view bytes) {
+  Sha256 hash;
+  hash.update(bytes);
+  std::string encoded = encode_base64(hash.finish_raw());
+  while (encoded.ends_with('=')) encoded.pop_back();
+  return "SHA256:" + encoded;
 }
 
 std::string sha256_hex(std::string_view bytes) {

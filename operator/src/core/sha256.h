@@ -34,6 +34,10 @@ std::string to_hex(std::string_view raw);
 // The bytes an even-length hex string (either case) spells; nullopt for anything else.
 std::optional<std::string> from_hex(std::string_view hex);
 
+// OpenSSH's fingerprint notation of `bytes` (a key blob or DER key):
+// "SHA256:<base64 of the digest without '=' padding>".
+std::string sha256_fingerprint(std::string_view bytes);
+
 // Hex SHA-256 of `bytes`.
 std::string sha256_hex(std::string_view bytes);
 

@@ -1,6 +1,5 @@
 #include "verify/public_key.h"
 
-#include "core/base64.h"
 #include "core/error.h"
 #include "core/sha256.h"
 #include "verify/sigstore/crypto.h"
@@ -16,11 +15,7 @@ std::string PublicKey::description() const {
 }
 
 std::string PublicKey::fingerprint() const {
-  Sha256 hash;
-  hash.update(sigstore::public_key_der(key_.get()));
-  std::string encoded = encode_base64(hash.finish_raw());
-  while (encoded.ends_with('=')) encoded.pop_back();
-  return "SHA256:" + encoded;
+  return sha256_fingerprint(sigstore::public_key_der(key_.get()));
 }
 
 bool PublicKey::verify(std::string_view signature, std::string_view message) const {

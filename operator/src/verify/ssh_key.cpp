@@ -12,6 +12,7 @@
 #include "core/base64.h"
 #include "core/sha256.h"
 #include "core/unique_c_ptr.h"
+#include "verify/sigstore/crypto.h"
 #include "verify/ssh_wire.h"
 
 namespace sluice::verify {
@@ -127,17 +128,6 @@ PkeyPtr rsa_key(std::string_view exponent, std::string_view modulus, ErrorCode c
   return key_from_params("RSA", params.get(), code, "public key");
 }
 
-bool digest_verify(evp_pkey_st* key, const EVP_MD* md, std::string_view signature,
-                   std::string_view data) {
-  UniqueCPtr<EVP_MD_CTX, EVP_MD_CTX_free> context(EVP_MD_CTX_new());
-  if (!context || EVP_DigestVerifyInit(context.get(), nullptr, md, nullptr, key) != 1) {
-    throw internal_error("EVP_DigestVerifyInit failed");
-  }
-  return EVP_DigestVerify(context.get(), reinterpret_cast<const unsigned char*>(signature.data()),
-                          signature.size(), reinterpret_cast<const unsigned char*>(data.data()),
-                          data.size()) == 1;
-}
-
 // r and s (SSH mpints) as the DER ECDSA-Sig-Value OpenSSL verifies.
 std::string ecdsa_der(std::string_view r, std::string_view s) {
   UniqueCPtr<ECDSA_SIG, ECDSA_SIG_free> sig(ECDSA_SIG_new());
@@ -237,11 +227,7 @@ std::string_view SshPublicKey::display_type() const noexcept {
 }
 
 std::string SshPublicKey::fingerprint() const {
-  Sha256 hash;
-  hash.update(blob_);
-  std::string encoded = encode_base64(hash.finish_raw());
-  while (encoded.ends_with('=')) encoded.pop_back();
-  return "SHA256:" + encoded;
+  return sha256_fingerprint(blob_);
 }
 
 bool SshPublicKey::same_key(const SshPublicKey& other) const {
@@ -257,7 +243,7 @@ bool SshPublicKey::verify(std::string_view signature_blob, std::string_view data
     case SshKeyType::kEd25519:
       if (algorithm != "ssh-ed25519") reader.fail("algorithm does not match the key");
       if (signature.size() != 64) reader.fail("an Ed25519 signature is 64 bytes");
-      return digest_verify(key_.get(), nullptr, signature, data);
+      return sigstore::verify_signature_with_digest(key_.get(), nullptr, data, signature);
     case SshKeyType::kEcdsaP256:
     case SshKeyType::kEcdsaP384:
     case SshKeyType::kEcdsaP521: {
@@ -266,7 +252,8 @@ bool SshPublicKey::verify(std::string_view signature_blob, std::string_view data
       const std::string_view r = inner.mpint();
       const std::string_view s = inner.mpint();
       inner.expect_end();
-      return digest_verify(key_.get(), ecdsa_digest(type_), ecdsa_der(r, s), data);
+      return sigstore::verify_signature_with_digest(key_.get(), ecdsa_digest(type_), data,
+                                                    ecdsa_der(r, s));
     }
     case SshKeyType::kRsa: {
       const EVP_MD* md = nullptr;
@@ -284,7 +271,7 @@ bool SshPublicKey::verify(std::string_view signature_blob, std::string_view data
       // OpenSSH left-pads a short signature to the modulus length before checking it.
       std::string padded(modulus_bytes - signature.size(), '\0');
       padded.append(signature);
-      return digest_verify(key_.get(), md, padded, data);
+      return sigstore::verify_signature_with_digest(key_.get(), md, data, padded);
     }
   }
   return false;

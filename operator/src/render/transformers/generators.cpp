@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 
+#include "core/base64.h"
 #include "core/error.h"
 #include "core/go_unicode.h"
 #include "render/build_metadata.h"
@@ -218,21 +219,7 @@ KeyValue parse_file_source(const std::string& source) {
 }
 
 std::string encode_base64_lines(std::string_view bytes) {
-  static constexpr std::string_view kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string encoded;
-  encoded.reserve((bytes.size() + 2) / 3 * 4);
-  for (std::size_t i = 0; i < bytes.size(); i += 3) {
-    const std::size_t left = std::min<std::size_t>(3, bytes.size() - i);
-    std::uint32_t group = 0;
-    for (std::size_t k = 0; k < 3; ++k) {
-      group <<= 8U;
-      if (k < left) group |= static_cast<unsigned char>(bytes[i + k]);
-    }
-    for (std::size_t k = 0; k < 4; ++k) {
-      encoded += k <= left ? kAlphabet[(group >> (18U - 6U * k)) & 0x3FU] : '=';
-    }
-  }
+  std::string encoded = encode_base64(bytes);
   constexpr std::size_t kLine = 70;
   if (encoded.size() < kLine) return encoded;
   std::string out;

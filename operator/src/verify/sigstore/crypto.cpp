@@ -149,9 +149,14 @@ PublicKeyPtr certificate_key(X509* certificate) {
 }
 
 bool verify_message_signature(EVP_PKEY* key, std::string_view message, std::string_view signature) {
+  return verify_signature_with_digest(key, is_ed25519(key) ? nullptr : digest_for(key), message,
+                                      signature);
+}
+
+bool verify_signature_with_digest(EVP_PKEY* key, const EVP_MD* digest, std::string_view message,
+                                  std::string_view signature) {
   DigestContextPtr context(EVP_MD_CTX_new());
   if (!context) throw internal_error("EVP_MD_CTX_new failed");
-  const EVP_MD* digest = is_ed25519(key) ? nullptr : digest_for(key);
   if (EVP_DigestVerifyInit(context.get(), nullptr, digest, nullptr, key) != 1) {
     throw internal_error("EVP_DigestVerifyInit failed");
   }

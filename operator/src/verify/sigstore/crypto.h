@@ -36,6 +36,10 @@ PublicKeyPtr certificate_key(X509* certificate);
 // Checks `signature` by `key` over `message`: ECDSA and RSA (PKCS#1 v1.5) with SHA-256
 // (SHA-384 for P-384 keys, SHA-512 for P-521), Ed25519 pure. False when it does not verify.
 bool verify_message_signature(EVP_PKEY* key, std::string_view message, std::string_view signature);
+// The same with the digest given (nullptr for Ed25519), for formats that name their own hash
+// (SSH signatures: ECDSA's follows the curve, RSA's the algorithm name).
+bool verify_signature_with_digest(EVP_PKEY* key, const EVP_MD* digest, std::string_view message,
+                                  std::string_view signature);
 // Same for a message known only by its SHA-256 digest: ECDSA and RSA only (Ed25519 cannot
 // verify a digest; that throws kVerificationFailed).
 bool verify_digest_signature(EVP_PKEY* key, std::string_view sha256_digest,
