@@ -4,8 +4,9 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/details/log_msg.h>
+
+#include "core/json.h"
 
 namespace sluice::cli {
 namespace {
@@ -31,11 +32,11 @@ void JsonLogFormatter::format(const spdlog::details::log_msg& msg, spdlog::memor
   const auto level = spdlog::level::to_string_view(msg.level);
   append(dest, std::string_view(level.data(), level.size()));
   append(dest, R"(","logger":)");
-  append(dest, nlohmann::json(std::string(msg.logger_name.data(), msg.logger_name.size())).dump());
+  append(dest, Json(std::string(msg.logger_name.data(), msg.logger_name.size())).dump());
   append(dest, R"(,"msg":)");
   // Replace invalid UTF-8 rather than throw: a log line must never take the process down.
-  append(dest, nlohmann::json(std::string(msg.payload.data(), msg.payload.size()))
-                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  append(dest, Json(std::string(msg.payload.data(), msg.payload.size()))
+                   .dump(-1, ' ', false, Json::error_handler_t::replace));
   append(dest, "}\n");
 }
 

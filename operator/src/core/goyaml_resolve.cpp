@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "core/error.h"
+#include "core/json.h"
 #include "core/yaml_resolve.h"
 
 namespace sluice::goyaml {
@@ -215,7 +216,7 @@ bool plain_is_ambiguous(std::string_view text) {
   return resolves_to_non_string(text) || is_base60_float(text);
 }
 
-nlohmann::json resolve_plain_v2(std::string_view text) {
+Json resolve_plain_v2(std::string_view text) {
   static constexpr std::array<std::string_view, 11> kTrue = {
       "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"};
   static constexpr std::array<std::string_view, 11> kFalse = {
@@ -225,7 +226,7 @@ nlohmann::json resolve_plain_v2(std::string_view text) {
   }
   if (std::find(kTrue.begin(), kTrue.end(), text) != kTrue.end()) return true;
   if (std::find(kFalse.begin(), kFalse.end(), text) != kFalse.end()) return false;
-  nlohmann::json v3 = yaml_resolve::resolve_plain(text);
+  Json v3 = yaml_resolve::resolve_plain(text);
   if (v3.is_number_float() && !std::isfinite(v3.get<double>())) {
     throw invalid_argument("json: unsupported value: " + std::string(text));
   }

@@ -6,7 +6,7 @@
 
 #include <string_view>
 
-#include <nlohmann/json.hpp>
+#include "core/json.h"
 
 namespace sluice::goyaml {
 
@@ -22,6 +22,6 @@ bool plain_is_ambiguous(std::string_view text);
 // go-yaml v2's value for a plain scalar decoded into interface{} (then carried through JSON by
 // sigs.k8s.io/yaml): null, a bool, an int64/uint64, a float, or the text itself (timestamps
 // included). Throws Error(kInvalidArgument) for .inf and .nan, which JSON cannot carry.
-nlohmann::json resolve_plain_v2(std::string_view text);
+Json resolve_plain_v2(std::string_view text);
 
 }  // namespace sluice::goyaml

@@ -9,11 +9,10 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
+#include "core/json.h"
 
 namespace sluice {
 
-using Json = nlohmann::json;
 using StringMap = std::map<std::string, std::string, std::less<>>;
 
 // group + kind: what identifies a kind across API versions ("apps", "Deployment").

@@ -13,13 +13,14 @@
 
 #include "core/error.h"
 #include "core/goyaml_resolve.h"
+#include "core/json.h"
 #include "core/yaml_folded.h"
 #include "core/yaml_resolve.h"
 
 namespace sluice {
 namespace {
 
-using nlohmann::json;
+using json = sluice::Json;
 
 constexpr std::string_view kTagPrefix = "tag:yaml.org,2002:";
 constexpr std::string_view kPlainTag = "?";     // yaml-cpp: untagged plain scalar
@@ -212,6 +213,13 @@ class JsonBuilder : public YAML::EventHandler {
       for (auto& [key, value] : merged.items()) {
         if (!frame.value.contains(key)) frame.value[key] = std::move(value);
       }
+    }
+    // Members are vectors grown by doubling; a parsed tree is mostly read from here on, and a
+    // rendered overlay holds every resource at once.
+    if (frame.value.is_object()) {
+      frame.value.get_ref<json::object_t&>().shrink_to_fit();
+    } else {
+      frame.value.get_ref<json::array_t&>().shrink_to_fit();
     }
     Built built{std::move(frame.value), frame.nodes, std::nullopt, false};
     finish(std::move(built), frame.anchor, frame.start);

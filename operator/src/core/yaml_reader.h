@@ -1,7 +1,7 @@
 #pragma once
 
 // Reads YAML into JSON trees the way kustomize (yaml.v3 decoding into interface{}) does, so
-// that everything downstream works on one representation: nlohmann::json.
+// that everything downstream works on one representation: sluice::Json (core/json.h).
 //
 // Scalar typing follows yaml.v3 for plain (unquoted) scalars: null (~, null, empty), bool
 // (true/True/TRUE, false/...), ints (decimal, 0x, 0o, 0b, legacy 0777 octal, `_` separators),
@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "core/json.h"
 
 namespace sluice {
 
@@ -41,12 +41,11 @@ enum class YamlSchema { kGoYamlV3, kGoYamlV2 };
 
 // Every non-empty document of a `---`-separated stream, in order. Empty documents (nothing or
 // only comments between separators, or an explicit null) are skipped, as kustomize does.
-std::vector<nlohmann::json> parse_yaml_documents(std::string_view text,
-                                                 const YamlLimits& limits = {},
-                                                 YamlSchema schema = YamlSchema::kGoYamlV3);
+std::vector<Json> parse_yaml_documents(std::string_view text, const YamlLimits& limits = {},
+                                       YamlSchema schema = YamlSchema::kGoYamlV3);
 
 // Exactly one document: null for empty input; an error if the stream holds more than one.
-nlohmann::json parse_yaml(std::string_view text, const YamlLimits& limits = {},
-                          YamlSchema schema = YamlSchema::kGoYamlV3);
+Json parse_yaml(std::string_view text, const YamlLimits& limits = {},
+                YamlSchema schema = YamlSchema::kGoYamlV3);
 
 }  // namespace sluice

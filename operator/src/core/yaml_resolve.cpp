@@ -6,6 +6,8 @@
 #include <limits>
 #include <string>
 
+#include "core/json.h"
+
 namespace sluice::yaml_resolve {
 namespace {
 
@@ -62,7 +64,7 @@ std::optional<double> parse_finite_double(std::string_view text) {
 
 struct Keyword {
   std::string_view text;
-  nlohmann::json value;
+  Json value;
 };
 
 const std::array<Keyword, 20>& keywords() {
@@ -129,7 +131,7 @@ bool looks_like_yaml_float(std::string_view s) noexcept {
   return i == s.size();
 }
 
-nlohmann::json resolve_plain(std::string_view text) {
+Json resolve_plain(std::string_view text) {
   // yaml.v3 only considers non-string types when the first character hints at one.
   const char first = text.empty() ? 'N' : text.front();
   constexpr std::string_view kHints = "+-0123456789yYnNtTfFoO~.";

@@ -8,14 +8,14 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
+#include "core/json.h"
 
 namespace sluice::yaml_resolve {
 
 // The JSON value of a plain (unquoted, untagged) scalar under yaml.v3's resolver: null, bool,
 // int64, uint64 (positive values past int64), double (including NaN/Inf from .nan/.inf), or
 // the text itself as a string.
-nlohmann::json resolve_plain(std::string_view text);
+Json resolve_plain(std::string_view text);
 
 // A plain scalar that yaml.v3 reads as a timestamp (2001-12-14, 2001-12-14T21:59:43.1-05:00,
 // 2001-12-14 21:59:43, with t or T) comes out of kustomize as Go's RFC 3339 spelling of that

@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/go_format.h"
 #include "core/go_unicode.h"
+#include "core/json.h"
 #include "core/yaml_emitter.h"
 #include "core/yaml_scalar_style.h"
 
@@ -184,7 +185,7 @@ std::u32string runes_of(std::string_view text) {
 struct Entry {
   std::string key;
   std::u32string runes;
-  const nlohmann::json* value;
+  const Json* value;
 };
 
 // go-yaml's order is not a strict weak ordering for some key sets, so std::sort's
@@ -210,14 +211,14 @@ void sort_entries(std::vector<Entry>& entries) {
 }
 
 struct Frame {
-  const nlohmann::json* node;
+  const Json* node;
   std::vector<Entry> entries;  // mappings only, in output order
   std::size_t next = 0;        // the child being written is next - 1
 };
 
 class DocumentWriter {
  public:
-  std::string write(const nlohmann::json& root) {
+  std::string write(const Json& root) {
     node(root, false);
     while (!stack_.empty()) {
       Frame& frame = stack_.back();
@@ -231,11 +232,11 @@ class DocumentWriter {
       const std::size_t index = frame.next++;
       if (is_map) {
         const Entry& entry = frame.entries[index];
-        const nlohmann::json& value = *entry.value;
+        const Json& value = *entry.value;
         key(entry.key);
         node(value, true);  // may grow stack_, so `frame` is not used past here
       } else {
-        const nlohmann::json& value = (*frame.node)[index];
+        const Json& value = (*frame.node)[index];
         emitter_.item_prefix();
         node(value, false);
       }
@@ -260,33 +261,33 @@ class DocumentWriter {
         text, goyaml::select_style(goyaml::requested_style(text), analysis, text, false), false);
   }
 
-  void node(const nlohmann::json& value, bool mapping_value) {
+  void node(const Json& value, bool mapping_value) {
     try {
       switch (value.type()) {
-        case nlohmann::json::value_t::null:
+        case Json::value_t::null:
           emitter_.scalar("null", ScalarStyle::kPlain, false);
           return;
-        case nlohmann::json::value_t::boolean:
+        case Json::value_t::boolean:
           emitter_.scalar(value.get<bool>() ? "true" : "false", ScalarStyle::kPlain, false);
           return;
-        case nlohmann::json::value_t::number_integer:
+        case Json::value_t::number_integer:
           emitter_.scalar(std::to_string(value.get<std::int64_t>()), ScalarStyle::kPlain, false);
           return;
-        case nlohmann::json::value_t::number_unsigned:
+        case Json::value_t::number_unsigned:
           emitter_.scalar(std::to_string(value.get<std::uint64_t>()), ScalarStyle::kPlain, false);
           return;
-        case nlohmann::json::value_t::number_float:
+        case Json::value_t::number_float:
           emitter_.scalar(goyaml::float_scalar(value.get<double>()), ScalarStyle::kPlain, false);
           return;
-        case nlohmann::json::value_t::string:
+        case Json::value_t::string:
           string_value(value.get_ref<const std::string&>());
           return;
-        case nlohmann::json::value_t::array:
-        case nlohmann::json::value_t::object:
+        case Json::value_t::array:
+        case Json::value_t::object:
           collection(value, mapping_value);
           return;
-        case nlohmann::json::value_t::binary:
-        case nlohmann::json::value_t::discarded:
+        case Json::value_t::binary:
+        case Json::value_t::discarded:
           break;
       }
       throw invalid(std::string("cannot write a JSON ") + value.type_name() + " value as YAML");
@@ -295,7 +296,7 @@ class DocumentWriter {
     }
   }
 
-  void collection(const nlohmann::json& value, bool mapping_value) {
+  void collection(const Json& value, bool mapping_value) {
     if (stack_.size() + 1 > kMaxDepth) {
       throw invalid("kustomize cannot print collections nested deeper than " +
                     std::to_string(kMaxDepth));
@@ -314,7 +315,7 @@ class DocumentWriter {
     stack_.push_back(std::move(frame));
   }
 
-  static std::vector<Entry> entries_of(const nlohmann::json& object) {
+  static std::vector<Entry> entries_of(const Json& object) {
     std::vector<Entry> entries;
     entries.reserve(object.size());
     bool rewritten = false;
@@ -368,11 +369,11 @@ class DocumentWriter {
 
 }  // namespace
 
-std::string write_yaml(const nlohmann::json& document) {
+std::string write_yaml(const Json& document) {
   return DocumentWriter().write(document);
 }
 
-std::string write_yaml_documents(std::span<const nlohmann::json> documents) {
+std::string write_yaml_documents(std::span<const Json> documents) {
   std::string out;
   for (std::size_t i = 0; i < documents.size(); ++i) {
     if (i > 0) out += "---\n";

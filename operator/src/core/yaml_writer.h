@@ -34,17 +34,17 @@
 #include <span>
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include "core/json.h"
 
 namespace sluice {
 
 // Writes one document (a JSON tree) exactly as `kubectl kustomize` prints a resource, ending in
 // a newline. Throws Error(kInvalidArgument) for the input described above, with the JSON path
 // of the offending value in the message.
-std::string write_yaml(const nlohmann::json& document);
+std::string write_yaml(const Json& document);
 
 // Several documents joined as kustomize joins resources: "---\n" between them, nothing before
 // the first or after the last; no documents give "". Errors name the document (1-based).
-std::string write_yaml_documents(std::span<const nlohmann::json> documents);
+std::string write_yaml_documents(std::span<const Json> documents);
 
 }  // namespace sluice

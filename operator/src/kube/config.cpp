@@ -8,13 +8,14 @@
 #include <cpprest/asyncrt_utils.h>
 
 #include "core/error.h"
+#include "core/json.h"
 #include "core/yaml_reader.h"
 
 namespace sluice::kube {
 namespace {
 
 namespace fs = std::filesystem;
-using nlohmann::json;
+using json = sluice::Json;
 
 constexpr std::size_t kMaxFileBytes =
     std::size_t{4} * 1024 * 1024;  // kubeconfigs, certificates, tokens

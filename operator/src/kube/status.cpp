@@ -4,7 +4,7 @@
 #include <string_view>
 #include <utility>
 
-#include <nlohmann/json.hpp>
+#include "core/json.h"
 
 namespace sluice::kube {
 namespace {
@@ -106,7 +106,7 @@ Error error_from_response(int http_status, const std::string& body, const std::s
   std::string reason;
   std::string message;
   std::string causes;
-  const auto status = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  const auto status = Json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (status.is_object() && status.value("kind", std::string()) == "Status") {
     if (const auto it = status.find("reason"); it != status.end() && it->is_string()) {
       reason = it->get<std::string>();

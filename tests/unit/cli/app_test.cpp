@@ -4,7 +4,8 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
+
+#include "core/json.h"
 
 namespace sluice::cli {
 namespace {
@@ -76,7 +77,7 @@ TEST(AppTest, RunLogsJsonLinesByDefault) {
   const Result result = run({"run"});
   EXPECT_EQ(result.code, kExitFailure);
   ASSERT_FALSE(result.log.empty());
-  const auto line = nlohmann::json::parse(result.log.substr(0, result.log.find('\n')));
+  const auto line = sluice::Json::parse(result.log.substr(0, result.log.find('\n')));
   EXPECT_EQ(line["level"], "error");
   EXPECT_EQ(line["logger"], "sluice");
   EXPECT_NE(line["msg"].get<std::string>().find("not built yet"), std::string::npos);

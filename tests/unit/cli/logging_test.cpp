@@ -3,10 +3,10 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "core/error.h"
+#include "core/json.h"
 
 namespace sluice::cli {
 namespace {
@@ -26,7 +26,7 @@ TEST(LoggingTest, JsonLinesEscapeTheMessage) {
   spdlog::debug("filtered out");
   const std::string text = sink.str();
   ASSERT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;
-  const auto line = nlohmann::json::parse(text);
+  const auto line = sluice::Json::parse(text);
   EXPECT_EQ(line["level"], "info");
   const std::string msg = line["msg"];
   EXPECT_TRUE(msg.starts_with("quote \" backslash \\ newline \n tab \t bad utf8 ")) << msg;

@@ -13,12 +13,13 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "core/json.h"
 #include "test_helpers.h"
 
 namespace sluice {
 namespace {
 
-using nlohmann::json;
+using json = sluice::Json;
 namespace fs = std::filesystem;
 
 using sluice::testing::error_of;

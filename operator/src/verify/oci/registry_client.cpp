@@ -7,6 +7,7 @@
 #include "core/base64.h"
 #include "core/error.h"
 #include "core/image_reference.h"
+#include "core/json.h"
 #include "core/sha256.h"
 #include "http/exchange.h"
 
@@ -91,7 +92,7 @@ Challenge parse_challenge(const std::string& header) {
   return challenge;
 }
 
-Descriptor descriptor_from(const nlohmann::json& json) {
+Descriptor descriptor_from(const Json& json) {
   Descriptor d;
   if (!json.is_object()) return d;
   if (json.contains("mediaType") && json.at("mediaType").is_string()) {
@@ -173,7 +174,7 @@ std::optional<std::string> RegistryClient::authorization_for(const std::string& 
     throw Error(ErrorCode::kUnauthenticated, "registry token request to " + realm_url +
                                                  " answered " + std::to_string(response.status));
   }
-  const auto json = nlohmann::json::parse(response.body, nullptr, false);
+  const auto json = Json::parse(response.body, nullptr, false);
   std::string token;
   for (const char* key : {"token", "access_token"}) {
     if (json.is_object() && json.contains(key) && json.at(key).is_string()) {
@@ -255,7 +256,7 @@ std::optional<Manifest> RegistryClient::manifest(const std::string& repository,
                                                     " does not match its digest " + expected +
                                                     " (got " + manifest.digest + ")");
   }
-  manifest.json = nlohmann::json::parse(answer.body, nullptr, false);
+  manifest.json = Json::parse(answer.body, nullptr, false);
   if (!manifest.json.is_object()) {
     throw Error(ErrorCode::kUnavailable,
                 "manifest " + repository + "@" + reference + " is not a JSON object");
@@ -287,7 +288,7 @@ std::vector<Descriptor> RegistryClient::referrers(const std::string& repository,
                             "application/vnd.oci.image.index.v1+json", kMaxReferrersBytes);
   Manifest index;
   if (answer.status == 200) {
-    index.json = nlohmann::json::parse(answer.body, nullptr, false);
+    index.json = Json::parse(answer.body, nullptr, false);
   } else {
     // The referrers tag schema (OCI distribution-spec 1.1): an index at tag sha256-<hex>.
     std::optional<Manifest> tagged = manifest(repository, "sha256-" + digest.substr(7));

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "core/json.h"
 
 namespace web::http::client {
 class http_client;
@@ -51,7 +51,7 @@ struct Manifest {
   std::string media_type;
   std::string digest;  // sha256 of `bytes`
   std::string bytes;
-  nlohmann::json json;
+  Json json;
 
   // The "layers" (image manifests) or "manifests" (indexes) descriptors.
   std::vector<Descriptor> descriptors(const char* field) const;

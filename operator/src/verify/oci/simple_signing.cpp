@@ -1,9 +1,8 @@
 #include "verify/oci/simple_signing.h"
 
-#include <nlohmann/json.hpp>
-
 #include "core/base64.h"
 #include "core/error.h"
+#include "core/json.h"
 
 namespace sluice::verify::oci {
 namespace {
@@ -16,14 +15,14 @@ constexpr std::string_view kPayloadType = "cosign container image signature";
   throw Error(ErrorCode::kVerificationFailed, "image signature " + reason);
 }
 
-std::string string_at(const nlohmann::json& object, const char* key) {
+std::string string_at(const Json& object, const char* key) {
   if (!object.is_object() || !object.contains(key) || !object.at(key).is_string()) {
     reject(std::string("payload lacks the string ") + key);
   }
   return object.at(key).get<std::string>();
 }
 
-const nlohmann::json& object_at(const nlohmann::json& object, const char* key) {
+const Json& object_at(const Json& object, const char* key) {
   if (!object.is_object() || !object.contains(key) || !object.at(key).is_object()) {
     reject(std::string("payload lacks the object ") + key);
   }
@@ -34,9 +33,9 @@ const nlohmann::json& object_at(const nlohmann::json& object, const char* key) {
 
 SimpleSigningClaims parse_simple_signing(std::string_view payload) {
   if (payload.size() > kMaxPayloadBytes) reject("payload is too large");
-  const nlohmann::json json = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
+  const Json json = Json::parse(payload, nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded()) reject("payload is not JSON");
-  const nlohmann::json& critical = object_at(json, "critical");
+  const Json& critical = object_at(json, "critical");
   if (string_at(critical, "type") != kPayloadType) {
     reject("payload is not a cosign container image signature");
   }

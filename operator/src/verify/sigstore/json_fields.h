@@ -8,13 +8,12 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
-
 #include "core/error.h"
+#include "core/json.h"
 
 namespace sluice::verify::sigstore {
 
-using Json = nlohmann::json;
+using sluice::Json;
 
 // Deepest nesting any sigstore document needs is 8; refuse far deeper input before it costs.
 inline constexpr int kMaxJsonDepth = 32;
