@@ -63,8 +63,9 @@ VerifyCommitArgs parse_args(std::span<const std::string> args) {
     } else if (flag == "--trusted-root") {
       parsed.trusted_root = value;
     } else if (flag == "--insecure-ignore-tlog") {
-      if (value != "true" && value != "false")
+      if (value != "true" && value != "false") {
         throw invalid_argument(flag + " takes true or false");
+      }
       parsed.insecure_ignore_tlog = value == "true";
     } else if (is_keyless_flag(flag)) {
       throw unimplemented(flag + " is not supported by verify-commit yet; give the exact " +
