@@ -161,9 +161,10 @@ std::string tlog_entry_proto(const EntryFields& entry, EVP_PKEY* log_key) {
     const std::string checkpoint = note + "\n\xE2\x80\x94 " + host + " " +
                                    encode_base64(log_id.substr(0, 4) + sign_bytes(log_key, note)) +
                                    "\n";
-    proto += bytes_field(6, int_field(1, entry.log_index) + bytes_field(2, root) + int_field(3, 3) +
-                                bytes_field(4, node(leaf0, leaf1)) +
-                                bytes_field(5, bytes_field(1, checkpoint)));
+    proto += bytes_field(
+        6, int_field(1, entry.log_index) + bytes_field(2, root) + int_field(3, 3) +
+               bytes_field(4, entry.wrong_proof_hash ? node(leaf1, leaf0) : node(leaf0, leaf1)) +
+               bytes_field(5, bytes_field(1, checkpoint)));
   }
   if (entry.embed_body) proto += bytes_field(7, entry.body);
   return proto;

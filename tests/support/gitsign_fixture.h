@@ -40,6 +40,7 @@ struct EntryFields {
   std::string body;         // the logged body (the test signer sets the correct one)
   bool embed_body = false;  // gitsign leaves the body out
   bool with_proof = true;
+  bool wrong_proof_hash = false;   // a sibling hash that does not lead to the root
   std::string set_payload_suffix;  // appended to the SET's signed payload: breaks the SET
 };
 

@@ -42,6 +42,8 @@ std::int64_t verify_tlog_entry(TlogEntry entry, const CmsSignature& signature,
   if (!entry.signed_entry_timestamp || !entry.integrated_time) {
     fail("the entry has no signed entry timestamp (inclusion promise) with an integrated time");
   }
+  // cosign's offline entry check, which gitsign runs, requires the proof as well as the SET.
+  if (!entry.inclusion_proof) fail("the entry has no inclusion proof");
   const std::int64_t time = *entry.integrated_time;
   if (!log->valid_for.contains(time)) {
     fail("the integrated time is outside the log key's validity in the trusted root");
@@ -52,7 +54,7 @@ std::int64_t verify_tlog_entry(TlogEntry entry, const CmsSignature& signature,
         signature.signed_attributes, signature.signature, signature.signer.get());
   }
   sigstore::verify_signed_entry_timestamp(entry, *log);
-  if (entry.inclusion_proof) sigstore::verify_inclusion_proof(entry, *log);
+  sigstore::verify_inclusion_proof(entry, *log);
   sigstore::LoggedContent content;
   content.verifier_der = sigstore::certificate_der(signature.signer.get());
   content.verifier_is_certificate = true;

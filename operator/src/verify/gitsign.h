@@ -7,9 +7,9 @@
 //      attribute, rekor_proto.h) belongs to a Rekor log of the trusted root, logs exactly this
 //      signature (hashedrekord 0.0.1: SHA-256 of the DER signed attributes, the CMS signature,
 //      the certificate; the body is rebuilt when gitsign left it out), carries a signed entry
-//      timestamp (SET) by that log and, when present, an inclusion proof to a signed
-//      checkpoint; its integrated time is not in the future and lies in the certificate's
-//      validity and in the log key's validFor window;
+//      timestamp (SET) by that log and an inclusion proof to a checkpoint signed by it
+//      (both required, as gitsign's offline check requires them); its integrated time is not in the
+//      future and lies in the certificate's validity and in the log key's validFor window;
 //   3. the certificate chains to a Fulcio CA of the trusted root at the verified time and is a
 //      code-signing leaf; when the trusted root lists CT logs, an embedded SCT must verify
 //      (sigstore-go's default; gitsign itself checks no SCTs).

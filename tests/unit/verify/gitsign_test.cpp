@@ -86,8 +86,6 @@ TEST_F(GitsignTest, UriIdentityAndAnEmbeddedBodyVerifyToo) {
       verify(signed_with([](EntryFields& entry) { entry.embed_body = true; }));
   EXPECT_EQ(signer.identity.subject_alternative_names.at(0),
             "https://github.com/org/repo/.github/workflows/ci.yml@refs/heads/main");
-  // Without an inclusion proof the SET alone carries the entry.
-  EXPECT_NO_THROW(verify(signed_with([](EntryFields& entry) { entry.with_proof = false; })));
 }
 
 TEST_F(GitsignTest, TamperedObjectFails) {
@@ -140,6 +138,14 @@ TEST_F(GitsignTest, BadSignedEntryTimestampFails) {
   // A log index other than the one the SET signed.
   EXPECT_THAT(rejection(signed_with([](EntryFields& entry) { entry.log_index = 7; })),
               HasSubstr("transparency log entry 7"));
+}
+
+TEST_F(GitsignTest, EntryWithoutAnInclusionProofFails) {
+  // gitsign (cosign's offline check) requires the proof, not only the SET.
+  EXPECT_THAT(rejection(signed_with([](EntryFields& entry) { entry.with_proof = false; })),
+              HasSubstr("no inclusion proof"));
+  EXPECT_THAT(rejection(signed_with([](EntryFields& entry) { entry.wrong_proof_hash = true; })),
+              HasSubstr("does not lead to its root hash"));
 }
 
 TEST_F(GitsignTest, LogUnknownToTheTrustedRootFails) {
