@@ -41,9 +41,11 @@ constexpr Command kCommands[] = {
      "Render a kustomize overlay (or a folder of YAML) to stdout", &run_build},
     {"pull", "pull URL (--branch B | --tag T | --semver R | --commit SHA) --out DIR",
      "Fetch a Git revision and write its tree", &run_pull},
-    {"verify-commit", "verify-commit --repo PATH|URL [--rev REV] --allowed-signers FILE",
-     "Verify the SSH signature of a commit or tag as git does (keyless: not yet)",
-     &run_verify_commit},
+    {"verify-commit",
+     "verify-commit --repo PATH|URL [--rev REV] (--allowed-signers FILE | "
+     "--certificate-identity ID --certificate-oidc-issuer URL --trusted-root FILE "
+     "[--insecure-ignore-tlog])",
+     "Verify the SSH or gitsign (keyless X.509) signature of a commit or tag", &run_verify_commit},
     {"verify-image", "verify-image REF --key PUBKEY.pem [--insecure-ignore-tlog]",
      "Verify an image's cosign signatures in its registry (keyless: not yet)", &run_verify_image},
     {"verify-bundle",

@@ -1,5 +1,6 @@
 #include "cli/verify_commit_command.h"
 
+#include <chrono>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -12,6 +13,9 @@
 #include "git/repository_cache.h"
 #include "git/signature.h"
 #include "verify/git_ssh.h"
+#include "verify/gitsign.h"
+#include "verify/sigstore/certificate.h"
+#include "verify/sigstore/trusted_root.h"
 
 namespace sluice::cli {
 namespace {
@@ -20,13 +24,26 @@ struct VerifyCommitArgs {
   std::string repo;
   std::string rev = "HEAD";
   std::string allowed_signers;
+  // gitsign (keyless): all three, exact identity and issuer.
+  std::string identity;
+  std::string issuer;
+  std::string trusted_root;
+  bool insecure_ignore_tlog = false;
   Duration timeout = std::chrono::seconds(60);
   std::optional<std::string> secret_dir;
 };
 
+bool keyless(const VerifyCommitArgs& args) {
+  return !args.identity.empty() || !args.issuer.empty() || !args.trusted_root.empty();
+}
+
 VerifyCommitArgs parse_args(std::span<const std::string> args) {
   VerifyCommitArgs parsed;
-  bool keyless = false;
+  // --insecure-ignore-tlog may stand alone; for_each_argument wants a value, so give it one.
+  std::vector<std::string> normalized;
+  for (const std::string& arg : args) {
+    normalized.push_back(arg == "--insecure-ignore-tlog" ? arg + "=true" : arg);
+  }
   const auto on_flag = [&](const std::string& flag, const std::string& value) {
     if (flag == "--repo") {
       parsed.repo = value;
@@ -39,21 +56,44 @@ VerifyCommitArgs parse_args(std::span<const std::string> args) {
       if (parsed.timeout <= Duration::zero()) throw invalid_argument("--timeout must be positive");
     } else if (flag == "--secret-dir") {
       parsed.secret_dir = value;
+    } else if (flag == "--certificate-identity") {
+      parsed.identity = value;
+    } else if (flag == "--certificate-oidc-issuer") {
+      parsed.issuer = value;
+    } else if (flag == "--trusted-root") {
+      parsed.trusted_root = value;
+    } else if (flag == "--insecure-ignore-tlog") {
+      if (value != "true" && value != "false") {
+        throw invalid_argument(flag + " takes true or false");
+      }
+      parsed.insecure_ignore_tlog = value == "true";
     } else if (is_keyless_flag(flag)) {
-      keyless = true;
+      throw unimplemented(flag + " is not supported by verify-commit yet; give the exact " +
+                          "--certificate-identity and --certificate-oidc-issuer");
     } else {
       throw invalid_argument("unknown flag " + flag);
     }
   };
-  for_each_argument(args, on_flag, [](const std::string& arg) {
+  for_each_argument(normalized, on_flag, [](const std::string& arg) {
     throw invalid_argument("unexpected argument \"" + arg + "\" (use --repo and --rev)");
   });
-  if (keyless) {
-    throw unimplemented("keyless (gitsign) commit verification is not built yet");
-  }
   if (parsed.repo.empty()) throw invalid_argument("verify-commit needs --repo PATH|URL");
-  if (parsed.allowed_signers.empty()) {
-    throw invalid_argument("verify-commit needs --allowed-signers FILE");
+  if (keyless(parsed)) {
+    if (!parsed.allowed_signers.empty()) {
+      throw invalid_argument("give either --allowed-signers (SSH) or the keyless flags, not both");
+    }
+    if (parsed.identity.empty() || parsed.issuer.empty() || parsed.trusted_root.empty()) {
+      throw invalid_argument(
+          "keyless verification needs --certificate-identity, --certificate-oidc-issuer and "
+          "--trusted-root FILE (the public-good sigstore root is not bundled)");
+    }
+  } else if (parsed.allowed_signers.empty()) {
+    throw invalid_argument(
+        "verify-commit needs --allowed-signers FILE, or --certificate-identity, "
+        "--certificate-oidc-issuer and --trusted-root FILE for gitsign signatures");
+  }
+  if (parsed.insecure_ignore_tlog && !keyless(parsed)) {
+    throw invalid_argument("--insecure-ignore-tlog applies to keyless verification only");
   }
   return parsed;
 }
@@ -90,15 +130,58 @@ git::RevisionSignature fetch_and_read(const VerifyCommitArgs& args, const TempDi
   return git::revision_signature(fetched.repository, fetched.commit);
 }
 
+void verify_ssh(const VerifyCommitArgs& args, const CommandContext& context,
+                const git::SignedObject& signed_object, const std::string& what) {
+  const verify::AllowedSigners allowed(
+      read_small_file(args.allowed_signers, "allowed signers file"), args.allowed_signers);
+  for (const std::string& problem : allowed.malformed_lines()) {
+    context.err << "warning: skipping " << problem << "\n";
+  }
+  if (!signed_object.signed_at) {
+    throw Error(ErrorCode::kVerificationFailed, what + " has no committer or tagger time");
+  }
+  const verify::SshSigner signer = verify::verify_git_ssh_signature(
+      signed_object.signature, signed_object.payload, *signed_object.signed_at, allowed);
+  context.out << "verified: " << what << "\n"
+              << "signer: " << signer.principal << "\n"
+              << "key: " << signer.key_type << " " << signer.fingerprint << "\n";
+}
+
+void verify_keyless(const VerifyCommitArgs& args, const CommandContext& context,
+                    const git::SignedObject& signed_object, const std::string& what) {
+  const verify::sigstore::TrustedRoot root = [&] {
+    try {
+      return verify::sigstore::parse_trusted_root(read_small_file(
+          args.trusted_root, "trusted root", verify::sigstore::kMaxTrustedRootBytes));
+    } catch (const Error& e) {
+      throw e.with_context(args.trusted_root);
+    }
+  }();
+  verify::GitsignOptions options;
+  options.insecure_ignore_tlog = args.insecure_ignore_tlog;
+  options.now = std::chrono::duration_cast<std::chrono::seconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  const verify::GitsignSigner signer = verify::verify_gitsign_signature(
+      signed_object.signature, signed_object.payload, root, options);
+  verify::sigstore::check_certificate_identity(signer.identity, args.identity, args.issuer);
+  if (args.insecure_ignore_tlog) {
+    context.err << "warning: --insecure-ignore-tlog: the transparency log entry was not "
+                   "checked; the certificate was checked at the signature's own signing time\n";
+  }
+  context.out << "verified: " << what << "\n"
+              << "signer: " << args.identity << " (issuer " << args.issuer << ")\n"
+              << "certificate: " << signer.certificate_fingerprint << "\n";
+  if (signer.log_index) context.out << "tlog index: " << *signer.log_index << "\n";
+  context.out << "verified time: " << signer.verified_time
+              << (signer.time_from_tlog ? " (transparency log)" : " (signing-time, unverified)")
+              << "\n";
+}
+
 }  // namespace
 
 int run_verify_commit(const CommandContext& context) {
   return run_command<VerifyCommitArgs>(context, &parse_args, [&context](VerifyCommitArgs& args) {
-    const verify::AllowedSigners allowed(
-        read_small_file(args.allowed_signers, "allowed signers file"), args.allowed_signers);
-    for (const std::string& problem : allowed.malformed_lines()) {
-      context.err << "warning: skipping " << problem << "\n";
-    }
     const TempDir cache_dir("sluice-verify-");
     const git::RevisionSignature revision = is_url(args.repo)
                                                 ? fetch_and_read(args, cache_dir)
@@ -108,21 +191,19 @@ int run_verify_commit(const CommandContext& context) {
       throw Error(ErrorCode::kVerificationFailed, what + " is not signed");
     }
     const std::string_view format = signature_format(revision.signature->signature);
-    if (format != "ssh") {
+    const std::string_view wanted = keyless(args) ? "x509 (gitsign)" : "ssh";
+    if (format != wanted) {
       throw Error(ErrorCode::kVerificationFailed,
-                  what + " carries an " + std::string(format) +
-                      " signature; --allowed-signers checks SSH signatures");
-    }
-    if (!revision.signature->signed_at) {
-      throw Error(ErrorCode::kVerificationFailed, what + " has no committer or tagger time");
+                  what + " carries an " + std::string(format) + " signature; " +
+                      (keyless(args) ? "the keyless flags check gitsign (X.509) signatures"
+                                     : "--allowed-signers checks SSH signatures"));
     }
     try {
-      const verify::SshSigner signer = verify::verify_git_ssh_signature(
-          revision.signature->signature, revision.signature->payload,
-          *revision.signature->signed_at, allowed);
-      context.out << "verified: " << what << "\n"
-                  << "signer: " << signer.principal << "\n"
-                  << "key: " << signer.key_type << " " << signer.fingerprint << "\n";
+      if (keyless(args)) {
+        verify_keyless(args, context, *revision.signature, what);
+      } else {
+        verify_ssh(args, context, *revision.signature, what);
+      }
       context.out.flush();
     } catch (const Error& e) {
       throw e.with_context(what);

@@ -1,7 +1,10 @@
 #include "verify/policy_verifiers.h"
 
+#include <chrono>
+
 #include "core/error.h"
 #include "verify/git_ssh.h"
+#include "verify/gitsign.h"
 #include "verify/public_key.h"
 
 namespace sluice::verify {
@@ -24,10 +27,38 @@ policy::Signer PolicyCommitVerifier::verify_ssh(const policy::CommitEvidence& co
 }
 
 policy::Signer PolicyCommitVerifier::verify_keyless(
-    const policy::CommitEvidence& /*commit*/,
-    const std::vector<policy::KeylessIdentity>& /*identities*/,
-    const std::optional<std::string>& /*trusted_root*/) const {
-  throw unimplemented("keyless (gitsign) commit signatures are not verified yet");
+    const policy::CommitEvidence& commit, const std::vector<policy::KeylessIdentity>& identities,
+    const std::optional<std::string>& trusted_root) const {
+  if (!commit.signature) {
+    throw Error(ErrorCode::kVerificationFailed, "commit " + commit.revision + " is not signed");
+  }
+  if (!trusted_root) {
+    throw Error(ErrorCode::kVerificationFailed,
+                "no trusted root given for keyless commit signatures (the public-good sigstore "
+                "root is not bundled); set spec.commits.keyless.trustedRootSecretRef");
+  }
+  const sigstore::TrustedRoot root = sigstore::parse_trusted_root(*trusted_root);
+  GitsignOptions options;
+  options.now = std::chrono::duration_cast<std::chrono::seconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  const GitsignSigner signer =
+      verify_gitsign_signature(*commit.signature, commit.payload, root, options);
+  for (const std::string& name : signer.identity.subject_alternative_names) {
+    for (const policy::KeylessIdentity& identity : identities) {
+      if (identity.matches(signer.identity.oidc_issuer, name)) {
+        return policy::Signer{"keyless", name, signer.certificate_fingerprint};
+      }
+    }
+  }
+  std::string names;
+  for (const std::string& name : signer.identity.subject_alternative_names) {
+    names += (names.empty() ? "" : ", ") + name;
+  }
+  throw Error(ErrorCode::kVerificationFailed,
+              "commit " + commit.revision + " is signed by " + names + " (issuer " +
+                  signer.identity.oidc_issuer +
+                  "), which no keyless identity of the policy allows");
 }
 
 policy::Signer PolicyImageVerifier::verify(const ImageReference& image,

@@ -2,9 +2,10 @@
 // The verifiers the policy gate (policy/evidence.h) runs with in production.
 //   SSH commit and tag signatures: verify_git_ssh_signature (git verify-commit semantics).
 //   cosign images signed with a key: verify/oci/cosign.h (cosign verify --key semantics).
-//   gitsign (keyless) commits and keyless images: not built yet; they throw kUnimplemented,
-//   which the gate turns into blocking CommitVerificationError / ImageVerificationError
-//   violations.
+//   gitsign (keyless) commits: verify_gitsign_signature (offline tlog entry required), then
+//   any SAN with the issuer matching any KeylessIdentity.
+//   keyless images: not built yet; they throw kUnimplemented, which the gate turns into a
+//   blocking ImageVerificationError violation.
 
 #include <functional>
 
@@ -21,6 +22,8 @@ class PolicyCommitVerifier final : public policy::CommitVerifier {
   policy::Signer verify_ssh(const policy::CommitEvidence& commit, std::string_view allowed_signers,
                             std::string_view source) const override;
 
+  // Signer{"keyless", <the matching SAN>, "SHA256:<certificate fingerprint>"}. A missing trusted
+  // root is kVerificationFailed: the public-good sigstore root is not bundled.
   policy::Signer verify_keyless(const policy::CommitEvidence& commit,
                                 const std::vector<policy::KeylessIdentity>& identities,
                                 const std::optional<std::string>& trusted_root) const override;

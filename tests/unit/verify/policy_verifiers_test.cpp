@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "gitsign_fixture.h"
+#include "test_helpers.h"
 #include "verify_test_support.h"
 
 namespace sluice::verify {
@@ -64,13 +66,51 @@ TEST(PolicyCommitVerifier, ChecksValidityAtTheCommitTime) {
   EXPECT_THAT(rejection(unsigned_commit, ""), HasSubstr("is not signed"));
 }
 
-TEST(PolicyCommitVerifier, KeylessIsNotBuiltYet) {
-  try {
-    PolicyCommitVerifier().verify_keyless(evidence("ed25519.sig"), {}, std::nullopt);
-    FAIL() << "keyless verification unexpectedly succeeded";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::kUnimplemented);
+// gitsign signatures made at test time (tests/support/gitsign_fixture.h).
+class PolicyKeylessCommit : public ::testing::Test {
+ protected:
+  sluice::testing::GitsignFixture fixture;
+  std::string payload = "tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n\nsigned\n";
+
+  policy::CommitEvidence commit() const {
+    return policy::CommitEvidence{"main@sha1:9a1b", fixture.sign(payload), payload, 1700000100};
   }
+  policy::Signer verify(const std::vector<policy::KeylessIdentity>& identities,
+                        const std::optional<std::string>& root) const {
+    return PolicyCommitVerifier().verify_keyless(commit(), identities, root);
+  }
+  std::string rejection(const std::vector<policy::KeylessIdentity>& identities,
+                        const std::optional<std::string>& root) const {
+    const Error e = sluice::testing::error_of([&] { verify(identities, root); });
+    EXPECT_EQ(e.code(), ErrorCode::kVerificationFailed);
+    return e.message();
+  }
+};
+
+TEST_F(PolicyKeylessCommit, AcceptsAMatchingIdentity) {
+  const std::string root = fixture.trusted_root_json();
+  const policy::Signer exact = verify({{"https://other.example.com", "alice@example.com", ""},
+                                       {"https://issuer.example.com", "alice@example.com", ""}},
+                                      root);
+  EXPECT_EQ(exact.method, "keyless");
+  EXPECT_EQ(exact.signer, "alice@example.com");
+  EXPECT_THAT(exact.fingerprint, ::testing::StartsWith("SHA256:"));
+  EXPECT_EQ(verify({{"https://issuer.example.com", "", "@example\\.com$"}}, root).signer,
+            "alice@example.com");
+}
+
+TEST_F(PolicyKeylessCommit, RefusesOtherIdentitiesAndMissingRoots) {
+  const std::string root = fixture.trusted_root_json();
+  EXPECT_THAT(rejection({{"https://issuer.example.com", "bob@example.com", ""}}, root),
+              HasSubstr("no keyless identity of the policy allows"));
+  EXPECT_THAT(rejection({{"https://other.example.com", "alice@example.com", ""}}, root),
+              HasSubstr("no keyless identity"));
+  EXPECT_THAT(rejection({{"https://issuer.example.com", "alice@example.com", ""}}, std::nullopt),
+              HasSubstr("no trusted root given"));
+  // A root that does not know the CA or the log.
+  EXPECT_THAT(rejection({{"https://issuer.example.com", "alice@example.com", ""}},
+                        sluice::testing::GitsignFixture().trusted_root_json()),
+              HasSubstr("is not trusted"));
 }
 
 TEST(PolicyImageVerifier, KeylessIsNotBuiltYet) {

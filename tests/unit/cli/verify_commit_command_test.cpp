@@ -1,0 +1,74 @@
+// verify-commit's flags: SSH or keyless (gitsign), never both. Verdicts on real commits are in
+// tests/integration/verify (ssh_signature_matrix.py, gitsign_matrix.py).
+#include <sstream>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "cli/app.h"
+
+namespace sluice::cli {
+namespace {
+
+struct Result {
+  int code;
+  std::string err;
+};
+
+Result run(const std::vector<std::string>& args) {
+  std::vector<std::string> command = {"verify-commit"};
+  for (const std::string& arg : args) command.push_back(arg);
+  std::ostringstream out, err, log;
+  const int code = run_cli(command, out, err, &log);
+  return {code, err.str()};
+}
+
+const std::vector<std::string> kKeyless = {"--repo",
+                                           "/nonexistent",
+                                           "--certificate-identity",
+                                           "alice@example.com",
+                                           "--certificate-oidc-issuer",
+                                           "https://issuer.example.com",
+                                           "--trusted-root",
+                                           "root.json"};
+
+std::vector<std::string> keyless_with(const std::vector<std::string>& extra) {
+  std::vector<std::string> args = kKeyless;
+  for (const std::string& arg : extra) args.push_back(arg);
+  return args;
+}
+
+TEST(VerifyCommitCommand, KeylessNeedsIdentityIssuerAndTrustedRoot) {
+  const Result result = run({"--repo", "/nonexistent", "--certificate-identity", "a@example.com"});
+  EXPECT_EQ(result.code, kExitUsage);
+  EXPECT_NE(result.err.find("needs --certificate-identity, --certificate-oidc-issuer and "
+                            "--trusted-root"),
+            std::string::npos)
+      << result.err;
+}
+
+TEST(VerifyCommitCommand, SshAndKeylessFlagsExcludeEachOther) {
+  const Result result = run(keyless_with({"--allowed-signers", "allowed"}));
+  EXPECT_EQ(result.code, kExitUsage);
+  EXPECT_NE(result.err.find("not both"), std::string::npos) << result.err;
+  const Result ignore = run({"--repo", "/r", "--allowed-signers", "a", "--insecure-ignore-tlog"});
+  EXPECT_EQ(ignore.code, kExitUsage);
+  EXPECT_NE(ignore.err.find("keyless verification only"), std::string::npos) << ignore.err;
+}
+
+TEST(VerifyCommitCommand, RegexpIdentitiesAreNotSupportedYet) {
+  const Result result = run(keyless_with({"--certificate-identity-regexp", ".*"}));
+  EXPECT_NE(result.code, kExitOk);
+  EXPECT_NE(result.err.find("--certificate-identity-regexp is not supported"), std::string::npos)
+      << result.err;
+}
+
+TEST(VerifyCommitCommand, BareInsecureIgnoreTlogIsAccepted) {
+  // The flags parse (the bare boolean too); it then fails on the missing repository.
+  const Result result = run(keyless_with({"--insecure-ignore-tlog"}));
+  EXPECT_EQ(result.code, kExitFailure);
+  EXPECT_EQ(result.err.find("unknown flag"), std::string::npos) << result.err;
+}
+
+}  // namespace
+}  // namespace sluice::cli
