@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <regex>
 
+#include "core/value_matcher.h"
 #include "policy/json_fields.h"
 
 namespace sluice::policy {
@@ -261,10 +262,9 @@ std::string SecretKeyRef::to_string() const {
 
 bool KeylessIdentity::matches(std::string_view certificate_issuer,
                               std::string_view certificate_subject) const {
-  if (certificate_issuer != issuer) return false;
-  if (subject_regexp.empty()) return certificate_subject == subject;
-  const std::regex pattern(subject_regexp, std::regex::ECMAScript);
-  return std::regex_search(certificate_subject.begin(), certificate_subject.end(), pattern);
+  if (certificate_issuer != issuer || (subject.empty() && subject_regexp.empty())) return false;
+  // The same matcher as cosign's --certificate-identity[-regexp] (core/value_matcher.h).
+  return ValueMatcher(subject, subject_regexp, "subjectRegExp").matches(certificate_subject);
 }
 
 std::string KeylessIdentity::to_string() const {

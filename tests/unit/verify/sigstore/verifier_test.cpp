@@ -61,8 +61,7 @@ TEST(VerifierTest, RefusesAnotherArtifactOrKey) {
             }),
             "the signature does not verify over the artifact");
   SignerPolicy identity;
-  identity.identity = kIdentity;
-  identity.issuer = kIssuer;
+  identity.identity = CertificateIdentityMatcher::exactly(kIdentity, kIssuer);
   EXPECT_EQ(message_of([&] {
               verify_bundle(parse_bundle(run.bundle.dump()), parse_trusted_root(run.root.dump()),
                             artifact_of(run.source.artifact), identity, run.now);
@@ -156,8 +155,7 @@ struct RealBundle {
   std::string folder;
   VerificationResult verify(const std::string& identity, const std::string& issuer) const {
     SignerPolicy policy;
-    policy.identity = identity;
-    policy.issuer = issuer;
+    policy.identity = CertificateIdentityMatcher::exactly(identity, issuer);
     return verify_bundle(
         parse_bundle(testing::vector_file("bundle-verify/" + folder + "/bundle.sigstore.json")),
         parse_trusted_root(testing::vector_file("trusted_root.public-good.json")),
@@ -185,8 +183,7 @@ TEST(VerifierTest, RefusesChainsThatCarryTheirOwnRoot) {
     chain.push_back(certificate);
   }
   SignerPolicy policy;
-  policy.identity = kIdentity;
-  policy.issuer = kIssuer;
+  policy.identity = CertificateIdentityMatcher::exactly(kIdentity, kIssuer);
   EXPECT_NE(message_of([&] {
               verify_bundle(parse_bundle(bundle.dump()), parse_trusted_root(root.dump()),
                             artifact_of(testing::vector_file("bundle-verify/a.txt")), policy,
@@ -198,8 +195,7 @@ TEST(VerifierTest, RefusesChainsThatCarryTheirOwnRoot) {
 // Rekor v2 bundles have no integrated time: the RFC 3161 timestamp is the verified time.
 VerificationResult verify_rekor2(const Json& bundle, std::int64_t now = 1'900'000'000) {
   SignerPolicy policy;
-  policy.identity = kIdentity;
-  policy.issuer = kIssuer;
+  policy.identity = CertificateIdentityMatcher::exactly(kIdentity, kIssuer);
   return verify_bundle(
       parse_bundle(bundle.dump()),
       parse_trusted_root(testing::vector_file("bundle-verify/rekor2-happy-path/trusted_root.json")),
