@@ -2,9 +2,10 @@
 // The verifiers the policy gate (policy/evidence.h) runs with in production.
 //   SSH commit and tag signatures: verify_git_ssh_signature (git verify-commit semantics).
 //   cosign images signed with a key: verify/oci/cosign.h (cosign verify --key semantics).
-//   gitsign (keyless) commits and keyless images: not built yet; they throw kUnimplemented,
-//   which the gate turns into blocking CommitVerificationError / ImageVerificationError
-//   violations.
+//   keyless cosign images: verify/oci/cosign_keyless.h (cosign verify --certificate-identity
+//   semantics; only with ImageVerifyOptions::ignore_tlog until image Rekor entries are checked).
+//   gitsign (keyless) commits: not built yet; they throw kUnimplemented, which the gate turns
+//   into a blocking CommitVerificationError violation.
 
 #include <functional>
 
@@ -36,10 +37,12 @@ class PolicyImageVerifier final : public policy::ImageVerifier {
                                oci::ImageVerifyOptions options = {})
       : registries_(std::move(registries)), options_(options) {}
 
-  // Tries each of the requirement's keys in turn and returns the first that signed the image
-  // (Signer{"key", <key description>, <key fingerprint>}). Keyless identities are kUnimplemented
-  // for now. Without any signature: kNotFound; signed, but by none of the keys:
-  // kVerificationFailed with every key's reason.
+  // Tries each of the requirement's keys in turn, then each keyless identity (against the
+  // requirement's trusted root; none given: kUnimplemented, there is no built-in one), and
+  // returns the first that signed the image: Signer{"key", <key description>, <key
+  // fingerprint>} or Signer{"keyless", "<SAN> (issuer <URL>)", <certificate fingerprint>}.
+  // Without any signature: kNotFound; signed, but by none of them: kVerificationFailed with
+  // every key's and identity's reason. Keyless without options.ignore_tlog: kUnimplemented.
   policy::Signer verify(const ImageReference& image,
                         const policy::ImageRequirement& requirement) const override;
 
