@@ -61,6 +61,7 @@ TEST(CertificateTest, ReadsIdentityAndIssuer) {
   const CertificateIdentity identity = certificate_identity(real.leaf());
   EXPECT_EQ(identity.subject_alternative_names, std::vector<std::string>{kIdentity});
   EXPECT_EQ(identity.oidc_issuer, kIssuer);
+  EXPECT_EQ(identity.legacy_oidc_issuer, kIssuer);  // Fulcio writes .1.1 and .1.8 alike
   const auto check = [&](const std::string& subject, const std::string& issuer) {
     return code_of([&] {
       check_certificate_identity(identity, CertificateIdentityMatcher::exactly(subject, issuer));
