@@ -3,6 +3,18 @@
 #include "core/error.h"
 
 namespace sluice {
+namespace {
+
+// libstdc++'s default executor backtracks recursively: a pattern such as (a|b)* needs about
+// 600 bytes of stack per character of the value, and (a+)+$ takes exponential time. The
+// polynomial (breadth-first) executor needs neither, and refuses backreferences, as RE2 does.
+#ifdef __GLIBCXX__
+constexpr auto kSyntax = std::regex::ECMAScript | std::regex_constants::__polynomial;
+#else
+#error "value_matcher.cpp relies on libstdc++'s polynomial regex executor"
+#endif
+
+}  // namespace
 
 ValueMatcher::ValueMatcher(std::string exact, std::string regexp, std::string_view what)
     : exact_(std::move(exact)), regexp_(std::move(regexp)) {
@@ -12,14 +24,14 @@ ValueMatcher::ValueMatcher(std::string exact, std::string regexp, std::string_vi
   }
   if (regexp_.empty()) return;
   if (regexp_.size() > kMaxRegExpLength) {
-    throw invalid_argument(std::string(what) + ": the regular expression is longer than " +
-                           std::to_string(kMaxRegExpLength) + " characters");
+    throw invalid_argument(std::string(what) + ": longer than " + std::to_string(kMaxRegExpLength) +
+                           " characters");
   }
   try {
-    compiled_ = std::make_shared<const std::regex>(regexp_, std::regex::ECMAScript);
+    compiled_ = std::make_shared<const std::regex>(regexp_, kSyntax);
   } catch (const std::regex_error& e) {
-    throw invalid_argument(std::string(what) + ": \"" + regexp_ +
-                           "\" is not a valid (ECMAScript) regular expression: " + e.what());
+    throw invalid_argument(std::string(what) + ": not a valid regular expression (ECMAScript): \"" +
+                           regexp_ + "\": " + e.what());
   }
 }
 

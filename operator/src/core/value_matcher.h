@@ -9,10 +9,11 @@
 //
 // Regular expressions are ECMAScript (std::regex), not Go's RE2. The common syntax (literals,
 // classes, ., *, +, ?, {m,n}, |, groups, ^, $, \d \w \s) means the same in both; RE2's inline
-// flags such as (?i), \z, \A, [[:alpha:]] outside brackets, and named groups (?P<name>...) do
-// not exist in ECMAScript and are rejected as invalid, and ECMAScript's backreferences and
-// lookaheads, which RE2 rejects, are accepted. std::regex matches recursively, so patterns and
-// matched values are bounded in length.
+// flags such as (?i), \z, \A, and named groups (?P<name>...) do not exist in ECMAScript and are
+// rejected as invalid; backreferences are rejected as RE2 rejects them; ECMAScript's lookaheads
+// (?=...) (?!...), which RE2 rejects, are accepted. Matching uses libstdc++'s polynomial
+// (non-backtracking) executor, so no pattern makes it exponential or deeply recursive; patterns
+// and matched values are still bounded in length (the executor is quadratic in the value).
 
 #include <memory>
 #include <regex>
