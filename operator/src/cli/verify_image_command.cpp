@@ -112,6 +112,33 @@ VerifyImageArgs parse_args(std::span<const std::string> args) {
   return parsed;
 }
 
+// cosign verify --certificate-identity[-regexp] ... --certificate-oidc-issuer[-regexp] ...
+void verify_keyless(const CommandContext& context, const VerifyImageArgs& args,
+                    const ImageReference& image) {
+  const verify::sigstore::TrustedRoot root = [&] {
+    try {
+      return verify::sigstore::parse_trusted_root(read_small_file(
+          args.trusted_root, "trusted root", verify::sigstore::kMaxTrustedRootBytes));
+    } catch (const Error& e) {
+      throw e.with_context(args.trusted_root);
+    }
+  }();
+  verify::oci::RegistryClient registry(verify::oci::registry_api_host(image), args.registry);
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  const verify::oci::SignedImage verified = verify::oci::verify_image_keyless(
+      registry, image, root, args.matcher,
+      {.ignore_tlog = args.ignore_tlog, .ignore_sct = args.ignore_sct}, now);
+  context.out << "verified: " << image.name() << "@" << verified.digest << "\n";
+  for (const auto& signature : verified.signatures) {
+    context.out << "signature: " << signature.digest << " (" << signature.docker_reference << ")\n"
+                << "signer: " << signature.signer << " certificate " << signature.fingerprint
+                << "\n";
+  }
+  context.out.flush();
+}
+
 }  // namespace
 
 int run_verify_image(const CommandContext& context) {
@@ -125,38 +152,16 @@ int run_verify_image(const CommandContext& context) {
       args.registry.credentials = verify::oci::RegistryCredentials{args.username, password};
     }
     if (!args.ca_file.empty()) args.registry.ca_pem = read_small_file(args.ca_file, "CA file");
-    const verify::oci::ImageVerification verified = [&] {
-      if (!args.key_file.empty()) {
-        const verify::PublicKey key =
-            verify::PublicKey::from_pem(read_small_file(args.key_file, "key"), args.key_file);
-        verify::oci::RegistryClient registry(verify::oci::registry_api_host(image), args.registry);
-        return verify::oci::verify_image_with_key(registry, image, key,
-                                                  {.ignore_tlog = args.ignore_tlog});
-      }
-      const verify::sigstore::TrustedRoot root = [&] {
-        try {
-          return verify::sigstore::parse_trusted_root(read_small_file(
-              args.trusted_root, "trusted root", verify::sigstore::kMaxTrustedRootBytes));
-        } catch (const Error& e) {
-          throw e.with_context(args.trusted_root);
-        }
-      }();
-      verify::oci::RegistryClient registry(verify::oci::registry_api_host(image), args.registry);
-      const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count();
-      return verify::oci::verify_image_keyless(
-          registry, image, root, args.matcher,
-          {.ignore_tlog = args.ignore_tlog, .ignore_sct = args.ignore_sct}, now);
-    }();
+    if (args.key_file.empty()) return verify_keyless(context, args, image);
+    const verify::PublicKey key =
+        verify::PublicKey::from_pem(read_small_file(args.key_file, "key"), args.key_file);
+    verify::oci::RegistryClient registry(verify::oci::registry_api_host(image), args.registry);
+    const verify::oci::ImageVerification verified =
+        verify::oci::verify_image_with_key(registry, image, key, {.ignore_tlog = args.ignore_tlog});
     context.out << "verified: " << image.name() << "@" << verified.digest << "\n";
     for (const auto& signature : verified.signatures) {
       context.out << "signature: " << signature.layer_digest << " (" << signature.docker_reference
                   << ")\n";
-      if (!signature.signer.empty()) {
-        context.out << "signer: " << signature.signer << " certificate " << signature.fingerprint
-                    << "\n";
-      }
     }
     context.out.flush();
   });

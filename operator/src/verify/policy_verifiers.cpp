@@ -88,9 +88,9 @@ policy::Signer PolicyImageVerifier::verify(const ImageReference& image,
     }();
     for (const policy::KeylessIdentity& identity : requirement.identities) {
       try {
-        const oci::ImageVerification verified = oci::verify_image_keyless(
-            registry, image, root, matcher_of(identity), options_, unix_now());
-        const oci::VerifiedSignature& signature = verified.signatures.front();
+        const oci::SignedImage verified = oci::verify_image_keyless(
+            registry, image, root, matcher_of(identity), keyless_options_, unix_now());
+        const oci::FoundSignature& signature = verified.signatures.front();
         return policy::Signer{"keyless", signature.signer, signature.fingerprint};
       } catch (const Error& e) {
         refused(e);

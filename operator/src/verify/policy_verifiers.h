@@ -3,7 +3,7 @@
 //   SSH commit and tag signatures: verify_git_ssh_signature (git verify-commit semantics).
 //   cosign images signed with a key: verify/oci/cosign.h (cosign verify --key semantics).
 //   keyless cosign images: verify/oci/cosign_keyless.h (cosign verify --certificate-identity
-//   semantics; only with ImageVerifyOptions::ignore_tlog until image Rekor entries are checked).
+//   semantics; only with KeylessVerifyOptions::ignore_tlog until image Rekor entries are checked).
 //   gitsign (keyless) commits: not built yet; they throw kUnimplemented, which the gate turns
 //   into a blocking CommitVerificationError violation.
 
@@ -11,6 +11,7 @@
 
 #include "policy/evidence.h"
 #include "verify/oci/cosign.h"
+#include "verify/oci/cosign_keyless.h"
 #include "verify/oci/registry_client.h"
 
 namespace sluice::verify {
@@ -34,21 +35,23 @@ using RegistryOptionsFor = std::function<oci::RegistryOptions(const std::string&
 class PolicyImageVerifier final : public policy::ImageVerifier {
  public:
   explicit PolicyImageVerifier(RegistryOptionsFor registries = {},
-                               oci::ImageVerifyOptions options = {})
-      : registries_(std::move(registries)), options_(options) {}
+                               oci::ImageVerifyOptions options = {},
+                               oci::KeylessVerifyOptions keyless_options = {})
+      : registries_(std::move(registries)), options_(options), keyless_options_(keyless_options) {}
 
   // Tries each of the requirement's keys in turn, then each keyless identity (against the
   // requirement's trusted root; none given: kUnimplemented, there is no built-in one), and
   // returns the first that signed the image: Signer{"key", <key description>, <key
   // fingerprint>} or Signer{"keyless", "<SAN> (issuer <URL>)", <certificate fingerprint>}.
   // Without any signature: kNotFound; signed, but by none of them: kVerificationFailed with
-  // every key's and identity's reason. Keyless without options.ignore_tlog: kUnimplemented.
+  // every key's and identity's reason. Keyless without keyless_options.ignore_tlog: kUnimplemented.
   policy::Signer verify(const ImageReference& image,
                         const policy::ImageRequirement& requirement) const override;
 
  private:
   RegistryOptionsFor registries_;
   oci::ImageVerifyOptions options_;
+  oci::KeylessVerifyOptions keyless_options_;
 };
 
 }  // namespace sluice::verify

@@ -115,7 +115,8 @@ def main():
         run(COSIGN, "generate-key-pair", "--output-key-prefix", "plain")
 
         images = ("app", "workflow", "rogue", "expired", "v2only", "keyed", "unsigned", "moved",
-                  "bundled", "bundled-rogue", "bundled-expired", "bundled-v2only", "bundled-keyed")
+                  "bundled", "bundled-rogue", "bundled-expired", "bundled-v2only", "bundled-keyed",
+                  "mixed-good-classic", "mixed-good-bundle")
         for name in images:
             write(name + ".txt", "content of %s\n" % name)
             run(COSIGN, "upload", "blob", "-f", name + ".txt", "--allow-http-registry",
@@ -144,6 +145,11 @@ def main():
         sign("bundled-expired", expired, "expired", "fulcio", bundle=True)
         sign("bundled-v2only", v2_only, "v2only", "fulcio", bundle=True)
         sign("bundled-keyed", "plain.key", bundle=True)
+        # Both kinds on one image: cosign looks at the referrer bundles only when there are any.
+        sign("mixed-good-classic", alice, "alice", "fulcio")
+        sign("mixed-good-classic", rogue, "rogue", "rogue", bundle=True)
+        sign("mixed-good-bundle", rogue, "rogue", "rogue")
+        sign("mixed-good-bundle", alice, "alice", "fulcio", bundle=True)
         sign("moved", alice, "alice", "fulcio")
 
         app = base + "/app:v1"
@@ -220,6 +226,11 @@ def main():
         # sigstore-go (the bundle path) reads the .1.8 extension.
         check("bundle: leaf with only the .1.8 issuer extension", base + "/bundled-v2only:v1",
               True, exact)
+
+        check("classic good, bundle from another CA", base + "/mixed-good-classic:v1", False,
+              exact)
+        check("classic from another CA, bundle good", base + "/mixed-good-bundle:v1", True,
+              exact)
 
         write("moved2.txt", "tampered content\n")
         run(COSIGN, "upload", "blob", "-f", "moved2.txt", "--allow-http-registry",

@@ -23,15 +23,12 @@ namespace sluice::verify::oci {
 std::string registry_api_host(const ImageReference& image);
 
 struct ImageVerifyOptions {
-  bool ignore_tlog = false;  // cosign --insecure-ignore-tlog
-  bool ignore_sct = false;   // cosign --insecure-ignore-sct (keyless only: cosign_keyless.h)
+  bool ignore_tlog = false;
 };
 
 struct VerifiedSignature {
-  std::string layer_digest;      // the simple-signing payload's digest (a bundle's referrer's)
+  std::string layer_digest;      // the simple-signing payload's digest
   std::string docker_reference;  // what the payload names (reported, not enforced)
-  std::string signer;            // keyless: the certificate's matching SAN and its issuer
-  std::string fingerprint;       // keyless: "SHA256:..." of the signing certificate's DER
 };
 
 struct ImageVerification {

@@ -31,10 +31,9 @@ std::string certificate_fingerprint(X509* leaf) {
   return sha256_fingerprint(sigstore::certificate_der(leaf));
 }
 
-VerifiedSignature check_classic(const ClassicSignature& signature,
-                                const sigstore::TrustedRoot& root,
-                                const sigstore::CertificateIdentityMatcher& identity,
-                                const ImageVerifyOptions& options, std::int64_t now) {
+FoundSignature check_classic(const ClassicSignature& signature, const sigstore::TrustedRoot& root,
+                             const sigstore::CertificateIdentityMatcher& identity,
+                             const KeylessVerifyOptions& options, std::int64_t now) {
   const std::string where = "layer " + signature.layer.digest;
   const auto certificate = signature.layer.annotations.find(kCertificateAnnotation);
   if (certificate == signature.layer.annotations.end()) {
@@ -59,31 +58,31 @@ VerifiedSignature check_classic(const ClassicSignature& signature,
     found.oidc_issuer = found.legacy_oidc_issuer;  // what cosign's classic path compares
     sigstore::check_certificate_identity(found, identity);
     if (!options.ignore_sct) sigstore::verify_embedded_scts(leaf.get(), issuer.get(), root);
-    return VerifiedSignature{signature.layer.digest, claims.docker_reference,
-                             describe_signer(found, identity), certificate_fingerprint(leaf.get())};
+    return FoundSignature{signature.layer.digest, claims.docker_reference,
+                          describe_signer(found, identity), certificate_fingerprint(leaf.get())};
   } catch (const Error& e) {
     throw e.with_context(where);
   }
 }
 
-VerifiedSignature check_bundle(const sigstore::Bundle& bundle, const std::string& image_sha256,
-                               const sigstore::TrustedRoot& root,
-                               const sigstore::CertificateIdentityMatcher& identity,
-                               const ImageVerifyOptions& options, std::int64_t now) {
+FoundSignature check_bundle(const sigstore::Bundle& bundle, const std::string& image_sha256,
+                            const sigstore::TrustedRoot& root,
+                            const sigstore::CertificateIdentityMatcher& identity,
+                            const KeylessVerifyOptions& options, std::int64_t now) {
   sigstore::verify_bundle_certificate_now(bundle, root, {std::nullopt, image_sha256}, identity, now,
                                           options.ignore_sct);
   X509* leaf = bundle.certificates.front().get();
-  return VerifiedSignature{"", "sigstore bundle",
-                           describe_signer(sigstore::certificate_identity(leaf), identity),
-                           certificate_fingerprint(leaf)};
+  return FoundSignature{"", "sigstore bundle",
+                        describe_signer(sigstore::certificate_identity(leaf), identity),
+                        certificate_fingerprint(leaf)};
 }
 
 }  // namespace
 
-ImageVerification verify_image_keyless(RegistryClient& registry, const ImageReference& image,
-                                       const sigstore::TrustedRoot& root,
-                                       const sigstore::CertificateIdentityMatcher& identity,
-                                       const ImageVerifyOptions& options, std::int64_t now) {
+SignedImage verify_image_keyless(RegistryClient& registry, const ImageReference& image,
+                                 const sigstore::TrustedRoot& root,
+                                 const sigstore::CertificateIdentityMatcher& identity,
+                                 const KeylessVerifyOptions& options, std::int64_t now) {
   if (!options.ignore_tlog) {
     throw unimplemented(
         "checking the transparency-log entries of keyless image signatures is not built yet; "

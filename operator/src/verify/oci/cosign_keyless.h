@@ -26,19 +26,27 @@
 #include <cstdint>
 
 #include "core/image_reference.h"
-#include "verify/oci/cosign.h"
+#include "verify/oci/cosign_signatures.h"
 #include "verify/oci/registry_client.h"
 #include "verify/sigstore/certificate.h"
 #include "verify/sigstore/trusted_root.h"
 
 namespace sluice::verify::oci {
 
+struct KeylessVerifyOptions {
+  bool ignore_tlog = false;  // cosign --insecure-ignore-tlog
+  bool ignore_sct = false;   // cosign --insecure-ignore-sct
+};
+
+// Which signatures are looked at (referrer bundles when there are any, else the classic ones)
+// is cosign_signatures.h's walk. Each verified signature's `signer` is "<the first SAN the
+// identity matches> (issuer <the issuer read>)", its `fingerprint` the leaf's SHA256.
 // Throws Error(kNotFound) when the image or any cosign signature of it is missing,
 // Error(kVerificationFailed) with every signature's reason when none verifies, and
 // Error(kUnimplemented) without options.ignore_tlog. `now` is Unix seconds.
-ImageVerification verify_image_keyless(RegistryClient& registry, const ImageReference& image,
-                                       const sigstore::TrustedRoot& root,
-                                       const sigstore::CertificateIdentityMatcher& identity,
-                                       const ImageVerifyOptions& options, std::int64_t now);
+SignedImage verify_image_keyless(RegistryClient& registry, const ImageReference& image,
+                                 const sigstore::TrustedRoot& root,
+                                 const sigstore::CertificateIdentityMatcher& identity,
+                                 const KeylessVerifyOptions& options, std::int64_t now);
 
 }  // namespace sluice::verify::oci

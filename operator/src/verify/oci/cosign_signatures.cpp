@@ -1,5 +1,7 @@
 #include "verify/oci/cosign_signatures.h"
 
+#include <utility>
+
 #include "core/error.h"
 #include "core/sha256.h"
 
@@ -32,9 +34,49 @@ std::string bundle_layer_digest(const Manifest& referrer) {
   throw Error(ErrorCode::kVerificationFailed, "referrer holds no sigstore bundle layer");
 }
 
+// The image's referrer bundles that can be read and parsed (the others are problems).
+std::vector<std::pair<std::string, sigstore::Bundle>> referrer_bundles(
+    RegistryClient& registry, const ImageReference& image, const std::string& image_digest,
+    std::vector<std::string>& problems) {
+  std::vector<Descriptor> referrers =
+      registry.referrers(image.path, image_digest, kBundleArtifactType);
+  if (referrers.size() > kMaxSignatures) referrers.resize(kMaxSignatures);
+  std::vector<std::pair<std::string, sigstore::Bundle>> bundles;
+  for (const Descriptor& referrer : referrers) {
+    try {
+      const std::optional<Manifest> manifest = registry.manifest(image.path, referrer.digest);
+      if (!manifest) throw not_found("referrer " + referrer.digest + " is gone");
+      bundles.emplace_back(referrer.digest,
+                           sigstore::parse_bundle(registry.blob(
+                               image.path, bundle_layer_digest(*manifest), kMaxBundleBytes)));
+    } catch (const Error& e) {
+      if (!counts_as_refusal(e)) throw;
+      problems.push_back("referrer " + referrer.digest + " is no bundle: " + e.message());
+    }
+  }
+  return bundles;
+}
+
+void check_bundles(const std::vector<std::pair<std::string, sigstore::Bundle>>& bundles,
+                   const std::string& image_digest, const SignatureCheckers& checkers,
+                   SignedImage& result, std::vector<std::string>& problems) {
+  const std::optional<std::string> raw_digest = from_hex(image_digest.substr(7));
+  if (!raw_digest || raw_digest->size() != 32) throw internal_error("bad image digest");
+  for (const auto& [digest, bundle] : bundles) {
+    try {
+      FoundSignature found = checkers.bundle(bundle, *raw_digest);
+      found.digest = digest;
+      result.signatures.push_back(std::move(found));
+    } catch (const Error& e) {
+      if (!counts_as_refusal(e)) throw;
+      problems.push_back("bundle " + digest + ": " + e.message());
+    }
+  }
+}
+
 void check_classic(RegistryClient& registry, const ImageReference& image,
                    const std::string& image_digest, const SignatureCheckers& checkers,
-                   ImageVerification& result, std::vector<std::string>& problems) {
+                   SignedImage& result, std::vector<std::string>& problems) {
   const std::string signature_tag = "sha256-" + image_digest.substr(7) + ".sig";
   const std::optional<Manifest> signatures = registry.manifest(image.path, signature_tag);
   if (!signatures) return;
@@ -49,8 +91,10 @@ void check_classic(RegistryClient& registry, const ImageReference& image,
     }
     try {
       const std::string payload = registry.blob(image.path, layer.digest, kMaxPayloadBytes);
-      result.signatures.push_back(
-          checkers.classic(ClassicSignature{layer, payload, signature->second, image_digest}));
+      FoundSignature found =
+          checkers.classic(ClassicSignature{layer, payload, signature->second, image_digest});
+      found.digest = layer.digest;
+      result.signatures.push_back(std::move(found));
     } catch (const Error& e) {
       if (!counts_as_refusal(e)) throw;
       problems.push_back(e.message());
@@ -58,35 +102,10 @@ void check_classic(RegistryClient& registry, const ImageReference& image,
   }
 }
 
-void check_bundles(RegistryClient& registry, const ImageReference& image,
-                   const std::string& image_digest, const SignatureCheckers& checkers,
-                   ImageVerification& result, std::vector<std::string>& problems) {
-  std::vector<Descriptor> referrers =
-      registry.referrers(image.path, image_digest, kBundleArtifactType);
-  if (referrers.size() > kMaxSignatures) referrers.resize(kMaxSignatures);
-  const std::optional<std::string> raw_digest = from_hex(image_digest.substr(7));
-  if (!raw_digest || raw_digest->size() != 32) throw internal_error("bad image digest");
-  for (const Descriptor& referrer : referrers) {
-    try {
-      const std::optional<Manifest> manifest = registry.manifest(image.path, referrer.digest);
-      if (!manifest) throw not_found("referrer " + referrer.digest + " is gone");
-      const sigstore::Bundle bundle = sigstore::parse_bundle(
-          registry.blob(image.path, bundle_layer_digest(*manifest), kMaxBundleBytes));
-      VerifiedSignature verified = checkers.bundle(bundle, *raw_digest);
-      verified.layer_digest = referrer.digest;
-      result.signatures.push_back(std::move(verified));
-    } catch (const Error& e) {
-      if (!counts_as_refusal(e)) throw;
-      problems.push_back("bundle " + referrer.digest + ": " + e.message());
-    }
-  }
-}
-
 }  // namespace
 
-ImageVerification verify_cosign_signatures(RegistryClient& registry, const ImageReference& image,
-                                           const SignatureCheckers& checkers,
-                                           std::string_view for_whom) {
+SignedImage verify_cosign_signatures(RegistryClient& registry, const ImageReference& image,
+                                     const SignatureCheckers& checkers, std::string_view for_whom) {
   const std::optional<Manifest> manifest =
       registry.manifest(image.path, image.digest.empty() ? image.tag : image.digest);
   if (!manifest) throw not_found("image " + image.to_string() + " not found");
@@ -94,11 +113,14 @@ ImageVerification verify_cosign_signatures(RegistryClient& registry, const Image
     throw Error(ErrorCode::kVerificationFailed,
                 "image " + image.to_string() + " resolved to " + manifest->digest);
   }
-  ImageVerification result{manifest->digest, {}};
+  SignedImage result{manifest->digest, {}};
   std::vector<std::string> problems;
-  check_classic(registry, image, manifest->digest, checkers, result, problems);
-  if (!result.signatures.empty()) return result;
-  check_bundles(registry, image, manifest->digest, checkers, result, problems);
+  const auto bundles = referrer_bundles(registry, image, manifest->digest, problems);
+  if (!bundles.empty()) {
+    check_bundles(bundles, manifest->digest, checkers, result, problems);
+  } else {
+    check_classic(registry, image, manifest->digest, checkers, result, problems);
+  }
   if (!result.signatures.empty()) return result;
   if (problems.empty()) {
     throw not_found("image " + image.name() + "@" + manifest->digest + " has no cosign signature");
