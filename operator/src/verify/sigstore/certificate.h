@@ -51,6 +51,11 @@ struct CertificateIdentityMatcher {
 // Throws kVerificationFailed, naming what the certificate has, unless `expected` matches it.
 void check_certificate_identity(const CertificateIdentity& found,
                                 const CertificateIdentityMatcher& expected);
+// The same with both compared exactly.
+inline void check_certificate_identity(const CertificateIdentity& found,
+                                       const std::string& identity, const std::string& issuer) {
+  check_certificate_identity(found, CertificateIdentityMatcher::exactly(identity, issuer));
+}
 
 // Throws kVerificationFailed unless at least one embedded precertificate SCT is signed by a CT
 // log of `root` (RFC 6962 section 3.2, signed over the leaf's TBS without the SCT list and the

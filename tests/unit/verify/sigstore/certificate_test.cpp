@@ -68,6 +68,8 @@ TEST(CertificateTest, ReadsIdentityAndIssuer) {
     });
   };
   EXPECT_EQ(check(kIdentity, kIssuer), ErrorCode::kInternal);  // kInternal: nothing thrown
+  EXPECT_NO_THROW(check_certificate_identity(identity, kIdentity, kIssuer));
+  EXPECT_EQ(code_of([&] { check_certificate_identity(identity, kIdentity, "x"); }), kFailed);
   EXPECT_EQ(check(kIdentity, "https://accounts.google.com"), kFailed);
   EXPECT_EQ(check(std::string(kIdentity) + "x", kIssuer), kFailed);
   // Exact, not prefix or case-insensitive matching.
