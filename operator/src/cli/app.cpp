@@ -46,10 +46,14 @@ constexpr Command kCommands[] = {
      "--certificate-identity ID --certificate-oidc-issuer URL --trusted-root FILE "
      "[--insecure-ignore-tlog])",
      "Verify the SSH or gitsign (keyless X.509) signature of a commit or tag", &run_verify_commit},
-    {"verify-image", "verify-image REF --key PUBKEY.pem [--insecure-ignore-tlog]",
-     "Verify an image's cosign signatures in its registry (keyless: not yet)", &run_verify_image},
+    {"verify-image",
+     "verify-image REF (--key PUBKEY.pem | --certificate-identity[-regexp] ID "
+     "--certificate-oidc-issuer[-regexp] URL --trusted-root FILE [--insecure-ignore-sct]) "
+     "[--insecure-ignore-tlog]",
+     "Verify an image's cosign signatures in its registry", &run_verify_image},
     {"verify-bundle",
-     "verify-bundle --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | "
+     "verify-bundle --bundle FILE (--certificate-identity[-regexp] ID "
+     "--certificate-oidc-issuer[-regexp] URL | "
      "--key PUBKEY.pem) --trusted-root FILE FILE_OR_DIGEST",
      "Verify a sigstore bundle (sigstore conformance protocol)", &run_verify_bundle},
     {"get", "get (sources|apps|policies) [-n NAMESPACE]",

@@ -22,12 +22,15 @@ constexpr std::size_t kMaxKeyBytes = std::size_t{64} * 1024;
 
 struct VerifyBundleArgs {
   std::string bundle;
-  std::optional<std::string> identity;
-  std::optional<std::string> issuer;
+  std::string identity;
+  std::string identity_regexp;
+  std::string issuer;
+  std::string issuer_regexp;
   std::optional<std::string> key;
   std::string trusted_root;
   std::string artifact;
   std::optional<std::string> artifact_sha256;  // raw, when given as sha256:<hex>
+  sigstore::CertificateIdentityMatcher matcher;
 };
 
 std::optional<std::string> digest_argument(const std::string& argument) {
@@ -53,9 +56,10 @@ VerifyBundleArgs parse_args(std::span<const std::string> args) {
       parsed.key = value;
     } else if (flag == "--trusted-root") {
       parsed.trusted_root = value;
-    } else if (flag == "--certificate-identity-regexp" ||
-               flag == "--certificate-oidc-issuer-regexp") {
-      throw unimplemented(flag + " is not supported yet; give the exact identity and issuer");
+    } else if (flag == "--certificate-identity-regexp") {
+      parsed.identity_regexp = value;
+    } else if (flag == "--certificate-oidc-issuer-regexp") {
+      parsed.issuer_regexp = value;
     } else {
       throw invalid_argument("unknown flag " + flag);
     }
@@ -69,13 +73,21 @@ VerifyBundleArgs parse_args(std::span<const std::string> args) {
   for_each_argument(args, on_flag, on_positional);
   if (parsed.bundle.empty()) throw invalid_argument("verify-bundle needs --bundle FILE");
   if (!have_artifact) throw invalid_argument("verify-bundle needs the artifact FILE or sha256:HEX");
-  if (parsed.key && (parsed.identity || parsed.issuer)) {
-    throw invalid_argument("give either --key or --certificate-identity/--certificate-oidc-issuer");
-  }
-  if (!parsed.key && (!parsed.identity || !parsed.issuer)) {
+  const bool identity_flags = !parsed.identity.empty() || !parsed.identity_regexp.empty() ||
+                              !parsed.issuer.empty() || !parsed.issuer_regexp.empty();
+  if (parsed.key && identity_flags) {
     throw invalid_argument(
-        "verify-bundle needs --key PUBKEY.pem, or both --certificate-identity and "
-        "--certificate-oidc-issuer");
+        "give either --key or --certificate-identity[-regexp]/--certificate-oidc-issuer[-regexp]");
+  }
+  if (!parsed.key) {
+    if (!identity_flags) {
+      throw invalid_argument(
+          "verify-bundle needs --key PUBKEY.pem, or --certificate-identity[-regexp] and "
+          "--certificate-oidc-issuer[-regexp]");
+    }
+    // Checks the regexps now, so a bad one is a usage error.
+    parsed.matcher = sigstore::CertificateIdentityMatcher::from_flags(
+        parsed.identity, parsed.identity_regexp, parsed.issuer, parsed.issuer_regexp);
   }
   if (parsed.trusted_root.empty()) {
     throw invalid_argument("verify-bundle needs --trusted-root FILE (there is no default)");
@@ -131,8 +143,7 @@ int run_verify_bundle(const CommandContext& context) {
       policy.key = sigstore::parse_public_key_pem(read_small_file(*args.key, "key", kMaxKeyBytes),
                                                   ErrorCode::kInvalidArgument, *args.key);
     } else {
-      policy.identity = *args.identity;
-      policy.issuer = *args.issuer;
+      policy.identity = args.matcher;
     }
     const sigstore::VerificationResult result = [&] {
       try {

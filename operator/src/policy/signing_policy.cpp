@@ -1,8 +1,8 @@
 #include "policy/signing_policy.h"
 
 #include <algorithm>
-#include <regex>
 
+#include "core/value_matcher.h"
 #include "policy/json_fields.h"
 
 namespace sluice::policy {
@@ -18,7 +18,6 @@ using detail::member;
 
 constexpr std::string_view kApiVersion = "sluice.dev/v1alpha1";
 constexpr std::string_view kKind = "SigningPolicy";
-constexpr std::size_t kMaxRegExpLength = 1024;
 
 Mode parse_mode(const Json& value, const std::string& path) {
   const std::string text = detail::expect_string(value, path);
@@ -68,16 +67,8 @@ KeylessIdentity parse_identity(const Json& json, const std::string& path) {
   if (subject != nullptr) identity.subject = expect_non_empty_string(*subject, path + ".subject");
   if (regexp != nullptr) {
     identity.subject_regexp = expect_non_empty_string(*regexp, path + ".subjectRegExp");
-    // std::regex compiles recursively; a bound on the length bounds the stack it needs.
-    if (identity.subject_regexp.size() > kMaxRegExpLength) {
-      throw invalid_argument(path + ".subjectRegExp: longer than " +
-                             std::to_string(kMaxRegExpLength) + " characters");
-    }
-    try {
-      const std::regex compiled(identity.subject_regexp, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
-      throw invalid_argument(path + ".subjectRegExp: not a valid regular expression: " + e.what());
-    }
+    // Compiled as the verifiers will match it (bounded length, ECMAScript, no backreferences).
+    ValueMatcher::by_regexp(identity.subject_regexp, path + ".subjectRegExp");
   }
   return identity;
 }
@@ -261,10 +252,9 @@ std::string SecretKeyRef::to_string() const {
 
 bool KeylessIdentity::matches(std::string_view certificate_issuer,
                               std::string_view certificate_subject) const {
-  if (certificate_issuer != issuer) return false;
-  if (subject_regexp.empty()) return certificate_subject == subject;
-  const std::regex pattern(subject_regexp, std::regex::ECMAScript);
-  return std::regex_search(certificate_subject.begin(), certificate_subject.end(), pattern);
+  if (certificate_issuer != issuer || (subject.empty() && subject_regexp.empty())) return false;
+  // The same matcher as cosign's --certificate-identity[-regexp] (core/value_matcher.h).
+  return ValueMatcher(subject, subject_regexp, "subjectRegExp").matches(certificate_subject);
 }
 
 std::string KeylessIdentity::to_string() const {

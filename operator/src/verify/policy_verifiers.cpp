@@ -3,9 +3,12 @@
 #include <chrono>
 
 #include "core/error.h"
+#include "core/value_matcher.h"
 #include "verify/git_ssh.h"
 #include "verify/gitsign.h"
+#include "verify/oci/cosign_keyless.h"
 #include "verify/public_key.h"
+#include "verify/sigstore/trusted_root.h"
 
 namespace sluice::verify {
 
@@ -61,16 +64,33 @@ policy::Signer PolicyCommitVerifier::verify_keyless(
                   "), which no keyless identity of the policy allows");
 }
 
+namespace {
+
+// The policy's rule (KeylessIdentity::matches): issuer exact; subject exact or by regexp.
+sigstore::CertificateIdentityMatcher matcher_of(const policy::KeylessIdentity& identity) {
+  return {ValueMatcher(identity.subject, identity.subject_regexp, "subjectRegExp"),
+          ValueMatcher::exactly(identity.issuer)};
+}
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
 policy::Signer PolicyImageVerifier::verify(const ImageReference& image,
                                            const policy::ImageRequirement& requirement) const {
-  if (requirement.public_keys_pem.empty()) {
-    throw unimplemented("keyless image signatures are not verified yet (" + image.to_string() +
-                        ")");
-  }
   oci::RegistryClient registry(oci::registry_api_host(image),
                                registries_ ? registries_(image.domain) : oci::RegistryOptions{});
   std::string reasons;
   bool any_signature = false;
+  const auto refused = [&](const Error& e) {
+    if (e.code() != ErrorCode::kVerificationFailed && e.code() != ErrorCode::kNotFound) throw e;
+    any_signature = any_signature || e.code() == ErrorCode::kVerificationFailed;
+    reasons += (reasons.empty() ? "" : "; ") + e.message();
+  };
   for (std::size_t i = 0; i < requirement.public_keys_pem.size(); ++i) {
     const PublicKey key =
         PublicKey::from_pem(requirement.public_keys_pem[i], "key " + std::to_string(i + 1));
@@ -78,11 +98,35 @@ policy::Signer PolicyImageVerifier::verify(const ImageReference& image,
       oci::verify_image_with_key(registry, image, key, options_);
       return policy::Signer{"key", key.description(), key.fingerprint()};
     } catch (const Error& e) {
-      if (e.code() != ErrorCode::kVerificationFailed && e.code() != ErrorCode::kNotFound) throw;
-      any_signature = any_signature || e.code() == ErrorCode::kVerificationFailed;
-      reasons += (reasons.empty() ? "" : "; ") + e.message();
+      refused(e);
     }
   }
+  if (!requirement.identities.empty()) {
+    if (!requirement.trusted_root) {
+      throw unimplemented(
+          "keyless image signatures need the policy's trustedRootSecretRef: sluice has no "
+          "built-in public-good sigstore root (" +
+          image.to_string() + ")");
+    }
+    const sigstore::TrustedRoot root = [&] {
+      try {
+        return sigstore::parse_trusted_root(*requirement.trusted_root);
+      } catch (const Error& e) {
+        throw e.with_context("the keyless trusted root");
+      }
+    }();
+    for (const policy::KeylessIdentity& identity : requirement.identities) {
+      try {
+        const oci::SignedImage verified = oci::verify_image_keyless(
+            registry, image, root, matcher_of(identity), keyless_options_, unix_now());
+        const oci::FoundSignature& signature = verified.signatures.front();
+        return policy::Signer{"keyless", signature.signer, signature.fingerprint};
+      } catch (const Error& e) {
+        refused(e);
+      }
+    }
+  }
+  if (reasons.empty()) throw invalid_argument("the image requirement names no key or identity");
   throw Error(any_signature ? ErrorCode::kVerificationFailed : ErrorCode::kNotFound, reasons);
 }
 

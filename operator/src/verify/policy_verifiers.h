@@ -4,13 +4,14 @@
 //   cosign images signed with a key: verify/oci/cosign.h (cosign verify --key semantics).
 //   gitsign (keyless) commits: verify_gitsign_signature (offline tlog entry required), then
 //   any SAN with the issuer matching any KeylessIdentity.
-//   keyless images: not built yet; they throw kUnimplemented, which the gate turns into a
-//   blocking ImageVerificationError violation.
+//   keyless cosign images: verify/oci/cosign_keyless.h (cosign verify --certificate-identity
+//   semantics; only with KeylessVerifyOptions::ignore_tlog until image Rekor entries are checked).
 
 #include <functional>
 
 #include "policy/evidence.h"
 #include "verify/oci/cosign.h"
+#include "verify/oci/cosign_keyless.h"
 #include "verify/oci/registry_client.h"
 
 namespace sluice::verify {
@@ -36,19 +37,23 @@ using RegistryOptionsFor = std::function<oci::RegistryOptions(const std::string&
 class PolicyImageVerifier final : public policy::ImageVerifier {
  public:
   explicit PolicyImageVerifier(RegistryOptionsFor registries = {},
-                               oci::ImageVerifyOptions options = {})
-      : registries_(std::move(registries)), options_(options) {}
+                               oci::ImageVerifyOptions options = {},
+                               oci::KeylessVerifyOptions keyless_options = {})
+      : registries_(std::move(registries)), options_(options), keyless_options_(keyless_options) {}
 
-  // Tries each of the requirement's keys in turn and returns the first that signed the image
-  // (Signer{"key", <key description>, <key fingerprint>}). Keyless identities are kUnimplemented
-  // for now. Without any signature: kNotFound; signed, but by none of the keys:
-  // kVerificationFailed with every key's reason.
+  // Tries each of the requirement's keys in turn, then each keyless identity (against the
+  // requirement's trusted root; none given: kUnimplemented, there is no built-in one), and
+  // returns the first that signed the image: Signer{"key", <key description>, <key
+  // fingerprint>} or Signer{"keyless", "<SAN> (issuer <URL>)", <certificate fingerprint>}.
+  // Without any signature: kNotFound; signed, but by none of them: kVerificationFailed with
+  // every key's and identity's reason. Keyless without keyless_options.ignore_tlog: kUnimplemented.
   policy::Signer verify(const ImageReference& image,
                         const policy::ImageRequirement& requirement) const override;
 
  private:
   RegistryOptionsFor registries_;
   oci::ImageVerifyOptions options_;
+  oci::KeylessVerifyOptions keyless_options_;
 };
 
 }  // namespace sluice::verify

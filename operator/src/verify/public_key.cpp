@@ -10,6 +10,11 @@ PublicKey PublicKey::from_pem(std::string_view pem, const std::string& what) {
   return PublicKey(sigstore::parse_public_key_pem(pem, ErrorCode::kInvalidArgument, what));
 }
 
+PublicKey PublicKey::from_handle(std::shared_ptr<evp_pkey_st> key) {
+  if (!key) throw internal_error("PublicKey::from_handle needs a key");
+  return PublicKey(std::move(key));
+}
+
 std::string PublicKey::description() const {
   return sigstore::describe_key(key_.get());
 }

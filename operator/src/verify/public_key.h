@@ -16,6 +16,8 @@ class PublicKey {
  public:
   // Throws Error(kInvalidArgument) when `pem` holds no usable public key; `what` names it.
   static PublicKey from_pem(std::string_view pem, const std::string& what);
+  // An OpenSSL key already at hand (a certificate's); it must not be null.
+  static PublicKey from_handle(std::shared_ptr<evp_pkey_st> key);
 
   // "ECDSA P-256", "RSA 3072", "Ed25519".
   std::string description() const;

@@ -1,6 +1,8 @@
 // The policy gate's image rules end to end: images pushed to the real distribution registry on
 // 127.0.0.1, signed by real cosign, checked by verify::PolicyImageVerifier under a SigningPolicy
-// with an inline cosign key, for Deployments that use them.
+// with an inline cosign key, or keyless identities with a trusted root from a Secret (a test CA
+// made by keyless_fixture.py; cosign signs with its leaf certificate), for Deployments that use
+// them.
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -64,6 +66,16 @@ class PolicyImagesTest : public ::testing::Test {
             image("signed")});
     cosign({"sign", "--key", "stranger.key", "--tlog-upload=false", "--allow-http-registry",
             "--yes", image("foreign")});
+    // The keyless fixture: CA "fulcio", leaf "alice" (alice@example.test), trusted_root.json.
+    const ProcessResult fixture = run_process(
+        {"python3", std::string(SLUICE_SOURCE_DIR) + "/tests/integration/verify/keyless_fixture.py",
+         tool("cosign"), dir_.string()});
+    ASSERT_EQ(fixture.exit_code, 0) << fixture.out << fixture.err;
+    std::ofstream(dir_ / "keyless.txt") << "content of keyless\n";
+    cosign({"upload", "blob", "-f", "keyless.txt", "--allow-http-registry", image("keyless")});
+    cosign({"sign", "--key", "alice-cosign.key", "--certificate", "alice.pem",
+            "--certificate-chain", "fulcio-chain.pem", "--tlog-upload=false",
+            "--allow-http-registry", "--yes", image("keyless")});
   }
 
   void TearDown() override {
@@ -96,6 +108,33 @@ class PolicyImagesTest : public ::testing::Test {
     return policy::load_signing_policy(Object(object));
   }
 
+  // Keyless identities (issuer exact; subject exact or by regexp), the trusted root from the
+  // Secret sluice-system/test-root, and insecure-ignore-sct (the test CA has no CT log).
+  policy::LoadedPolicy policy_for_identities(const Json& identities) const {
+    const Json object = {
+        {"apiVersion", "sluice.dev/v1alpha1"},
+        {"kind", "SigningPolicy"},
+        {"metadata", {{"name", "keyless"}}},
+        {"spec",
+         {{"images", Json::array({{{"glob", "127.0.0.1:" + std::to_string(port_) + "/shop/*"},
+                                   {"keyless",
+                                    {{"identities", identities},
+                                     {"trustedRootSecretRef", {{"name", "test-root"}}}}}}})}}}};
+    return policy::load_signing_policy(Object(object));
+  }
+
+  class FileSecrets final : public policy::SecretResolver {
+   public:
+    explicit FileSecrets(fs::path root) : root_(std::move(root)) {}
+    std::string resolve(const policy::SecretKeyRef& ref) const override {
+      if (ref.name != "test-root") throw not_found("no Secret " + ref.name);
+      return read_text_file(root_);
+    }
+
+   private:
+    fs::path root_;
+  };
+
   policy::Verdict evaluate(const policy::LoadedPolicy& loaded, const std::string& image_name) {
     const Object application(Json{{"apiVersion", "sluice.dev/v1alpha1"},
                                   {"kind", "Application"},
@@ -116,13 +155,15 @@ class PolicyImagesTest : public ::testing::Test {
           options.plain_http = true;  // the test registry speaks plain HTTP on loopback
           return options;
         },
-        {.ignore_tlog = true});  // no Rekor here
+        {.ignore_tlog = true},                       // no Rekor here
+        {.ignore_tlog = true, .ignore_sct = true});  // nor a CT log
+    const FileSecrets secrets(dir_ / "trusted_root.json");
     policy::GateInput input;
     input.application = &application;
     input.manifests = &manifests;
     input.default_namespace = "shop";
     return policy::evaluate({loaded}, input,
-                            {.secrets = nullptr, .commits = nullptr, .images = &images});
+                            {.secrets = &secrets, .commits = nullptr, .images = &images});
   }
 
   fs::path dir_;
@@ -155,6 +196,44 @@ TEST_F(PolicyImagesTest, AuditReportsButLetsThrough) {
   EXPECT_TRUE(verdict.allowed);
   ASSERT_EQ(verdict.violations.size(), 1U);
   EXPECT_EQ(verdict.violations[0].rule, "ImageUnsigned");
+}
+
+TEST_F(PolicyImagesTest, AcceptsAMatchingKeylessIdentity) {
+  const Json exact =
+      Json::array({{{"issuer", "https://issuer.example.test"}, {"subject", "alice@example.test"}}});
+  const Json by_regexp = Json::array(
+      {{{"issuer", "https://nobody.example.test"}, {"subject", "x"}},
+       {{"issuer", "https://issuer.example.test"}, {"subjectRegExp", "^[a-z]+@example\\.test$"}}});
+  for (const Json& identities : {exact, by_regexp}) {
+    const policy::LoadedPolicy loaded = policy_for_identities(identities);
+    ASSERT_FALSE(loaded.error) << loaded.error->message();
+    const policy::Verdict verdict = evaluate(loaded, "keyless");
+    EXPECT_TRUE(verdict.allowed) << verdict.summary();
+    ASSERT_EQ(verdict.signers.size(), 1U) << verdict.summary();
+    EXPECT_EQ(verdict.signers[0].method, "keyless");
+    EXPECT_EQ(verdict.signers[0].signer, "alice@example.test (issuer https://issuer.example.test)");
+    EXPECT_THAT(verdict.signers[0].fingerprint, HasSubstr("SHA256:"));
+  }
+}
+
+TEST_F(PolicyImagesTest, RefusesOtherIdentitiesAndKeySignedImages) {
+  const policy::LoadedPolicy other = policy_for_identities(
+      Json::array({{{"issuer", "https://issuer.example.test"}, {"subjectRegExp", "^bob@"}},
+                   {{"issuer", "https://other.example.test"}, {"subject", "alice@example.test"}}}));
+  ASSERT_FALSE(other.error) << other.error->message();
+  const policy::Verdict verdict = evaluate(other, "keyless");
+  EXPECT_FALSE(verdict.allowed);
+  ASSERT_EQ(verdict.violations.size(), 1U) << verdict.summary();
+  EXPECT_EQ(verdict.violations[0].rule, "ImageSignerNotAllowed");
+  EXPECT_THAT(verdict.violations[0].message, HasSubstr("certificate"));
+
+  const policy::LoadedPolicy alice = policy_for_identities(Json::array(
+      {{{"issuer", "https://issuer.example.test"}, {"subject", "alice@example.test"}}}));
+  const policy::Verdict key_signed = evaluate(alice, "signed");
+  EXPECT_FALSE(key_signed.allowed);
+  ASSERT_EQ(key_signed.violations.size(), 1U) << key_signed.summary();
+  EXPECT_EQ(key_signed.violations[0].rule, "ImageSignerNotAllowed");
+  EXPECT_THAT(key_signed.violations[0].message, HasSubstr("no signing certificate"));
 }
 
 }  // namespace

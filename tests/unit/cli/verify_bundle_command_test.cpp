@@ -76,6 +76,43 @@ TEST(VerifyBundleCommandTest, VerifiesKeySignedBundles) {
   EXPECT_NE(result.out.find("log index: 771488337\n"), std::string::npos);
 }
 
+// cosign's --certificate-identity-regexp / --certificate-oidc-issuer-regexp: searched
+// unanchored in the SAN and the issuer; with an exact value too, both must hold.
+TEST(VerifyBundleCommandTest, MatchesIdentityAndIssuerByRegexp) {
+  const auto with = [](std::vector<std::string> flags) {
+    std::vector<std::string> args = {
+        "--bundle", vectors("bundle-verify/happy-path-v0.3/bundle.sigstore.json"), "--trusted-root",
+        vectors("trusted_root.public-good.json"), kArtifactDigest};
+    args.insert(args.begin(), flags.begin(), flags.end());
+    return run(args);
+  };
+  const std::string beacon = "extremely-dangerous-oidc-beacon\\.yml@refs/heads/main$";
+  Result result = with({"--certificate-identity-regexp", beacon, "--certificate-oidc-issuer-regexp",
+                        "^https://token\\.actions\\."});
+  EXPECT_EQ(result.code, kExitOk) << result.err;
+  EXPECT_NE(result.out.find("signer: identity /" + beacon + "/ (issuer /"), std::string::npos)
+      << result.out;
+  result = with({"--certificate-identity-regexp", "sigstore-conformance",
+                 "--certificate-oidc-issuer", kIssuer});
+  EXPECT_EQ(result.code, kExitOk) << result.err;
+  result = with({"--certificate-identity", kIdentity, "--certificate-identity-regexp",
+                 "sigstore-conformance", "--certificate-oidc-issuer", kIssuer});
+  EXPECT_EQ(result.code, kExitOk) << result.err;
+
+  for (const auto& flags : std::vector<std::vector<std::string>>{
+           {"--certificate-identity-regexp", "^extremely", "--certificate-oidc-issuer", kIssuer},
+           {"--certificate-identity-regexp", "beacon", "--certificate-oidc-issuer-regexp",
+            "accounts\\.google"},
+           {"--certificate-identity", kIdentity, "--certificate-identity-regexp", "gitlab",
+            "--certificate-oidc-issuer", kIssuer},
+           {"--certificate-identity", std::string(kIdentity) + "x", "--certificate-identity-regexp",
+            "beacon", "--certificate-oidc-issuer", kIssuer}}) {
+    result = with(flags);
+    EXPECT_EQ(result.code, kExitFailure) << flags[1];
+    EXPECT_TRUE(one_error_line(result.err)) << result.err;
+  }
+}
+
 TEST(VerifyBundleCommandTest, RejectionIsOneErrorLine) {
   std::vector<std::string> args = identity_args("happy-path-v0.3", kArtifactDigest);
   args[3] = "https://github.com/someone/else";
@@ -117,6 +154,14 @@ TEST(VerifyBundleCommandTest, CommandLineMistakesAreUsageErrors) {
       {"--bundle", bundle, "--certificate-identity", kIdentity, "--certificate-oidc-issuer",
        kIssuer, "--trusted-root", root, "sha256:abc"},
       {"--bundle", bundle, "--frobnicate", "x", "--trusted-root", root, kArtifactDigest},
+      {"--bundle", bundle, "--certificate-identity-regexp", "(unclosed",
+       "--certificate-oidc-issuer", kIssuer, "--trusted-root", root, kArtifactDigest},
+      {"--bundle", bundle, "--certificate-identity", kIdentity, "--certificate-oidc-issuer-regexp",
+       "[z-a]", "--trusted-root", root, kArtifactDigest},
+      {"--bundle", bundle, "--certificate-oidc-issuer-regexp", ".", "--trusted-root", root,
+       kArtifactDigest},  // no identity
+      {"--bundle", bundle, "--key", "k.pem", "--certificate-identity-regexp", ".", "--trusted-root",
+       root, kArtifactDigest},
   };
   for (const auto& args : mistakes) {
     const Result result = run(args);

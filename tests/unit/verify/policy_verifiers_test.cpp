@@ -113,13 +113,29 @@ TEST_F(PolicyKeylessCommit, RefusesOtherIdentitiesAndMissingRoots) {
               HasSubstr("is not trusted"));
 }
 
-TEST(PolicyImageVerifier, KeylessIsNotBuiltYet) {
+// There is no built-in public-good sigstore root: keyless needs the policy's own.
+TEST(PolicyImageVerifier, KeylessNeedsATrustedRoot) {
   policy::ImageRequirement keyless;
   keyless.identities.push_back({"https://issuer", "someone", ""});
   const Error e = sluice::testing::error_of(
       [&] { PolicyImageVerifier().verify(parse_image_reference("nginx"), keyless); });
   EXPECT_EQ(e.code(), ErrorCode::kUnimplemented);
   EXPECT_THAT(e.message(), HasSubstr("docker.io/library/nginx:latest"));
+  EXPECT_THAT(e.message(), HasSubstr("trustedRootSecretRef"));
+}
+
+TEST(PolicyImageVerifier, KeylessWithoutIgnoreTlogIsNotBuiltYet) {
+  const int port = sluice::testing::unused_loopback_port();
+  policy::ImageRequirement keyless;
+  keyless.identities.push_back({"https://issuer", "", "@example\\.com$"});
+  keyless.trusted_root =
+      R"({"mediaType": "application/vnd.dev.sigstore.trustedroot+json;version=0.1"})";
+  const Error e = sluice::testing::error_of([&] {
+    PolicyImageVerifier().verify(
+        parse_image_reference("127.0.0.1:" + std::to_string(port) + "/app:v1"), keyless);
+  });
+  EXPECT_EQ(e.code(), ErrorCode::kUnimplemented) << e.message();
+  EXPECT_THAT(e.message(), HasSubstr("transparency-log"));
 }
 
 TEST(PolicyImageVerifier, AnUnreachableRegistryIsNotAVerdict) {

@@ -185,25 +185,65 @@ CertificateIdentity certificate_identity(X509* leaf) {
     throw Error(kCode, "the certificate has two subject alternative name extensions");
   }
   identity.oidc_issuer = oidc_issuer(leaf);
+  identity.legacy_oidc_issuer = extension_value(leaf, kIssuerV1Oid).value_or("");
   return identity;
 }
 
-void check_certificate_identity(const CertificateIdentity& found, const std::string& identity,
-                                const std::string& issuer) {
+CertificateIdentityMatcher CertificateIdentityMatcher::from_flags(std::string identity,
+                                                                  std::string identity_regexp,
+                                                                  std::string issuer,
+                                                                  std::string issuer_regexp) {
+  if (identity.empty() && identity_regexp.empty()) {
+    throw invalid_argument("--certificate-identity or --certificate-identity-regexp is required");
+  }
+  if (issuer.empty() && issuer_regexp.empty()) {
+    throw invalid_argument(
+        "--certificate-oidc-issuer or --certificate-oidc-issuer-regexp is required");
+  }
+  return {ValueMatcher(std::move(identity), std::move(identity_regexp),
+                       "--certificate-identity-regexp"),
+          ValueMatcher(std::move(issuer), std::move(issuer_regexp),
+                       "--certificate-oidc-issuer-regexp")};
+}
+
+CertificateIdentityMatcher CertificateIdentityMatcher::exactly(std::string identity,
+                                                               std::string issuer) {
+  return {ValueMatcher::exactly(std::move(identity)), ValueMatcher::exactly(std::move(issuer))};
+}
+
+bool CertificateIdentityMatcher::matches(const CertificateIdentity& found) const {
+  if (!issuer.matches(found.oidc_issuer)) return false;
+  for (const std::string& name : found.subject_alternative_names) {
+    if (subject.matches(name)) return true;
+  }
+  return false;
+}
+
+std::string CertificateIdentityMatcher::to_string() const {
+  const auto text = [](const ValueMatcher& matcher) {
+    // An exact value alone reads as itself, as the messages always have.
+    return matcher.regexp().empty() ? matcher.exact() : matcher.to_string();
+  };
+  return "identity " + text(subject) + " (issuer " + text(issuer) + ")";
+}
+
+void check_certificate_identity(const CertificateIdentity& found,
+                                const CertificateIdentityMatcher& expected) {
   bool identity_found = false;
   for (const std::string& name : found.subject_alternative_names) {
-    identity_found = identity_found || name == identity;
+    identity_found = identity_found || expected.subject.matches(name);
   }
   if (!identity_found) {
     std::string names;
     for (const std::string& name : found.subject_alternative_names) {
       names += (names.empty() ? "" : ", ") + name;
     }
-    throw Error(kCode, "the certificate identity is \"" + names + "\", not \"" + identity + "\"");
+    throw Error(kCode, "the certificate identity is \"" + names + "\", not " +
+                           expected.subject.to_string());
   }
-  if (found.oidc_issuer != issuer) {
-    throw Error(kCode, "the certificate's OIDC issuer is \"" + found.oidc_issuer + "\", not \"" +
-                           issuer + "\"");
+  if (!expected.issuer.matches(found.oidc_issuer)) {
+    throw Error(kCode, "the certificate's OIDC issuer is \"" + found.oidc_issuer + "\", not " +
+                           expected.issuer.to_string());
   }
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/value_matcher.h"
 #include "verify/sigstore/trusted_root.h"
 
 namespace sluice::verify::sigstore {
@@ -19,14 +20,42 @@ CertificatePtr verify_certificate_chain(X509* leaf, const TrustedRoot& root, std
 struct CertificateIdentity {
   std::vector<std::string> subject_alternative_names;  // URIs, e-mail addresses, other names
   std::string oidc_issuer;                             // empty when the extension is absent
+  // The legacy extension 1.3.6.1.4.1.57264.1.1 alone (raw bytes; empty when absent): cosign's
+  // classic image-signature path reads only this one (Fulcio writes both, with one value).
+  std::string legacy_oidc_issuer;
 };
 
 CertificateIdentity certificate_identity(X509* leaf);
 
-// Throws kVerificationFailed unless `identity` matches exactly one of the names and the
-// issuer matches exactly (sigstore clients compare both byte for byte).
-void check_certificate_identity(const CertificateIdentity& found, const std::string& identity,
-                                const std::string& issuer);
+// Who a certificate must name: cosign's --certificate-identity[-regexp] (matched against each
+// subject alternative name; one match suffices) and --certificate-oidc-issuer[-regexp]. See
+// core/value_matcher.h for exact versus regexp matching and how ECMAScript differs from RE2.
+// Default-constructed, it matches no certificate.
+struct CertificateIdentityMatcher {
+  ValueMatcher subject;
+  ValueMatcher issuer;
+
+  // From the four cosign flags' values (empty: not given). Throws Error(kInvalidArgument) when
+  // neither the identity nor its regexp, or neither the issuer nor its regexp, is given, or a
+  // regexp is invalid; messages name the flags.
+  static CertificateIdentityMatcher from_flags(std::string identity, std::string identity_regexp,
+                                               std::string issuer, std::string issuer_regexp);
+  // Both exact (the policy's and gitsign's usual case).
+  static CertificateIdentityMatcher exactly(std::string identity, std::string issuer);
+
+  bool matches(const CertificateIdentity& found) const;
+  std::string to_string() const;  // "identity <matcher> (issuer <matcher>)"
+  bool operator==(const CertificateIdentityMatcher&) const = default;
+};
+
+// Throws kVerificationFailed, naming what the certificate has, unless `expected` matches it.
+void check_certificate_identity(const CertificateIdentity& found,
+                                const CertificateIdentityMatcher& expected);
+// The same with both compared exactly.
+inline void check_certificate_identity(const CertificateIdentity& found,
+                                       const std::string& identity, const std::string& issuer) {
+  check_certificate_identity(found, CertificateIdentityMatcher::exactly(identity, issuer));
+}
 
 // Throws kVerificationFailed unless at least one embedded precertificate SCT is signed by a CT
 // log of `root` (RFC 6962 section 3.2, signed over the leaf's TBS without the SCT list and the

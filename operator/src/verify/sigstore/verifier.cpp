@@ -47,7 +47,7 @@ Signer choose_signer(const Bundle& bundle, const SignerPolicy& policy) {
   }
   signer.leaf = bundle.certificates.front();
   signer.key = certificate_key(signer.leaf.get());
-  signer.description = "identity " + policy.identity + " (issuer " + policy.issuer + ")";
+  signer.description = policy.identity.to_string();
   return signer;
 }
 
@@ -165,10 +165,27 @@ VerificationResult verify_bundle_signature_only(const Bundle& bundle, const Arti
                                                 const PublicKeyPtr& key) {
   if (artifact.sha256.size() != 32) throw internal_error("artifact digest must be 32 bytes");
   if (!key) throw internal_error("a key is required");
-  const Signer signer = choose_signer(bundle, SignerPolicy{key, "", ""});
+  const Signer signer = choose_signer(bundle, SignerPolicy{key, {}});
   verify_content(bundle, artifact, signer);
   VerificationResult result;
   result.signer = signer.description;
+  return result;
+}
+
+VerificationResult verify_bundle_certificate_now(const Bundle& bundle, const TrustedRoot& root,
+                                                 const Artifact& artifact,
+                                                 const CertificateIdentityMatcher& identity,
+                                                 std::int64_t now, bool ignore_sct) {
+  if (artifact.sha256.size() != 32) throw internal_error("artifact digest must be 32 bytes");
+  if (bundle.has_public_key) fail("the bundle is signed with a key, not by a certificate");
+  const Signer signer = choose_signer(bundle, SignerPolicy{nullptr, identity});
+  verify_content(bundle, artifact, signer);
+  const CertificatePtr issuer = verify_certificate_chain(signer.leaf.get(), root, now);
+  check_certificate_identity(certificate_identity(signer.leaf.get()), identity);
+  if (!ignore_sct) verify_embedded_scts(signer.leaf.get(), issuer.get(), root);
+  VerificationResult result;
+  result.signer = signer.description;
+  result.verified_times.push_back(now);
   return result;
 }
 
@@ -232,8 +249,7 @@ VerificationResult verify_bundle(const Bundle& bundle, const TrustedRoot& root,
       issuer = verify_certificate_chain(signer.leaf.get(), root, time);
     }
     verify_embedded_scts(signer.leaf.get(), issuer.get(), root);
-    check_certificate_identity(certificate_identity(signer.leaf.get()), policy.identity,
-                               policy.issuer);
+    check_certificate_identity(certificate_identity(signer.leaf.get()), policy.identity);
   }
   return result;
 }

@@ -18,7 +18,7 @@
 //    their bundles need a timestamp);
 //  * the signer: with a key, the given key; with a certificate, at every verified time a chain
 //    to a Fulcio CA valid then, an embedded SCT from a trusted CT log, and the expected identity
-//    and OIDC issuer, compared exactly.
+//    and OIDC issuer (exactly or by regular expression: CertificateIdentityMatcher).
 // Reasons for entries and timestamps that did not count are part of the error when nothing
 // else stands in for them.
 #include <cstdint>
@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "verify/sigstore/bundle.h"
+#include "verify/sigstore/certificate.h"
 #include "verify/sigstore/trusted_root.h"
 
 namespace sluice::verify::sigstore {
@@ -36,11 +37,10 @@ struct Artifact {
   std::string sha256;                // raw 32 bytes (of bytes, when given)
 };
 
-// Who must have signed: a key, or a certificate identity and OIDC issuer.
+// Who must have signed: a key, or a certificate identity and OIDC issuer (exact or regexp).
 struct SignerPolicy {
   PublicKeyPtr key;
-  std::string identity;
-  std::string issuer;
+  CertificateIdentityMatcher identity;  // used when key is null
 };
 
 struct VerificationResult {
@@ -54,6 +54,16 @@ struct VerificationResult {
 // looked at (so no trusted root is needed). For images signed where no log is reachable.
 VerificationResult verify_bundle_signature_only(const Bundle& bundle, const Artifact& artifact,
                                                 const PublicKeyPtr& key);
+
+// cosign's --insecure-ignore-tlog for a certificate-signed bundle (sigstore-go's
+// WithCurrentTime): the content and its signature by the leaf, the leaf's chain to a Fulcio CA
+// of `root` valid at `now`, an embedded SCT of a CT log of `root` unless `ignore_sct`
+// (--insecure-ignore-sct), and `identity`. Transparency-log entries and timestamps are not
+// looked at. The result's verified_times holds `now`.
+VerificationResult verify_bundle_certificate_now(const Bundle& bundle, const TrustedRoot& root,
+                                                 const Artifact& artifact,
+                                                 const CertificateIdentityMatcher& identity,
+                                                 std::int64_t now, bool ignore_sct);
 
 // Throws kVerificationFailed (kUnimplemented for unsupported features) with the reason.
 VerificationResult verify_bundle(const Bundle& bundle, const TrustedRoot& root,

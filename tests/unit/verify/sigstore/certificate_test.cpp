@@ -61,22 +61,59 @@ TEST(CertificateTest, ReadsIdentityAndIssuer) {
   const CertificateIdentity identity = certificate_identity(real.leaf());
   EXPECT_EQ(identity.subject_alternative_names, std::vector<std::string>{kIdentity});
   EXPECT_EQ(identity.oidc_issuer, kIssuer);
+  EXPECT_EQ(identity.legacy_oidc_issuer, kIssuer);  // Fulcio writes .1.1 and .1.8 alike
+  const auto check = [&](const std::string& subject, const std::string& issuer) {
+    return code_of([&] {
+      check_certificate_identity(identity, CertificateIdentityMatcher::exactly(subject, issuer));
+    });
+  };
+  EXPECT_EQ(check(kIdentity, kIssuer), ErrorCode::kInternal);  // kInternal: nothing thrown
   EXPECT_NO_THROW(check_certificate_identity(identity, kIdentity, kIssuer));
-  EXPECT_EQ(code_of([&] {
-              check_certificate_identity(identity, kIdentity, "https://accounts.google.com");
-            }),
-            kFailed);
-  EXPECT_EQ(
-      code_of([&] { check_certificate_identity(identity, std::string(kIdentity) + "x", kIssuer); }),
-      kFailed);
+  EXPECT_EQ(code_of([&] { check_certificate_identity(identity, kIdentity, "x"); }), kFailed);
+  EXPECT_EQ(check(kIdentity, "https://accounts.google.com"), kFailed);
+  EXPECT_EQ(check(std::string(kIdentity) + "x", kIssuer), kFailed);
   // Exact, not prefix or case-insensitive matching.
-  EXPECT_EQ(code_of([&] { check_certificate_identity(identity, "https://github.com/", kIssuer); }),
-            kFailed);
-  EXPECT_EQ(code_of([&] {
-              check_certificate_identity(identity, kIdentity,
-                                         "HTTPS://token.actions.githubusercontent.com");
-            }),
-            kFailed);
+  EXPECT_EQ(check("https://github.com/", kIssuer), kFailed);
+  EXPECT_EQ(check(kIdentity, "HTTPS://token.actions.githubusercontent.com"), kFailed);
+}
+
+TEST(CertificateTest, MatchesIdentityAndIssuerByRegexp) {
+  const RealLeaf real;
+  const CertificateIdentity identity = certificate_identity(real.leaf());
+  const auto check = [&](const std::string& subject, const std::string& subject_regexp,
+                         const std::string& issuer, const std::string& issuer_regexp) {
+    const auto matcher =
+        CertificateIdentityMatcher::from_flags(subject, subject_regexp, issuer, issuer_regexp);
+    EXPECT_EQ(matcher.matches(identity), code_of([&] {
+                                           check_certificate_identity(identity, matcher);
+                                         }) == ErrorCode::kInternal);
+    return matcher.matches(identity);
+  };
+  EXPECT_TRUE(check("", "^https://github\\.com/sigstore-conformance/", kIssuer, ""));
+  EXPECT_TRUE(check("", "sigstore-conformance", "", "githubusercontent"));  // unanchored
+  EXPECT_TRUE(check(kIdentity, "beacon", "", "^https://token\\.actions\\."));
+  EXPECT_FALSE(check("", "^sigstore-conformance", kIssuer, ""));
+  EXPECT_FALSE(check("", "beacon", "", "accounts\\.google\\.com"));
+  EXPECT_FALSE(check(kIdentity, "gitlab", kIssuer, ""));  // both given: both must hold
+  EXPECT_FALSE(check("", "GITHUB", kIssuer, ""));         // case-sensitive
+  EXPECT_EQ(CertificateIdentityMatcher::from_flags("", "beacon$", kIssuer, "").to_string(),
+            std::string("identity /beacon$/ (issuer ") + kIssuer + ")");
+}
+
+TEST(CertificateTest, IdentityMatcherNeedsBothPartsAndValidRegexps) {
+  const auto code = [](const std::string& subject, const std::string& subject_regexp,
+                       const std::string& issuer, const std::string& issuer_regexp) {
+    return code_of([&] {
+      CertificateIdentityMatcher::from_flags(subject, subject_regexp, issuer, issuer_regexp);
+    });
+  };
+  EXPECT_EQ(code("", "", kIssuer, ""), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(code(kIdentity, "", "", ""), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(code("", "(", kIssuer, ""), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(code(kIdentity, "", "", "a{2,1}"), ErrorCode::kInvalidArgument);
+  // A default matcher matches no certificate.
+  const RealLeaf real;
+  EXPECT_FALSE(CertificateIdentityMatcher{}.matches(certificate_identity(real.leaf())));
 }
 
 TEST(CertificateTest, VerifiesEmbeddedScts) {

@@ -61,8 +61,7 @@ TEST(VerifierTest, RefusesAnotherArtifactOrKey) {
             }),
             "the signature does not verify over the artifact");
   SignerPolicy identity;
-  identity.identity = kIdentity;
-  identity.issuer = kIssuer;
+  identity.identity = CertificateIdentityMatcher::exactly(kIdentity, kIssuer);
   EXPECT_EQ(message_of([&] {
               verify_bundle(parse_bundle(run.bundle.dump()), parse_trusted_root(run.root.dump()),
                             artifact_of(run.source.artifact), identity, run.now);
@@ -156,8 +155,7 @@ struct RealBundle {
   std::string folder;
   VerificationResult verify(const std::string& identity, const std::string& issuer) const {
     SignerPolicy policy;
-    policy.identity = identity;
-    policy.issuer = issuer;
+    policy.identity = CertificateIdentityMatcher::exactly(identity, issuer);
     return verify_bundle(
         parse_bundle(testing::vector_file("bundle-verify/" + folder + "/bundle.sigstore.json")),
         parse_trusted_root(testing::vector_file("trusted_root.public-good.json")),
@@ -177,6 +175,66 @@ TEST(VerifierTest, RealCertificateBundlesNeedTheExactIdentity) {
   }
 }
 
+// cosign --insecure-ignore-tlog for certificate bundles: no log entry or timestamp is looked
+// at; the chain is checked at `now`, which must fall in the leaf's (short) validity.
+struct CertificateNow {
+  Bundle bundle =
+      parse_bundle(testing::vector_file("bundle-verify/happy-path-v0.3/bundle.sigstore.json"));
+  TrustedRoot root = parse_trusted_root(testing::vector_file("trusted_root.public-good.json"));
+  Artifact artifact = artifact_of(testing::vector_file("bundle-verify/a.txt"));
+  std::int64_t now = certificate_validity(bundle.certificates.front().get()).start + 60;
+
+  VerificationResult verify(const CertificateIdentityMatcher& identity,
+                            bool ignore_sct = false) const {
+    return verify_bundle_certificate_now(bundle, root, artifact, identity, now, ignore_sct);
+  }
+};
+
+TEST(VerifierTest, CertificateBundleAtTheCurrentTime) {
+  const CertificateNow run;
+  const VerificationResult result =
+      run.verify(CertificateIdentityMatcher::exactly(kIdentity, kIssuer));
+  EXPECT_EQ(result.signer, std::string("identity ") + kIdentity + " (issuer " + kIssuer + ")");
+  EXPECT_EQ(result.verified_times, std::vector<std::int64_t>{run.now});
+  EXPECT_TRUE(result.log_indexes.empty());
+  EXPECT_NO_THROW(run.verify(CertificateIdentityMatcher::from_flags("", "sigstore-conformance/", "",
+                                                                    "githubusercontent")));
+}
+
+TEST(VerifierTest, CertificateBundleAtTheCurrentTimeRefusals) {
+  const auto exact = CertificateIdentityMatcher::exactly(kIdentity, kIssuer);
+  CertificateNow expired;
+  expired.now = *certificate_validity(expired.bundle.certificates.front().get()).end + 1;
+  EXPECT_NE(message_of([&] { expired.verify(exact); }).find("does not chain"), std::string::npos);
+
+  const CertificateNow run;
+  EXPECT_NE(message_of([&] {
+              run.verify(CertificateIdentityMatcher::exactly(kIdentity, "x"));
+            }).find("OIDC issuer"),
+            std::string::npos);
+  EXPECT_NE(message_of([&] {
+              run.verify(CertificateIdentityMatcher::from_flags("", "^sigstore", kIssuer, ""));
+            }).find("certificate identity"),
+            std::string::npos);
+
+  CertificateNow other_artifact;
+  other_artifact.artifact = artifact_of("other");
+  EXPECT_NE(message_of([&] { other_artifact.verify(exact); }), "");
+
+  CertificateNow no_ct_logs;
+  no_ct_logs.root.ctlogs.clear();
+  EXPECT_NE(message_of([&] { no_ct_logs.verify(exact); }).find("SCT"), std::string::npos);
+  EXPECT_NO_THROW(no_ct_logs.verify(exact, /*ignore_sct=*/true));
+
+  const Bundle key_signed = parse_bundle(
+      testing::vector_file("bundle-verify/managed-key-happy-path/bundle.sigstore.json"));
+  EXPECT_EQ(message_of([&] {
+              verify_bundle_certificate_now(key_signed, run.root, run.artifact, exact, run.now,
+                                            false);
+            }),
+            "the bundle is signed with a key, not by a certificate");
+}
+
 TEST(VerifierTest, RefusesChainsThatCarryTheirOwnRoot) {
   Json bundle = testing::vector_json("bundle-verify/happy-path-v0.1/bundle.sigstore.json");
   const Json root = testing::vector_json("trusted_root.public-good.json");
@@ -185,8 +243,7 @@ TEST(VerifierTest, RefusesChainsThatCarryTheirOwnRoot) {
     chain.push_back(certificate);
   }
   SignerPolicy policy;
-  policy.identity = kIdentity;
-  policy.issuer = kIssuer;
+  policy.identity = CertificateIdentityMatcher::exactly(kIdentity, kIssuer);
   EXPECT_NE(message_of([&] {
               verify_bundle(parse_bundle(bundle.dump()), parse_trusted_root(root.dump()),
                             artifact_of(testing::vector_file("bundle-verify/a.txt")), policy,
@@ -198,8 +255,7 @@ TEST(VerifierTest, RefusesChainsThatCarryTheirOwnRoot) {
 // Rekor v2 bundles have no integrated time: the RFC 3161 timestamp is the verified time.
 VerificationResult verify_rekor2(const Json& bundle, std::int64_t now = 1'900'000'000) {
   SignerPolicy policy;
-  policy.identity = kIdentity;
-  policy.issuer = kIssuer;
+  policy.identity = CertificateIdentityMatcher::exactly(kIdentity, kIssuer);
   return verify_bundle(
       parse_bundle(bundle.dump()),
       parse_trusted_root(testing::vector_file("bundle-verify/rekor2-happy-path/trusted_root.json")),

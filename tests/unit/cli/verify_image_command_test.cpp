@@ -1,0 +1,79 @@
+// `sluice verify-image`'s command line: --key or the keyless identity flags (exactly one way),
+// their checks before anything is fetched (usage errors exit 2), and keyless verification
+// refusing to run without --insecure-ignore-tlog (image Rekor entries are not checked yet).
+// Verdicts on real images are tests/integration/verify/cosign_{image,keyless}_matrix.py.
+#include "cli/verify_image_command.h"
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace sluice::cli {
+namespace {
+
+struct Result {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+Result run(const std::vector<std::string>& args) {
+  std::vector<std::string> line{"verify-image"};
+  line.insert(line.end(), args.begin(), args.end());
+  std::ostringstream out, err, log;
+  const int code = run_cli(line, out, err, &log);
+  return {code, out.str(), err.str()};
+}
+
+const std::string kRoot =
+    std::string(SLUICE_SIGSTORE_CONFORMANCE_DIR) + "/trusted_root.public-good.json";
+// Nothing listens there: the tests below must fail before any request.
+const std::string kImage = "127.0.0.1:1/shop/app:v1";
+
+TEST(VerifyImageCommandTest, KeyOrIdentityFlagsExactlyOne) {
+  const std::vector<std::vector<std::string>> mistakes = {
+      {kImage},
+      {kImage, "--insecure-ignore-tlog"},
+      {kImage, "--key", "k.pem", "--certificate-identity", "a@b", "--certificate-oidc-issuer",
+       "https://i", "--trusted-root", kRoot},
+      {kImage, "--key", "k.pem", "--trusted-root", kRoot},
+      {kImage, "--key", "k.pem", "--insecure-ignore-sct"},
+      {kImage, "--certificate-identity", "a@b", "--trusted-root", kRoot},          // no issuer
+      {kImage, "--certificate-oidc-issuer-regexp", ".", "--trusted-root", kRoot},  // no identity
+      {kImage, "--certificate-identity", "a@b", "--certificate-oidc-issuer", "https://i"},
+      {kImage, "--certificate-identity-regexp", "(", "--certificate-oidc-issuer", "https://i",
+       "--trusted-root", kRoot},
+      {kImage, "--certificate-identity", "a@b", "--certificate-oidc-issuer-regexp", "a{2,1}",
+       "--trusted-root", kRoot},
+      {kImage, "--certificate-identity", "a@b", "--certificate-oidc-issuer", "https://i",
+       "--trusted-root", kRoot, "--insecure-ignore-sct=maybe"},
+  };
+  for (const auto& args : mistakes) {
+    const Result result = run(args);
+    EXPECT_EQ(result.code, kExitUsage) << args.size() << ": " << result.err;
+    EXPECT_TRUE(result.err.starts_with("Error: ")) << result.err;
+    EXPECT_EQ(result.out, "");
+  }
+}
+
+TEST(VerifyImageCommandTest, KeylessNeedsIgnoreTlogUntilImageLogEntriesAreChecked) {
+  const Result result =
+      run({kImage, "--certificate-identity-regexp", "@example\\.com$", "--certificate-oidc-issuer",
+           "https://issuer.example", "--trusted-root", kRoot, "--allow-http-registry"});
+  EXPECT_EQ(result.code, kExitFailure);
+  EXPECT_NE(result.err.find("not built yet"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("--insecure-ignore-tlog"), std::string::npos) << result.err;
+}
+
+TEST(VerifyImageCommandTest, KeylessReadsTheTrustedRootFirst) {
+  const Result result = run({kImage, "--certificate-identity", "a@b", "--certificate-oidc-issuer",
+                             "https://i", "--trusted-root", kRoot + ".missing",
+                             "--insecure-ignore-tlog", "--allow-http-registry"});
+  EXPECT_EQ(result.code, kExitFailure);
+  EXPECT_NE(result.err.find("cannot read trusted root"), std::string::npos) << result.err;
+}
+
+}  // namespace
+}  // namespace sluice::cli
