@@ -44,7 +44,8 @@ constexpr Command kCommands[] = {
     {"verify-commit", "verify-commit --repo PATH|URL [--rev REV] --allowed-signers FILE",
      "Verify the SSH signature of a commit or tag as git does (keyless: not yet)",
      &run_verify_commit},
-    {"verify-image", "verify-image REF --key PUBKEY.pem [--insecure-ignore-tlog]",
+    {"verify-image",
+     "verify-image REF --key PUBKEY.pem (--trusted-root FILE | --insecure-ignore-tlog)",
      "Verify an image's cosign signatures in its registry (keyless: not yet)", &run_verify_image},
     {"verify-bundle",
      "verify-bundle --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | "

@@ -7,6 +7,7 @@
 #include "core/duration.h"
 #include "core/error.h"
 #include "verify/oci/cosign.h"
+#include "verify/sigstore/trusted_root.h"
 
 namespace sluice::cli {
 namespace {
@@ -14,6 +15,7 @@ namespace {
 struct VerifyImageArgs {
   std::string reference;
   std::string key_file;
+  std::string trusted_root_file;
   bool ignore_tlog = false;
   verify::oci::RegistryOptions registry;
   std::string username;
@@ -34,13 +36,20 @@ VerifyImageArgs parse_args(std::span<const std::string> args) {
   std::vector<std::string> normalized;
   for (const std::string& arg : args) {
     normalized.push_back(
-        arg == "--insecure-ignore-tlog" || arg == "--allow-http-registry" ? arg + "=true" : arg);
+        arg == "--insecure-ignore-tlog" || arg == "--allow-http-registry" || arg == "--offline"
+            ? arg + "=true"
+            : arg);
   }
   const auto on_flag = [&](const std::string& flag, const std::string& value) {
     if (flag == "--key") {
       parsed.key_file = value;
     } else if (flag == "--insecure-ignore-tlog") {
       parsed.ignore_tlog = parse_bool(flag, value);
+    } else if (flag == "--trusted-root") {
+      parsed.trusted_root_file = value;
+    } else if (flag == "--offline") {
+      // Rekor bundles are always checked offline; cosign's online entry lookup is not built.
+      if (!parse_bool(flag, value)) throw unimplemented("online Rekor lookups are not supported");
     } else if (flag == "--allow-http-registry") {
       parsed.registry.plain_http = parse_bool(flag, value);
     } else if (flag == "--registry-username") {
@@ -66,6 +75,11 @@ VerifyImageArgs parse_args(std::span<const std::string> args) {
   if (keyless) throw unimplemented("keyless image verification is not built yet");
   if (parsed.reference.empty()) throw invalid_argument("verify-image needs an image reference");
   if (parsed.key_file.empty()) throw invalid_argument("verify-image needs --key PUBKEY.pem");
+  if (parsed.trusted_root_file.empty() && !parsed.ignore_tlog) {
+    throw invalid_argument(
+        "verify-image needs --trusted-root FILE to check the transparency log (there is no "
+        "default), or --insecure-ignore-tlog to rely on the key alone");
+  }
   if (parsed.username.empty() != parsed.password_file.empty()) {
     throw invalid_argument("give --registry-username and --registry-password-file together");
   }
@@ -87,9 +101,18 @@ int run_verify_image(const CommandContext& context) {
       args.registry.credentials = verify::oci::RegistryCredentials{args.username, password};
     }
     if (!args.ca_file.empty()) args.registry.ca_pem = read_small_file(args.ca_file, "CA file");
+    verify::oci::ImageVerifyOptions options{.ignore_tlog = args.ignore_tlog};
+    if (!args.trusted_root_file.empty()) {  // parsed even when ignored, as cosign does
+      try {
+        options.trusted_root = verify::sigstore::parse_trusted_root(read_small_file(
+            args.trusted_root_file, "trusted root", verify::sigstore::kMaxTrustedRootBytes));
+      } catch (const Error& e) {
+        throw e.with_context(args.trusted_root_file);
+      }
+    }
     verify::oci::RegistryClient registry(verify::oci::registry_api_host(image), args.registry);
     const verify::oci::ImageVerification verified =
-        verify::oci::verify_image_with_key(registry, image, key, {.ignore_tlog = args.ignore_tlog});
+        verify::oci::verify_image_with_key(registry, image, key, options);
     context.out << "verified: " << image.name() << "@" << verified.digest << "\n";
     for (const auto& signature : verified.signatures) {
       context.out << "signature: " << signature.layer_digest << " (" << signature.docker_reference

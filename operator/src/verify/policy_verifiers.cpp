@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "verify/git_ssh.h"
 #include "verify/public_key.h"
+#include "verify/sigstore/trusted_root.h"
 
 namespace sluice::verify {
 
@@ -38,13 +39,23 @@ policy::Signer PolicyImageVerifier::verify(const ImageReference& image,
   }
   oci::RegistryClient registry(oci::registry_api_host(image),
                                registries_ ? registries_(image.domain) : oci::RegistryOptions{});
+  // The requirement's trusted root, when it names one, holds the Rekor keys entries must verify
+  // under; otherwise the verifier's own (options_); ignore_tlog needs neither.
+  oci::ImageVerifyOptions options = options_;
+  if (requirement.trusted_root && !options.ignore_tlog) {
+    try {
+      options.trusted_root = sigstore::parse_trusted_root(*requirement.trusted_root);
+    } catch (const Error& e) {
+      throw e.with_context("the image requirement's trusted root");
+    }
+  }
   std::string reasons;
   bool any_signature = false;
   for (std::size_t i = 0; i < requirement.public_keys_pem.size(); ++i) {
     const PublicKey key =
         PublicKey::from_pem(requirement.public_keys_pem[i], "key " + std::to_string(i + 1));
     try {
-      oci::verify_image_with_key(registry, image, key, options_);
+      oci::verify_image_with_key(registry, image, key, options);
       return policy::Signer{"key", key.description(), key.fingerprint()};
     } catch (const Error& e) {
       if (e.code() != ErrorCode::kVerificationFailed && e.code() != ErrorCode::kNotFound) throw;

@@ -1,7 +1,8 @@
 #pragma once
 // The verifiers the policy gate (policy/evidence.h) runs with in production.
 //   SSH commit and tag signatures: verify_git_ssh_signature (git verify-commit semantics).
-//   cosign images signed with a key: verify/oci/cosign.h (cosign verify --key semantics).
+//   cosign images signed with a key: verify/oci/cosign.h (cosign verify --key semantics,
+//   Rekor entries checked offline against a trusted root).
 //   gitsign (keyless) commits and keyless images: not built yet; they throw kUnimplemented,
 //   which the gate turns into blocking CommitVerificationError / ImageVerificationError
 //   violations.
@@ -37,7 +38,9 @@ class PolicyImageVerifier final : public policy::ImageVerifier {
       : registries_(std::move(registries)), options_(options) {}
 
   // Tries each of the requirement's keys in turn and returns the first that signed the image
-  // (Signer{"key", <key description>, <key fingerprint>}). Keyless identities are kUnimplemented
+  // (Signer{"key", <key description>, <key fingerprint>}). Transparency-log entries are checked
+  // against the requirement's trusted root when it has one, else the options' (neither: the
+  // verification fails, unless the options ignore the log). Keyless identities are kUnimplemented
   // for now. Without any signature: kNotFound; signed, but by none of the keys:
   // kVerificationFailed with every key's reason.
   policy::Signer verify(const ImageReference& image,

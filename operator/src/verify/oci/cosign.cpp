@@ -1,9 +1,14 @@
 #include "verify/oci/cosign.h"
 
+#include <chrono>
+
+#include "core/base64.h"
 #include "core/error.h"
 #include "core/sha256.h"
+#include "verify/oci/rekor_bundle.h"
 #include "verify/oci/simple_signing.h"
 #include "verify/sigstore/bundle.h"
+#include "verify/sigstore/crypto.h"
 #include "verify/sigstore/verifier.h"
 
 namespace sluice::verify::oci {
@@ -31,11 +36,44 @@ std::string bundle_layer_digest(const Manifest& referrer) {
   throw Error(ErrorCode::kVerificationFailed, "referrer holds no sigstore bundle layer");
 }
 
+std::int64_t verification_time(const ImageVerifyOptions& options) {
+  if (options.now) return *options.now;
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The classic signature's Rekor bundle annotation against the trusted root; returns the
+// verified integrated time.
+std::int64_t verify_layer_rekor_bundle(const Descriptor& layer, std::string_view payload,
+                                       std::string_view signature_base64, const PublicKey& key,
+                                       const ImageVerifyOptions& options) {
+  const auto annotation = layer.annotations.find(kRekorBundleAnnotation);
+  if (annotation == layer.annotations.end() || annotation->second.empty()) {
+    throw Error(ErrorCode::kVerificationFailed,
+                "layer " + layer.digest + " has no Rekor bundle (offline verification needs one)");
+  }
+  const std::optional<std::string> signature = decode_base64(signature_base64);
+  if (!signature) throw Error(ErrorCode::kVerificationFailed, "signature is not base64");
+  const ClassicSignature signed_content{
+      payload, *signature, sigstore::public_key_der(key.handle().get()), false};
+  try {
+    return verify_rekor_bundle(parse_rekor_bundle(annotation->second), signed_content,
+                               *options.trusted_root, verification_time(options));
+  } catch (const Error& e) {
+    throw e.with_context("layer " + layer.digest);
+  }
+}
+
 // One referrer bundle against the key, over the image manifest's digest (the in-toto subject
-// of cosign's DSSE statement). Transparency-log entries are not looked at (ignore_tlog).
-void verify_referrer_bundle(RegistryClient& registry, const std::string& repository,
-                            const Descriptor& referrer, const std::string& image_digest,
-                            const PublicKey& key) {
+// of cosign's DSSE statement): the full sigstore verification against the trusted root, or
+// with ignore_tlog, the signature alone. Returns the first verified time, if any.
+std::optional<std::int64_t> verify_referrer_bundle(RegistryClient& registry,
+                                                   const std::string& repository,
+                                                   const Descriptor& referrer,
+                                                   const std::string& image_digest,
+                                                   const PublicKey& key,
+                                                   const ImageVerifyOptions& options) {
   const std::optional<Manifest> manifest = registry.manifest(repository, referrer.digest);
   if (!manifest) throw not_found("referrer " + referrer.digest + " is gone");
   const std::string bundle_json =
@@ -43,7 +81,15 @@ void verify_referrer_bundle(RegistryClient& registry, const std::string& reposit
   const sigstore::Bundle bundle = sigstore::parse_bundle(bundle_json);
   const std::optional<std::string> raw_digest = from_hex(image_digest.substr(7));
   if (!raw_digest || raw_digest->size() != 32) throw internal_error("bad image digest");
-  sigstore::verify_bundle_signature_only(bundle, {std::nullopt, *raw_digest}, key.handle());
+  if (options.ignore_tlog) {
+    sigstore::verify_bundle_signature_only(bundle, {std::nullopt, *raw_digest}, key.handle());
+    return std::nullopt;
+  }
+  const sigstore::VerificationResult verified =
+      sigstore::verify_bundle(bundle, *options.trusted_root, {std::nullopt, *raw_digest},
+                              {key.handle(), "", ""}, verification_time(options));
+  if (verified.verified_times.empty()) return std::nullopt;
+  return verified.verified_times.front();
 }
 
 }  // namespace
@@ -54,10 +100,10 @@ std::string registry_api_host(const ImageReference& image) {
 
 ImageVerification verify_image_with_key(RegistryClient& registry, const ImageReference& image,
                                         const PublicKey& key, const ImageVerifyOptions& options) {
-  if (!options.ignore_tlog) {
-    throw unimplemented(
-        "checking the transparency-log entries of image signatures is not built yet; "
-        "--insecure-ignore-tlog relies on the key alone, as cosign's flag of that name does");
+  if (!options.ignore_tlog && !options.trusted_root) {
+    throw invalid_argument(
+        "checking image signatures' transparency-log entries needs a trusted root; "
+        "ignoring the log (cosign's --insecure-ignore-tlog) relies on the key alone");
   }
   const std::optional<Manifest> manifest =
       registry.manifest(image.path, image.digest.empty() ? image.tag : image.digest);
@@ -84,7 +130,12 @@ ImageVerification verify_image_with_key(RegistryClient& registry, const ImageRef
         const std::string payload = registry.blob(image.path, layer.digest, kMaxPayloadBytes);
         const SimpleSigningClaims claims =
             verify_simple_signing(payload, signature->second, manifest->digest, key);
-        result.signatures.push_back({layer.digest, claims.docker_reference});
+        std::optional<std::int64_t> integrated_time;
+        if (!options.ignore_tlog) {
+          integrated_time =
+              verify_layer_rekor_bundle(layer, payload, signature->second, key, options);
+        }
+        result.signatures.push_back({layer.digest, claims.docker_reference, integrated_time});
       } catch (const Error& e) {
         if (e.code() != ErrorCode::kVerificationFailed && e.code() != ErrorCode::kNotFound) throw;
         problems.push_back(e.message());
@@ -99,8 +150,9 @@ ImageVerification verify_image_with_key(RegistryClient& registry, const ImageRef
   if (bundles.size() > kMaxSignatureLayers) bundles.resize(kMaxSignatureLayers);
   for (const Descriptor& referrer : bundles) {
     try {
-      verify_referrer_bundle(registry, image.path, referrer, manifest->digest, key);
-      result.signatures.push_back({referrer.digest, "sigstore bundle"});
+      const std::optional<std::int64_t> time =
+          verify_referrer_bundle(registry, image.path, referrer, manifest->digest, key, options);
+      result.signatures.push_back({referrer.digest, "sigstore bundle", time});
     } catch (const Error& e) {
       if (e.code() != ErrorCode::kVerificationFailed && e.code() != ErrorCode::kNotFound) throw;
       problems.push_back("bundle " + referrer.digest + ": " + e.message());

@@ -6,16 +6,20 @@
 // digest). The image counts as signed when at least one verifies.
 //
 // Transparency-log entries: as with cosign, a key-signed image is only accepted without its
-// Rekor entry when `ignore_tlog` says so (cosign's --insecure-ignore-tlog). Checking the Rekor
-// entries of image signatures is not built yet: without ignore_tlog, verification fails with
-// kUnimplemented and says so.
+// Rekor entry when `ignore_tlog` says so (cosign's --insecure-ignore-tlog). Otherwise, offline
+// (as `cosign verify --offline --trusted-root`): a classic signature counts only with a Rekor
+// bundle annotation that verifies against the trusted root (oci/rekor_bundle.h), a referrer
+// bundle only when the full sigstore verifier (sigstore/verifier.h) accepts it.
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/image_reference.h"
 #include "verify/oci/registry_client.h"
 #include "verify/public_key.h"
+#include "verify/sigstore/trusted_root.h"
 
 namespace sluice::verify::oci {
 
@@ -24,11 +28,18 @@ std::string registry_api_host(const ImageReference& image);
 
 struct ImageVerifyOptions {
   bool ignore_tlog = false;
+  // The Rekor keys (and, for bundles, CAs and timestamp authorities) trusted; required unless
+  // ignore_tlog (without it verification fails with kInvalidArgument).
+  std::optional<sigstore::TrustedRoot> trusted_root = std::nullopt;
+  std::optional<std::int64_t> now = std::nullopt;  // Unix seconds; default: the current time
 };
 
 struct VerifiedSignature {
-  std::string layer_digest;      // the simple-signing payload's digest
+  std::string layer_digest;      // the simple-signing payload's digest (or the referrer's)
   std::string docker_reference;  // what the payload names (reported, not enforced)
+  // The log's verified integrated time (unset with ignore_tlog): the time a signing
+  // certificate's validity must hold at.
+  std::optional<std::int64_t> integrated_time = std::nullopt;
 };
 
 struct ImageVerification {
