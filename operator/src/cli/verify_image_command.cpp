@@ -35,10 +35,10 @@ VerifyImageArgs parse_args(std::span<const std::string> args) {
   // Boolean flags may stand alone; for_each_argument wants a value, so give them one.
   std::vector<std::string> normalized;
   for (const std::string& arg : args) {
-    normalized.push_back(
-        arg == "--insecure-ignore-tlog" || arg == "--allow-http-registry" || arg == "--offline"
-            ? arg + "=true"
-            : arg);
+    normalized.push_back(arg == "--insecure-ignore-tlog" || arg == "--allow-http-registry" ||
+                                 arg == "--offline"
+                             ? arg + "=true"
+                             : arg);
   }
   const auto on_flag = [&](const std::string& flag, const std::string& value) {
     if (flag == "--key") {

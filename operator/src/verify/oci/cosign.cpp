@@ -55,8 +55,8 @@ std::int64_t verify_layer_rekor_bundle(const Descriptor& layer, std::string_view
   }
   const std::optional<std::string> signature = decode_base64(signature_base64);
   if (!signature) throw Error(ErrorCode::kVerificationFailed, "signature is not base64");
-  const ClassicSignature signed_content{
-      payload, *signature, sigstore::public_key_der(key.handle().get()), false};
+  const ClassicSignature signed_content{payload, *signature,
+                                        sigstore::public_key_der(key.handle().get()), false};
   try {
     return verify_rekor_bundle(parse_rekor_bundle(annotation->second), signed_content,
                                *options.trusted_root, verification_time(options));
@@ -68,12 +68,9 @@ std::int64_t verify_layer_rekor_bundle(const Descriptor& layer, std::string_view
 // One referrer bundle against the key, over the image manifest's digest (the in-toto subject
 // of cosign's DSSE statement): the full sigstore verification against the trusted root, or
 // with ignore_tlog, the signature alone. Returns the first verified time, if any.
-std::optional<std::int64_t> verify_referrer_bundle(RegistryClient& registry,
-                                                   const std::string& repository,
-                                                   const Descriptor& referrer,
-                                                   const std::string& image_digest,
-                                                   const PublicKey& key,
-                                                   const ImageVerifyOptions& options) {
+std::optional<std::int64_t> verify_referrer_bundle(
+    RegistryClient& registry, const std::string& repository, const Descriptor& referrer,
+    const std::string& image_digest, const PublicKey& key, const ImageVerifyOptions& options) {
   const std::optional<Manifest> manifest = registry.manifest(repository, referrer.digest);
   if (!manifest) throw not_found("referrer " + referrer.digest + " is gone");
   const std::string bundle_json =

@@ -58,7 +58,9 @@ const OrderedJson* field(const OrderedJson& object, std::string_view name) {
 }
 
 // JSON null and absence both leave Go's zero value.
-bool is_set(const OrderedJson* value) { return value != nullptr && !value->is_null(); }
+bool is_set(const OrderedJson* value) {
+  return value != nullptr && !value->is_null();
+}
 
 std::string go_string(const OrderedJson* value, const std::string& name) {
   if (!is_set(value)) return "";
@@ -94,12 +96,11 @@ OrderedJson parse_document(std::string_view annotation) {
                                                    std::to_string(kMaxRekorBundleBytes) + " bytes");
   }
   bool too_deep = false;
-  const OrderedJson::parser_callback_t limit_depth = [&too_deep](int depth,
-                                                                 OrderedJson::parse_event_t,
-                                                                 OrderedJson&) {
-    if (depth > kMaxDepth) too_deep = true;
-    return !too_deep;
-  };
+  const OrderedJson::parser_callback_t limit_depth =
+      [&too_deep](int depth, OrderedJson::parse_event_t, OrderedJson&) {
+        if (depth > kMaxDepth) too_deep = true;
+        return !too_deep;
+      };
   OrderedJson document;
   try {
     document = OrderedJson::parse(annotation.begin(), annotation.end(), limit_depth);
@@ -119,9 +120,9 @@ OrderedJson parse_document(std::string_view annotation) {
 RekorBundle parse_rekor_bundle(std::string_view annotation) {
   const OrderedJson document = parse_document(annotation);
   RekorBundle bundle;
-  bundle.signed_entry_timestamp = go_bytes(
-      go_string(field(document, "SignedEntryTimestamp"), "SignedEntryTimestamp"),
-      "SignedEntryTimestamp");
+  bundle.signed_entry_timestamp =
+      go_bytes(go_string(field(document, "SignedEntryTimestamp"), "SignedEntryTimestamp"),
+               "SignedEntryTimestamp");
   const OrderedJson* payload = field(document, "Payload");
   if (!is_set(payload)) refuse("Payload", "is missing");
   if (!payload->is_object()) refuse("Payload", "is not an object");
@@ -179,11 +180,11 @@ std::int64_t verify_rekor_bundle(const RekorBundle& bundle, const ClassicSignatu
     throw Error(kCode, "the trusted root's key for log " + to_hex(entry.log_id) +
                            " is not an ECDSA key, which cosign requires for SETs");
   }
-  const std::string digest =
-      sigstore::sha256_raw(sigstore::signed_entry_timestamp_payload(entry));
+  const std::string digest = sigstore::sha256_raw(sigstore::signed_entry_timestamp_payload(entry));
   if (!sigstore::verify_digest_signature(log->key.get(), digest, bundle.signed_entry_timestamp)) {
-    throw Error(kCode, "the Rekor bundle's signed entry timestamp does not verify under the log's "
-                       "key");
+    throw Error(kCode,
+                "the Rekor bundle's signed entry timestamp does not verify under the log's "
+                "key");
   }
   if (bundle.integrated_time > now) {
     throw Error(kCode, "the Rekor bundle's integrated time " +

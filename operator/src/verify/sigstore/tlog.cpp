@@ -165,8 +165,10 @@ void check_cosign_signature_entry_body(const TlogEntry& entry, const LoggedConte
   if ((kind == "hashedrekord" || kind == "rekord") && version == "0.0.1") {
     return check_hashedrekord_v001(fields.object("spec"), content);
   }
-  throw Error(kCode, "a cosign signature's transparency log entry must be hashedrekord or rekord "
-                     "0.0.1, not " + kind + " " + version);
+  throw Error(kCode,
+              "a cosign signature's transparency log entry must be hashedrekord or rekord "
+              "0.0.1, not " +
+                  kind + " " + version);
 }
 
 std::string signed_entry_timestamp_payload(const TlogEntry& entry) {

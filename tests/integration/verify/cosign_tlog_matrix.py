@@ -1,0 +1,289 @@
+#!/usr/bin/env python3
+"""`sluice verify-image` against `cosign verify` WITHOUT --insecure-ignore-tlog (issue 7).
+
+Usage: cosign_tlog_matrix.py SLUICE
+
+There is no Rekor here, so the test is its own Rekor: it makes an ECDSA P-256 log key, writes a
+trusted_root.json naming it, and for each classic signature builds the hashedrekord (or rekord)
+entry body and the signed entry timestamp (SET, ECDSA over the canonical JSON
+{"body","integratedTime","logID","logIndex"}) itself. Real cosign v2.6.5 does the rest: `cosign
+generate` makes the simple-signing payload, `cosign sign-blob` signs it, and `cosign attach
+signature --rekor-response` writes the layer with the "dev.sigstore.cosign/bundle" annotation.
+`cosign verify --key --trusted-root --offline` is the oracle: every case checks that sluice's
+verdict equals cosign's and the expected one. One case is a deliberate difference (an integrated
+time in the future: cosign accepts it for a key signer, sluice refuses) and is checked as such.
+Images live in the distribution registry on 127.0.0.1; nothing else is contacted.
+"""
+import base64
+import hashlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+SLUICE = os.path.abspath(sys.argv[1])
+WORK = tempfile.mkdtemp(prefix="sluice-cosign-tlog-")
+ENV = dict(os.environ, COSIGN_PASSWORD="", HOME=WORK, COSIGN_YES="true")
+NOW = int(time.time())
+failures = []
+
+
+def tool(name):
+    return subprocess.run([os.path.join(ROOT, "tests/env/build-tools"), "--path", name],
+                          check=True, capture_output=True, text=True).stdout.strip()
+
+
+COSIGN = tool("cosign")
+REGISTRY = tool("registry")
+
+
+def run(*args, check=True, stdin=None):
+    result = subprocess.run(args, cwd=WORK, env=ENV, capture_output=True, input=stdin)
+    if check and result.returncode != 0:
+        sys.exit("failed: %s\n%s%s" % (" ".join(args), result.stdout.decode(errors="replace"),
+                                       result.stderr.decode(errors="replace")))
+    return result
+
+
+def path(name):
+    return os.path.join(WORK, name)
+
+
+def write(name, data):
+    with open(path(name), "wb" if isinstance(data, bytes) else "w") as f:
+        f.write(data)
+    return path(name)
+
+
+def read(name):
+    with open(path(name), "rb") as f:
+        return f.read()
+
+
+def b64(data):
+    return base64.b64encode(data).decode()
+
+
+def canonical(value):
+    return json.dumps(value, sort_keys=True, separators=(",", ":")).encode()
+
+
+def start_registry():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = write("registry.yml", "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n"
+                   "    rootdirectory: %s/data\nhttp:\n  addr: 127.0.0.1:%d\n" % (WORK, port))
+    process = subprocess.Popen([REGISTRY, "serve", config], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen("http://127.0.0.1:%d/v2/" % port, timeout=1)
+            return process, port
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    sys.exit("registry did not start")
+
+
+def digest_of(port, repo, tag):
+    request = urllib.request.Request(
+        "http://127.0.0.1:%d/v2/%s/manifests/%s" % (port, repo, tag), method="HEAD",
+        headers={"Accept": "application/vnd.oci.image.manifest.v1+json"})
+    with urllib.request.urlopen(request) as response:
+        return response.headers["Docker-Content-Digest"]
+
+
+class RekorLog:
+    """An ECDSA P-256 log key and what a Rekor v1 log would hand out for an entry."""
+
+    def __init__(self, name):
+        self.key = path(name + ".key")
+        run("openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", self.key)
+        self.der = run("openssl", "ec", "-in", self.key, "-pubout", "-outform", "DER").stdout
+        self.log_id = hashlib.sha256(self.der).digest()
+
+    def trusted_root_entry(self, start="2020-01-01T00:00:00Z"):
+        return {"baseUrl": "http://127.0.0.1:1", "hashAlgorithm": "SHA2_256",
+                "publicKey": {"rawBytes": b64(self.der), "keyDetails": "PKIX_ECDSA_P256_SHA_256",
+                              "validFor": {"start": start}},
+                "logId": {"keyId": b64(self.log_id)}}
+
+    def rekor_bundle(self, body, integrated_time, log_index=7, log_id_hex=None):
+        payload = {"body": b64(body), "integratedTime": integrated_time, "logIndex": log_index,
+                   "logID": log_id_hex or self.log_id.hex()}
+        signed = canonical(dict(payload, logID=payload["logID"].lower()))
+        sig = run("openssl", "dgst", "-sha256", "-sign", self.key, stdin=signed).stdout
+        return {"SignedEntryTimestamp": b64(sig), "Payload": payload}
+
+
+def entry_body(payload, signature_b64, public_pem, kind="hashedrekord"):
+    spec = {"data": {"hash": {"algorithm": "sha256",
+                              "value": hashlib.sha256(payload).hexdigest()}},
+            "signature": {"content": signature_b64, "publicKey": {"content": b64(public_pem)}}}
+    if kind == "rekord":
+        spec["signature"]["format"] = "x509"
+    return canonical({"apiVersion": "0.0.1", "kind": kind, "spec": spec})
+
+
+def main():
+    registry, port = start_registry()
+    try:
+        base = "127.0.0.1:%d/tlog" % port
+        run(COSIGN, "generate-key-pair", "--output-key-prefix", "alice")
+        run(COSIGN, "generate-key-pair", "--output-key-prefix", "mallory")
+        alice_pem, mallory_pem = read("alice.pub"), read("mallory.pub")
+        rekor, rogue = RekorLog("rekor"), RekorLog("rogue")
+        root = write("trusted_root.json", json.dumps({
+            "mediaType": "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
+            "tlogs": [rekor.trusted_root_entry()]}))
+        start_2020 = 1577836800
+
+        def new_image(name):
+            write(name + ".txt", "content of %s\n" % name)
+            run(COSIGN, "upload", "blob", "-f", path(name + ".txt"), "--allow-http-registry",
+                "%s/%s:v1" % (base, name))
+            return "%s/%s@%s" % (base, name, digest_of(port, "tlog/" + name, "v1"))
+
+        def sign_payload(image, name, key="alice.key"):
+            payload = run(COSIGN, "generate", "--allow-http-registry", image).stdout
+            write(name + ".payload", payload)
+            run(COSIGN, "sign-blob", "--key", key, "--tlog-upload=false", "--output-signature",
+                path(name + ".sig"), path(name + ".payload"))
+            return payload, read(name + ".sig").decode().strip()
+
+        def attach(image, name, bundle):
+            response = write(name + ".rekor.json", json.dumps(
+                {"base64Signature": read(name + ".sig").decode().strip(), "rekorBundle": bundle}))
+            run(COSIGN, "attach", "signature", "--allow-http-registry", "--payload",
+                path(name + ".payload"), "--signature", path(name + ".sig"), "--rekor-response",
+                response, image)
+
+        def logged_image(name, make_bundle):
+            """An image signed by alice whose Rekor bundle make_bundle(payload, sig) builds."""
+            image = new_image(name)
+            payload, signature = sign_payload(image, name)
+            attach(image, name, make_bundle(payload, signature))
+            return image
+
+        def good_body(payload, signature):
+            return entry_body(payload, signature, alice_pem)
+
+        def check(case, image, key, expect_sluice, expect_cosign=None, tlog=True, bundle=False,
+                  reason=""):
+            """reason: what sluice's refusal must say (so it fails for the case's reason)."""
+            expect_cosign = expect_sluice if expect_cosign is None else expect_cosign
+            flags = ("--trusted-root", root) if tlog else ("--insecure-ignore-tlog",)
+            ours = run(SLUICE, "verify-image", image, "--key", key, "--allow-http-registry",
+                       *flags, check=False)
+            cosign_flags = ("--trusted-root", root, "--offline") if tlog else (
+                "--insecure-ignore-tlog", "--trusted-root", root)
+            if bundle:
+                cosign_flags += ("--new-bundle-format",)
+            theirs = run(COSIGN, "verify", "--key", key, "--allow-http-registry", *cosign_flags,
+                         image, check=False)
+            ok, cosign_ok = ours.returncode == 0, theirs.returncode == 0
+            agree = ok == expect_sluice and cosign_ok == expect_cosign
+            agree = agree and reason in ours.stderr.decode(errors="replace")
+            verdict = lambda good: "good" if good else "bad"
+            detail = (ours.stdout if ok else ours.stderr).decode(errors="replace").strip()
+            print("%-8s %-48s cosign=%-4s sluice=%-4s %s" % (
+                "ok" if agree else "MISMATCH", case, verdict(cosign_ok), verdict(ok),
+                detail.replace("\n", " | ")[-150:]))
+            if not agree:
+                print("    cosign said: %s" % theirs.stderr.decode(errors="replace").strip()
+                      .replace("\n", " | ")[-300:])
+                failures.append(case)
+
+        good = logged_image("good", lambda p, s: rekor.rekor_bundle(good_body(p, s), NOW - 60))
+        check("good SET", good, "alice.pub", True)
+        check("good SET, other key", good, "mallory.pub", False,
+              reason="image signature does not verify")
+        check("good SET, tlog ignored", good, "alice.pub", True, tlog=False)
+
+        check("rekord entry", logged_image(
+            "rekord", lambda p, s: rekor.rekor_bundle(entry_body(p, s, alice_pem, "rekord"),
+                                                      NOW - 60)), "alice.pub", True)
+        check("log id in upper-case hex", logged_image(
+            "upperhex", lambda p, s: rekor.rekor_bundle(good_body(p, s), NOW - 60,
+                                                        log_id_hex=rekor.log_id.hex().upper())),
+            "alice.pub", True)
+        check("SET by a log key the root does not know", logged_image(
+            "rogue", lambda p, s: rogue.rekor_bundle(good_body(p, s), NOW - 60)), "alice.pub",
+            False, reason="is not a transparency log of the trusted root")
+
+        check("SET by another key under the log's id", logged_image(
+            "forged", lambda p, s: rogue.rekor_bundle(good_body(p, s), NOW - 60,
+                                                      log_id_hex=rekor.log_id.hex())),
+            "alice.pub", False, reason="signed entry timestamp does not verify")
+
+        def tampered(p, s):
+            bundle = rekor.rekor_bundle(good_body(p, s), NOW - 60)
+            bundle["Payload"]["logIndex"] += 1  # no longer what the SET signs
+            return bundle
+        check("tampered SET payload", logged_image("tampered", tampered), "alice.pub", False,
+              reason="signed entry timestamp does not verify")
+
+        def flipped(p, s):
+            bundle = rekor.rekor_bundle(good_body(p, s), NOW - 60)
+            raw = bytearray(base64.b64decode(bundle["SignedEntryTimestamp"]))
+            raw[-3] ^= 0x01
+            bundle["SignedEntryTimestamp"] = b64(bytes(raw))
+            return bundle
+        check("tampered SET signature", logged_image("flipped", flipped), "alice.pub", False,
+              reason="signed entry timestamp does not verify")
+
+        other_image = new_image("other")
+        other_payload, other_signature = sign_payload(other_image, "other")
+        check("body for another signature", logged_image(
+            "othersig", lambda p, s: rekor.rekor_bundle(
+                entry_body(p, other_signature, alice_pem), NOW - 60)), "alice.pub", False,
+              reason="the logged signature differs")
+        check("body for another payload", logged_image(
+            "otherpayload", lambda p, s: rekor.rekor_bundle(
+                entry_body(other_payload, s, alice_pem), NOW - 60)), "alice.pub", False,
+              reason="the logged artifact digest differs")
+        check("body for another key", logged_image(
+            "otherkey", lambda p, s: rekor.rekor_bundle(entry_body(p, s, mallory_pem), NOW - 60)),
+            "alice.pub", False, reason="the logged certificate or key differs")
+        check("integrated time before the log key's validFor", logged_image(
+            "early", lambda p, s: rekor.rekor_bundle(good_body(p, s), start_2020 - 1)),
+            "alice.pub", False, reason="outside the log key's validity")
+        check("integrated time at validFor's start", logged_image(
+            "atstart", lambda p, s: rekor.rekor_bundle(good_body(p, s), start_2020)),
+            "alice.pub", True)
+        # Deliberate: cosign bounds a key signer's integrated time by the log key's validFor
+        # only; sluice also refuses times after now, as sigstore-go does for bundles.
+        check("integrated time in the future (sluice stricter)", logged_image(
+            "future", lambda p, s: rekor.rekor_bundle(good_body(p, s), NOW + 86400)),
+            "alice.pub", False, expect_cosign=True, reason="is in the future")
+
+        unlogged = new_image("unlogged")
+        run(COSIGN, "sign", "--key", "alice.key", "--tlog-upload=false", "--allow-http-registry",
+            unlogged)
+        check("no bundle annotation", unlogged, "alice.pub", False, reason="has no Rekor bundle")
+        check("no bundle annotation, tlog ignored", unlogged, "alice.pub", True, tlog=False)
+
+        bundled = new_image("bundled")
+        run(COSIGN, "sign", "--new-bundle-format", "--key", "alice.key", "--tlog-upload=false",
+            "--allow-http-registry", bundled)
+        check("new bundle format without tlog entry", bundled, "alice.pub", False, bundle=True,
+              reason="no transparency log entry verifies")
+        check("new bundle format, tlog ignored", bundled, "alice.pub", True, tlog=False,
+              bundle=True)
+    finally:
+        registry.terminate()
+        registry.wait(timeout=10)
+        shutil.rmtree(WORK, ignore_errors=True)
+    if failures:
+        sys.exit("%d case(s) wrong: %s" % (len(failures), ", ".join(failures)))
+    print("all cases as expected")
+
+
+main()
