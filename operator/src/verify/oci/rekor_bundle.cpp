@@ -45,10 +45,10 @@ std::string fold_key(std::string_view key) {
   return folded;
 }
 
-// The value Go would decode into field `name` of `object`: the exact key when present,
-// otherwise the last case-insensitive match; nullptr when none (Go leaves the zero value).
+// The value Go decodes into field `name` of `object`: Go assigns every key that matches the
+// field (exactly or case-insensitively) in document order, so the last match wins; nullptr
+// when none matches (Go leaves the zero value).
 const OrderedJson* field(const OrderedJson& object, std::string_view name) {
-  if (const auto exact = object.find(std::string(name)); exact != object.end()) return &*exact;
   const OrderedJson* found = nullptr;
   const std::string wanted = fold_key(name);
   for (const auto& [key, value] : object.items()) {

@@ -9,7 +9,7 @@
 // offline as `cosign verify --trusted-root` does (pkg/cosign/verify.go VerifyBundle).
 //
 // The parser reads the annotation as Go's encoding/json reads it into that struct: unknown
-// fields are ignored, field names match case-insensitively (exact match preferred), null or a
+// fields are ignored, field names match case-insensitively (the last matching key wins), null or a
 // missing field leaves the zero value (which then fails verification), integers must be
 // integral JSON numbers fitting int64, and base64 may carry CR/LF. Unlike Go, base64 with
 // non-zero trailing bits is refused, and "body" must be a string (cosign panics otherwise).
