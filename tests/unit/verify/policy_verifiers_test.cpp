@@ -100,5 +100,44 @@ TEST(PolicyImageVerifier, AnUnreachableRegistryIsNotAVerdict) {
   EXPECT_EQ(e.code(), ErrorCode::kUnavailable) << e.message();
 }
 
+// Key-signed images without ignore_tlog: the requirement's trusted root holds the Rekor keys.
+oci::RegistryOptions plain_http(const std::string&) {
+  oci::RegistryOptions options;
+  options.plain_http = true;
+  return options;
+}
+
+Error verify_unreachable(const PolicyImageVerifier& verifier,
+                         const policy::ImageRequirement& requirement) {
+  const int port = sluice::testing::unused_loopback_port();
+  return sluice::testing::error_of([&] {
+    verifier.verify(parse_image_reference("127.0.0.1:" + std::to_string(port) + "/app:v1"),
+                    requirement);
+  });
+}
+
+TEST(PolicyImageVerifier, CheckingTheLogNeedsATrustedRoot) {
+  policy::ImageRequirement requirement;
+  requirement.public_keys_pem.push_back(testdata("cosign/cosign.pub"));
+  const Error e = verify_unreachable(PolicyImageVerifier(plain_http), requirement);
+  EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument) << e.message();
+  EXPECT_THAT(e.message(), HasSubstr("trusted root"));
+}
+
+TEST(PolicyImageVerifier, UsesTheRequirementsTrustedRoot) {
+  policy::ImageRequirement requirement;
+  requirement.public_keys_pem.push_back(testdata("cosign/cosign.pub"));
+  requirement.trusted_root = "{\"tlogs\": 1}";
+  const Error bad = verify_unreachable(PolicyImageVerifier(plain_http), requirement);
+  EXPECT_EQ(bad.code(), ErrorCode::kInvalidArgument) << bad.message();
+  EXPECT_THAT(bad.message(), HasSubstr("the image requirement's trusted root"));
+
+  // A well-formed root gets the verifier as far as the registry.
+  requirement.trusted_root =
+      R"({"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"})";
+  const Error e = verify_unreachable(PolicyImageVerifier(plain_http), requirement);
+  EXPECT_EQ(e.code(), ErrorCode::kUnavailable) << e.message();
+}
+
 }  // namespace
 }  // namespace sluice::verify
