@@ -10,9 +10,12 @@ entry body and the signed entry timestamp (SET, ECDSA over the canonical JSON
 generate` makes the simple-signing payload, `cosign sign-blob` signs it, and `cosign attach
 signature --rekor-response` writes the layer with the "dev.sigstore.cosign/bundle" annotation.
 `cosign verify --key --trusted-root --offline` is the oracle: every case checks that sluice's
-verdict equals cosign's and the expected one. One case is a deliberate difference (an integrated
-time in the future: cosign accepts it for a key signer, sluice refuses) and is checked as such.
-Images live in the distribution registry on 127.0.0.1; nothing else is contacted.
+verdict equals cosign's and the expected one. Two cases are a deliberate difference (an
+integrated time in the future: cosign accepts it for a key signer, sluice refuses) and are
+checked as such. For --new-bundle-format signatures the script adds a dsse entry (SET, one-leaf
+inclusion proof, checkpoint signed by its log key) to the bundle cosign made and swaps the
+referrer's bundle blob in the registry. Images live in the distribution registry on 127.0.0.1;
+nothing else is contacted.
 """
 import base64
 import hashlib
@@ -121,6 +124,73 @@ class RekorLog:
         signed = canonical(dict(payload, logID=payload["logID"].lower()))
         sig = run("openssl", "dgst", "-sha256", "-sign", self.key, stdin=signed).stdout
         return {"SignedEntryTimestamp": b64(sig), "Payload": payload}
+
+    def sign(self, data):
+        return run("openssl", "dgst", "-sha256", "-sign", self.key, stdin=data).stdout
+
+    def bundle_entry(self, body, integrated_time):
+        """A sigstore bundle's tlog entry: the only leaf of a one-leaf tree, with SET and a
+        checkpoint signed as Rekor v1 signs them."""
+        root = hashlib.sha256(b"\x00" + body).digest()
+        note = "rekor.local - 4242\n1\n%s\n" % b64(root)
+        checkpoint = note + "\n\u2014 rekor.local %s\n" % b64(
+            self.log_id[:4] + self.sign(note.encode()))
+        promise = self.rekor_bundle(body, integrated_time, log_index=0)["SignedEntryTimestamp"]
+        return {"logIndex": "0", "logId": {"keyId": b64(self.log_id)},
+                "kindVersion": {"kind": "dsse", "version": "0.0.1"},
+                "integratedTime": str(integrated_time),
+                "inclusionPromise": {"signedEntryTimestamp": promise},
+                "inclusionProof": {"logIndex": "0", "rootHash": b64(root), "treeSize": "1",
+                                   "hashes": [], "checkpoint": {"envelope": checkpoint}},
+                "canonicalizedBody": b64(body)}
+
+
+def dsse_body(envelope, public_pem):
+    payload = base64.b64decode(envelope["payload"])
+    return canonical({"apiVersion": "0.0.1", "kind": "dsse", "spec": {
+        "envelopeHash": {"algorithm": "sha256",
+                         "value": hashlib.sha256(canonical(envelope)).hexdigest()},
+        "payloadHash": {"algorithm": "sha256", "value": hashlib.sha256(payload).hexdigest()},
+        "signatures": [{"signature": envelope["signatures"][0]["sig"],
+                        "verifier": b64(public_pem)}]}})
+
+
+def registry_request(port, method, url_path, data=None, content_type=None):
+    request = urllib.request.Request("http://127.0.0.1:%d%s" % (port, url_path), data=data,
+                                     method=method)
+    request.add_header("Accept", "application/vnd.oci.image.index.v1+json, "
+                                 "application/vnd.oci.image.manifest.v1+json")
+    if content_type:
+        request.add_header("Content-Type", content_type)
+    with urllib.request.urlopen(request) as response:
+        return response.read(), response.headers
+
+
+def digest(data):
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def replace_referrer_bundle(port, repo, image_digest, rewrite):
+    """Swaps the bundle of the image's one cosign referrer (tag-schema index) for rewrite(it)."""
+    index_tag = "/v2/%s/manifests/sha256-%s" % (repo, image_digest[7:])
+    index = json.loads(registry_request(port, "GET", index_tag)[0])
+    descriptor = index["manifests"][0]
+    manifest = json.loads(registry_request(
+        port, "GET", "/v2/%s/manifests/%s" % (repo, descriptor["digest"]))[0])
+    layer = manifest["layers"][0]
+    bundle = rewrite(json.loads(registry_request(
+        port, "GET", "/v2/%s/blobs/%s" % (repo, layer["digest"]))[0]))
+    blob = json.dumps(bundle).encode()
+    location = registry_request(port, "POST", "/v2/%s/blobs/uploads/" % repo, b"")[1]["Location"]
+    location = location.split("127.0.0.1:%d" % port)[-1]
+    registry_request(port, "PUT", location + ("&" if "?" in location else "?") + "digest=" +
+                     digest(blob), blob, "application/octet-stream")
+    layer.update(digest=digest(blob), size=len(blob))
+    manifest_bytes = json.dumps(manifest).encode()
+    registry_request(port, "PUT", "/v2/%s/manifests/%s" % (repo, digest(manifest_bytes)),
+                     manifest_bytes, manifest["mediaType"])
+    descriptor.update(digest=digest(manifest_bytes), size=len(manifest_bytes))
+    registry_request(port, "PUT", index_tag, json.dumps(index).encode(), index["mediaType"])
 
 
 def entry_body(payload, signature_b64, public_pem, kind="hashedrekord"):
@@ -277,6 +347,38 @@ def main():
               reason="no transparency log entry verifies")
         check("new bundle format, tlog ignored", bundled, "alice.pub", True, tlog=False,
               bundle=True)
+
+        # A --new-bundle-format signature given a log entry: the script adds a dsse entry to
+        # the bundle cosign made and swaps the referrer's bundle blob in the registry.
+        def bundle_with_entry(name, make_entry):
+            image = new_image(name)
+            run(COSIGN, "sign", "--new-bundle-format", "--key", "alice.key", "--tlog-upload=false",
+                "--allow-http-registry", image)
+
+            def add_entry(bundle):
+                bundle["verificationMaterial"]["tlogEntries"] = [make_entry(bundle)]
+                return bundle
+            replace_referrer_bundle(port, "tlog/" + name, image.split("@")[1], add_entry)
+            return image
+
+        check("new bundle format with a log entry", bundle_with_entry(
+            "bundlelogged", lambda b: rekor.bundle_entry(dsse_body(b["dsseEnvelope"], alice_pem),
+                                                         NOW - 60)),
+            "alice.pub", True, bundle=True)
+        # Deliberate, as for classic signatures: cosign's key verification of bundles collects
+        # no observer timestamps and so accepts a future integrated time; sluice refuses it.
+        check("new bundle format, entry in the future (sluice stricter)", bundle_with_entry(
+            "bundlefuture", lambda b: rekor.bundle_entry(
+                dsse_body(b["dsseEnvelope"], alice_pem), NOW + 86400)),
+            "alice.pub", False, expect_cosign=True, bundle=True, reason="in the future")
+        check("new bundle format, entry by an unknown log", bundle_with_entry(
+            "bundlerogue", lambda b: rogue.bundle_entry(dsse_body(b["dsseEnvelope"], alice_pem),
+                                                        NOW - 60)),
+            "alice.pub", False, bundle=True, reason="no transparency log entry verifies")
+        check("new bundle format, entry for another key", bundle_with_entry(
+            "bundleotherkey", lambda b: rekor.bundle_entry(
+                dsse_body(b["dsseEnvelope"], mallory_pem), NOW - 60)),
+            "alice.pub", False, bundle=True, reason="does not match")
     finally:
         registry.terminate()
         registry.wait(timeout=10)
