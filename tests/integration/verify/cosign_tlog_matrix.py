@@ -334,6 +334,28 @@ def main():
             "future", lambda p, s: rekor.rekor_bundle(good_body(p, s), NOW + 86400)),
             "alice.pub", False, expect_cosign=True, reason="is in the future")
 
+        # Flag semantics. A trusted root is read (and must parse) even when the log is ignored,
+        # as cosign does; sluice has no default root (cosign would fetch sigstore's: not here).
+        broken_root = write("broken_root.json", '{"tlogs": 1}')
+        ours = run(SLUICE, "verify-image", good, "--key", "alice.pub", "--allow-http-registry",
+                   "--insecure-ignore-tlog", "--trusted-root", broken_root, check=False)
+        theirs = run(COSIGN, "verify", "--key", "alice.pub", "--allow-http-registry",
+                     "--insecure-ignore-tlog", "--trusted-root", broken_root, good, check=False)
+        agree = ours.returncode != 0 and theirs.returncode != 0
+        print("%-8s %-48s cosign=%-4s sluice=%-4s" % (
+            "ok" if agree else "MISMATCH", "malformed trusted root, tlog ignored",
+            "good" if theirs.returncode == 0 else "bad", "good" if ours.returncode == 0 else "bad"))
+        if not agree:
+            failures.append("malformed trusted root, tlog ignored")
+        ours = run(SLUICE, "verify-image", good, "--key", "alice.pub", "--allow-http-registry",
+                   check=False)
+        agree = ours.returncode != 0 and b"needs --trusted-root" in ours.stderr
+        print("%-8s %-48s sluice=%-4s (sluice only)" % (
+            "ok" if agree else "MISMATCH", "neither --trusted-root nor --insecure-ignore-tlog",
+            "good" if ours.returncode == 0 else "bad"))
+        if not agree:
+            failures.append("neither --trusted-root nor --insecure-ignore-tlog")
+
         unlogged = new_image("unlogged")
         run(COSIGN, "sign", "--key", "alice.key", "--tlog-upload=false", "--allow-http-registry",
             unlogged)
