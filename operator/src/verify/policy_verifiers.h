@@ -8,6 +8,7 @@
 //   violations.
 
 #include <functional>
+#include <utility>
 
 #include "policy/evidence.h"
 #include "verify/oci/cosign.h"
@@ -35,7 +36,7 @@ class PolicyImageVerifier final : public policy::ImageVerifier {
  public:
   explicit PolicyImageVerifier(RegistryOptionsFor registries = {},
                                oci::ImageVerifyOptions options = {})
-      : registries_(std::move(registries)), options_(options) {}
+      : registries_(std::move(registries)), options_(std::move(options)) {}
 
   // Tries each of the requirement's keys in turn and returns the first that signed the image
   // (Signer{"key", <key description>, <key fingerprint>}). Transparency-log entries are checked
