@@ -370,6 +370,15 @@ def main():
         check("new bundle format, tlog ignored", bundled, "alice.pub", True, tlog=False,
               bundle=True)
 
+        # Both kinds on one image: cosign looks only at the referrer bundles when there are any.
+        both = logged_image("both", lambda p, s: rekor.rekor_bundle(good_body(p, s), NOW - 60))
+        run(COSIGN, "sign", "--new-bundle-format", "--key", "alice.key", "--tlog-upload=false",
+            "--allow-http-registry", both)
+        check("good classic SET next to an unlogged bundle", both, "alice.pub", False,
+              bundle=False, reason="no transparency log entry verifies")
+        check("good classic SET next to a bundle, tlog ignored", both, "alice.pub", True,
+              tlog=False)
+
         # A --new-bundle-format signature given a log entry: the script adds a dsse entry to
         # the bundle cosign made and swaps the referrer's bundle blob in the registry.
         def bundle_with_entry(name, make_entry):

@@ -1,6 +1,7 @@
 #include "verify/oci/cosign.h"
 
 #include <chrono>
+#include <utility>
 
 #include "core/base64.h"
 #include "core/error.h"
@@ -65,17 +66,23 @@ std::int64_t verify_layer_rekor_bundle(const Descriptor& layer, std::string_view
   }
 }
 
-// One referrer bundle against the key, over the image manifest's digest (the in-toto subject
-// of cosign's DSSE statement): the full sigstore verification against the trusted root, or
-// with ignore_tlog, the signature alone. Returns the first verified time, if any.
-std::optional<std::int64_t> verify_referrer_bundle(
-    RegistryClient& registry, const std::string& repository, const Descriptor& referrer,
-    const std::string& image_digest, const PublicKey& key, const ImageVerifyOptions& options) {
+// A referrer's sigstore bundle (parsed, not verified).
+sigstore::Bundle fetch_referrer_bundle(RegistryClient& registry, const std::string& repository,
+                                       const Descriptor& referrer) {
   const std::optional<Manifest> manifest = registry.manifest(repository, referrer.digest);
   if (!manifest) throw not_found("referrer " + referrer.digest + " is gone");
   const std::string bundle_json =
       registry.blob(repository, bundle_layer_digest(*manifest), kMaxBundleBytes);
-  const sigstore::Bundle bundle = sigstore::parse_bundle(bundle_json);
+  return sigstore::parse_bundle(bundle_json);
+}
+
+// One referrer bundle against the key, over the image manifest's digest (the in-toto subject
+// of cosign's DSSE statement): the full sigstore verification against the trusted root, or
+// with ignore_tlog, the signature alone. Returns the first verified time, if any.
+std::optional<std::int64_t> verify_referrer_bundle(const sigstore::Bundle& bundle,
+                                                   const std::string& image_digest,
+                                                   const PublicKey& key,
+                                                   const ImageVerifyOptions& options) {
   const std::optional<std::string> raw_digest = from_hex(image_digest.substr(7));
   if (!raw_digest || raw_digest->size() != 32) throw internal_error("bad image digest");
   if (options.ignore_tlog) {
@@ -87,6 +94,18 @@ std::optional<std::int64_t> verify_referrer_bundle(
                               {key.handle(), "", ""}, verification_time(options));
   if (verified.verified_times.empty()) return std::nullopt;
   return verified.verified_times.front();
+}
+
+// The verdict once the signatures that count have been tried.
+ImageVerification settle(ImageVerification result, const std::vector<std::string>& problems,
+                         const std::string& image_name) {
+  if (!result.signatures.empty()) return result;
+  if (problems.empty()) {
+    throw not_found("image " + image_name + "@" + result.digest + " has no cosign signature");
+  }
+  throw Error(ErrorCode::kVerificationFailed,
+              "image " + image_name + "@" + result.digest +
+                  " has no signature that verifies with the key: " + join(problems));
 }
 
 }  // namespace
@@ -111,7 +130,33 @@ ImageVerification verify_image_with_key(RegistryClient& registry, const ImageRef
                 "image " + image.to_string() + " resolved to " + manifest->digest);
   }
 
+  // cosign --new-bundle-format: sigstore bundles attached as OCI 1.1 referrers. When the image
+  // has any that parse, `cosign verify` looks at those only; otherwise at the classic ones.
   std::vector<std::string> problems;
+  std::vector<Descriptor> referrers =
+      registry.referrers(image.path, manifest->digest, kBundleArtifactType);
+  if (referrers.size() > kMaxSignatureLayers) referrers.resize(kMaxSignatureLayers);
+  std::vector<std::pair<std::string, sigstore::Bundle>> bundles;
+  for (const Descriptor& referrer : referrers) {
+    try {
+      bundles.emplace_back(referrer.digest, fetch_referrer_bundle(registry, image.path, referrer));
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::kVerificationFailed && e.code() != ErrorCode::kNotFound) throw;
+      problems.push_back("referrer " + referrer.digest + " is no bundle: " + e.message());
+    }
+  }
+  for (const auto& [digest, bundle] : bundles) {
+    try {
+      const std::optional<std::int64_t> time =
+          verify_referrer_bundle(bundle, manifest->digest, key, options);
+      result.signatures.push_back({digest, "sigstore bundle", time});
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::kVerificationFailed && e.code() != ErrorCode::kNotFound) throw;
+      problems.push_back("bundle " + digest + ": " + e.message());
+    }
+  }
+  if (!bundles.empty()) return settle(std::move(result), problems, image.name());
+
   const std::string signature_tag = "sha256-" + manifest->digest.substr(7) + ".sig";
   if (const std::optional<Manifest> signatures = registry.manifest(image.path, signature_tag)) {
     std::vector<Descriptor> layers = signatures->descriptors("layers");
@@ -139,29 +184,7 @@ ImageVerification verify_image_with_key(RegistryClient& registry, const ImageRef
       }
     }
   }
-  if (!result.signatures.empty()) return result;
-
-  // cosign --new-bundle-format: sigstore bundles attached as OCI 1.1 referrers.
-  std::vector<Descriptor> bundles =
-      registry.referrers(image.path, manifest->digest, kBundleArtifactType);
-  if (bundles.size() > kMaxSignatureLayers) bundles.resize(kMaxSignatureLayers);
-  for (const Descriptor& referrer : bundles) {
-    try {
-      const std::optional<std::int64_t> time =
-          verify_referrer_bundle(registry, image.path, referrer, manifest->digest, key, options);
-      result.signatures.push_back({referrer.digest, "sigstore bundle", time});
-    } catch (const Error& e) {
-      if (e.code() != ErrorCode::kVerificationFailed && e.code() != ErrorCode::kNotFound) throw;
-      problems.push_back("bundle " + referrer.digest + ": " + e.message());
-    }
-  }
-  if (!result.signatures.empty()) return result;
-  if (problems.empty()) {
-    throw not_found("image " + image.name() + "@" + manifest->digest + " has no cosign signature");
-  }
-  throw Error(ErrorCode::kVerificationFailed,
-              "image " + image.name() + "@" + manifest->digest +
-                  " has no signature that verifies with the key: " + join(problems));
+  return settle(std::move(result), problems, image.name());
 }
 
 }  // namespace sluice::verify::oci

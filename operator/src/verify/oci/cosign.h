@@ -3,7 +3,9 @@
 // its cosign signatures are checked against the key: the classic ones (the
 // `sha256-<hex>.sig` manifest's simple-signing layers) and the sigstore bundles cosign attaches
 // as OCI 1.1 referrers with --new-bundle-format (a DSSE in-toto statement naming the image's
-// digest). The image counts as signed when at least one verifies.
+// digest). As `cosign verify` does, only the referrer bundles are looked at when the image has
+// any that parse, else only the classic signatures. The image counts as signed when at least
+// one of those verifies.
 //
 // Transparency-log entries: as with cosign, a key-signed image is only accepted without its
 // Rekor entry when `ignore_tlog` says so (cosign's --insecure-ignore-tlog). Otherwise, offline
