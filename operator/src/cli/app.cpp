@@ -43,13 +43,14 @@ constexpr Command kCommands[] = {
      "Fetch a Git revision and write its tree", &run_pull},
     {"verify-commit",
      "verify-commit --repo PATH|URL [--rev REV] (--allowed-signers FILE | "
-     "--certificate-identity ID --certificate-oidc-issuer URL --trusted-root FILE "
+     "--certificate-identity[-regexp] ID --certificate-oidc-issuer[-regexp] URL "
+     "--trusted-root FILE "
      "[--insecure-ignore-tlog])",
      "Verify the SSH or gitsign (keyless X.509) signature of a commit or tag", &run_verify_commit},
     {"verify-image",
      "verify-image REF (--key PUBKEY.pem | --certificate-identity[-regexp] ID "
-     "--certificate-oidc-issuer[-regexp] URL --trusted-root FILE [--insecure-ignore-sct]) "
-     "[--insecure-ignore-tlog]",
+     "--certificate-oidc-issuer[-regexp] URL [--insecure-ignore-sct]) "
+     "[--trusted-root FILE] [--insecure-ignore-tlog]",
      "Verify an image's cosign signatures in its registry", &run_verify_image},
     {"verify-bundle",
      "verify-bundle --bundle FILE (--certificate-identity[-regexp] ID "

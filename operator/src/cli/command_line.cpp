@@ -32,10 +32,37 @@ void for_each_argument(
   }
 }
 
-bool is_keyless_flag(std::string_view flag) {
-  return flag == "--certificate-identity" || flag == "--certificate-identity-regexp" ||
-         flag == "--certificate-oidc-issuer" || flag == "--certificate-oidc-issuer-regexp" ||
-         flag == "--trusted-root";
+bool IdentityFlags::take(const std::string& flag, const std::string& value) {
+  if (flag == "--certificate-identity") {
+    identity = value;
+  } else if (flag == "--certificate-identity-regexp") {
+    identity_regexp = value;
+  } else if (flag == "--certificate-oidc-issuer") {
+    issuer = value;
+  } else if (flag == "--certificate-oidc-issuer-regexp") {
+    issuer_regexp = value;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+bool IdentityFlags::any() const {
+  return !identity.empty() || !identity_regexp.empty() || !issuer.empty() || !issuer_regexp.empty();
+}
+
+verify::sigstore::CertificateIdentityMatcher IdentityFlags::matcher() const {
+  return verify::sigstore::CertificateIdentityMatcher::from_flags(identity, identity_regexp, issuer,
+                                                                  issuer_regexp);
+}
+
+verify::sigstore::TrustedRoot read_trusted_root(const std::string& path) {
+  try {
+    return verify::sigstore::parse_trusted_root(
+        read_small_file(path, "trusted root", verify::sigstore::kMaxTrustedRootBytes));
+  } catch (const Error& e) {
+    throw e.with_context(path);
+  }
 }
 
 std::string read_small_file(const std::string& path, const std::string& what,

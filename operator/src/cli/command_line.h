@@ -9,6 +9,8 @@
 #include <string_view>
 
 #include "cli/app.h"
+#include "verify/sigstore/certificate.h"
+#include "verify/sigstore/trusted_root.h"
 
 namespace sluice::cli {
 
@@ -33,9 +35,24 @@ int run_command(const CommandContext& context, Args (*parse)(std::span<const std
   return kExitOk;
 }
 
-// The flags of cosign's keyless verification (--certificate-identity[-regexp],
-// --certificate-oidc-issuer[-regexp], --trusted-root), which several verify commands share.
-bool is_keyless_flag(std::string_view flag);
+// cosign's certificate identity flags (--certificate-identity[-regexp],
+// --certificate-oidc-issuer[-regexp]), which verify-commit, verify-bundle and verify-image share.
+struct IdentityFlags {
+  std::string identity;
+  std::string identity_regexp;
+  std::string issuer;
+  std::string issuer_regexp;
+
+  // Records `value` when `flag` is one of the four; returns whether it was.
+  bool take(const std::string& flag, const std::string& value);
+  bool any() const;
+  // Throws Error(kInvalidArgument) naming the flags when the identity or the issuer is missing
+  // or a regexp is invalid.
+  verify::sigstore::CertificateIdentityMatcher matcher() const;
+};
+
+// A trusted_root.json file, parsed; errors name the file.
+verify::sigstore::TrustedRoot read_trusted_root(const std::string& path);
 
 // A small file (keys, allowed signers, passwords) read whole: kNotFound when it cannot be read,
 // kResourceExhausted when it is larger than `max_bytes`; `what` names it in both.

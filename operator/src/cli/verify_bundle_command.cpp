@@ -22,10 +22,7 @@ constexpr std::size_t kMaxKeyBytes = std::size_t{64} * 1024;
 
 struct VerifyBundleArgs {
   std::string bundle;
-  std::string identity;
-  std::string identity_regexp;
-  std::string issuer;
-  std::string issuer_regexp;
+  IdentityFlags identity;
   std::optional<std::string> key;
   std::string trusted_root;
   std::string artifact;
@@ -48,18 +45,11 @@ VerifyBundleArgs parse_args(std::span<const std::string> args) {
   const auto on_flag = [&](const std::string& flag, const std::string& value) {
     if (flag == "--bundle") {
       parsed.bundle = value;
-    } else if (flag == "--certificate-identity") {
-      parsed.identity = value;
-    } else if (flag == "--certificate-oidc-issuer") {
-      parsed.issuer = value;
+    } else if (parsed.identity.take(flag, value)) {
     } else if (flag == "--key") {
       parsed.key = value;
     } else if (flag == "--trusted-root") {
       parsed.trusted_root = value;
-    } else if (flag == "--certificate-identity-regexp") {
-      parsed.identity_regexp = value;
-    } else if (flag == "--certificate-oidc-issuer-regexp") {
-      parsed.issuer_regexp = value;
     } else {
       throw invalid_argument("unknown flag " + flag);
     }
@@ -73,8 +63,7 @@ VerifyBundleArgs parse_args(std::span<const std::string> args) {
   for_each_argument(args, on_flag, on_positional);
   if (parsed.bundle.empty()) throw invalid_argument("verify-bundle needs --bundle FILE");
   if (!have_artifact) throw invalid_argument("verify-bundle needs the artifact FILE or sha256:HEX");
-  const bool identity_flags = !parsed.identity.empty() || !parsed.identity_regexp.empty() ||
-                              !parsed.issuer.empty() || !parsed.issuer_regexp.empty();
+  const bool identity_flags = parsed.identity.any();
   if (parsed.key && identity_flags) {
     throw invalid_argument(
         "give either --key or --certificate-identity[-regexp]/--certificate-oidc-issuer[-regexp]");
@@ -86,8 +75,7 @@ VerifyBundleArgs parse_args(std::span<const std::string> args) {
           "--certificate-oidc-issuer[-regexp]");
     }
     // Checks the regexps now, so a bad one is a usage error.
-    parsed.matcher = sigstore::CertificateIdentityMatcher::from_flags(
-        parsed.identity, parsed.identity_regexp, parsed.issuer, parsed.issuer_regexp);
+    parsed.matcher = parsed.identity.matcher();
   }
   if (parsed.trusted_root.empty()) {
     throw invalid_argument("verify-bundle needs --trusted-root FILE (there is no default)");
@@ -130,14 +118,7 @@ int run_verify_bundle(const CommandContext& context) {
     } else {
       artifact = read_artifact(args.artifact);
     }
-    const sigstore::TrustedRoot root = [&] {
-      try {
-        return sigstore::parse_trusted_root(
-            read_small_file(args.trusted_root, "trusted root", sigstore::kMaxTrustedRootBytes));
-      } catch (const Error& e) {
-        throw e.with_context(args.trusted_root);
-      }
-    }();
+    const sigstore::TrustedRoot root = read_trusted_root(args.trusted_root);
     sigstore::SignerPolicy policy;
     if (args.key) {
       policy.key = sigstore::parse_public_key_pem(read_small_file(*args.key, "key", kMaxKeyBytes),

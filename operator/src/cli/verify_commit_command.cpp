@@ -24,9 +24,9 @@ struct VerifyCommitArgs {
   std::string repo;
   std::string rev = "HEAD";
   std::string allowed_signers;
-  // gitsign (keyless): all three, exact identity and issuer.
-  std::string identity;
-  std::string issuer;
+  // gitsign (keyless): the identity and issuer (exact or by regexp) and the trusted root.
+  IdentityFlags identity;
+  verify::sigstore::CertificateIdentityMatcher matcher;
   std::string trusted_root;
   bool insecure_ignore_tlog = false;
   Duration timeout = std::chrono::seconds(60);
@@ -34,7 +34,7 @@ struct VerifyCommitArgs {
 };
 
 bool keyless(const VerifyCommitArgs& args) {
-  return !args.identity.empty() || !args.issuer.empty() || !args.trusted_root.empty();
+  return args.identity.any() || !args.trusted_root.empty();
 }
 
 VerifyCommitArgs parse_args(std::span<const std::string> args) {
@@ -56,10 +56,7 @@ VerifyCommitArgs parse_args(std::span<const std::string> args) {
       if (parsed.timeout <= Duration::zero()) throw invalid_argument("--timeout must be positive");
     } else if (flag == "--secret-dir") {
       parsed.secret_dir = value;
-    } else if (flag == "--certificate-identity") {
-      parsed.identity = value;
-    } else if (flag == "--certificate-oidc-issuer") {
-      parsed.issuer = value;
+    } else if (parsed.identity.take(flag, value)) {
     } else if (flag == "--trusted-root") {
       parsed.trusted_root = value;
     } else if (flag == "--insecure-ignore-tlog") {
@@ -67,9 +64,6 @@ VerifyCommitArgs parse_args(std::span<const std::string> args) {
         throw invalid_argument(flag + " takes true or false");
       }
       parsed.insecure_ignore_tlog = value == "true";
-    } else if (is_keyless_flag(flag)) {
-      throw unimplemented(flag + " is not supported by verify-commit yet; give the exact " +
-                          "--certificate-identity and --certificate-oidc-issuer");
     } else {
       throw invalid_argument("unknown flag " + flag);
     }
@@ -82,10 +76,11 @@ VerifyCommitArgs parse_args(std::span<const std::string> args) {
     if (!parsed.allowed_signers.empty()) {
       throw invalid_argument("give either --allowed-signers (SSH) or the keyless flags, not both");
     }
-    if (parsed.identity.empty() || parsed.issuer.empty() || parsed.trusted_root.empty()) {
+    parsed.matcher = parsed.identity.matcher();
+    if (parsed.trusted_root.empty()) {
       throw invalid_argument(
-          "keyless verification needs --certificate-identity, --certificate-oidc-issuer and "
-          "--trusted-root FILE (the public-good sigstore root is not bundled)");
+          "keyless verification needs --trusted-root FILE (the public-good sigstore root is not "
+          "bundled)");
     }
   } else if (parsed.allowed_signers.empty()) {
     throw invalid_argument(
@@ -149,14 +144,7 @@ void verify_ssh(const VerifyCommitArgs& args, const CommandContext& context,
 
 void verify_keyless(const VerifyCommitArgs& args, const CommandContext& context,
                     const git::SignedObject& signed_object, const std::string& what) {
-  const verify::sigstore::TrustedRoot root = [&] {
-    try {
-      return verify::sigstore::parse_trusted_root(read_small_file(
-          args.trusted_root, "trusted root", verify::sigstore::kMaxTrustedRootBytes));
-    } catch (const Error& e) {
-      throw e.with_context(args.trusted_root);
-    }
-  }();
+  const verify::sigstore::TrustedRoot root = read_trusted_root(args.trusted_root);
   verify::GitsignOptions options;
   options.insecure_ignore_tlog = args.insecure_ignore_tlog;
   options.now = std::chrono::duration_cast<std::chrono::seconds>(
@@ -164,13 +152,14 @@ void verify_keyless(const VerifyCommitArgs& args, const CommandContext& context,
                     .count();
   const verify::GitsignSigner signer = verify::verify_gitsign_signature(
       signed_object.signature, signed_object.payload, root, options);
-  verify::sigstore::check_certificate_identity(signer.identity, args.identity, args.issuer);
+  verify::sigstore::check_certificate_identity(signer.identity, args.matcher);
   if (args.insecure_ignore_tlog) {
     context.err << "warning: --insecure-ignore-tlog: the transparency log entry was not "
                    "checked; the certificate was checked at the signature's own signing time\n";
   }
   context.out << "verified: " << what << "\n"
-              << "signer: " << args.identity << " (issuer " << args.issuer << ")\n"
+              << "signer: " << args.matcher.matching_subject(signer.identity) << " (issuer "
+              << signer.identity.oidc_issuer << ")\n"
               << "certificate: " << signer.certificate_fingerprint << "\n";
   if (signer.log_index) context.out << "tlog index: " << *signer.log_index << "\n";
   context.out << "verified time: " << signer.verified_time

@@ -1,8 +1,13 @@
 #pragma once
-// `sluice verify-image REF --key PUBKEY.pem [--insecure-ignore-tlog] [--allow-http-registry]
-// [--registry-username U --registry-password-file F] [--registry-ca-file F] [--timeout 30s]`:
-// checks the image's cosign signatures in its registry as `cosign verify --key` does (see
-// verify/oci/cosign.h). The password is read from a file so it never shows in a process list.
+// `sluice verify-image REF --key PUBKEY.pem (--trusted-root FILE | --insecure-ignore-tlog)
+// [--offline] [--allow-http-registry] [--registry-username U --registry-password-file F]
+// [--registry-ca-file F] [--timeout 30s]`: checks the image's cosign signatures in its registry
+// as `cosign verify --key --trusted-root FILE --offline` does (see verify/oci/cosign.h): the
+// Rekor entries offline against the trusted root (there is no default root and no online
+// lookup; --offline is accepted for cosign's command lines, --offline=false is refused), or
+// with --insecure-ignore-tlog the key alone. A given trusted root must parse even when the log
+// is ignored, as in cosign. The password is read from a file so it never shows in a process
+// list.
 // Keyless verification (--certificate-identity, --certificate-oidc-issuer) is not built yet and
 // fails with that message.
 

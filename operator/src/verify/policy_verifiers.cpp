@@ -71,19 +71,22 @@ sigstore::CertificateIdentityMatcher matcher_of(const policy::KeylessIdentity& i
   return {ValueMatcher(identity.subject, identity.subject_regexp, "subjectRegExp"),
           ValueMatcher::exactly(identity.issuer)};
 }
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 policy::Signer PolicyImageVerifier::verify(const ImageReference& image,
                                            const policy::ImageRequirement& requirement) const {
   oci::RegistryClient registry(oci::registry_api_host(image),
                                registries_ ? registries_(image.domain) : oci::RegistryOptions{});
+  // The requirement's trusted root, when it names one, holds the Rekor keys entries must verify
+  // under; otherwise the verifier's own (options_); ignore_tlog needs neither.
+  oci::ImageVerifyOptions options = options_;
+  if (requirement.trusted_root) {
+    try {
+      options.trusted_root = sigstore::parse_trusted_root(*requirement.trusted_root);
+    } catch (const Error& e) {
+      throw e.with_context("the image requirement's trusted root");
+    }
+  }
   std::string reasons;
   bool any_signature = false;
   const auto refused = [&](const Error& e) {
@@ -95,30 +98,23 @@ policy::Signer PolicyImageVerifier::verify(const ImageReference& image,
     const PublicKey key =
         PublicKey::from_pem(requirement.public_keys_pem[i], "key " + std::to_string(i + 1));
     try {
-      oci::verify_image_with_key(registry, image, key, options_);
+      oci::verify_image_with_key(registry, image, key, options);
       return policy::Signer{"key", key.description(), key.fingerprint()};
     } catch (const Error& e) {
       refused(e);
     }
   }
   if (!requirement.identities.empty()) {
-    if (!requirement.trusted_root) {
+    if (!options.trusted_root) {
       throw unimplemented(
           "keyless image signatures need the policy's trustedRootSecretRef: sluice has no "
           "built-in public-good sigstore root (" +
           image.to_string() + ")");
     }
-    const sigstore::TrustedRoot root = [&] {
-      try {
-        return sigstore::parse_trusted_root(*requirement.trusted_root);
-      } catch (const Error& e) {
-        throw e.with_context("the keyless trusted root");
-      }
-    }();
     for (const policy::KeylessIdentity& identity : requirement.identities) {
       try {
-        const oci::SignedImage verified = oci::verify_image_keyless(
-            registry, image, root, matcher_of(identity), keyless_options_, unix_now());
+        const oci::SignedImage verified =
+            oci::verify_image_keyless(registry, image, matcher_of(identity), options);
         const oci::FoundSignature& signature = verified.signatures.front();
         return policy::Signer{"keyless", signature.signer, signature.fingerprint};
       } catch (const Error& e) {

@@ -1,13 +1,15 @@
 #pragma once
 // The verifiers the policy gate (policy/evidence.h) runs with in production.
 //   SSH commit and tag signatures: verify_git_ssh_signature (git verify-commit semantics).
-//   cosign images signed with a key: verify/oci/cosign.h (cosign verify --key semantics).
+//   cosign images signed with a key: verify/oci/cosign.h (cosign verify --key semantics,
+//   Rekor entries checked offline against a trusted root).
+//   keyless cosign images: verify/oci/cosign_keyless.h (cosign verify --certificate-identity
+//   semantics, Rekor entries likewise).
 //   gitsign (keyless) commits: verify_gitsign_signature (offline tlog entry required), then
 //   any SAN with the issuer matching any KeylessIdentity.
-//   keyless cosign images: verify/oci/cosign_keyless.h (cosign verify --certificate-identity
-//   semantics; only with KeylessVerifyOptions::ignore_tlog until image Rekor entries are checked).
 
 #include <functional>
+#include <utility>
 
 #include "policy/evidence.h"
 #include "verify/oci/cosign.h"
@@ -37,23 +39,23 @@ using RegistryOptionsFor = std::function<oci::RegistryOptions(const std::string&
 class PolicyImageVerifier final : public policy::ImageVerifier {
  public:
   explicit PolicyImageVerifier(RegistryOptionsFor registries = {},
-                               oci::ImageVerifyOptions options = {},
-                               oci::KeylessVerifyOptions keyless_options = {})
-      : registries_(std::move(registries)), options_(options), keyless_options_(keyless_options) {}
+                               oci::ImageVerifyOptions options = {})
+      : registries_(std::move(registries)), options_(std::move(options)) {}
 
-  // Tries each of the requirement's keys in turn, then each keyless identity (against the
-  // requirement's trusted root; none given: kUnimplemented, there is no built-in one), and
-  // returns the first that signed the image: Signer{"key", <key description>, <key
-  // fingerprint>} or Signer{"keyless", "<SAN> (issuer <URL>)", <certificate fingerprint>}.
+  // Tries each of the requirement's keys in turn, then each keyless identity, and returns the
+  // first that signed the image: Signer{"key", <key description>, <key fingerprint>} or
+  // Signer{"keyless", "<SAN> (issuer <URL>)", <certificate fingerprint>}. Transparency-log
+  // entries (and, for identities, certificate authorities) are checked against the
+  // requirement's trusted root when it has one, else the options' (neither: keys fail unless
+  // the options ignore the log; identities are kUnimplemented, there is no built-in root).
   // Without any signature: kNotFound; signed, but by none of them: kVerificationFailed with
-  // every key's and identity's reason. Keyless without keyless_options.ignore_tlog: kUnimplemented.
+  // every key's and identity's reason.
   policy::Signer verify(const ImageReference& image,
                         const policy::ImageRequirement& requirement) const override;
 
  private:
   RegistryOptionsFor registries_;
   oci::ImageVerifyOptions options_;
-  oci::KeylessVerifyOptions keyless_options_;
 };
 
 }  // namespace sluice::verify

@@ -155,8 +155,7 @@ class PolicyImagesTest : public ::testing::Test {
           options.plain_http = true;  // the test registry speaks plain HTTP on loopback
           return options;
         },
-        {.ignore_tlog = true},                       // no Rekor here
-        {.ignore_tlog = true, .ignore_sct = true});  // nor a CT log
+        {.ignore_tlog = true, .ignore_sct = true});  // no Rekor here, nor a CT log
     const FileSecrets secrets(dir_ / "trusted_root.json");
     policy::GateInput input;
     input.application = &application;

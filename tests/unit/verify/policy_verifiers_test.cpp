@@ -124,20 +124,6 @@ TEST(PolicyImageVerifier, KeylessNeedsATrustedRoot) {
   EXPECT_THAT(e.message(), HasSubstr("trustedRootSecretRef"));
 }
 
-TEST(PolicyImageVerifier, KeylessWithoutIgnoreTlogIsNotBuiltYet) {
-  const int port = sluice::testing::unused_loopback_port();
-  policy::ImageRequirement keyless;
-  keyless.identities.push_back({"https://issuer", "", "@example\\.com$"});
-  keyless.trusted_root =
-      R"({"mediaType": "application/vnd.dev.sigstore.trustedroot+json;version=0.1"})";
-  const Error e = sluice::testing::error_of([&] {
-    PolicyImageVerifier().verify(
-        parse_image_reference("127.0.0.1:" + std::to_string(port) + "/app:v1"), keyless);
-  });
-  EXPECT_EQ(e.code(), ErrorCode::kUnimplemented) << e.message();
-  EXPECT_THAT(e.message(), HasSubstr("transparency-log"));
-}
-
 TEST(PolicyImageVerifier, AnUnreachableRegistryIsNotAVerdict) {
   const int port = sluice::testing::unused_loopback_port();
   const PolicyImageVerifier verifier(
@@ -153,6 +139,45 @@ TEST(PolicyImageVerifier, AnUnreachableRegistryIsNotAVerdict) {
     verifier.verify(parse_image_reference("127.0.0.1:" + std::to_string(port) + "/app:v1"),
                     requirement);
   });
+  EXPECT_EQ(e.code(), ErrorCode::kUnavailable) << e.message();
+}
+
+// Key-signed images without ignore_tlog: the requirement's trusted root holds the Rekor keys.
+oci::RegistryOptions plain_http(const std::string&) {
+  oci::RegistryOptions options;
+  options.plain_http = true;
+  return options;
+}
+
+Error verify_unreachable(const PolicyImageVerifier& verifier,
+                         const policy::ImageRequirement& requirement) {
+  const int port = sluice::testing::unused_loopback_port();
+  return sluice::testing::error_of([&] {
+    verifier.verify(parse_image_reference("127.0.0.1:" + std::to_string(port) + "/app:v1"),
+                    requirement);
+  });
+}
+
+TEST(PolicyImageVerifier, CheckingTheLogNeedsATrustedRoot) {
+  policy::ImageRequirement requirement;
+  requirement.public_keys_pem.push_back(testdata("cosign/cosign.pub"));
+  const Error e = verify_unreachable(PolicyImageVerifier(plain_http), requirement);
+  EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument) << e.message();
+  EXPECT_THAT(e.message(), HasSubstr("trusted root"));
+}
+
+TEST(PolicyImageVerifier, UsesTheRequirementsTrustedRoot) {
+  policy::ImageRequirement requirement;
+  requirement.public_keys_pem.push_back(testdata("cosign/cosign.pub"));
+  requirement.trusted_root = "{\"tlogs\": 1}";
+  const Error bad = verify_unreachable(PolicyImageVerifier(plain_http), requirement);
+  EXPECT_EQ(bad.code(), ErrorCode::kInvalidArgument) << bad.message();
+  EXPECT_THAT(bad.message(), HasSubstr("the image requirement's trusted root"));
+
+  // A well-formed root gets the verifier as far as the registry.
+  requirement.trusted_root =
+      R"({"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"})";
+  const Error e = verify_unreachable(PolicyImageVerifier(plain_http), requirement);
   EXPECT_EQ(e.code(), ErrorCode::kUnavailable) << e.message();
 }
 

@@ -1,49 +1,34 @@
 #include "verify/oci/cosign.h"
 
+#include <chrono>
+
 #include "core/error.h"
 #include "core/sha256.h"
+#include "verify/oci/rekor_bundle.h"
 #include "verify/oci/simple_signing.h"
 #include "verify/sigstore/bundle.h"
+#include "verify/sigstore/crypto.h"
 #include "verify/sigstore/verifier.h"
 
 namespace sluice::verify::oci {
 namespace {
 
-constexpr std::string_view kSimpleSigningType = "application/vnd.dev.cosign.simplesigning.v1+json";
-constexpr const char* kSignatureAnnotation = "dev.cosignproject.cosign/signature";
-constexpr const char* kBundleArtifactType = "application/vnd.dev.sigstore.bundle.v0.3+json";
-constexpr std::size_t kMaxPayloadBytes = std::size_t{64} * 1024;
-constexpr std::size_t kMaxSignatureLayers = 64;
-constexpr std::size_t kMaxBundleBytes =
-    std::size_t{1024} * 1024;  // bounds the work an attacker can cause
-
-std::string join(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const std::string& part : parts) out += (out.empty() ? "" : "; ") + part;
-  return out;
-}
-
-// The layer holding the bundle: the referrer manifest's one bundle-typed layer.
-std::string bundle_layer_digest(const Manifest& referrer) {
-  for (const Descriptor& layer : referrer.descriptors("layers")) {
-    if (layer.media_type == kBundleArtifactType && is_digest(layer.digest)) return layer.digest;
-  }
-  throw Error(ErrorCode::kVerificationFailed, "referrer holds no sigstore bundle layer");
-}
-
 // One referrer bundle against the key, over the image manifest's digest (the in-toto subject
-// of cosign's DSSE statement). Transparency-log entries are not looked at (ignore_tlog).
-void verify_referrer_bundle(RegistryClient& registry, const std::string& repository,
-                            const Descriptor& referrer, const std::string& image_digest,
-                            const PublicKey& key) {
-  const std::optional<Manifest> manifest = registry.manifest(repository, referrer.digest);
-  if (!manifest) throw not_found("referrer " + referrer.digest + " is gone");
-  const std::string bundle_json =
-      registry.blob(repository, bundle_layer_digest(*manifest), kMaxBundleBytes);
-  const sigstore::Bundle bundle = sigstore::parse_bundle(bundle_json);
-  const std::optional<std::string> raw_digest = from_hex(image_digest.substr(7));
-  if (!raw_digest || raw_digest->size() != 32) throw internal_error("bad image digest");
-  sigstore::verify_bundle_signature_only(bundle, {std::nullopt, *raw_digest}, key.handle());
+// of cosign's DSSE statement): the full sigstore verification against the trusted root, or
+// with ignore_tlog, the signature alone. Returns the first verified time, if any.
+std::optional<std::int64_t> verify_referrer_bundle(const sigstore::Bundle& bundle,
+                                                   const std::string& image_sha256,
+                                                   const PublicKey& key,
+                                                   const ImageVerifyOptions& options) {
+  if (options.ignore_tlog) {
+    sigstore::verify_bundle_signature_only(bundle, {std::nullopt, image_sha256}, key.handle());
+    return std::nullopt;
+  }
+  const sigstore::VerificationResult verified =
+      sigstore::verify_bundle(bundle, *options.trusted_root, {std::nullopt, image_sha256},
+                              {key.handle(), {}, false}, verification_time(options));
+  if (verified.verified_times.empty()) return std::nullopt;
+  return verified.verified_times.front();
 }
 
 }  // namespace
@@ -52,67 +37,39 @@ std::string registry_api_host(const ImageReference& image) {
   return image.domain == "docker.io" ? "registry-1.docker.io" : image.domain;
 }
 
-ImageVerification verify_image_with_key(RegistryClient& registry, const ImageReference& image,
-                                        const PublicKey& key, const ImageVerifyOptions& options) {
-  if (!options.ignore_tlog) {
-    throw unimplemented(
-        "checking the transparency-log entries of image signatures is not built yet; "
-        "--insecure-ignore-tlog relies on the key alone, as cosign's flag of that name does");
-  }
-  const std::optional<Manifest> manifest =
-      registry.manifest(image.path, image.digest.empty() ? image.tag : image.digest);
-  if (!manifest) throw not_found("image " + image.to_string() + " not found");
-  ImageVerification result{manifest->digest, {}};
-  if (!image.digest.empty() && image.digest != manifest->digest) {
-    throw Error(ErrorCode::kVerificationFailed,
-                "image " + image.to_string() + " resolved to " + manifest->digest);
-  }
+std::int64_t verification_time(const ImageVerifyOptions& options) {
+  if (options.now) return *options.now;
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
-  std::vector<std::string> problems;
-  const std::string signature_tag = "sha256-" + manifest->digest.substr(7) + ".sig";
-  if (const std::optional<Manifest> signatures = registry.manifest(image.path, signature_tag)) {
-    std::vector<Descriptor> layers = signatures->descriptors("layers");
-    if (layers.size() > kMaxSignatureLayers) layers.resize(kMaxSignatureLayers);
-    for (const Descriptor& layer : layers) {
-      if (layer.media_type != kSimpleSigningType) continue;
-      const auto signature = layer.annotations.find(kSignatureAnnotation);
-      if (signature == layer.annotations.end()) {
-        problems.push_back("layer " + layer.digest + " has no signature annotation");
-        continue;
-      }
-      try {
-        const std::string payload = registry.blob(image.path, layer.digest, kMaxPayloadBytes);
-        const SimpleSigningClaims claims =
-            verify_simple_signing(payload, signature->second, manifest->digest, key);
-        result.signatures.push_back({layer.digest, claims.docker_reference});
-      } catch (const Error& e) {
-        if (e.code() != ErrorCode::kVerificationFailed && e.code() != ErrorCode::kNotFound) throw;
-        problems.push_back(e.message());
-      }
+SignedImage verify_image_with_key(RegistryClient& registry, const ImageReference& image,
+                                  const PublicKey& key, const ImageVerifyOptions& options) {
+  if (!options.ignore_tlog && !options.trusted_root) {
+    throw invalid_argument(
+        "checking image signatures' transparency-log entries needs a trusted root; "
+        "ignoring the log (cosign's --insecure-ignore-tlog) relies on the key alone");
+  }
+  SignatureCheckers checkers;
+  checkers.classic = [&](const ClassicSignature& signature) {
+    const SimpleSigningClaims claims = verify_simple_signing(
+        signature.payload, signature.signature_base64, signature.image_digest, key);
+    FoundSignature found{"", claims.docker_reference, "key", key.fingerprint()};
+    if (!options.ignore_tlog) {
+      found.verified_time =
+          verify_layer_rekor_bundle(signature.layer, signature.payload, signature.signature_base64,
+                                    sigstore::public_key_der(key.handle().get()), false,
+                                    *options.trusted_root, verification_time(options));
     }
-  }
-  if (!result.signatures.empty()) return result;
-
-  // cosign --new-bundle-format: sigstore bundles attached as OCI 1.1 referrers.
-  std::vector<Descriptor> bundles =
-      registry.referrers(image.path, manifest->digest, kBundleArtifactType);
-  if (bundles.size() > kMaxSignatureLayers) bundles.resize(kMaxSignatureLayers);
-  for (const Descriptor& referrer : bundles) {
-    try {
-      verify_referrer_bundle(registry, image.path, referrer, manifest->digest, key);
-      result.signatures.push_back({referrer.digest, "sigstore bundle"});
-    } catch (const Error& e) {
-      if (e.code() != ErrorCode::kVerificationFailed && e.code() != ErrorCode::kNotFound) throw;
-      problems.push_back("bundle " + referrer.digest + ": " + e.message());
-    }
-  }
-  if (!result.signatures.empty()) return result;
-  if (problems.empty()) {
-    throw not_found("image " + image.name() + "@" + manifest->digest + " has no cosign signature");
-  }
-  throw Error(ErrorCode::kVerificationFailed,
-              "image " + image.name() + "@" + manifest->digest +
-                  " has no signature that verifies with the key: " + join(problems));
+    return found;
+  };
+  checkers.bundle = [&](const sigstore::Bundle& bundle, const std::string& image_sha256) {
+    FoundSignature found{"", "sigstore bundle", "key", key.fingerprint()};
+    found.verified_time = verify_referrer_bundle(bundle, image_sha256, key, options);
+    return found;
+  };
+  return verify_cosign_signatures(registry, image, checkers, "with the key");
 }
 
 }  // namespace sluice::verify::oci

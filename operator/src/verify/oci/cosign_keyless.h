@@ -19,13 +19,17 @@
 // Bundles (cosign --new-bundle-format referrers) are checked with
 // sigstore::verify_bundle_certificate_now (sigstore-go's WithCurrentTime: the chain at now).
 //
-// Transparency-log entries: not verified for images here. Without ignore_tlog
-// (--insecure-ignore-tlog) verification throws kUnimplemented; with it, the signature stands
-// on the certificate alone, as cosign's flag of that name makes it.
+// Transparency-log entries, as for keys (cosign.h): unless ignore_tlog, a classic signature
+// counts only with a Rekor bundle annotation (for this signature and this leaf) that verifies
+// against the trusted root, and the leaf is checked at the bundle's integrated time instead of
+// notBefore/now; a referrer bundle goes through the full sigstore verifier (its verified times).
+// With ignore_tlog (--insecure-ignore-tlog) the signature stands on the certificate alone, as
+// cosign's flag of that name makes it.
 
 #include <cstdint>
 
 #include "core/image_reference.h"
+#include "verify/oci/cosign.h"
 #include "verify/oci/cosign_signatures.h"
 #include "verify/oci/registry_client.h"
 #include "verify/sigstore/certificate.h"
@@ -33,20 +37,14 @@
 
 namespace sluice::verify::oci {
 
-struct KeylessVerifyOptions {
-  bool ignore_tlog = false;  // cosign --insecure-ignore-tlog
-  bool ignore_sct = false;   // cosign --insecure-ignore-sct
-};
-
 // Which signatures are looked at (referrer bundles when there are any, else the classic ones)
 // is cosign_signatures.h's walk. Each verified signature's `signer` is "<the first SAN the
 // identity matches> (issuer <the issuer read>)", its `fingerprint` the leaf's SHA256.
 // Throws Error(kNotFound) when the image or any cosign signature of it is missing,
 // Error(kVerificationFailed) with every signature's reason when none verifies, and
-// Error(kUnimplemented) without options.ignore_tlog. `now` is Unix seconds.
+// Error(kInvalidArgument) without options.trusted_root.
 SignedImage verify_image_keyless(RegistryClient& registry, const ImageReference& image,
-                                 const sigstore::TrustedRoot& root,
                                  const sigstore::CertificateIdentityMatcher& identity,
-                                 const KeylessVerifyOptions& options, std::int64_t now);
+                                 const ImageVerifyOptions& options);
 
 }  // namespace sluice::verify::oci

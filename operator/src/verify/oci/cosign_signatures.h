@@ -5,9 +5,11 @@
 // are checked (at most 64), else the classic signatures: the `sha256-<hex>.sig` manifest's
 // simple-signing layers, each with its signature annotation (at most 64). The image counts as
 // signed when at least one checked signature verifies. The checks themselves are the caller's
-// (cosign_keyless.h); the key path (cosign.h) still has its own copy of this walk.
+// (cosign.h for keys, cosign_keyless.h for certificates).
 
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +32,9 @@ struct FoundSignature {
   std::string docker_reference;  // what a classic payload names (reported, not enforced)
   std::string signer;            // the checker's description of who signed
   std::string fingerprint;       // "SHA256:..." of the signing certificate or key
+  // The time the signature was verified at when the transparency log (or a timestamp) vouches
+  // for it: the log's integrated time. Unset when the log was ignored.
+  std::optional<std::int64_t> verified_time = std::nullopt;
 };
 
 struct SignedImage {

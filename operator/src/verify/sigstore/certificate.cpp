@@ -211,6 +211,13 @@ CertificateIdentityMatcher CertificateIdentityMatcher::exactly(std::string ident
   return {ValueMatcher::exactly(std::move(identity)), ValueMatcher::exactly(std::move(issuer))};
 }
 
+std::string CertificateIdentityMatcher::matching_subject(const CertificateIdentity& found) const {
+  for (const std::string& name : found.subject_alternative_names) {
+    if (subject.matches(name)) return name;
+  }
+  return "";
+}
+
 bool CertificateIdentityMatcher::matches(const CertificateIdentity& found) const {
   if (!issuer.matches(found.oidc_issuer)) return false;
   for (const std::string& name : found.subject_alternative_names) {

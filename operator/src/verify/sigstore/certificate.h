@@ -44,6 +44,8 @@ struct CertificateIdentityMatcher {
   static CertificateIdentityMatcher exactly(std::string identity, std::string issuer);
 
   bool matches(const CertificateIdentity& found) const;
+  // The first subject alternative name of `found` the subject matcher accepts ("" for none).
+  std::string matching_subject(const CertificateIdentity& found) const;
   std::string to_string() const;  // "identity <matcher> (issuer <matcher>)"
   bool operator==(const CertificateIdentityMatcher&) const = default;
 };

@@ -1,5 +1,7 @@
 #include "verify/sigstore/tlog.h"
 
+#include <utility>
+
 #include "core/base64.h"
 #include "core/sha256.h"
 #include "verify/sigstore/checkpoint.h"
@@ -127,17 +129,23 @@ void check_intoto_v002(const JsonFields& spec, const LoggedContent& content) {
                       });
 }
 
+// The body's kind and version, which must be the ones the entry states.
+std::pair<std::string, std::string> body_kind(const TlogEntry& entry, const JsonFields& fields) {
+  std::string kind = fields.string("kind");
+  std::string version = fields.string("apiVersion");
+  if (kind != entry.kind || version != entry.version) {
+    mismatch("body is " + kind + " " + version + " but the entry says " + entry.kind + " " +
+             entry.version);
+  }
+  return {std::move(kind), std::move(version)};
+}
+
 }  // namespace
 
 void check_entry_body(const TlogEntry& entry, const LoggedContent& content) {
   const Json body = parse_json_document(entry.canonicalized_body, "canonicalized body", kCode);
   const JsonFields fields(body, "canonicalized body", kCode);
-  const std::string kind = fields.string("kind");
-  const std::string version = fields.string("apiVersion");
-  if (kind != entry.kind || version != entry.version) {
-    mismatch("body is " + kind + " " + version + " but the entry says " + entry.kind + " " +
-             entry.version);
-  }
+  const auto [kind, version] = body_kind(entry, fields);
   const JsonFields spec = fields.object("spec");
   if (kind == "hashedrekord" && version == "0.0.1") return check_hashedrekord_v001(spec, content);
   if (kind == "hashedrekord" && version == "0.0.2") return check_hashedrekord_v002(spec, content);
@@ -146,6 +154,21 @@ void check_entry_body(const TlogEntry& entry, const LoggedContent& content) {
   if (kind == "intoto" && version == "0.0.2") return check_intoto_v002(spec, content);
   throw Error(ErrorCode::kUnimplemented,
               "transparency log entries of kind " + kind + " " + version + " are not supported");
+}
+
+void check_cosign_signature_entry_body(const TlogEntry& entry, const LoggedContent& content) {
+  const Json body = parse_json_document(entry.canonicalized_body, "canonicalized body", kCode);
+  const JsonFields fields(body, "canonicalized body", kCode);
+  const auto [kind, version] = body_kind(entry, fields);
+  // rekord 0.0.1 (what cosign logged before hashedrekord) has hashedrekord 0.0.1's spec shape
+  // for everything cosign compares: data.hash, signature.content, signature.publicKey.content.
+  if ((kind == "hashedrekord" || kind == "rekord") && version == "0.0.1") {
+    return check_hashedrekord_v001(fields.object("spec"), content);
+  }
+  throw Error(kCode,
+              "a cosign signature's transparency log entry must be hashedrekord or rekord "
+              "0.0.1, not " +
+                  kind + " " + version);
 }
 
 std::string signed_entry_timestamp_payload(const TlogEntry& entry) {

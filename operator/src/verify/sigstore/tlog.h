@@ -26,6 +26,11 @@ struct LoggedContent {
 // Throws kVerificationFailed unless the entry's canonicalized body matches `content`.
 void check_entry_body(const TlogEntry& entry, const LoggedContent& content);
 
+// The same for cosign's classic image signatures (a Rekor bundle annotation on a `.sig` layer):
+// the body must be hashedrekord 0.0.1 or rekord 0.0.1 naming exactly `content` (a message
+// signature: no envelope), as `cosign verify` compares them.
+void check_cosign_signature_entry_body(const TlogEntry& entry, const LoggedContent& content);
+
 // The canonical JSON the SET signs: {"body":..,"integratedTime":..,"logID":..,"logIndex":..}.
 std::string signed_entry_timestamp_payload(const TlogEntry& entry);
 // Throws kVerificationFailed unless the entry's SET verifies under the log's key.

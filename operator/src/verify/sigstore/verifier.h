@@ -41,6 +41,7 @@ struct Artifact {
 struct SignerPolicy {
   PublicKeyPtr key;
   CertificateIdentityMatcher identity;  // used when key is null
+  bool ignore_sct = false;              // cosign's --insecure-ignore-sct (certificates only)
 };
 
 struct VerificationResult {
