@@ -18,34 +18,22 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from registry_support import digest_of, free_port, start_registry, tool  # noqa: E402
+
 SLUICE = os.path.abspath(sys.argv[1])
 WORK = tempfile.mkdtemp(prefix="sluice-cosign-")
 ENV = dict(os.environ, COSIGN_PASSWORD="", HOME=WORK, COSIGN_YES="true")
 failures = []
 
 
-def tool(name):
-    return subprocess.run([os.path.join(ROOT, "tests/env/build-tools"), "--path", name],
-                          check=True, capture_output=True, text=True).stdout.strip()
-
-
 COSIGN = tool("cosign")
-REGISTRY = tool("registry")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def run(*args, check=True):
@@ -53,24 +41,6 @@ def run(*args, check=True):
     if check and result.returncode != 0:
         sys.exit("failed: %s\n%s%s" % (" ".join(args), result.stdout, result.stderr))
     return result
-
-
-def start_registry():
-    port = free_port()
-    config = os.path.join(WORK, "registry.yml")
-    with open(config, "w") as f:
-        f.write("version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n"
-                "    rootdirectory: %s/data\nhttp:\n  addr: 127.0.0.1:%d\n" % (WORK, port))
-    process = subprocess.Popen([REGISTRY, "serve", config], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        try:
-            urllib.request.urlopen("http://127.0.0.1:%d/v2/" % port, timeout=1)
-            return process, port
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    sys.exit("registry did not start")
 
 
 class AuthProxy(http.server.BaseHTTPRequestHandler):
@@ -117,12 +87,6 @@ class AuthProxy(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-def digest_of(port, repo, tag):
-    request = urllib.request.Request(
-        "http://127.0.0.1:%d/v2/%s/manifests/%s" % (port, repo, tag), method="HEAD",
-        headers={"Accept": "application/vnd.oci.image.manifest.v1+json"})
-    with urllib.request.urlopen(request) as response:
-        return response.headers["Docker-Content-Digest"]
 
 
 def check(case, ref, key, expect_ok, extra=(), compare_cosign=True, cosign_extra=()):
@@ -145,7 +109,7 @@ def check(case, ref, key, expect_ok, extra=(), compare_cosign=True, cosign_extra
 
 
 def main():
-    registry, port = start_registry()
+    registry, port = start_registry(WORK)
     proxy = None
     try:
         base = "127.0.0.1:%d/shop" % port

@@ -14,18 +14,14 @@ with real cosign (`cosign sign --key LEAF --certificate leaf.pem --certificate-c
 """
 import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from registry_support import digest_of, start_registry, tool  # noqa: E402
 from keyless_fixture import (ALICE, ISSUER, make_ca, make_leaf, run, set_work,  # noqa: E402
                              write, write_trusted_root)
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 SLUICE = os.path.abspath(sys.argv[1])
 WORK = tempfile.mkdtemp(prefix="sluice-keyless-")
 ENV = dict(os.environ, COSIGN_PASSWORD="", HOME=WORK, COSIGN_YES="true")
@@ -33,44 +29,8 @@ OFFLINE = ("--insecure-ignore-tlog", "--insecure-ignore-sct", "--allow-http-regi
 failures = []
 
 
-def tool(name):
-    return subprocess.run([os.path.join(ROOT, "tests/env/build-tools"), "--path", name],
-                          check=True, capture_output=True, text=True).stdout.strip()
-
-
 COSIGN = tool("cosign")
-REGISTRY = tool("registry")
 set_work(WORK, COSIGN, ENV)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_registry():
-    port = free_port()
-    write("registry.yml", "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n"
-          "    rootdirectory: %s/data\nhttp:\n  addr: 127.0.0.1:%d\n" % (WORK, port))
-    process = subprocess.Popen([REGISTRY, "serve", os.path.join(WORK, "registry.yml")],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        try:
-            urllib.request.urlopen("http://127.0.0.1:%d/v2/" % port, timeout=1)
-            return process, port
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    sys.exit("registry did not start")
-
-
-def digest_of(port, repo, tag):
-    request = urllib.request.Request(
-        "http://127.0.0.1:%d/v2/%s/manifests/%s" % (port, repo, tag), method="HEAD",
-        headers={"Accept": "application/vnd.oci.image.manifest.v1+json"})
-    with urllib.request.urlopen(request) as response:
-        return response.headers["Docker-Content-Digest"]
 
 
 def check(case, ref, expect_ok, identity, issuer=("--certificate-oidc-issuer", ISSUER),
@@ -96,7 +56,7 @@ def check(case, ref, expect_ok, identity, issuer=("--certificate-oidc-issuer", I
 
 
 def main():
-    registry, port = start_registry()
+    registry, port = start_registry(WORK)
     try:
         base = "127.0.0.1:%d/shop" % port
         make_ca("fulcio")

@@ -27,7 +27,7 @@ JUNE_2024 = 1717200000  # inside the expired leaf's validity (2024-01-01 .. 2025
 
 def main():
     fixture.set_work(tlog.WORK, tlog.COSIGN, tlog.ENV)
-    registry, port = tlog.start_registry()
+    registry, port = tlog.start_registry(tlog.WORK)
     try:
         fixture.make_ca("fulcio")
         fixture.make_leaf("fulcio", "alice", "email:" + fixture.ALICE)

@@ -22,14 +22,15 @@ import hashlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from registry_support import digest_of, start_registry, tool  # noqa: E402
+
 SLUICE = os.path.abspath(sys.argv[1])
 WORK = tempfile.mkdtemp(prefix="sluice-cosign-tlog-")
 ENV = dict(os.environ, COSIGN_PASSWORD="", HOME=WORK, COSIGN_YES="true")
@@ -37,13 +38,7 @@ NOW = int(time.time())
 failures = []
 
 
-def tool(name):
-    return subprocess.run([os.path.join(ROOT, "tests/env/build-tools"), "--path", name],
-                          check=True, capture_output=True, text=True).stdout.strip()
-
-
 COSIGN = tool("cosign")
-REGISTRY = tool("registry")
 
 
 def run(*args, check=True, stdin=None):
@@ -75,32 +70,6 @@ def b64(data):
 
 def canonical(value):
     return json.dumps(value, sort_keys=True, separators=(",", ":")).encode()
-
-
-def start_registry():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    config = write("registry.yml", "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n"
-                   "    rootdirectory: %s/data\nhttp:\n  addr: 127.0.0.1:%d\n" % (WORK, port))
-    process = subprocess.Popen([REGISTRY, "serve", config], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        try:
-            urllib.request.urlopen("http://127.0.0.1:%d/v2/" % port, timeout=1)
-            return process, port
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    sys.exit("registry did not start")
-
-
-def digest_of(port, repo, tag):
-    request = urllib.request.Request(
-        "http://127.0.0.1:%d/v2/%s/manifests/%s" % (port, repo, tag), method="HEAD",
-        headers={"Accept": "application/vnd.oci.image.manifest.v1+json"})
-    with urllib.request.urlopen(request) as response:
-        return response.headers["Docker-Content-Digest"]
 
 
 class RekorLog:
@@ -203,7 +172,7 @@ def entry_body(payload, signature_b64, public_pem, kind="hashedrekord"):
 
 
 def main():
-    registry, port = start_registry()
+    registry, port = start_registry(WORK)
     try:
         base = "127.0.0.1:%d/tlog" % port
         run(COSIGN, "generate-key-pair", "--output-key-prefix", "alice")
