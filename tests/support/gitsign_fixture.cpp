@@ -12,6 +12,7 @@
 #include "core/object.h"
 #include "core/sha256.h"
 #include "core/unique_c_ptr.h"
+#include "protobuf_writer.h"
 #include "verify/gitsign_cms.h"
 #include "verify/sigstore/crypto.h"
 #include "verify/sigstore/merkle.h"
@@ -117,24 +118,10 @@ std::string pem(X509* certificate) {
   }() + "-----END CERTIFICATE-----\n";
 }
 
-// Protobuf wire format, the few shapes TransparencyLogEntry needs.
-std::string varint(std::uint64_t value) {
-  std::string out;
-  do {
-    const auto low = static_cast<unsigned char>(value & 0x7f);
-    value >>= 7;
-    out += static_cast<char>(value != 0 ? (low | 0x80) : low);
-  } while (value != 0);
-  return out;
-}
 std::string int_field(int number, std::int64_t value) {
-  return varint(static_cast<std::uint64_t>(number) << 3) +
-         varint(static_cast<std::uint64_t>(value));
+  return testing::protobuf::int_field(number, static_cast<std::uint64_t>(value));
 }
-std::string bytes_field(int number, std::string_view value) {
-  return varint((static_cast<std::uint64_t>(number) << 3) | 2) + varint(value.size()) +
-         std::string(value);
-}
+using testing::protobuf::bytes_field;
 
 std::string node(const std::string& left, const std::string& right) {
   return verify::sigstore::sha256_raw("\x01" + left + right);

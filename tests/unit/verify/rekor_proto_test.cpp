@@ -5,30 +5,17 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "protobuf_writer.h"
 
 namespace sluice::verify {
 namespace {
 
 using ::testing::HasSubstr;
 
-std::string varint(std::uint64_t value) {
-  std::string out;
-  do {
-    const auto low = static_cast<unsigned char>(value & 0x7f);
-    value >>= 7;
-    out += static_cast<char>(value != 0 ? (low | 0x80) : low);
-  } while (value != 0);
-  return out;
-}
-std::string key(int number, int wire_type) {
-  return varint((static_cast<std::uint64_t>(number) << 3) | static_cast<std::uint64_t>(wire_type));
-}
-std::string int_field(int number, std::uint64_t value) {
-  return key(number, 0) + varint(value);
-}
-std::string bytes_field(int number, const std::string& value) {
-  return key(number, 2) + varint(value.size()) + value;
-}
+using sluice::testing::protobuf::bytes_field;
+using sluice::testing::protobuf::int_field;
+using sluice::testing::protobuf::key;
+using sluice::testing::protobuf::varint;
 
 std::string proof(const std::string& extra = "") {
   return int_field(1, 5) + bytes_field(2, std::string(32, 'r')) + int_field(3, 9) +
