@@ -1,5 +1,6 @@
 #include "cli/command_line.h"
 
+#include <algorithm>
 #include <fstream>
 #include <random>
 #include <system_error>
@@ -63,6 +64,24 @@ verify::sigstore::TrustedRoot read_trusted_root(const std::string& path) {
   } catch (const Error& e) {
     throw e.with_context(path);
   }
+}
+
+std::vector<std::string> with_boolean_values(
+    std::span<const std::string> args, std::initializer_list<std::string_view> boolean_flags) {
+  std::vector<std::string> normalized;
+  normalized.reserve(args.size());
+  for (const std::string& arg : args) {
+    const bool boolean =
+        std::find(boolean_flags.begin(), boolean_flags.end(), arg) != boolean_flags.end();
+    normalized.push_back(boolean ? arg + "=true" : arg);
+  }
+  return normalized;
+}
+
+bool parse_bool_flag(const std::string& flag, const std::string& value) {
+  if (value == "true") return true;
+  if (value == "false") return false;
+  throw invalid_argument(flag + " takes true or false");
 }
 
 std::string read_small_file(const std::string& path, const std::string& what,

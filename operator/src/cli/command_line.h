@@ -4,9 +4,11 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <initializer_list>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cli/app.h"
 #include "verify/sigstore/certificate.h"
@@ -66,6 +68,14 @@ void for_each_argument(
     std::span<const std::string> args,
     const std::function<void(const std::string& flag, const std::string& value)>& on_flag,
     const std::function<void(const std::string& arg)>& on_positional);
+
+// Boolean flags may stand alone ("--insecure-ignore-tlog"); for_each_argument wants a value for
+// every flag, so this spells each of `boolean_flags` given alone as "--flag=true".
+std::vector<std::string> with_boolean_values(std::span<const std::string> args,
+                                             std::initializer_list<std::string_view> boolean_flags);
+
+// A boolean flag's value: "true" or "false"; anything else is Error(kInvalidArgument).
+bool parse_bool_flag(const std::string& flag, const std::string& value);
 
 // A fresh directory path under the system temp directory, removed with everything in it when
 // this goes out of scope (the directory itself is created by whoever uses it).

@@ -1,6 +1,5 @@
 #include "cli/verify_bundle_command.h"
 
-#include <chrono>
 #include <fstream>
 #include <optional>
 #include <string>
@@ -8,6 +7,7 @@
 #include "cli/command_line.h"
 #include "core/error.h"
 #include "core/sha256.h"
+#include "core/unix_time.h"
 #include "verify/sigstore/verifier.h"
 
 namespace sluice::cli {
@@ -130,10 +130,7 @@ int run_verify_bundle(const CommandContext& context) {
       try {
         const sigstore::Bundle bundle = sigstore::parse_bundle(
             read_small_file(args.bundle, "bundle", sigstore::kMaxBundleBytes));
-        const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
-        return sigstore::verify_bundle(bundle, root, artifact, policy, now);
+        return sigstore::verify_bundle(bundle, root, artifact, policy, unix_seconds_now());
       } catch (const Error& e) {
         throw e.with_context(args.bundle);
       }

@@ -9,6 +9,7 @@
 #include "cli/command_line.h"
 #include "core/duration.h"
 #include "core/error.h"
+#include "core/unix_time.h"
 #include "git/credentials.h"
 #include "git/repository_cache.h"
 #include "git/signature.h"
@@ -39,11 +40,7 @@ bool keyless(const VerifyCommitArgs& args) {
 
 VerifyCommitArgs parse_args(std::span<const std::string> args) {
   VerifyCommitArgs parsed;
-  // --insecure-ignore-tlog may stand alone; for_each_argument wants a value, so give it one.
-  std::vector<std::string> normalized;
-  for (const std::string& arg : args) {
-    normalized.push_back(arg == "--insecure-ignore-tlog" ? arg + "=true" : arg);
-  }
+  const std::vector<std::string> normalized = with_boolean_values(args, {"--insecure-ignore-tlog"});
   const auto on_flag = [&](const std::string& flag, const std::string& value) {
     if (flag == "--repo") {
       parsed.repo = value;
@@ -60,10 +57,7 @@ VerifyCommitArgs parse_args(std::span<const std::string> args) {
     } else if (flag == "--trusted-root") {
       parsed.trusted_root = value;
     } else if (flag == "--insecure-ignore-tlog") {
-      if (value != "true" && value != "false") {
-        throw invalid_argument(flag + " takes true or false");
-      }
-      parsed.insecure_ignore_tlog = value == "true";
+      parsed.insecure_ignore_tlog = parse_bool_flag(flag, value);
     } else {
       throw invalid_argument("unknown flag " + flag);
     }
@@ -147,9 +141,7 @@ void verify_keyless(const VerifyCommitArgs& args, const CommandContext& context,
   const verify::sigstore::TrustedRoot root = read_trusted_root(args.trusted_root);
   verify::GitsignOptions options;
   options.insecure_ignore_tlog = args.insecure_ignore_tlog;
-  options.now = std::chrono::duration_cast<std::chrono::seconds>(
-                    std::chrono::system_clock::now().time_since_epoch())
-                    .count();
+  options.now = unix_seconds_now();
   const verify::GitsignSigner signer = verify::verify_gitsign_signature(
       signed_object.signature, signed_object.payload, root, options);
   verify::sigstore::check_certificate_identity(signer.identity, args.matcher);

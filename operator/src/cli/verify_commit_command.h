@@ -8,16 +8,18 @@
 // repository is fetched into a temporary cache first and REV is a commit sha, "refs/tags/NAME"
 // (the tag object is verified) or a branch name.
 //
-// Keyless (gitsign) verification (--certificate-identity, --certificate-oidc-issuer,
-// --trusted-root) is not built yet and fails with that message.
+// Keyless (gitsign) verification instead: --certificate-identity[-regexp] ID
+// --certificate-oidc-issuer[-regexp] URL --trusted-root FILE [--insecure-ignore-tlog] (see
+// verify/gitsign.h); not together with --allowed-signers.
 
 #include "cli/app.h"
 
 namespace sluice::cli {
 
 // On success prints "verified: <commit|tag> <sha>", "signer: <principals>" and
-// "key: <TYPE> SHA256:<fingerprint>" and returns kExitOk; otherwise one "Error: ..." line with
-// the reason and kExitFailure (kExitUsage for a bad command line).
+// "key: <TYPE> SHA256:<fingerprint>" (keyless: "signer: <SAN> (issuer <URL>)", "certificate:
+// SHA256:<hex>", the log index and the verified time) and returns kExitOk; otherwise one "Error:
+// ..." line with the reason and kExitFailure (kExitUsage for a bad command line).
 int run_verify_commit(const CommandContext& context);
 
 }  // namespace sluice::cli

@@ -26,12 +26,6 @@ struct VerifyImageArgs {
   std::string ca_file;
 };
 
-bool parse_bool(const std::string& flag, const std::string& value) {
-  if (value == "true") return true;
-  if (value == "false") return false;
-  throw invalid_argument(flag + " takes true or false");
-}
-
 void check_signer_flags(VerifyImageArgs& parsed) {
   if (!parsed.key_file.empty()) {
     if (parsed.identity.any()) {
@@ -62,13 +56,9 @@ void check_signer_flags(VerifyImageArgs& parsed) {
 
 VerifyImageArgs parse_args(std::span<const std::string> args) {
   VerifyImageArgs parsed;
-  // Boolean flags may stand alone; for_each_argument wants a value, so give them one.
-  std::vector<std::string> normalized;
-  for (const std::string& arg : args) {
-    const bool boolean = arg == "--insecure-ignore-tlog" || arg == "--insecure-ignore-sct" ||
-                         arg == "--allow-http-registry" || arg == "--offline";
-    normalized.push_back(boolean ? arg + "=true" : arg);
-  }
+  const std::vector<std::string> normalized = with_boolean_values(
+      args,
+      {"--insecure-ignore-tlog", "--insecure-ignore-sct", "--allow-http-registry", "--offline"});
   const auto on_flag = [&](const std::string& flag, const std::string& value) {
     if (flag == "--key") {
       parsed.key_file = value;
@@ -76,14 +66,15 @@ VerifyImageArgs parse_args(std::span<const std::string> args) {
     } else if (flag == "--trusted-root") {
       parsed.trusted_root_file = value;
     } else if (flag == "--insecure-ignore-tlog") {
-      parsed.ignore_tlog = parse_bool(flag, value);
+      parsed.ignore_tlog = parse_bool_flag(flag, value);
     } else if (flag == "--insecure-ignore-sct") {
-      parsed.ignore_sct = parse_bool(flag, value);
+      parsed.ignore_sct = parse_bool_flag(flag, value);
     } else if (flag == "--offline") {
       // Rekor bundles are always checked offline; cosign's online entry lookup is not built.
-      if (!parse_bool(flag, value)) throw unimplemented("online Rekor lookups are not supported");
+      if (!parse_bool_flag(flag, value))
+        throw unimplemented("online Rekor lookups are not supported");
     } else if (flag == "--allow-http-registry") {
-      parsed.registry.plain_http = parse_bool(flag, value);
+      parsed.registry.plain_http = parse_bool_flag(flag, value);
     } else if (flag == "--registry-username") {
       parsed.username = value;
     } else if (flag == "--registry-password-file") {

@@ -55,7 +55,7 @@ class CommitVerifier {
   // gitsign (X.509 CMS) verification: the certificate chains to `trusted_root`
   // (trusted_root.json text; nullopt for the public-good sigstore root), one of `identities`
   // matches it (KeylessIdentity::matches), and its transparency-log entry verifies offline.
-  // Throws Error(kVerificationFailed) with the reason otherwise, kUnimplemented until built.
+  // Throws Error(kVerificationFailed) with the reason otherwise.
   virtual Signer verify_keyless(const CommitEvidence& commit,
                                 const std::vector<KeylessIdentity>& identities,
                                 const std::optional<std::string>& trusted_root) const = 0;

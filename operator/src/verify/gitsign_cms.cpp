@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <climits>
-#include <ctime>
 #include <vector>
 
 #include <openssl/err.h>
@@ -45,11 +44,6 @@ std::string dearmor(std::string_view armored) {
   std::optional<std::string> der = decode_base64(body, Base64Whitespace::kSkip);
   if (!der || der->empty()) fail("the armored body is not base64");
   return std::move(*der);
-}
-
-std::string octets(const ASN1_STRING* value) {
-  return {reinterpret_cast<const char*>(ASN1_STRING_get0_data(value)),
-          static_cast<std::size_t>(ASN1_STRING_length(value))};
 }
 
 std::string der_length(std::size_t length) {
@@ -110,12 +104,12 @@ std::optional<std::int64_t> signing_time(CMS_SignerInfo* signer_info) {
     fail("the signing-time attribute appears twice");
   }
   const ASN1_TYPE* value = only_value(CMS_signed_get_attr(signer_info, index), "signing-time");
-  std::tm parts{};
-  if ((value->type != V_ASN1_UTCTIME && value->type != V_ASN1_GENERALIZEDTIME) ||
-      ASN1_TIME_to_tm(value->value.utctime, &parts) != 1) {
-    fail("the signing-time attribute is not a time");
-  }
-  return static_cast<std::int64_t>(timegm(&parts));
+  const std::optional<std::int64_t> time =
+      value->type == V_ASN1_UTCTIME || value->type == V_ASN1_GENERALIZEDTIME
+          ? sigstore::asn1_time_seconds(value->value.utctime)
+          : std::nullopt;
+  if (!time) fail("the signing-time attribute is not a time");
+  return time;
 }
 
 std::optional<std::string> tlog_entry(CMS_SignerInfo* signer_info) {
@@ -131,7 +125,7 @@ std::optional<std::string> tlog_entry(CMS_SignerInfo* signer_info) {
   if (value->type != V_ASN1_OCTET_STRING) {
     fail("the transparency log entry attribute is not an OCTET STRING");
   }
-  return octets(value->value.octet_string);
+  return sigstore::asn1_string_bytes(value->value.octet_string);
 }
 
 sigstore::CertificatePtr signer_certificate(CMS_ContentInfo* cms, CMS_SignerInfo* signer_info) {
@@ -180,7 +174,7 @@ CmsSignature parse_cms_signature(std::string_view armored) {
   if (OBJ_obj2nid(digest_oid) != NID_sha256) fail("the digest algorithm is not SHA-256");
   check_content_type(cms, signer_info);
   result.signer = signer_certificate(cms, signer_info);
-  result.signature = octets(CMS_SignerInfo_get0_signature(signer_info));
+  result.signature = sigstore::asn1_string_bytes(CMS_SignerInfo_get0_signature(signer_info));
   result.signed_attributes = signed_attributes_der(signer_info);
   result.signing_time = signing_time(signer_info);
   result.tlog_entry = tlog_entry(signer_info);

@@ -1,8 +1,7 @@
 #include "verify/policy_verifiers.h"
 
-#include <chrono>
-
 #include "core/error.h"
+#include "core/unix_time.h"
 #include "core/value_matcher.h"
 #include "verify/git_ssh.h"
 #include "verify/gitsign.h"
@@ -42,9 +41,7 @@ policy::Signer PolicyCommitVerifier::verify_keyless(
   }
   const sigstore::TrustedRoot root = sigstore::parse_trusted_root(*trusted_root);
   GitsignOptions options;
-  options.now = std::chrono::duration_cast<std::chrono::seconds>(
-                    std::chrono::system_clock::now().time_since_epoch())
-                    .count();
+  options.now = unix_seconds_now();
   const GitsignSigner signer =
       verify_gitsign_signature(*commit.signature, commit.payload, root, options);
   for (const std::string& name : signer.identity.subject_alternative_names) {

@@ -1,36 +1,27 @@
 #include "cli/app.h"
 
-#include <sstream>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "cli_test_support.h"
 #include "core/json.h"
 
 namespace sluice::cli {
 namespace {
 
-struct Result {
-  int code;
-  std::string out;
-  std::string err;
-  std::string log;
-};
-
-Result run(std::vector<std::string> args) {
-  std::ostringstream out, err, log;
-  const int code = run_cli(args, out, err, &log);
-  return {code, out.str(), err.str(), log.str()};
+CliResult run(const std::vector<std::string>& args) {
+  return run_sluice(args);
 }
 
 TEST(AppTest, VersionPrintsTheProjectVersion) {
-  const Result result = run({"--version"});
+  const CliResult result = run({"--version"});
   EXPECT_EQ(result.code, kExitOk);
   EXPECT_EQ(result.out, "sluice " SLUICE_VERSION "\n");
 }
 
 TEST(AppTest, HelpListsEverySubcommand) {
-  const Result result = run({"--help"});
+  const CliResult result = run({"--help"});
   EXPECT_EQ(result.code, kExitOk);
   for (const char* name : {"run", "build", "pull", "verify-bundle", "verify-commit", "get",
                            "reconcile", "suspend", "resume", "diff"}) {
@@ -39,13 +30,13 @@ TEST(AppTest, HelpListsEverySubcommand) {
 }
 
 TEST(AppTest, NoArgumentsIsAUsageError) {
-  const Result result = run({});
+  const CliResult result = run({});
   EXPECT_EQ(result.code, kExitUsage);
   EXPECT_NE(result.err.find("Usage: sluice"), std::string::npos);
 }
 
 TEST(AppTest, UnknownCommandExitsNonZeroWithUsage) {
-  const Result result = run({"deploy-everything"});
+  const CliResult result = run({"deploy-everything"});
   EXPECT_EQ(result.code, kExitUsage);
   EXPECT_NE(result.err.find("unknown command \"deploy-everything\""), std::string::npos);
   EXPECT_NE(result.err.find("Usage: sluice"), std::string::npos);
@@ -53,7 +44,7 @@ TEST(AppTest, UnknownCommandExitsNonZeroWithUsage) {
 }
 
 TEST(AppTest, CommandsNotBuiltYetSaySoAndFail) {
-  const Result result = run({"diff", "app", "shop"});
+  const CliResult result = run({"diff", "app", "shop"});
   EXPECT_EQ(result.code, kExitFailure);
   EXPECT_NE(result.err.find("\"diff\" is not built yet"), std::string::npos);
 }
@@ -61,7 +52,7 @@ TEST(AppTest, CommandsNotBuiltYetSaySoAndFail) {
 TEST(AppTest, CommandHelpShowsItsSynopsis) {
   for (const auto& args :
        {std::vector<std::string>{"build", "--help"}, std::vector<std::string>{"help", "build"}}) {
-    const Result result = run(args);
+    const CliResult result = run(args);
     EXPECT_EQ(result.code, kExitOk);
     EXPECT_NE(result.out.find("Usage: sluice build DIR"), std::string::npos) << result.out;
   }
@@ -74,7 +65,7 @@ TEST(AppTest, BadGlobalFlagsAreUsageErrors) {
 }
 
 TEST(AppTest, RunLogsJsonLinesByDefault) {
-  const Result result = run({"run"});
+  const CliResult result = run({"run"});
   EXPECT_EQ(result.code, kExitFailure);
   ASSERT_FALSE(result.log.empty());
   const auto line = sluice::Json::parse(result.log.substr(0, result.log.find('\n')));
@@ -85,19 +76,19 @@ TEST(AppTest, RunLogsJsonLinesByDefault) {
 }
 
 TEST(AppTest, LogFormatFlagOverridesTheDefault) {
-  const Result result = run({"--log-format", "text", "run"});
+  const CliResult result = run({"--log-format", "text", "run"});
   EXPECT_TRUE(result.log.starts_with("error: the operator loop is not built yet")) << result.log;
 }
 
 TEST(AppTest, LogLevelFlagFilters) {
-  const Result result = run({"run", "--log-level=off"});
+  const CliResult result = run({"run", "--log-level=off"});
   EXPECT_EQ(result.code, kExitFailure);
   EXPECT_TRUE(result.log.empty()) << result.log;
 }
 
 TEST(AppTest, BuildPrintsWhatKubectlKustomizePrints) {
   const std::string dir = SLUICE_SOURCE_DIR "/tests/conformance/kustomize/plain-resources";
-  const Result result = run({"build", dir});
+  const CliResult result = run({"build", dir});
   EXPECT_EQ(result.code, kExitOk) << result.err;
   EXPECT_TRUE(result.out.starts_with("apiVersion: v1\ndata:\n")) << result.out;
   EXPECT_NE(result.out.find("\n---\napiVersion: apps/v1\nkind: Deployment\n"), std::string::npos);
@@ -105,7 +96,7 @@ TEST(AppTest, BuildPrintsWhatKubectlKustomizePrints) {
 
 TEST(AppTest, BuildFailsWithOneLineAndNoOutput) {
   const std::string dir = SLUICE_SOURCE_DIR "/tests/conformance/kustomize/error-missing-file";
-  const Result result = run({"build", dir});
+  const CliResult result = run({"build", dir});
   EXPECT_EQ(result.code, kExitFailure);
   EXPECT_TRUE(result.out.empty()) << result.out;
   EXPECT_EQ(result.err.find('\n'), result.err.size() - 1) << result.err;
@@ -114,8 +105,8 @@ TEST(AppTest, BuildFailsWithOneLineAndNoOutput) {
 
 TEST(AppTest, BuildSubstitutesVariablesLikeFluxPostBuild) {
   const std::string dir = SLUICE_SOURCE_DIR "/tests/unit/cli/testdata/substitute";
-  const Result result = run({"build", dir, "--substitute", "ENV=prod", "--substitute=REPLICAS=3",
-                             "--substitute", "HOME=/root"});
+  const CliResult result = run({"build", dir, "--substitute", "ENV=prod", "--substitute=REPLICAS=3",
+                                "--substitute", "HOME=/root"});
   ASSERT_EQ(result.code, kExitOk) << result.err;
   EXPECT_NE(result.out.find("  name: web-prod\nspec:\n  replicas: 3\n"), std::string::npos)
       << result.out;
@@ -127,7 +118,7 @@ TEST(AppTest, BuildSubstitutesVariablesLikeFluxPostBuild) {
 TEST(AppTest, BuildRefusesBadSubstitutions) {
   const std::string dir = SLUICE_SOURCE_DIR "/tests/unit/cli/testdata/substitute";
   for (const char* flag : {"1X=a", "NOEQUALS", "A-B=c"}) {
-    const Result result = run({"build", dir, "--substitute", flag});
+    const CliResult result = run({"build", dir, "--substitute", flag});
     EXPECT_EQ(result.code, kExitUsage) << flag;
     EXPECT_TRUE(result.out.empty()) << flag;
   }

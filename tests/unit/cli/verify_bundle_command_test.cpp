@@ -3,11 +3,12 @@
 // exit 1 otherwise.
 #include "cli/verify_bundle_command.h"
 
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
+
+#include "cli_test_support.h"
 
 namespace sluice::cli {
 namespace {
@@ -24,18 +25,8 @@ std::string vectors(const std::string& relative) {
   return std::string(SLUICE_SIGSTORE_CONFORMANCE_DIR) + "/" + relative;
 }
 
-struct Result {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-Result run(const std::vector<std::string>& args) {
-  std::vector<std::string> line{"verify-bundle"};
-  line.insert(line.end(), args.begin(), args.end());
-  std::ostringstream out, err, log;
-  const int code = run_cli(line, out, err, &log);
-  return {code, out.str(), err.str()};
+CliResult run(const std::vector<std::string>& args) {
+  return run_sluice_command("verify-bundle", args);
 }
 
 std::vector<std::string> identity_args(const std::string& bundle_case,
@@ -58,7 +49,7 @@ bool one_error_line(const std::string& err) {
 TEST(VerifyBundleCommandTest, VerifiesByPathAndByDigest) {
   for (const std::string& artifact :
        {vectors("bundle-verify/a.txt"), std::string(kArtifactDigest)}) {
-    const Result result = run(identity_args("happy-path-v0.3", artifact));
+    const CliResult result = run(identity_args("happy-path-v0.3", artifact));
     EXPECT_EQ(result.code, kExitOk) << result.err;
     EXPECT_EQ(result.out, "verified: " + artifact + "\nsigner: identity " + kIdentity +
                               " (issuer " + kIssuer + ")\nlog index: 79571823\n");
@@ -68,7 +59,7 @@ TEST(VerifyBundleCommandTest, VerifiesByPathAndByDigest) {
 
 TEST(VerifyBundleCommandTest, VerifiesKeySignedBundles) {
   const std::string folder = vectors("bundle-verify/managed-key-happy-path/");
-  const Result result =
+  const CliResult result =
       run({"--bundle", folder + "bundle.sigstore.json", "--key", folder + "key.pub",
            "--trusted-root", vectors("trusted_root.public-good.json"), kArtifactDigest});
   EXPECT_EQ(result.code, kExitOk) << result.err;
@@ -87,8 +78,8 @@ TEST(VerifyBundleCommandTest, MatchesIdentityAndIssuerByRegexp) {
     return run(args);
   };
   const std::string beacon = "extremely-dangerous-oidc-beacon\\.yml@refs/heads/main$";
-  Result result = with({"--certificate-identity-regexp", beacon, "--certificate-oidc-issuer-regexp",
-                        "^https://token\\.actions\\."});
+  CliResult result = with({"--certificate-identity-regexp", beacon,
+                           "--certificate-oidc-issuer-regexp", "^https://token\\.actions\\."});
   EXPECT_EQ(result.code, kExitOk) << result.err;
   EXPECT_NE(result.out.find("signer: identity /" + beacon + "/ (issuer /"), std::string::npos)
       << result.out;
@@ -116,7 +107,7 @@ TEST(VerifyBundleCommandTest, MatchesIdentityAndIssuerByRegexp) {
 TEST(VerifyBundleCommandTest, RejectionIsOneErrorLine) {
   std::vector<std::string> args = identity_args("happy-path-v0.3", kArtifactDigest);
   args[3] = "https://github.com/someone/else";
-  Result result = run(args);
+  CliResult result = run(args);
   EXPECT_EQ(result.code, kExitFailure);
   EXPECT_TRUE(one_error_line(result.err)) << result.err;
   EXPECT_NE(result.err.find("certificate identity"), std::string::npos);
@@ -164,7 +155,7 @@ TEST(VerifyBundleCommandTest, CommandLineMistakesAreUsageErrors) {
        root, kArtifactDigest},
   };
   for (const auto& args : mistakes) {
-    const Result result = run(args);
+    const CliResult result = run(args);
     EXPECT_EQ(result.code, kExitUsage) << result.err;
     EXPECT_TRUE(one_error_line(result.err)) << result.err;
   }

@@ -1,26 +1,16 @@
 // verify-commit's flags: SSH or keyless (gitsign), never both. Verdicts on real commits are in
 // tests/integration/verify (ssh_signature_matrix.py, gitsign_matrix.py).
-#include <sstream>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "cli/app.h"
-
+#include "cli_test_support.h"
 namespace sluice::cli {
 namespace {
 
-struct Result {
-  int code;
-  std::string err;
-};
-
-Result run(const std::vector<std::string>& args) {
-  std::vector<std::string> command = {"verify-commit"};
-  for (const std::string& arg : args) command.push_back(arg);
-  std::ostringstream out, err, log;
-  const int code = run_cli(command, out, err, &log);
-  return {code, err.str()};
+CliResult run(const std::vector<std::string>& args) {
+  return run_sluice_command("verify-commit", args);
 }
 
 const std::vector<std::string> kKeyless = {"--repo",
@@ -39,39 +29,42 @@ std::vector<std::string> keyless_with(const std::vector<std::string>& extra) {
 }
 
 TEST(VerifyCommitCommand, KeylessNeedsIdentityIssuerAndTrustedRoot) {
-  const Result result = run({"--repo", "/nonexistent", "--certificate-identity", "a@example.com"});
+  const CliResult result =
+      run({"--repo", "/nonexistent", "--certificate-identity", "a@example.com"});
   EXPECT_EQ(result.code, kExitUsage);
   EXPECT_NE(result.err.find("--certificate-oidc-issuer or --certificate-oidc-issuer-regexp is "
                             "required"),
             std::string::npos)
       << result.err;
-  const Result no_root = run({"--repo", "/nonexistent", "--certificate-identity", "a@example.com",
-                              "--certificate-oidc-issuer", "https://issuer.example.com"});
+  const CliResult no_root =
+      run({"--repo", "/nonexistent", "--certificate-identity", "a@example.com",
+           "--certificate-oidc-issuer", "https://issuer.example.com"});
   EXPECT_EQ(no_root.code, kExitUsage);
   EXPECT_NE(no_root.err.find("needs --trusted-root"), std::string::npos) << no_root.err;
 }
 
 TEST(VerifyCommitCommand, SshAndKeylessFlagsExcludeEachOther) {
-  const Result result = run(keyless_with({"--allowed-signers", "allowed"}));
+  const CliResult result = run(keyless_with({"--allowed-signers", "allowed"}));
   EXPECT_EQ(result.code, kExitUsage);
   EXPECT_NE(result.err.find("not both"), std::string::npos) << result.err;
-  const Result ignore = run({"--repo", "/r", "--allowed-signers", "a", "--insecure-ignore-tlog"});
+  const CliResult ignore =
+      run({"--repo", "/r", "--allowed-signers", "a", "--insecure-ignore-tlog"});
   EXPECT_EQ(ignore.code, kExitUsage);
   EXPECT_NE(ignore.err.find("keyless verification only"), std::string::npos) << ignore.err;
 }
 
 TEST(VerifyCommitCommand, RegexpIdentitiesAreCheckedWhenParsed) {
-  const Result invalid = run(keyless_with({"--certificate-identity-regexp", "("}));
+  const CliResult invalid = run(keyless_with({"--certificate-identity-regexp", "("}));
   EXPECT_EQ(invalid.code, kExitUsage);
   EXPECT_NE(invalid.err.find("--certificate-identity-regexp"), std::string::npos) << invalid.err;
   // A valid one parses; the command then fails on the missing repository.
-  const Result valid = run(keyless_with({"--certificate-identity-regexp", "@example\\.com$"}));
+  const CliResult valid = run(keyless_with({"--certificate-identity-regexp", "@example\\.com$"}));
   EXPECT_EQ(valid.code, kExitFailure) << valid.err;
 }
 
 TEST(VerifyCommitCommand, BareInsecureIgnoreTlogIsAccepted) {
   // The flags parse (the bare boolean too); it then fails on the missing repository.
-  const Result result = run(keyless_with({"--insecure-ignore-tlog"}));
+  const CliResult result = run(keyless_with({"--insecure-ignore-tlog"}));
   EXPECT_EQ(result.code, kExitFailure);
   EXPECT_EQ(result.err.find("unknown flag"), std::string::npos) << result.err;
 }

@@ -1,30 +1,20 @@
 // `sluice verify-image`'s command line: --key or the keyless identity flags (exactly one way),
-// their checks before anything is fetched (usage errors exit 2), and keyless verification
-// refusing to run without --insecure-ignore-tlog (image Rekor entries are not checked yet).
-// Verdicts on real images are tests/integration/verify/cosign_{image,keyless}_matrix.py.
+// their checks before anything is fetched (usage errors exit 2), and the trusted root each needs.
+// Verdicts on real images are tests/integration/verify/cosign_*_matrix.py.
 #include "cli/verify_image_command.h"
 
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "cli_test_support.h"
+
 namespace sluice::cli {
 namespace {
 
-struct Result {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-Result run(const std::vector<std::string>& args) {
-  std::vector<std::string> line{"verify-image"};
-  line.insert(line.end(), args.begin(), args.end());
-  std::ostringstream out, err, log;
-  const int code = run_cli(line, out, err, &log);
-  return {code, out.str(), err.str()};
+CliResult run(const std::vector<std::string>& args) {
+  return run_sluice_command("verify-image", args);
 }
 
 const std::string kRoot =
@@ -50,7 +40,7 @@ TEST(VerifyImageCommandTest, KeyOrIdentityFlagsExactlyOne) {
        "--trusted-root", kRoot, "--insecure-ignore-sct=maybe"},
   };
   for (const auto& args : mistakes) {
-    const Result result = run(args);
+    const CliResult result = run(args);
     EXPECT_EQ(result.code, kExitUsage) << args.size() << ": " << result.err;
     EXPECT_TRUE(result.err.starts_with("Error: ")) << result.err;
     EXPECT_EQ(result.out, "");
@@ -59,7 +49,7 @@ TEST(VerifyImageCommandTest, KeyOrIdentityFlagsExactlyOne) {
 
 TEST(VerifyImageCommandTest, KeylessWithTheLogParsesAndGoesToTheRegistry) {
   // Without --insecure-ignore-tlog the flags are complete; the test registry is not there.
-  const Result result =
+  const CliResult result =
       run({kImage, "--certificate-identity-regexp", "@example\\.com$", "--certificate-oidc-issuer",
            "https://issuer.example", "--trusted-root", kRoot, "--allow-http-registry"});
   EXPECT_EQ(result.code, kExitFailure) << result.err;
@@ -67,9 +57,9 @@ TEST(VerifyImageCommandTest, KeylessWithTheLogParsesAndGoesToTheRegistry) {
 }
 
 TEST(VerifyImageCommandTest, KeylessReadsTheTrustedRootFirst) {
-  const Result result = run({kImage, "--certificate-identity", "a@b", "--certificate-oidc-issuer",
-                             "https://i", "--trusted-root", kRoot + ".missing",
-                             "--insecure-ignore-tlog", "--allow-http-registry"});
+  const CliResult result = run(
+      {kImage, "--certificate-identity", "a@b", "--certificate-oidc-issuer", "https://i",
+       "--trusted-root", kRoot + ".missing", "--insecure-ignore-tlog", "--allow-http-registry"});
   EXPECT_EQ(result.code, kExitFailure);
   EXPECT_NE(result.err.find("cannot read trusted root"), std::string::npos) << result.err;
 }

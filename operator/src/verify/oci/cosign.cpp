@@ -1,9 +1,8 @@
 #include "verify/oci/cosign.h"
 
-#include <chrono>
-
 #include "core/error.h"
 #include "core/sha256.h"
+#include "core/unix_time.h"
 #include "verify/oci/rekor_bundle.h"
 #include "verify/oci/simple_signing.h"
 #include "verify/sigstore/bundle.h"
@@ -38,10 +37,7 @@ std::string registry_api_host(const ImageReference& image) {
 }
 
 std::int64_t verification_time(const ImageVerifyOptions& options) {
-  if (options.now) return *options.now;
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return options.now ? *options.now : unix_seconds_now();
 }
 
 SignedImage verify_image_with_key(RegistryClient& registry, const ImageReference& image,

@@ -1,10 +1,10 @@
 #include "verify/sigstore/certificate.h"
 
-#include <ctime>
-
 #include <openssl/ct.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
+
+#include "verify/sigstore/crypto.h"
 
 namespace sluice::verify::sigstore {
 namespace {
@@ -29,11 +29,6 @@ struct SctListFree {
 constexpr const char* kIssuerV2Oid = "1.3.6.1.4.1.57264.1.8";
 constexpr const char* kIssuerV1Oid = "1.3.6.1.4.1.57264.1.1";
 
-std::string asn1_string_text(const ASN1_STRING* text) {
-  return {reinterpret_cast<const char*>(ASN1_STRING_get0_data(text)),
-          static_cast<std::size_t>(ASN1_STRING_length(text))};
-}
-
 // The contents of the extension with `oid`, or nullopt when absent.
 std::optional<std::string> extension_value(X509* certificate, const char* oid) {
   ObjectPtr object(OBJ_txt2obj(oid, 1));
@@ -43,7 +38,7 @@ std::optional<std::string> extension_value(X509* certificate, const char* oid) {
   if (X509_get_ext_by_OBJ(certificate, object.get(), index) >= 0) {
     throw Error(kCode, std::string("the certificate has extension ") + oid + " twice");
   }
-  return asn1_string_text(X509_EXTENSION_get_data(X509_get_ext(certificate, index)));
+  return asn1_string_bytes(X509_EXTENSION_get_data(X509_get_ext(certificate, index)));
 }
 
 std::string oidc_issuer(X509* leaf) {
@@ -55,7 +50,7 @@ std::string oidc_issuer(X509* leaf) {
       ASN1_UTF8STRING_free(text);
       throw Error(kCode, "the certificate's OIDC issuer extension is not one UTF8String");
     }
-    std::string issuer = asn1_string_text(text);
+    std::string issuer = asn1_string_bytes(text);
     ASN1_UTF8STRING_free(text);
     return issuer;
   }
@@ -116,11 +111,9 @@ std::string sct_signed_data(const SCT* sct, std::string_view issuer_key_hash,
 
 TimeWindow certificate_validity(X509* certificate) {
   const auto seconds = [](const ASN1_TIME* time) {
-    std::tm parts{};
-    if (time == nullptr || ASN1_TIME_to_tm(time, &parts) != 1) {
-      throw Error(kCode, "the certificate's validity times are unreadable");
-    }
-    return static_cast<std::int64_t>(timegm(&parts));
+    const std::optional<std::int64_t> value = asn1_time_seconds(time);
+    if (!value) throw Error(kCode, "the certificate's validity times are unreadable");
+    return *value;
   };
   return {seconds(X509_get0_notBefore(certificate)), seconds(X509_get0_notAfter(certificate))};
 }
@@ -174,11 +167,11 @@ CertificateIdentity certificate_identity(X509* leaf) {
     for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
       const GENERAL_NAME* name = sk_GENERAL_NAME_value(names.get(), i);
       if (name->type == GEN_URI || name->type == GEN_EMAIL || name->type == GEN_DNS) {
-        identity.subject_alternative_names.push_back(asn1_string_text(name->d.ia5));
+        identity.subject_alternative_names.push_back(asn1_string_bytes(name->d.ia5));
       } else if (name->type == GEN_OTHERNAME &&
                  name->d.otherName->value->type == V_ASN1_UTF8STRING) {
         identity.subject_alternative_names.push_back(
-            asn1_string_text(name->d.otherName->value->value.utf8string));
+            asn1_string_bytes(name->d.otherName->value->value.utf8string));
       }
     }
   } else if (critical == -2) {

@@ -1,5 +1,7 @@
 #include "verify/sigstore/crypto.h"
 
+#include <ctime>
+
 #include <openssl/bio.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
@@ -138,6 +140,17 @@ std::string certificate_der(X509* certificate) {
   std::string der(reinterpret_cast<char*>(out), static_cast<std::size_t>(length));
   OPENSSL_free(out);
   return der;
+}
+
+std::optional<std::int64_t> asn1_time_seconds(const ASN1_TIME* time) {
+  std::tm parts{};
+  if (time == nullptr || ASN1_TIME_to_tm(time, &parts) != 1) return std::nullopt;
+  return static_cast<std::int64_t>(timegm(&parts));
+}
+
+std::string asn1_string_bytes(const ASN1_STRING* value) {
+  return {reinterpret_cast<const char*>(ASN1_STRING_get0_data(value)),
+          static_cast<std::size_t>(ASN1_STRING_length(value))};
 }
 
 PublicKeyPtr certificate_key(X509* certificate) {

@@ -2,7 +2,9 @@
 // The OpenSSL pieces sigstore verification shares: public keys (PKIX DER or PEM), X.509
 // certificates (DER, no trailing data), and signature checks over a message or over a
 // SHA-256 digest that was computed elsewhere (`sluice verify-bundle sha256:<hex>`).
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,6 +33,10 @@ CertificatePtr parse_certificate_der(std::string_view der, ErrorCode code, std::
 // One "-----BEGIN CERTIFICATE-----" PEM block (Rekor entry bodies carry these).
 CertificatePtr parse_certificate_pem(std::string_view pem, ErrorCode code, std::string_view what);
 std::string certificate_der(X509* certificate);
+// An ASN.1 time (UTCTime or GeneralizedTime) in Unix seconds; nullopt when it is unreadable.
+std::optional<std::int64_t> asn1_time_seconds(const ASN1_TIME* time);
+// The content bytes of an ASN.1 string (OCTET STRING, IA5String, UTF8String, ...).
+std::string asn1_string_bytes(const ASN1_STRING* value);
 PublicKeyPtr certificate_key(X509* certificate);
 
 // Checks `signature` by `key` over `message`: ECDSA and RSA (PKCS#1 v1.5) with SHA-256

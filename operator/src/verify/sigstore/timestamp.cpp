@@ -1,10 +1,10 @@
 #include "verify/sigstore/timestamp.h"
 
-#include <ctime>
-
 #include <openssl/err.h>
 #include <openssl/pkcs7.h>
 #include <openssl/ts.h>
+
+#include "verify/sigstore/crypto.h"
 
 namespace sluice::verify::sigstore {
 namespace {
@@ -81,12 +81,10 @@ ResponsePtr parse_response(std::string_view der) {
 }
 
 std::int64_t generation_time(TS_RESP* response) {
-  const ASN1_GENERALIZEDTIME* time = TS_TST_INFO_get_time(TS_RESP_get_tst_info(response));
-  std::tm parts{};
-  if (time == nullptr || ASN1_TIME_to_tm(time, &parts) != 1) {
-    throw Error(kCode, "the RFC 3161 timestamp's time is unreadable");
-  }
-  return static_cast<std::int64_t>(timegm(&parts));
+  const std::optional<std::int64_t> time =
+      asn1_time_seconds(TS_TST_INFO_get_time(TS_RESP_get_tst_info(response)));
+  if (!time) throw Error(kCode, "the RFC 3161 timestamp's time is unreadable");
+  return *time;
 }
 
 // True when `authority` signed the token and its chain is valid at `time`.
