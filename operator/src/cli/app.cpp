@@ -38,7 +38,10 @@ constexpr Command kCommands[] = {
      "Run the operator: watch GitSources and Applications and reconcile them", &run_operator,
      LogFormat::kJson},
     {"build", "build DIR [--substitute KEY=VALUE ...]",
-     "Render a kustomize overlay (or a folder of YAML) to stdout", &run_build},
+     "Render a kustomize overlay (or a folder of YAML) to stdout",
+     [](const CommandContext& context) {
+       return run_build(context.args, context.out, context.err);
+     }},
     {"pull", "pull URL (--branch B | --tag T | --semver R | --commit SHA) --out DIR",
      "Fetch a Git revision and write its tree", &run_pull},
     {"verify-commit",
@@ -135,19 +138,6 @@ ParsedLine parse_global_flags(std::span<const std::string> args) {
 }
 
 }  // namespace
-
-void report_error(std::ostream& err, const Error& error) {
-  std::string message = error.message();
-  for (char& c : message) {
-    if (c == '\n' || c == '\r') c = ' ';
-  }
-  err << "Error: " << message << "\n";
-}
-
-int report_argument_error(const CommandContext& context, const Error& error) {
-  report_error(context.err, error);
-  return error.code() == ErrorCode::kUnimplemented ? kExitFailure : kExitUsage;
-}
 
 int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& err,
             std::ostream* log_sink) {

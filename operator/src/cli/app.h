@@ -8,13 +8,10 @@
 #include <string>
 
 #include "cli/logging.h"
+#include "cli/report.h"
 #include "core/error.h"
 
 namespace sluice::cli {
-
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailure = 1;  // the command ran and failed (or is not built yet)
-inline constexpr int kExitUsage = 2;    // the command line itself is wrong
 
 // What a subcommand gets: its own arguments (global flags already removed) and the streams.
 struct CommandContext {
@@ -24,13 +21,10 @@ struct CommandContext {
   LogOptions log;
 };
 
-// Writes "Error: <message>" to `err` as one line (line breaks in the message, e.g. from YAML
-// snippets, become spaces): the one-line error every subcommand prints on failure.
-void report_error(std::ostream& err, const Error& error);
-
-// For a subcommand whose arguments did not parse: reports the error and returns the exit code,
-// kExitFailure for an option that is not supported yet (kUnimplemented), else kExitUsage.
-int report_argument_error(const CommandContext& context, const Error& error);
+// report_argument_error (cli/report.h) on the context's error stream.
+inline int report_argument_error(const CommandContext& context, const Error& error) {
+  return report_argument_error(context.err, error);
+}
 
 // Runs the command line `args` (without the program name) and returns the exit code.
 // Global flags, accepted anywhere: --help/-h, --version, --log-level LEVEL, --log-format FORMAT.

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/report.h"
 #include "core/error.h"
 #include "core/yaml_writer.h"
 #include "render/builder.h"
@@ -58,12 +59,12 @@ BuildArgs parse_args(std::span<const std::string> args) {
 
 }  // namespace
 
-int run_build(const CommandContext& ctx) {
+int run_build(std::span<const std::string> arguments, std::ostream& out, std::ostream& err) {
   BuildArgs args;
   try {
-    args = parse_args(ctx.args);
+    args = parse_args(arguments);
   } catch (const Error& e) {
-    return report_argument_error(ctx, e);
+    return report_argument_error(err, e);
   }
   std::vector<std::string> warnings;
   std::vector<std::string> printed;
@@ -86,16 +87,16 @@ int run_build(const CommandContext& ctx) {
     }
   } catch (...) {
     const Error error = Error::from_current_exception();
-    for (const std::string& warning : warnings) ctx.err << warning << "\n";
-    report_error(ctx.err, error);
+    for (const std::string& warning : warnings) err << warning << "\n";
+    report_error(err, error);
     return kExitFailure;
   }
-  for (const std::string& warning : warnings) ctx.err << warning << "\n";
+  for (const std::string& warning : warnings) err << warning << "\n";
   for (std::size_t i = 0; i < printed.size(); ++i) {
-    if (i > 0) ctx.out << "---\n";
-    ctx.out << printed[i];
+    if (i > 0) out << "---\n";
+    out << printed[i];
   }
-  ctx.out.flush();
+  out.flush();
   return kExitOk;
 }
 

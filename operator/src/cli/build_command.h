@@ -1,14 +1,18 @@
 #pragma once
-// `sluice build DIR [--root DIR]`: renders a kustomization the way `kubectl kustomize DIR`
-// does and prints it to stdout.
+// `sluice build DIR [--root DIR] [--substitute KEY=VALUE ...]`: renders a kustomization the way
+// `kubectl kustomize DIR` does and prints it to stdout. It needs only the renderer, so the
+// statically linked front end (front_main.cpp) runs it without loading the rest of sluice.
 
-#include "cli/app.h"
+#include <ostream>
+#include <span>
+#include <string>
 
 namespace sluice::cli {
 
-// Prints the rendered multi-document YAML on ctx.out, or, on any failure, one line
-// "Error: <file>: <problem>" on ctx.err and nothing on ctx.out (the output is rendered in full
-// before a byte is written). kustomize's deprecation warnings go to ctx.err either way.
-int run_build(const CommandContext& ctx);
+// `args` are the command's own arguments (after "build"). Prints the rendered multi-document
+// YAML on `out`, or, on any failure, one line "Error: <file>: <problem>" on `err` and nothing on
+// `out` (the output is rendered in full before a byte is written). kustomize's deprecation
+// warnings go to `err` either way. Returns the exit code (cli/report.h).
+int run_build(std::span<const std::string> args, std::ostream& out, std::ostream& err);
 
 }  // namespace sluice::cli

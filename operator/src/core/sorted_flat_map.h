@@ -67,6 +67,14 @@ class SortedFlatMap : public std::vector<std::pair<Key, T>> {
   std::pair<iterator, bool> emplace(K&& key, Args&&... args) {
     auto it = lower_bound(key);
     if (it != this->end() && !key_compare{}(key, it->first)) return {it, false};
+    if (this->size() == this->capacity()) {
+      // std::vector would double; most objects are small and grow by a key or two after they
+      // are read (kustomize's metadata, a label), so grow in small steps and keep memory near
+      // the exact size. Large objects still grow geometrically.
+      const std::ptrdiff_t offset = it - this->begin();
+      this->reserve(this->size() + std::max<size_type>(1, this->size() / 2));
+      it = this->begin() + offset;
+    }
     it = Container::emplace(it, std::piecewise_construct,
                             std::forward_as_tuple(std::forward<K>(key)),
                             std::forward_as_tuple(std::forward<Args>(args)...));

@@ -1,8 +1,7 @@
 // yaml.v3 timestamp recognition and Go's RFC 3339 formatting of the result. Written by hand:
 // the rules are Go's time.Parse layouts, which no C++ date library reproduces exactly.
 #include <cstdint>
-
-#include <fmt/format.h>
+#include <string>
 
 #include "core/yaml_resolve.h"
 
@@ -41,6 +40,13 @@ bool is_leap(int year) {
 int days_in(int month, int year) {
   constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   return month == 2 && is_leap(year) ? 29 : kDays[month - 1];
+}
+
+// Appends `value` (not negative) in decimal, zero-padded to `width` digits.
+void append_padded(std::string& out, std::uint32_t value, std::size_t width) {
+  const std::string digits = std::to_string(value);
+  if (digits.size() < width) out.append(width - digits.size(), '0');
+  out += digits;
 }
 
 }  // namespace
@@ -110,10 +116,16 @@ std::optional<std::string> parse_yaml_timestamp(std::string_view text) {
     if (!in.rest.empty()) return std::nullopt;
   }
 
-  std::string out =
-      fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", year, *month, *day, hour, minute, second);
+  std::string out;
+  int index = 0;
+  for (const int part : {year, *month, *day, hour, minute, second}) {
+    if (index > 0) out += "--T::"[index - 1];
+    append_padded(out, static_cast<std::uint32_t>(part), index == 0 ? 4 : 2);
+    ++index;
+  }
   if (nanos != 0) {
-    std::string fraction = fmt::format("{:09}", nanos);
+    std::string fraction;
+    append_padded(fraction, nanos, 9);
     while (fraction.back() == '0') fraction.pop_back();
     out += "." + fraction;
   }
@@ -121,8 +133,10 @@ std::optional<std::string> parse_yaml_timestamp(std::string_view text) {
     out += "Z";
   } else {
     const int magnitude = offset_minutes < 0 ? -offset_minutes : offset_minutes;
-    out += fmt::format("{}{:02}:{:02}", offset_minutes < 0 ? '-' : '+', magnitude / 60,
-                       magnitude % 60);
+    out += offset_minutes < 0 ? '-' : '+';
+    append_padded(out, static_cast<std::uint32_t>(magnitude / 60), 2);
+    out += ':';
+    append_padded(out, static_cast<std::uint32_t>(magnitude % 60), 2);
   }
   return out;
 }

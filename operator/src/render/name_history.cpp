@@ -1,5 +1,6 @@
 #include "render/name_history.h"
 
+#include <algorithm>
 #include <unordered_set>
 
 #include "core/error.h"
@@ -12,35 +13,60 @@
 namespace sluice::render {
 namespace {
 
-std::vector<std::string> string_list(const Object& object, std::string_view key) {
-  const auto found = object.json().find(key);
-  if (found == object.json().end()) return {};
-  return found->get<std::vector<std::string>>();
+// A list of strings packed into one JSON string, each as its decimal byte length, ':' and its
+// bytes. The history of a resource costs one allocation this way; as JSON arrays of pairs it
+// was about a third of the renderer's peak heap.
+void append_packed(Json& slot, std::string_view value) {
+  if (!slot.is_string()) slot = std::string();
+  std::string& packed = slot.get_ref<std::string&>();
+  packed += std::to_string(value.size());
+  packed += ':';
+  packed += value;
 }
 
-// The ids stored so far (an empty list when none was).
-const Json& stored_ids(const Object& object) {
-  static const Json none = Json::array();
-  const Json& json = object.json();
-  return json.contains(kPreviousIdsKey) ? json.at(std::string(kPreviousIdsKey)) : none;
+std::vector<std::string> unpacked(const Object& object, std::string_view key) {
+  std::vector<std::string> values;
+  const auto found = object.json().find(key);
+  if (found == object.json().end()) return values;
+  const std::string_view packed = found->get_ref<const std::string&>();
+  // Two passes, counting first: these lists are held for every resource at once.
+  for (const bool store : {false, true}) {
+    std::size_t count = 0;
+    for (std::size_t at = 0; at < packed.size(); ++count) {
+      const std::size_t colon = packed.find(':', at);
+      const std::size_t size = std::stoul(std::string(packed.substr(at, colon - at)));
+      if (store) values.emplace_back(packed.substr(colon + 1, size));
+      at = colon + 1 + size;
+    }
+    if (!store) values.reserve(count);
+  }
+  return values;
+}
+
+// The stored (name, namespace) pairs, flattened: name, namespace, name, ...
+std::vector<std::string> stored_ids(const Object& object) {
+  return unpacked(object, kPreviousIdsKey);
 }
 
 }  // namespace
 
 std::vector<std::string> previous_names(const Object& object) {
-  std::vector<std::string> names;
-  for (const Json& id : stored_ids(object)) names.push_back(id.at(0).get<std::string>());
+  std::vector<std::string> names = stored_ids(object);
+  for (std::size_t i = 1; i < names.size() / 2; ++i) names[i] = std::move(names[2 * i]);
+  names.resize(names.size() / 2);
   return names;
 }
 
 std::optional<std::string> original_namespace(const Object& object) {
-  const Json& ids = stored_ids(object);
-  if (ids.empty()) return std::nullopt;
-  return ids.at(0).at(1).get<std::string>();
+  std::vector<std::string> ids = stored_ids(object);
+  if (ids.size() < 2) return std::nullopt;
+  return std::move(ids[1]);
 }
 
 void store_previous_id(Object& object, const std::string& name, const std::string& namespace_) {
-  object.json()[std::string(kPreviousIdsKey)].push_back(Json::array({name, namespace_}));
+  Json& slot = object.json()[std::string(kPreviousIdsKey)];
+  append_packed(slot, name);
+  append_packed(slot, namespace_);
 }
 
 void rename_with_history(std::vector<Object>& objects, std::string_view prefix,
@@ -55,8 +81,8 @@ void rename_with_history(std::vector<Object>& objects, std::string_view prefix,
     for (std::size_t i = 0; i < objects.size(); ++i) {
       if (objects[i].name() == before[i]) continue;
       store_previous_id(objects[i], before[i], objects[i].namespace_name());
-      objects[i].json()[std::string(is_prefix ? kNamePrefixesKey : kNameSuffixesKey)].push_back(
-          affix);
+      append_packed(objects[i].json()[std::string(is_prefix ? kNamePrefixesKey : kNameSuffixesKey)],
+                    affix);
     }
   }
 }
@@ -93,9 +119,11 @@ std::vector<std::vector<transformers::OriginalId>> previous_ids(
   std::vector<std::vector<transformers::OriginalId>> out;
   out.reserve(objects.size());
   for (const Object& object : objects) {
+    std::vector<std::string> stored = stored_ids(object);
     std::vector<transformers::OriginalId> ids;
-    for (const Json& id : stored_ids(object)) {
-      ids.push_back({id.at(0).get<std::string>(), id.at(1).get<std::string>()});
+    ids.reserve(stored.size() / 2);
+    for (std::size_t i = 0; i + 1 < stored.size(); i += 2) {
+      ids.push_back({std::move(stored[i]), std::move(stored[i + 1])});
     }
     out.push_back(std::move(ids));
   }
@@ -103,13 +131,23 @@ std::vector<std::vector<transformers::OriginalId>> previous_ids(
 }
 
 std::vector<transformers::NameHistory> name_histories(const std::vector<Object>& objects) {
-  const std::vector<transformers::OriginalId> originals = original_ids(objects);
   std::vector<transformers::NameHistory> histories;
   histories.reserve(objects.size());
-  for (std::size_t i = 0; i < objects.size(); ++i) {
-    histories.push_back({previous_names(objects[i]), originals[i].namespace_,
-                         string_list(objects[i], kNamePrefixesKey),
-                         string_list(objects[i], kNameSuffixesKey)});
+  for (const Object& object : objects) {
+    std::vector<std::string> ids = stored_ids(object);
+    transformers::NameHistory history;
+    history.original_namespace = ids.size() >= 2 ? std::move(ids[1]) : object.namespace_name();
+    // Each distinct name once: a namespace transformer and a prefix often store the same one.
+    std::vector<std::string>& names = history.previous_names;
+    for (std::size_t i = 0; i < ids.size(); i += 2) {
+      if (std::find(names.begin(), names.end(), ids[i]) == names.end()) {
+        names.push_back(std::move(ids[i]));
+      }
+    }
+    names.shrink_to_fit();
+    history.prefixes = unpacked(object, kNamePrefixesKey);
+    history.suffixes = unpacked(object, kNameSuffixesKey);
+    histories.push_back(std::move(history));
   }
   return histories;
 }

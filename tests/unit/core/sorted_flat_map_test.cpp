@@ -51,6 +51,25 @@ TEST(SortedFlatMapTest, FindCountAtAndEraseByKey) {
 
 // The property the YAML writer depends on: the same sequence of inserts and erases leaves the
 // same keys, in the same order, as std::map.
+TEST(SortedFlatMapTest, SmallMapsGrowByAKeyOrTwoLargeOnesGeometrically) {
+  Map small;
+  for (int i = 0; i < 4; ++i) small.emplace(std::to_string(i), i);
+  small.shrink_to_fit();  // as the YAML reader leaves every object it reads
+  small.emplace("label", 4);
+  EXPECT_EQ(small.capacity(), 6U);  // std::vector would double to 8
+
+  Map large;
+  int reallocations = 0;
+  const void* storage = nullptr;
+  for (int i = 0; i < 10'000; ++i) {
+    large.emplace(std::to_string(i), i);
+    if (large.data() != storage) ++reallocations;
+    storage = large.data();
+  }
+  EXPECT_LT(reallocations, 30);
+  EXPECT_EQ(large.size(), 10'000U);
+}
+
 TEST(SortedFlatMapTest, AgreesWithStdMapOnRandomOperations) {
   std::mt19937 random(2611);
   Map flat;

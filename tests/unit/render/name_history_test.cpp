@@ -25,6 +25,31 @@ TEST(NameHistoryTest, PrefixAndSuffixEachStoreTheNameTheyReplace) {
   EXPECT_EQ(histories[0].original_namespace, "x");
 }
 
+TEST(NameHistoryTest, HistoriesListEachPreviousNameOnce) {
+  std::vector<Object> objects = two_config_maps();
+  set_namespace_with_history(objects, "prod");
+  rename_with_history(objects, "p-", "");
+  store_previous_id(objects[0], "p-a", "prod");
+  EXPECT_EQ(previous_names(objects[0]), (std::vector<std::string>{"a", "a", "p-a"}));
+  const std::vector<transformers::NameHistory> histories = name_histories(objects);
+  EXPECT_EQ(histories[0].previous_names, (std::vector<std::string>{"a", "p-a"}));
+  EXPECT_EQ(histories[0].original_namespace, "x");
+  EXPECT_EQ(histories[0].prefixes, (std::vector<std::string>{"p-"}));
+  EXPECT_TRUE(histories[0].suffixes.empty());
+}
+
+TEST(NameHistoryTest, NamesWithColonsAndDigitsReadBackAsStored) {
+  std::vector<Object> objects = two_config_maps();
+  store_previous_id(objects[1], "12:a:", "");
+  store_previous_id(objects[1], "", "3:b");
+  EXPECT_EQ(previous_names(objects[1]), (std::vector<std::string>{"12:a:", ""}));
+  EXPECT_EQ(original_namespace(objects[1]), "");
+  const auto ids = previous_ids(objects);
+  ASSERT_EQ(ids[1].size(), 2U);
+  EXPECT_EQ(ids[1][1].name, "");
+  EXPECT_EQ(ids[1][1].namespace_, "3:b");
+}
+
 TEST(NameHistoryTest, TheNamespaceTransformerStoresEveryIdChangedOrNot) {
   std::vector<Object> objects = two_config_maps();
   set_namespace_with_history(objects, "prod");

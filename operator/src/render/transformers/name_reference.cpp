@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -72,24 +73,32 @@ class Fixer {
   Fixer(std::vector<Object>& objects, const std::vector<NameHistory>& history)
       : objects_(objects), history_(history) {
     facts_.reserve(objects.size());
+    std::size_t names = 0;
     for (std::size_t i = 0; i < objects.size(); ++i) {
       ResourceId id = ResourceId::of(objects[i]);
       Facts facts;
       facts.cluster_scoped = is_cluster_scoped(id.gvk.api_version(), id.gvk.kind);
-      facts.namespace_ = id.effective_namespace();
+      facts.namespace_ = &*namespaces_.insert(id.effective_namespace()).first;
       id.namespace_ = history[i].original_namespace;
-      facts.original_namespace = id.effective_namespace();
-      facts.gvk = std::move(id.gvk);
-      if (!facts.cluster_scoped) by_original_namespace_[facts.original_namespace].push_back(i);
-      facts_.push_back(std::move(facts));
-      std::set<std::string> names(history[i].previous_names.begin(),
-                                  history[i].previous_names.end());
-      for (const std::string& name : names) by_previous_name_[name].push_back(i);
+      facts.original_namespace = &*namespaces_.insert(id.effective_namespace()).first;
+      facts.gvk = &*kinds_.insert(std::move(id.gvk)).first;
+      if (!facts.cluster_scoped) by_original_namespace_[*facts.original_namespace].push_back(i);
+      facts_.push_back(facts);
+      names += history[i].previous_names.size();
     }
+    by_previous_name_.reserve(names);
+    for (std::size_t i = 0; i < objects.size(); ++i) {
+      for (const std::string& name : history[i].previous_names) {
+        by_previous_name_.emplace_back(name, i);
+      }
+    }
+    std::sort(by_previous_name_.begin(), by_previous_name_.end());
+    by_previous_name_.erase(std::unique(by_previous_name_.begin(), by_previous_name_.end()),
+                            by_previous_name_.end());
   }
 
   void fix(std::size_t referrer, const std::vector<NameBackReference>& config) {
-    const GroupVersionKind& gvk = facts_[referrer].gvk;
+    const GroupVersionKind& gvk = *facts_[referrer].gvk;
     std::optional<Referable> referable;
     for (const NameBackReference& target : config) {
       for (const FieldSpec& spec : target.referrers) {
@@ -109,11 +118,13 @@ class Fixer {
   }
 
  private:
+  // Pointers into kinds_ and namespaces_: an overlay has thousands of resources but a handful
+  // of kinds and namespaces.
   struct Facts {
-    GroupVersionKind gvk;
+    const GroupVersionKind* gvk = nullptr;
     bool cluster_scoped = false;
-    std::string namespace_;          // effective: "default" for none
-    std::string original_namespace;  // effective, as first loaded
+    const std::string* namespace_ = nullptr;          // effective: "default" for none
+    const std::string* original_namespace = nullptr;  // effective, as first loaded
   };
 
   // resmap's SubsetThatCouldBeReferencedByResource, as a test of each resource: everything
@@ -134,12 +145,12 @@ class Fixer {
 
   Referable referable_by(std::size_t referrer) const {
     if (facts_[referrer].cluster_scoped) return {true, {}, {}};
-    return {false, facts_[referrer].namespace_, service_account_namespaces(referrer)};
+    return {false, *facts_[referrer].namespace_, service_account_namespaces(referrer)};
   }
 
   bool is_referable(const Referable& referable, std::size_t i) const {
     return referable.everything || facts_[i].cluster_scoped ||
-           facts_[i].namespace_ == referable.namespace_ ||
+           *facts_[i].namespace_ == referable.namespace_ ||
            referable.subject_namespaces.contains(objects_[i].namespace_name());
   }
 
@@ -148,7 +159,7 @@ class Fixer {
   std::set<std::string> service_account_namespaces(std::size_t referrer) const {
     std::set<std::string> out;
     const Object& object = objects_[referrer];
-    if (facts_[referrer].gvk.kind != "RoleBinding") return out;
+    if (facts_[referrer].gvk->kind != "RoleBinding") return out;
     const Json& json = object.json();
     const auto subjects = json.find("subjects");
     if (subjects == json.end() || !subjects->is_array()) return out;
@@ -234,7 +245,7 @@ class Fixer {
 
   bool in_namespace(const NamespaceFilter& filter, std::size_t i) const {
     if (facts_[i].cluster_scoped) return false;
-    return (filter.original ? facts_[i].original_namespace : facts_[i].namespace_) ==
+    return *(filter.original ? facts_[i].original_namespace : facts_[i].namespace_) ==
            filter.namespace_;
   }
 
@@ -242,14 +253,19 @@ class Fixer {
   std::optional<std::size_t> select_referral(const Field& field, const std::string& old_name,
                                              const NamespaceFilter* in_namespace_of,
                                              bool compare_namespaces) const {
-    const auto named = by_previous_name_.find(old_name);
-    if (named == by_previous_name_.end()) return std::nullopt;
+    const auto [named_begin, named_end] =
+        std::equal_range(by_previous_name_.begin(), by_previous_name_.end(),
+                         std::string_view(old_name), NameOrder{});
+    if (named_begin == named_end) return std::nullopt;
+    Indices named;
+    named.reserve(static_cast<std::size_t>(named_end - named_begin));
+    for (auto it = named_begin; it != named_end; ++it) named.push_back(it->second);
     const NameBackReference& target = *field.target;
     const NameHistory& referrer_history = history_[field.referrer];
-    Indices candidates = sieve(named->second, [&](std::size_t i) {
+    Indices candidates = sieve(named, [&](std::size_t i) {
       return is_referable(*field.referable, i) &&
              (in_namespace_of == nullptr || in_namespace(*in_namespace_of, i)) &&
-             gvk_selected(target.group, target.version, target.kind, facts_[i].gvk);
+             gvk_selected(target.group, target.version, target.kind, *facts_[i].gvk);
     });
     candidates = sieve(candidates, role_ref_filter(field));
     candidates = sieve(candidates, same_namespace_filter(field.referrer));
@@ -289,7 +305,7 @@ class Fixer {
       return accept_all;
     }
     return [this, group_text = scalar_text(*group), kind_text = scalar_text(*kind)](std::size_t i) {
-      return gvk_selected(group_text, "", kind_text, facts_[i].gvk);
+      return gvk_selected(group_text, "", kind_text, *facts_[i].gvk);
     };
   }
 
@@ -297,18 +313,31 @@ class Fixer {
   // resources in the referrer's namespace.
   std::function<bool(std::size_t)> same_namespace_filter(std::size_t referrer) const {
     if (facts_[referrer].cluster_scoped) return [](std::size_t) { return true; };
-    return [this, &referrer_namespace = facts_[referrer].namespace_](std::size_t i) {
-      return facts_[i].cluster_scoped || facts_[i].gvk.kind == "ServiceAccount" ||
-             facts_[i].namespace_ == referrer_namespace;
+    return [this, referrer_namespace = facts_[referrer].namespace_](std::size_t i) {
+      return facts_[i].cluster_scoped || facts_[i].gvk->kind == "ServiceAccount" ||
+             facts_[i].namespace_ == referrer_namespace;  // interned: same pointer, same name
     };
   }
 
   std::vector<Object>& objects_;
   const std::vector<NameHistory>& history_;
+  std::set<GroupVersionKind> kinds_;
+  std::set<std::string> namespaces_;
   std::vector<Facts> facts_;
   // Which resources had each name (ascending, like the resource list), and which started in
   // each namespace.
-  std::unordered_map<std::string, Indices> by_previous_name_;
+  // by_previous_name_ is (name, resource) pairs sorted and unique, the names viewing history_
+  // (which outlives the fixer): one flat array instead of a hash node and a vector per name.
+  using NamedResource = std::pair<std::string_view, std::size_t>;
+  struct NameOrder {
+    bool operator()(const NamedResource& entry, std::string_view name) const {
+      return entry.first < name;
+    }
+    bool operator()(std::string_view name, const NamedResource& entry) const {
+      return name < entry.first;
+    }
+  };
+  std::vector<NamedResource> by_previous_name_;
   std::unordered_map<std::string, Indices> by_original_namespace_;
 };
 

@@ -30,9 +30,9 @@ bool name_reference_less(const NameBackReference& a, const NameBackReference& b)
 
 // What kustomize remembers of a resource's past in its build annotations.
 struct NameHistory {
-  // The name at each of kustomize's StorePreviousId calls, oldest first (a namespace
-  // transformer and `patches` store it even when the name does not change). A resource with
-  // no previous names is never a referral: nothing refers to it by another name.
+  // The names stored at kustomize's StorePreviousId calls, each once, in the order first stored
+  // (a namespace transformer and `patches` store the name even when it does not change). A
+  // resource with no previous names is never a referral: nothing refers to it by another name.
   std::vector<std::string> previous_names;
   // The namespace as first loaded ("" when absent): kustomize's OrgId namespace.
   std::string original_namespace;

@@ -6,6 +6,7 @@
 #include "core/yaml_reader.h"
 #include "render/hidden_keys.h"
 #include "render/kustomization.h"
+#include "render/name_history.h"
 #include "render/transformers/name_hash.h"
 #include "transformers/golden_test_support.h"
 
@@ -150,7 +151,7 @@ TEST(GeneratorsTest, MergeKeepsTheOldNameHistoryAndData) {
   Object old = config_map(
       "{apiVersion: v1, kind: ConfigMap, metadata: {name: pre-cm, namespace: team, labels: {a: "
       "old, b: old}}, data: {x: '1', y: '2'}}");
-  old.json()[std::string(kPreviousIdsKey)] = Json::parse(R"([["cm", ""]])");
+  store_previous_id(old, "cm", "");
   old.json()[std::string(kNeedsHashKey)] = true;
   resources.push_back(old);
   resources.push_back(config_map("{apiVersion: v1, kind: ConfigMap, metadata: {name: other}}"));
@@ -165,7 +166,8 @@ TEST(GeneratorsTest, MergeKeepsTheOldNameHistoryAndData) {
   EXPECT_EQ(merged.namespace_name(), "team");
   EXPECT_EQ(merged.labels(), (StringMap{{"a", "new"}, {"b", "old"}}));
   EXPECT_EQ(merged.json()["data"], Json::parse(R"({"x":"1","y":"3"})"));
-  EXPECT_EQ(merged.json()[std::string(kPreviousIdsKey)], Json::parse(R"([["cm", ""]])"));
+  EXPECT_EQ(previous_names(merged), std::vector<std::string>{"cm"});
+  EXPECT_EQ(original_namespace(merged), "");
   EXPECT_TRUE(merged.json().contains(std::string(kNeedsHashKey)));
 }
 

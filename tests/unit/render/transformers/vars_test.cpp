@@ -30,7 +30,7 @@ TEST(VarsTransformerTest, ReadsTheBoundResourceAfterItIsRenamed) {
   objects[0].set_name("prod-database");
   resolve_vars(objects, vars, nullptr);
   EXPECT_EQ(objects[3].json()["spec"]["containers"][0]["env"][0]["value"], "prod-database");
-  EXPECT_FALSE(objects[0].json().contains("\x01sluice/vars"));
+  EXPECT_FALSE(objects[0].json().contains("\x01vars"));
 }
 
 TEST(VarsTransformerTest, BindsByAPreviousName) {
