@@ -13,11 +13,18 @@ std::string gvk_sort_string(const GroupVersionKind& gvk) {
          (gvk.kind.empty() ? std::string("~K") : gvk.kind);
 }
 
-struct SortKey {
+// What orders one kind, worked out once per kind: a build has thousands of resources but few
+// kinds.
+struct KindOrder {
   int rank = 0;
-  GroupVersionKind gvk;
   std::string gvk_string;
-  std::string id_string;
+};
+
+// kustomize compares "gvk|namespace|name" strings. Within one kind the gvk part is the same, so
+// only the rest is kept per resource.
+struct SortKey {
+  const KindOrder* kind = nullptr;
+  std::string namespace_and_name;  // "namespace|name", "~X" and "~N" for empty parts
   std::size_t index = 0;
 };
 
@@ -71,29 +78,32 @@ void sort_resources(std::vector<Object>& objects, const std::optional<SortOption
   }
   for (std::size_t i = 0; i < last.size(); ++i) ranks[last[i]] = static_cast<int>(i) + 1;
 
+  std::map<GroupVersionKind, KindOrder> kinds;  // one entry per kind: same kind, same pointer
   std::vector<SortKey> keys;
   keys.reserve(objects.size());
   for (std::size_t i = 0; i < objects.size(); ++i) {
-    SortKey key;
-    key.gvk = objects[i].gvk();
-    auto rank = ranks.find(key.gvk.kind);
-    key.rank = rank == ranks.end() ? 0 : rank->second;
-    key.gvk_string = gvk_sort_string(key.gvk);
+    GroupVersionKind gvk = objects[i].gvk();
+    auto [kind, added] = kinds.try_emplace(std::move(gvk));
+    if (added) {
+      const auto rank = ranks.find(kind->first.kind);
+      kind->second.rank = rank == ranks.end() ? 0 : rank->second;
+      kind->second.gvk_string = gvk_sort_string(kind->first);
+    }
     const std::string ns = objects[i].namespace_name();
     const std::string name = objects[i].name();
-    key.id_string = key.gvk_string + "|" + (ns.empty() ? std::string("~X") : ns) + "|" +
-                    (name.empty() ? std::string("~N") : name);
-    key.index = i;
-    keys.push_back(std::move(key));
+    keys.push_back(
+        {&kind->second,
+         (ns.empty() ? std::string("~X") : ns) + "|" + (name.empty() ? std::string("~N") : name),
+         i});
   }
   // Ids are unique by the time we sort, so this order is total and stability does not matter;
   // stable_sort keeps the result deterministic should two keys ever tie.
   std::stable_sort(keys.begin(), keys.end(), [](const SortKey& a, const SortKey& b) {
-    if (a.gvk != b.gvk) {
-      if (a.rank != b.rank) return a.rank < b.rank;
-      return a.gvk_string < b.gvk_string;
+    if (a.kind != b.kind) {
+      if (a.kind->rank != b.kind->rank) return a.kind->rank < b.kind->rank;
+      return a.kind->gvk_string < b.kind->gvk_string;
     }
-    return a.id_string < b.id_string;
+    return a.namespace_and_name < b.namespace_and_name;
   });
   std::vector<Object> sorted;
   sorted.reserve(objects.size());
