@@ -187,7 +187,9 @@ class Builder {
       ran("ReplacementTransformer", kustomization.replacements.empty() ? 0 : 1);
       // Vars are bound to their resources once this kustomization is done (MergeVars).
       transformers::merge_vars(vars_, kustomization.vars);
-      transformers::bind_vars(resources, kustomization.vars, previous_ids(resources));
+      if (!kustomization.vars.empty()) {
+        transformers::bind_vars(resources, kustomization.vars, previous_ids(resources));
+      }
     } catch (const Error& e) {
       throw e.with_context(where);
     }
