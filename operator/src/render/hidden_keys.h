@@ -9,6 +9,10 @@
 
 namespace sluice::render {
 
+// What every hidden key starts with. Resources that already carry such a top-level key (which
+// only a quoted YAML key can spell) are refused when they are read (render/resources.h).
+inline constexpr char kHiddenKeyPrefix = '\x01';
+
 // The (name, namespace) pair at each of kustomize's StorePreviousId calls, oldest first (its
 // previous-ids build annotations), packed into one string as name, namespace, name, ...: prefix,
 // suffix and the name hash store it when they rename a resource, a namespace transformer and

@@ -1,6 +1,8 @@
 #include "render/name_history.h"
 
 #include <algorithm>
+#include <charconv>
+#include <system_error>
 #include <unordered_set>
 
 #include "core/error.h"
@@ -24,17 +26,31 @@ void append_packed(Json& slot, std::string_view value) {
   packed += value;
 }
 
+// The list under `key`. Resources are read without hidden keys, but a patch can still add one;
+// anything append_packed did not write is refused with a clear error.
 std::vector<std::string> unpacked(const Object& object, std::string_view key) {
   std::vector<std::string> values;
   const auto found = object.json().find(key);
   if (found == object.json().end()) return values;
+  const auto malformed = [&] {
+    return invalid_argument("resource '" + object.name() + "' has a top-level key \"\\x01" +
+                            std::string(key.substr(1)) +
+                            "\" that sluice reserves for its build state");
+  };
+  if (!found->is_string()) throw malformed();
   const std::string_view packed = found->get_ref<const std::string&>();
   // Two passes, counting first: these lists are held for every resource at once.
   for (const bool store : {false, true}) {
     std::size_t count = 0;
     for (std::size_t at = 0; at < packed.size(); ++count) {
       const std::size_t colon = packed.find(':', at);
-      const std::size_t size = std::stoul(std::string(packed.substr(at, colon - at)));
+      if (colon == std::string_view::npos) throw malformed();
+      std::size_t size = 0;
+      const char* const digits_end = packed.data() + colon;
+      const auto [end, error] = std::from_chars(packed.data() + at, digits_end, size);
+      if (error != std::errc() || end != digits_end || size > packed.size() - colon - 1) {
+        throw malformed();
+      }
       if (store) values.emplace_back(packed.substr(colon + 1, size));
       at = colon + 1 + size;
     }

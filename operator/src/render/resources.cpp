@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "core/yaml_reader.h"
+#include "render/hidden_keys.h"
 #include "render/resource_id.h"
 
 namespace sluice::render {
@@ -32,6 +33,13 @@ void add_document(Json doc, std::vector<Object>& out, std::size_t depth = 0) {
   }
   if (!has_name) {
     throw invalid_argument("missing metadata.name in a " + kind + " resource");
+  }
+  for (const auto& [key, value] : doc.items()) {
+    if (key.starts_with(kHiddenKeyPrefix)) {
+      throw invalid_argument("a " + kind + " resource has the top-level key \"\\x01" +
+                             key.substr(1) + "\": keys starting with U+0001 are reserved for " +
+                             "sluice's build state");
+    }
   }
   out.emplace_back(std::move(doc));
 }

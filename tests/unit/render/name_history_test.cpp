@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "render/hidden_keys.h"
 #include "render/resources.h"
 
 namespace sluice::render {
@@ -48,6 +49,22 @@ TEST(NameHistoryTest, NamesWithColonsAndDigitsReadBackAsStored) {
   ASSERT_EQ(ids[1].size(), 2U);
   EXPECT_EQ(ids[1][1].name, "");
   EXPECT_EQ(ids[1][1].namespace_, "3:b");
+}
+
+TEST(NameHistoryTest, AHistoryKeyAPatchWroteIsRefusedClearly) {
+  std::vector<Object> objects = two_config_maps();
+  for (const Json& bad :
+       {Json(5), Json("zz:9"), Json("3:ab"), Json(":x"), Json("2"), Json("-1:a")}) {
+    objects[0].json()[std::string(kPreviousIdsKey)] = bad;
+    try {
+      previous_names(objects[0]);
+      FAIL() << "accepted " << bad.dump();
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+      EXPECT_NE(std::string(e.what()).find("reserves for its build state"), std::string::npos)
+          << e.what();
+    }
+  }
 }
 
 TEST(NameHistoryTest, TheNamespaceTransformerStoresEveryIdChangedOrNot) {

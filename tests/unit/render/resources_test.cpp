@@ -25,6 +25,20 @@ TEST(ResourcesTest, EveryResourceNeedsAKindAndAName) {
   EXPECT_THROW(parse_resources("- a\n"), Error);
 }
 
+TEST(ResourcesTest, ATopLevelKeyThatSpellsAHiddenKeyIsRefused) {
+  try {
+    parse_resources("kind: ConfigMap\nmetadata: {name: a}\n\"\\x01previousIds\": \"zz:9\"\n");
+    FAIL() << "accepted a reserved key";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+    EXPECT_NE(std::string(e.what()).find("reserved for sluice's build state"), std::string::npos)
+        << e.what();
+  }
+  // Elsewhere than at the top level such a key is plain data.
+  EXPECT_EQ(parse_resources("kind: ConfigMap\nmetadata: {name: a}\ndata: {\"\\x01k\": v}\n").size(),
+            1U);
+}
+
 TEST(ResourcesTest, TheAccumulatorRefusesADuplicateIdEvenAfterARename) {
   Accumulator accumulated;
   accumulated.append(parse_resources("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"));
