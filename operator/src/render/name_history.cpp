@@ -66,17 +66,22 @@ std::vector<std::string> stored_ids(const Object& object) {
 
 }  // namespace
 
-std::vector<std::string> previous_names(const Object& object) {
-  std::vector<std::string> names = stored_ids(object);
+transformers::EarlierIds earlier_ids(const Object& object) {
+  transformers::EarlierIds earlier;
+  earlier.names = stored_ids(object);
+  if (earlier.names.size() >= 2) earlier.original_namespace = earlier.names[1];
+  std::vector<std::string>& names = earlier.names;
   for (std::size_t i = 1; i < names.size() / 2; ++i) names[i] = std::move(names[2 * i]);
   names.resize(names.size() / 2);
-  return names;
+  return earlier;
+}
+
+std::vector<std::string> previous_names(const Object& object) {
+  return earlier_ids(object).names;
 }
 
 std::optional<std::string> original_namespace(const Object& object) {
-  std::vector<std::string> ids = stored_ids(object);
-  if (ids.size() < 2) return std::nullopt;
-  return std::move(ids[1]);
+  return earlier_ids(object).original_namespace;
 }
 
 void store_previous_id(Object& object, const std::string& name, const std::string& namespace_) {
@@ -123,9 +128,9 @@ std::vector<transformers::OriginalId> original_ids(const std::vector<Object>& ob
   std::vector<transformers::OriginalId> ids;
   ids.reserve(objects.size());
   for (const Object& object : objects) {
-    const std::vector<std::string> names = previous_names(object);
-    ids.push_back({names.empty() ? object.name() : names.front(),
-                   original_namespace(object).value_or(object.namespace_name())});
+    transformers::EarlierIds earlier = earlier_ids(object);
+    ids.push_back({earlier.names.empty() ? object.name() : std::move(earlier.names.front()),
+                   earlier.original_namespace.value_or(object.namespace_name())});
   }
   return ids;
 }

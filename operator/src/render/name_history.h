@@ -11,6 +11,7 @@
 #include "render/transformers/name_reference.h"
 #include "render/transformers/patches.h"
 #include "render/transformers/replicas.h"
+#include "render/transformers/strategic_merge.h"
 
 namespace sluice::render {
 
@@ -19,6 +20,9 @@ std::vector<std::string> previous_names(const Object& object);
 
 // The namespace of the first id stored (kustomize's OrgId), or nullopt when none was.
 std::optional<std::string> original_namespace(const Object& object);
+
+// previous_names and original_namespace together, from one read of the stored history.
+transformers::EarlierIds earlier_ids(const Object& object);
 
 // kustomize's StorePreviousId, given the name and namespace the resource had.
 void store_previous_id(Object& object, const std::string& name, const std::string& namespace_);

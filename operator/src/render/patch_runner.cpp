@@ -56,7 +56,7 @@ std::size_t find_by_any_id(const std::vector<Object>& resources, const Object& p
   std::vector<transformers::EarlierIds> earlier;
   earlier.reserve(resources.size());
   for (const Object& object : resources) {
-    earlier.push_back({previous_names(object), original_namespace(object)});
+    earlier.push_back(earlier_ids(object));
   }
   return transformers::find_patch_target(resources, earlier, patch, prefix);
 }

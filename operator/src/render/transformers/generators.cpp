@@ -152,8 +152,9 @@ bool matches_any_id(const Object& existing, const ResourceId& id) {
   const ResourceId current = ResourceId::of(existing);
   std::set<std::string> names = {current.name};
   std::set<std::string> namespaces = {current.namespace_};
-  for (std::string& name : previous_names(existing)) names.insert(std::move(name));
-  if (auto original = original_namespace(existing)) namespaces.insert(std::move(*original));
+  transformers::EarlierIds earlier = earlier_ids(existing);
+  for (std::string& name : earlier.names) names.insert(std::move(name));
+  if (earlier.original_namespace) namespaces.insert(std::move(*earlier.original_namespace));
   ResourceId candidate = current;
   for (const std::string& name : names) {
     for (const std::string& ns : namespaces) {
