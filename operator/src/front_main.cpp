@@ -16,7 +16,6 @@
 #include <filesystem>
 #include <iostream>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include <unistd.h>
@@ -25,20 +24,13 @@
 
 namespace {
 
-bool is_build_flag(std::string_view arg) {
-  for (const std::string_view flag : {"--root", "--substitute"}) {
-    if (arg == flag || (arg.starts_with(flag) && arg[flag.size()] == '=')) return true;
-  }
-  return false;
-}
-
 // "build" and then only operands and build's own flags (a flag's separate value is an operand
 // here, so "--root -x" goes to sluice-full, which reports it as it always did).
 bool renders_here(const std::vector<std::string>& args) {
   if (args.empty() || args.front() != "build") return false;
   for (std::size_t i = 1; i < args.size(); ++i) {
     const std::string& arg = args[i];
-    if (arg.starts_with("-") && arg != "-" && !is_build_flag(arg)) return false;
+    if (arg.starts_with("-") && arg != "-" && !sluice::cli::is_build_flag(arg)) return false;
   }
   return true;
 }

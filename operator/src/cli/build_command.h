@@ -6,6 +6,7 @@
 #include <ostream>
 #include <span>
 #include <string>
+#include <string_view>
 
 namespace sluice::cli {
 
@@ -14,5 +15,10 @@ namespace sluice::cli {
 // `out` (the output is rendered in full before a byte is written). kustomize's deprecation
 // warnings go to `err` either way. Returns the exit code (cli/report.h).
 int run_build(std::span<const std::string> args, std::ostream& out, std::ostream& err);
+
+// Whether `arg` is one of run_build's own flags ("--root", "--root=DIR", "--substitute", ...).
+// The front end renders only command lines made of these and operands, so a flag added to
+// run_build belongs here too.
+bool is_build_flag(std::string_view arg);
 
 }  // namespace sluice::cli
