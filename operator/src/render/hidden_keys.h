@@ -5,6 +5,7 @@
 // transformers that walk whole resources must skip them. Each key is at most 15 bytes, so
 // libstdc++ keeps it inside the string object instead of allocating it (one allocation saved
 // per key and resource).
+#include <string>
 #include <string_view>
 
 namespace sluice::render {
@@ -12,6 +13,11 @@ namespace sluice::render {
 // What every hidden key starts with. Resources that already carry such a top-level key (which
 // only a quoted YAML key can spell) are refused when they are read (render/resources.h).
 inline constexpr char kHiddenKeyPrefix = '\x01';
+
+// A hidden key as error messages show it: "\x01previousIds" with the prefix spelled out.
+inline std::string printable_hidden_key(std::string_view key) {
+  return "\\x01" + std::string(key.substr(1));
+}
 
 // The (name, namespace) pair at each of kustomize's StorePreviousId calls, oldest first (its
 // previous-ids build annotations), packed into one string as name, namespace, name, ...: prefix,

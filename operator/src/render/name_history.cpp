@@ -33,8 +33,8 @@ std::vector<std::string> unpacked(const Object& object, std::string_view key) {
   const auto found = object.json().find(key);
   if (found == object.json().end()) return values;
   const auto malformed = [&] {
-    return invalid_argument("resource '" + object.name() + "' has a top-level key \"\\x01" +
-                            std::string(key.substr(1)) +
+    return invalid_argument("resource '" + object.name() + "' has a top-level key \"" +
+                            printable_hidden_key(key) +
                             "\" that sluice reserves for its build state");
   };
   if (!found->is_string()) throw malformed();

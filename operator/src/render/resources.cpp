@@ -36,9 +36,9 @@ void add_document(Json doc, std::vector<Object>& out, std::size_t depth = 0) {
   }
   for (const auto& [key, value] : doc.items()) {
     if (key.starts_with(kHiddenKeyPrefix)) {
-      throw invalid_argument("a " + kind + " resource has the top-level key \"\\x01" +
-                             key.substr(1) + "\": keys starting with U+0001 are reserved for " +
-                             "sluice's build state");
+      throw invalid_argument("a " + kind + " resource has the top-level key \"" +
+                             printable_hidden_key(key) +
+                             "\": keys starting with U+0001 are reserved for sluice's build state");
     }
   }
   out.emplace_back(std::move(doc));
