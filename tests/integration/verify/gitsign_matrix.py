@@ -19,33 +19,22 @@ case and exits non-zero on any disagreement.
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
+
+from git_support import git_env, runners
 
 SLUICE = os.path.abspath(sys.argv[1])
 SIGNER = os.path.abspath(sys.argv[2])
 WORK = tempfile.mkdtemp(prefix="sluice-gitsign-")
 GNUPGHOME = os.path.join(WORK, "gnupg")
-ENV = dict(os.environ, TZ="UTC", GIT_CONFIG_NOSYSTEM="1", HOME=WORK, GNUPGHOME=GNUPGHOME,
-           GIT_AUTHOR_NAME="Alice", GIT_AUTHOR_EMAIL="alice@example.com",
-           GIT_COMMITTER_NAME="Alice", GIT_COMMITTER_EMAIL="alice@example.com")
+ENV = git_env(WORK, GNUPGHOME=GNUPGHOME)
 ENV.pop("GITSIGN_TEST_MODE", None)
 REPO = os.path.join(WORK, "repo")
 IDENTITY = "alice@example.com"
 ISSUER = "https://issuer.example.com"
 failures = []
-
-
-def run(*args, cwd=REPO, check=True, stdin=None, env=None):
-    result = subprocess.run(args, cwd=cwd, env=env or ENV, input=stdin, capture_output=True)
-    if check and result.returncode != 0:
-        sys.exit("command failed: %s\n%s" % (" ".join(args), result.stderr.decode()))
-    return result
-
-
-def git(*args, **kwargs):
-    return run("git", *args, **kwargs)
+run, git = runners(ENV, REPO)
 
 
 def fixture(name):
