@@ -25,7 +25,8 @@ import threading
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from registry_support import digest_of, free_port, start_registry, tool  # noqa: E402
+from registry_support import (digest_of, free_port, report, start_registry,  # noqa: E402
+                              stop_registry, tool)
 
 SLUICE = os.path.abspath(sys.argv[1])
 WORK = tempfile.mkdtemp(prefix="sluice-cosign-")
@@ -201,12 +202,9 @@ def main():
     finally:
         if proxy:
             proxy.shutdown()
-        registry.terminate()
-        registry.wait(timeout=10)
+        stop_registry(registry)
         shutil.rmtree(WORK, ignore_errors=True)
-    if failures:
-        sys.exit("%d case(s) wrong: %s" % (len(failures), ", ".join(failures)))
-    print("all cases agree")
+    report(failures)
 
 
 main()

@@ -18,7 +18,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from registry_support import digest_of, start_registry, tool  # noqa: E402
+from registry_support import digest_of, report, start_registry, stop_registry, tool  # noqa: E402
 from keyless_fixture import (ALICE, ISSUER, make_ca, make_leaf, run, set_work,  # noqa: E402
                              write, write_trusted_root)
 
@@ -208,12 +208,9 @@ def main():
                                          else "MISMATCH", "transparency log required",
                                          ours.stderr.strip()[:160]))
     finally:
-        registry.terminate()
-        registry.wait(timeout=10)
+        stop_registry(registry)
         shutil.rmtree(WORK, ignore_errors=True)
-    if failures:
-        sys.exit("%d case(s) wrong: %s" % (len(failures), ", ".join(failures)))
-    print("all cases agree")
+    report(failures)
 
 
 main()

@@ -94,12 +94,9 @@ def main():
         check("certificate without a Rekor bundle", signed_image("unlogged", "alice", None),
               False, reason="has no Rekor bundle")
     finally:
-        registry.terminate()
-        registry.wait(timeout=10)
+        tlog.stop_registry(registry)
         shutil.rmtree(tlog.WORK, ignore_errors=True)
-    if failures:
-        sys.exit("%d case(s) wrong: %s" % (len(failures), ", ".join(failures)))
-    print("all cases agree")
+    tlog.report(failures)
 
 
 main()

@@ -29,7 +29,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from registry_support import digest_of, start_registry, tool  # noqa: E402
+from registry_support import digest_of, report, start_registry, stop_registry, tool  # noqa: E402
 
 SLUICE = os.path.abspath(sys.argv[1])
 WORK = tempfile.mkdtemp(prefix="sluice-cosign-tlog-")
@@ -380,12 +380,9 @@ def main():
                 dsse_body(b["dsseEnvelope"], mallory_pem), NOW - 60)),
             "alice.pub", False, bundle=True, reason="does not match")
     finally:
-        registry.terminate()
-        registry.wait(timeout=10)
+        stop_registry(registry)
         shutil.rmtree(WORK, ignore_errors=True)
-    if failures:
-        sys.exit("%d case(s) wrong: %s" % (len(failures), ", ".join(failures)))
-    print("all cases as expected")
+    report(failures, "all cases as expected")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,19 @@ def free_port():
         return s.getsockname()[1]
 
 
+def stop_registry(registry):
+    """Stops a registry start_registry started."""
+    registry.terminate()
+    registry.wait(timeout=10)
+
+
+def report(failures, agreed="all cases agree"):
+    """Ends a matrix: exits non-zero naming the cases that went wrong, else prints `agreed`."""
+    if failures:
+        sys.exit("%d case(s) wrong: %s" % (len(failures), ", ".join(failures)))
+    print(agreed)
+
+
 def start_registry(work):
     """A registry storing under `work`/data; returns (process, port). The caller stops it."""
     port = free_port()
