@@ -118,4 +118,74 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
   return result;
 }
 
+BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
+                                     const std::string& output_file,
+                                     const std::map<std::string, std::string>& env) {
+  if (argv.empty()) throw invalid_argument("BackgroundProcess: empty argv");
+  const int out = ::open(output_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (out < 0) throw internal_error("open " + output_file + ": " + std::strerror(errno));
+  const std::vector<std::string> env_strings = merged_environment(env);
+  std::vector<char*> env_ptrs;
+  for (const auto& entry : env_strings) env_ptrs.push_back(const_cast<char*>(entry.c_str()));
+  env_ptrs.push_back(nullptr);
+  std::vector<char*> arg_ptrs;
+  for (const auto& arg : argv) arg_ptrs.push_back(const_cast<char*>(arg.c_str()));
+  arg_ptrs.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(out);
+    throw internal_error(std::string("fork: ") + std::strerror(errno));
+  }
+  if (pid == 0) {
+    const int null = ::open("/dev/null", O_RDONLY);
+    ::dup2(null, 0);
+    ::dup2(out, 1);
+    ::dup2(out, 2);
+    // Its own process group, so a terminal's ^C reaches the test, not the child directly.
+    ::setpgid(0, 0);
+    ::execvpe(arg_ptrs[0], arg_ptrs.data(), env_ptrs.data());
+    ::_exit(127);
+  }
+  ::close(out);
+  pid_ = pid;
+}
+
+BackgroundProcess::~BackgroundProcess() {
+  if (running()) {
+    signal(SIGKILL);
+    wait(std::chrono::seconds(10));
+  }
+}
+
+bool BackgroundProcess::running() {
+  if (exit_code_ || pid_ < 0) return false;
+  return !wait(std::chrono::milliseconds(0)).has_value();
+}
+
+void BackgroundProcess::signal(int signal_number) {
+  if (pid_ > 0 && !exit_code_) ::kill(pid_, signal_number);
+}
+
+std::optional<int> BackgroundProcess::wait(std::chrono::milliseconds timeout) {
+  if (exit_code_) return exit_code_;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    int status = 0;
+    const pid_t done = ::waitpid(pid_, &status, WNOHANG);
+    if (done == pid_) {
+      exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      return exit_code_;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    ::usleep(20000);
+  }
+}
+
+int BackgroundProcess::stop(std::chrono::milliseconds grace) {
+  signal(SIGTERM);
+  if (auto code = wait(grace)) return *code;
+  signal(SIGKILL);
+  return wait(std::chrono::seconds(10)).value_or(-1);
+}
+
 }  // namespace sluice::testing

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,5 +46,32 @@ struct ProcessOptions {
 // Runs argv (argv[0] looked up in PATH) and waits for it. Never throws for a failing child;
 // throws sluice::Error only when the child cannot be started at all.
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options = {});
+
+// A program left running while the test goes on (the operator under test), its stdout and
+// stderr appended to a file. The destructor kills it (SIGKILL) if it still runs, so a failing
+// test leaves nothing behind.
+class BackgroundProcess {
+ public:
+  // Starts argv with `env` added to the inherited environment. Throws sluice::Error when it
+  // cannot be started.
+  BackgroundProcess(const std::vector<std::string>& argv, const std::string& output_file,
+                    const std::map<std::string, std::string>& env = {});
+  BackgroundProcess(const BackgroundProcess&) = delete;
+  BackgroundProcess& operator=(const BackgroundProcess&) = delete;
+  ~BackgroundProcess();
+
+  int pid() const noexcept { return pid_; }
+  bool running();
+  void signal(int signal_number);
+  // Waits up to `timeout` for the process to end; returns its exit code (128 + signal when
+  // killed), or nullopt when it still runs.
+  std::optional<int> wait(std::chrono::milliseconds timeout);
+  // SIGTERM, then SIGKILL after `grace`; returns the exit code.
+  int stop(std::chrono::milliseconds grace = std::chrono::seconds(30));
+
+ private:
+  int pid_ = -1;
+  std::optional<int> exit_code_;
+};
 
 }  // namespace sluice::testing

@@ -154,9 +154,32 @@ std::string TestRepo::commit(const std::map<std::string, std::string>& files,
     fs::create_directories(target.parent_path());
     std::ofstream(target, std::ios::binary) << content;
   }
+  return commit_and_push(message, branch);
+}
+
+std::string TestRepo::remove(const std::vector<std::string>& paths, const std::string& message,
+                             const std::string& branch) {
+  for (const std::string& path : paths) fs::remove_all(work_ / path);
+  return commit_and_push(message, branch);
+}
+
+void TestRepo::sign_with(const std::string& ssh_key_path) {
+  const std::vector<std::vector<std::string>> settings =
+      ssh_key_path.empty()
+          ? std::vector<std::vector<std::string>>{{"config", "commit.gpgsign", "false"}}
+          : std::vector<std::vector<std::string>>{{"config", "gpg.format", "ssh"},
+                                                  {"config", "user.signingkey", ssh_key_path},
+                                                  {"config", "commit.gpgsign", "true"}};
+  for (const auto& args : settings) {
+    const ProcessResult result = git(args);
+    if (result.exit_code != 0) throw internal_error("git config: " + result.err);
+  }
+}
+
+std::string TestRepo::commit_and_push(const std::string& message, const std::string& branch) {
   for (const auto& args : std::vector<std::vector<std::string>>{
            {"add", "-A"},
-           {"commit", "-q", "-m", message},
+           {"commit", "-q", "--allow-empty", "-m", message},
            {"push", "-q", "origin", "HEAD:refs/heads/" + branch}}) {
     const ProcessResult result = git(args);
     if (result.exit_code != 0) throw internal_error("git " + args[0] + ": " + result.err);

@@ -58,9 +58,16 @@ class TestRepo {
   // repository's `branch`. Returns the new commit's sha.
   std::string commit(const std::map<std::string, std::string>& files, const std::string& message,
                      const std::string& branch = "main");
+  // Deletes `paths` (files or folders) from the working clone, commits and pushes.
+  std::string remove(const std::vector<std::string>& paths, const std::string& message,
+                     const std::string& branch = "main");
+  // Signs the commits that follow with this SSH private key (git's gpg.format=ssh); an empty
+  // path stops signing.
+  void sign_with(const std::string& ssh_key_path);
 
  private:
   ProcessResult git(const std::vector<std::string>& args) const;
+  std::string commit_and_push(const std::string& message, const std::string& branch);
 
   const TestEnvironment& env_;
   std::string name_;

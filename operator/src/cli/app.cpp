@@ -7,7 +7,9 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/build_command.h"
+#include "cli/crds_command.h"
 #include "cli/pull_command.h"
+#include "cli/run_command.h"
 #include "cli/verify_bundle_command.h"
 #include "cli/verify_commit_command.h"
 #include "cli/verify_image_command.h"
@@ -26,15 +28,12 @@ struct Command {
   LogFormat default_log_format = LogFormat::kText;
 };
 
-int run_operator(const CommandContext&) {
-  spdlog::error("the operator loop is not built yet (it arrives with the controller issue)");
-  return kExitFailure;
-}
-
 // The whole command surface, including what is still to come, so `--help` tells users the
 // shape of the tool today.
 constexpr Command kCommands[] = {
-    {"run", "run [--log-format json|text]",
+    {"run",
+     "run [--kubeconfig PATH] [--namespace NS] [--concurrency N] [--storage-dir DIR] "
+     "[--metrics-addr HOST:PORT] [--health-addr HOST:PORT] [--operator-namespace NS]",
      "Run the operator: watch GitSources and Applications and reconcile them", &run_operator,
      LogFormat::kJson},
     {"build", "build DIR [--substitute KEY=VALUE ...]",
@@ -60,6 +59,8 @@ constexpr Command kCommands[] = {
      "--certificate-oidc-issuer[-regexp] URL | "
      "--key PUBKEY.pem) --trusted-root FILE FILE_OR_DIGEST",
      "Verify a sigstore bundle (sigstore conformance protocol)", &run_verify_bundle},
+    {"crds", "crds [--out DIR]",
+     "Print the CustomResourceDefinitions (or write them to DIR)", &run_crds},
     {"get", "get (sources|apps|policies) [-n NAMESPACE]",
      "Show GitSources, Applications and SigningPolicies with their status", nullptr},
     {"reconcile", "reconcile (source|app) NAME [-n NAMESPACE]", "Ask the operator to reconcile now",

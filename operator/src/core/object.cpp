@@ -189,4 +189,20 @@ StringMap Object::string_map_at(std::string_view metadata_key) const {
   return result;
 }
 
+const Json* find_member(const Json& json, std::initializer_list<std::string_view> keys) noexcept {
+  const Json* at = &json;
+  for (const std::string_view key : keys) {
+    if (!at->is_object()) return nullptr;
+    const auto it = at->find(key);
+    if (it == at->end() || it->is_null()) return nullptr;
+    at = &*it;
+  }
+  return at;
+}
+
+std::string string_member(const Json& json, std::initializer_list<std::string_view> keys) {
+  const Json* value = find_member(json, keys);
+  return value != nullptr && value->is_string() ? value->get<std::string>() : std::string();
+}
+
 }  // namespace sluice

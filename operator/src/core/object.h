@@ -4,6 +4,7 @@
 // accessors for the fields sluice reasons about. Identity types mirror apimachinery's.
 
 #include <compare>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -115,5 +116,13 @@ class Object {
 
   Json json_;
 };
+
+// The value reached from `json` through the object members `keys` ({"metadata", "uid"}), or
+// nullptr when a step is missing, null, or not an object. For reading API responses, where a
+// json_pointer would be parsed on every call.
+const Json* find_member(const Json& json, std::initializer_list<std::string_view> keys) noexcept;
+
+// find_member() as a string, or "" when absent or not a string.
+std::string string_member(const Json& json, std::initializer_list<std::string_view> keys);
 
 }  // namespace sluice

@@ -11,7 +11,16 @@ namespace {
   throw invalid_argument(path + ": must be " + std::string(wanted) + ", not " + value.type_name());
 }
 
+KnownFieldsObserver& known_fields_observer() {
+  static KnownFieldsObserver observer;
+  return observer;
+}
+
 }  // namespace
+
+void set_known_fields_observer(KnownFieldsObserver observer) {
+  known_fields_observer() = std::move(observer);
+}
 
 const Json* member(const Json& object, std::string_view key) {
   if (!object.is_object()) return nullptr;
@@ -22,6 +31,7 @@ const Json* member(const Json& object, std::string_view key) {
 
 void expect_object(const Json& value, const std::string& path,
                    std::initializer_list<std::string_view> known) {
+  if (const auto& observer = known_fields_observer()) observer(path, {known.begin(), known.end()});
   if (!value.is_object()) wrong_type(value, path, "an object");
   for (const auto& [key, unused] : value.items()) {
     if (std::find(known.begin(), known.end(), key) == known.end()) {

@@ -1,0 +1,48 @@
+#pragma once
+
+// Drift without asking the API server: did anyone change a field sluice applied since it
+// applied it?
+//
+// Server-side apply makes the server default, normalise and merge what was sent ("500m" may
+// come back as "0.5", a container gains imagePullPolicy, a list keeps entries other managers
+// own), so the desired object can never be compared with the live one directly. Instead
+// sluice remembers the *projection* of the server's answer to its apply onto the fields it
+// sent, and later compares it with the same projection of the live object from the watch
+// cache. Equal projections: nobody touched what sluice manages, and no request is needed.
+//
+//   project(desired, live): for an object in desired, the same keys of live, each projected
+//   (a key missing in live stays missing); anything else (scalars, and lists, which the server
+//   merges by key and may extend) is live's value as it is.
+//
+// A fingerprint is a sha256 over the projection's canonical JSON text (keys sorted), so the
+// applied state of thousands of objects costs 32 bytes each to remember.
+
+#include <string>
+
+#include "core/json.h"
+
+namespace sluice::apply {
+
+// The part of `live` at the paths of `desired` (see above). Never throws.
+Json project(const Json& desired, const Json& live);
+
+// sha256 (hex) of the canonical JSON text of `value`.
+std::string fingerprint(const Json& value);
+
+// What sluice remembers of one applied object.
+struct AppliedState {
+  std::string desired;   // fingerprint(desired object as sent)
+  std::string response;  // fingerprint(project(desired, server's answer))
+  bool operator==(const AppliedState&) const = default;
+};
+
+// The state to remember after applying `desired` and receiving `response`.
+AppliedState applied_state(const Json& desired, const Json& response);
+
+// Whether `desired` must be sent again, given what was remembered and the live object (null
+// when the cache has none): a new desired object, a missing live object, or a projection that
+// changed since the apply (drift).
+enum class Need { kNothing, kApplyChanged, kApplyMissing, kApplyDrifted };
+Need need_apply(const Json& desired, const AppliedState* remembered, const Json* live);
+
+}  // namespace sluice::apply

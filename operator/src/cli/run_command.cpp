@@ -1,0 +1,102 @@
+#include "cli/run_command.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "cli/command_line.h"
+#include "controller/manager.h"
+#include "kube/config.h"
+
+namespace sluice::cli {
+namespace {
+
+struct RunArgs {
+  std::string kubeconfig;
+  controller::ManagerOptions manager;
+};
+
+std::size_t parse_count(const std::string& flag, const std::string& value) {
+  const bool digits = !value.empty() && value.size() <= 4 &&
+                      value.find_first_not_of("0123456789") == std::string::npos;
+  const std::size_t count = digits ? std::stoul(value) : 0;
+  if (count == 0) throw invalid_argument(flag + " wants a positive number");
+  return count;
+}
+
+std::string pod_namespace() {
+  if (const char* ns = std::getenv("POD_NAMESPACE"); ns != nullptr && *ns != '\0') return ns;
+  std::ifstream file(std::string(kube::kServiceAccountDir) + "/namespace");
+  std::string ns;
+  if (file >> ns && !ns.empty()) return ns;
+  return "sluice-system";
+}
+
+RunArgs parse_args(std::span<const std::string> args) {
+  RunArgs parsed;
+  parsed.manager.operator_namespace.clear();
+  for_each_argument(
+      args,
+      [&](const std::string& flag, const std::string& value) {
+        if (flag == "--kubeconfig") {
+          parsed.kubeconfig = value;
+        } else if (flag == "--metrics-addr") {
+          parsed.manager.metrics_address = value;
+        } else if (flag == "--health-addr") {
+          parsed.manager.health_address = value;
+        } else if (flag == "--concurrency") {
+          parsed.manager.concurrency = parse_count(flag, value);
+        } else if (flag == "--namespace") {
+          parsed.manager.watch_namespace = value;
+        } else if (flag == "--storage-dir") {
+          parsed.manager.storage_dir = value;
+        } else if (flag == "--operator-namespace") {
+          parsed.manager.operator_namespace = value;
+        } else {
+          throw invalid_argument("unknown flag " + flag);
+        }
+      },
+      [](const std::string& arg) { throw invalid_argument("unexpected argument " + arg); });
+  return parsed;
+}
+
+kube::ClusterConfig cluster_config(const std::string& flag) {
+  std::string path = flag;
+  if (path.empty()) {
+    if (const char* env = std::getenv("KUBECONFIG"); env != nullptr && *env != '\0') path = env;
+  }
+  return path.empty() ? kube::in_cluster_config() : kube::load_kubeconfig(path);
+}
+
+}  // namespace
+
+int run_operator(const CommandContext& context) {
+  return run_command<RunArgs>(context, &parse_args, [&](RunArgs& args) {
+    args.manager.cluster = cluster_config(args.kubeconfig);
+    if (args.manager.operator_namespace.empty()) args.manager.operator_namespace = pod_namespace();
+    char host[256] = {};
+    if (gethostname(host, sizeof host - 1) == 0 && host[0] != '\0') args.manager.instance = host;
+    args.manager.threads = std::max(2U, std::thread::hardware_concurrency());
+
+    // Every thread the manager starts inherits the blocked signals; this one waits for them.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+    controller::Manager manager(std::move(args.manager));
+    manager.start();
+    int received = 0;
+    sigwait(&signals, &received);
+    spdlog::info("received {}, stopping", received == SIGTERM ? "SIGTERM" : "SIGINT");
+    manager.stop();
+  });
+}
+
+}  // namespace sluice::cli

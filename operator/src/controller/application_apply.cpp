@@ -1,0 +1,157 @@
+// The apply, prune and health phases of the Application reconcile (application_reconciler.h).
+#include <set>
+
+#include "api/conditions.h"
+#include "api/group.h"
+#include "apply/applier.h"
+#include "apply/pruner.h"
+#include "controller/application_reconciler.h"
+#include "controller/reasons.h"
+#include "controller/status_patch.h"
+
+namespace sluice::controller {
+namespace {
+
+void count(Metrics& metrics, const apply::Results& results) {
+  for (const apply::ObjectResult& result : results.objects) {
+    if (result.action == apply::Action::kSkipped || result.action == apply::Action::kFailed) {
+      continue;
+    }
+    metrics.objects_applied.labels({std::string(apply::to_string(result.action))}).inc();
+  }
+}
+
+}  // namespace
+
+void ApplicationReconciler::apply(ApplicationRun& run, runtime::AbortSource& abort) {
+  ApplicationMemory& memory = *run.memory;
+  const std::vector<Object>& desired = *run.desired;
+  try {
+    std::set<GroupVersionKind> kinds;
+    for (const Object& object : desired) kinds.insert(object.gvk());
+    for (const apply::InventoryEntry& entry : run.previous_inventory.entries()) {
+      kinds.insert(entry.gvk());
+    }
+    for (const GroupVersionKind& gvk : kinds) {
+      try {
+        owned_.watch(gvk, abort);
+      } catch (const Error& e) {
+        // A kind this revision introduces (its CRD is in the same revision) is not served
+        // yet; it is watched once applied.
+        if (e.code() != ErrorCode::kNotFound) throw;
+      }
+    }
+  } catch (const Error& e) {
+    abort.check();
+    run.fail(reason::kApplyFailed, e);
+    return;
+  }
+
+  run.plan = apply::plan(desired, memory.applied, owned_);
+  const apply::Inventory next = apply::Inventory::of(desired);
+  const bool report_only = run.spec.drift == api::DriftMode::kReport;
+  if (report_only && !run.plan.drifted.empty()) {
+    // Drift is recorded, not corrected: leave those objects as someone else made them.
+    std::set<ObjectId> drifted(run.plan.drifted.begin(), run.plan.drifted.end());
+    std::erase_if(run.plan.to_apply,
+                  [&](const Object& object) { return drifted.contains(object.id()); });
+  }
+  run.inventory = next;
+  const bool prunes = run.spec.prune && !run.previous_inventory.stale_in(next).empty();
+  if (run.plan.to_apply.empty() && !prunes) return;
+
+  // Inventory first: everything this run may create is recorded before it exists, so a crash
+  // mid-apply leaves nothing that a later prune would not know of.
+  const apply::Inventory ahead = run.previous_inventory.merged_with(next);
+  if (ahead != run.previous_inventory) {
+    Json status = status_of(run.cached);
+    status["inventory"] = ahead.to_json();
+    api::Conditions conditions =
+        api::Conditions::from_json(find_member(status, {"conditions"}));
+    conditions.set(api::condition::kReconciling, api::ConditionStatus::kTrue,
+                   reason::kProgressing, "applying revision " + run.revision(), run.generation,
+                   api::rfc3339_now());
+    status["conditions"] = conditions.to_json();
+    try {
+      patch_status(context_.client, applications(), run.cached, status);
+    } catch (const Error& e) {
+      abort.check();
+      run.fail(reason::kInventoryFailed, e.with_context("recording the inventory"));
+      return;
+    }
+    run.wrote_status = true;
+    run.previous_inventory = ahead;  // what the cluster may hold now
+  }
+
+  if (!run.plan.to_apply.empty()) {
+    apply::ApplierOptions options;
+    options.parallelism = options_.apply_parallelism;
+    options.recreate_immutable = run.spec.force;
+    options.wait_timeout = run.spec.effective_timeout();
+    apply::Applier applier(client_for(run), context_.mapper, owned_, context_.pool, options);
+    run.applied = applier.apply(run.plan.to_apply, abort);
+    count(context_.metrics, run.applied);
+    for (const apply::ObjectResult& result : run.applied.objects) {
+      if (result.state) memory.applied[result.id] = *result.state;
+    }
+    // New kinds (from CRDs in this revision) are watched now that they are served.
+    for (const Object& object : run.plan.to_apply) {
+      try {
+        owned_.watch(object.gvk(), abort);
+      } catch (const Error&) {
+        abort.check();
+      }
+    }
+    if (!run.applied.failures().empty()) {
+      run.inventory = run.previous_inventory;  // some of `next` may exist, all of the old may
+      run.fail(reason::kApplyFailed, Error(ErrorCode::kUnavailable, run.applied.failure_message()));
+      return;
+    }
+  }
+  for (const ObjectId& id : run.plan.drifted) {
+    context_.metrics.drift.labels({report_only ? "reported" : "corrected"}).inc();
+  }
+}
+
+void ApplicationReconciler::prune(ApplicationRun& run, runtime::AbortSource& abort) {
+  const apply::Inventory next = apply::Inventory::of(*run.desired);
+  const std::vector<apply::InventoryEntry> stale = run.previous_inventory.stale_in(next);
+  if (!run.spec.prune || stale.empty()) return;
+  apply::Pruner pruner(client_for(run), context_.mapper, owned_);
+  run.pruned = pruner.prune(stale, {run.application.name(), run.application.namespace_name()},
+                            abort);
+  count(context_.metrics, run.pruned);
+  for (const apply::ObjectResult& result : run.pruned.objects) {
+    if (result.action == apply::Action::kPruned) run.memory->applied.erase(result.id);
+  }
+  const auto failures = run.pruned.failures();
+  if (!failures.empty()) {
+    // Keep what could not be deleted in the inventory, so the next reconcile tries again.
+    std::vector<apply::InventoryEntry> undeleted;
+    for (const apply::ObjectResult* failed : failures) {
+      undeleted.push_back({failed->id, failed->version});
+    }
+    const apply::Inventory kept = next.merged_with(apply::Inventory::of(std::move(undeleted)));
+    run.inventory = kept;
+    run.fail(reason::kPruneFailed, Error(ErrorCode::kUnavailable, run.pruned.failure_message()));
+  }
+}
+
+void ApplicationReconciler::check_health(ApplicationRun& run, runtime::AbortSource& abort) {
+  if (!run.spec.wait) return;
+  std::vector<std::pair<GroupVersionKind, ObjectId>> objects;
+  for (const Object& object : *run.desired) objects.emplace_back(object.gvk(), object.id());
+  const runtime::Clock::TimePoint deadline =
+      run.started + std::chrono::duration_cast<runtime::Clock::Duration>(
+                        run.spec.effective_timeout());
+  run.health = apply::wait_for_health(objects, owned_, deadline, context_.clock, abort);
+  if (run.health->healthy()) return;
+  std::string message = run.health->message();
+  if (run.health->timed_out) {
+    message = "timed out after " + format_duration(run.spec.effective_timeout()) +
+              " waiting for: " + message;
+  }
+  run.fail(reason::kHealthCheckFailed, Error(ErrorCode::kDeadlineExceeded, message));
+}
+
+}  // namespace sluice::controller

@@ -1,0 +1,34 @@
+#pragma once
+
+// What every reconciler shares: the cluster client (the operator's own identity), the REST
+// mapper, the pools, the event recorder, the metrics and the clock. Owned by the Manager
+// (controller/manager.h), which outlives every reconcile.
+
+#include <string>
+
+#include "controller/metrics.h"
+#include "kube/client.h"
+#include "kube/discovery.h"
+#include "kube/events.h"
+#include "runtime/blocking_pool.h"
+#include "runtime/clock.h"
+#include "runtime/fiber_pool.h"
+
+namespace sluice::controller {
+
+struct Context {
+  kube::Client& client;
+  kube::RestMapper& mapper;
+  runtime::FiberPool& pool;
+  runtime::BlockingPool& blocking;
+  kube::EventRecorder& events;
+  Metrics& metrics;
+  runtime::Clock& clock;
+};
+
+// "namespace/name" keys of the work queues, and back.
+std::string object_key(const std::string& ns, const std::string& name);
+std::string object_key(const Json& object);
+std::pair<std::string, std::string> split_key(const std::string& key);
+
+}  // namespace sluice::controller

@@ -1,0 +1,250 @@
+#include "controller/git_source_reconciler.h"
+
+#include <chrono>
+#include <random>
+
+#include "api/conditions.h"
+#include "api/git_source.h"
+#include "api/group.h"
+#include "controller/reasons.h"
+#include "controller/status_patch.h"
+#include "core/base64.h"
+#include "core/sha256.h"
+#include "git/pull.h"
+#include "git/ref.h"
+#include "verify/signature_evidence.h"
+
+namespace sluice::controller {
+namespace {
+
+using api::ConditionStatus;
+namespace condition = api::condition;
+
+// A failure with the reason constant of its site.
+struct Failure {
+  std::string_view reason;
+  Error error;
+  bool stalled = false;  // needs a spec change, not a retry
+};
+
+git::Ref to_git_ref(const api::GitRef& ref) {
+  git::Ref out = !ref.branch.empty() ? git::Ref::branch(ref.branch)
+                 : !ref.tag.empty()  ? git::Ref::tag(ref.tag)
+                 : !ref.semver.empty() ? git::Ref::semver(ref.semver)
+                                       : git::Ref::commit(ref.commit);
+  git::validate(out);
+  return out;
+}
+
+// The Secret's keys as git credentials (see git/credentials.h). Values never reach a message.
+git::Credentials read_credentials(const kube::Client& client, const std::string& ns,
+                                  const std::string& name) {
+  const Json secret = client.get(kube::secrets(), ns, name);
+  const Json* data = find_member(secret, {"data"});
+  git::Credentials credentials;
+  if (data == nullptr || !data->is_object()) return credentials;
+  const auto value = [&](std::string_view key) -> std::optional<std::string> {
+    const auto it = data->find(key);
+    if (it == data->end() || !it->is_string()) return std::nullopt;
+    std::optional<std::string> decoded = decode_base64(it->get<std::string>());
+    if (!decoded) {
+      throw invalid_argument("Secret " + ns + "/" + name + ": key " + std::string(key) +
+                             " is not base64");
+    }
+    return decoded;
+  };
+  credentials.username = value("username");
+  credentials.password = value("password");
+  credentials.bearer_token = value("bearerToken");
+  credentials.identity = value("identity");
+  credentials.known_hosts = value("known_hosts");
+  credentials.ca_cert = value("ca.crt");
+  return credentials;
+}
+
+std::string_view fetch_reason(const Error& error) {
+  switch (error.code()) {
+    case ErrorCode::kUnauthenticated:
+    case ErrorCode::kPermissionDenied:
+      return reason::kAuthenticationFailed;
+    case ErrorCode::kVerificationFailed:
+      return reason::kHostKeyRejected;
+    case ErrorCode::kNotFound:
+      return reason::kRefNotFound;
+    default:
+      return reason::kGitOperationFailed;
+  }
+}
+
+Json verification_of(const Artifact& artifact) {
+  const auto& signature =
+      artifact.tag_signature ? artifact.tag_signature : artifact.commit_signature;
+  if (!signature) return Json{{"method", "unsigned"}};
+  const verify::SignatureEvidence evidence = verify::describe_signature(signature->signature);
+  Json out{{"method", evidence.method}};
+  if (!evidence.signer.empty()) out["signer"] = evidence.signer;
+  if (!evidence.fingerprint.empty()) out["fingerprint"] = evidence.fingerprint;
+  return out;
+}
+
+// interval +-10%, so sources created together do not poll in lockstep.
+Duration with_jitter(Duration interval) {
+  thread_local std::mt19937_64 random(std::random_device{}());
+  std::uniform_real_distribution<double> factor(0.9, 1.1);
+  return std::chrono::duration_cast<Duration>(interval * factor(random));
+}
+
+}  // namespace
+
+kube::Resource git_sources() {
+  return {std::string(api::kGroup), std::string(api::kVersion),
+          std::string(api::kGitSourcePlural), true};
+}
+
+GitSourceReconciler::GitSourceReconciler(Context& context, const kube::Informer& sources,
+                                         ArtifactStore& store,
+                                         std::function<void(const std::string&)> on_artifact)
+    : context_(context),
+      sources_(sources),
+      store_(store),
+      repositories_(store.repositories()),
+      on_artifact_(std::move(on_artifact)) {}
+
+std::optional<Duration> GitSourceReconciler::reconcile(const std::string& key,
+                                                        runtime::AbortSource& abort) {
+  const auto [ns, name] = split_key(key);
+  const std::optional<Json> cached = sources_.get(ns, name);
+  if (!cached || find_member(*cached, {"metadata", "deletionTimestamp"}) != nullptr) {
+    store_.remove(key);
+    context_.blocking.run([this] { store_.collect_garbage(); });
+    return std::nullopt;
+  }
+  const Object source(*cached);
+  const auto generation = find_member(*cached, {"metadata", "generation"});
+  const std::int64_t observed = generation && generation->is_number_integer()
+                                    ? generation->get<std::int64_t>()
+                                    : 0;
+
+  Json status = status_of(*cached);
+  api::Conditions conditions = api::Conditions::from_json(find_member(status, {"conditions"}));
+  const std::string now = api::rfc3339_now();
+  const auto finish = [&](std::optional<Failure> failure) {
+    if (failure) {
+      conditions.set(condition::kReady, ConditionStatus::kFalse, failure->reason,
+                     failure->error.message(), observed, now);
+      if (failure->stalled) {
+        conditions.set(condition::kStalled, ConditionStatus::kTrue, failure->reason,
+                       failure->error.message(), observed, now);
+      } else {
+        conditions.remove(condition::kStalled);
+      }
+    } else {
+      conditions.remove(condition::kStalled);
+    }
+    conditions.remove(condition::kReconciling);
+    status["conditions"] = conditions.to_json();
+    status["observedGeneration"] = observed;
+    if (auto requested = source.annotation(api::annotation::kReconcileRequestedAt)) {
+      status["lastHandledReconcileAt"] = *requested;
+    }
+    patch_status(context_.client, git_sources(), *cached, status);
+  };
+
+  api::GitSourceSpec spec;
+  git::Ref ref;
+  try {
+    spec = api::parse_git_source_spec(source);
+    ref = to_git_ref(spec.ref);
+  } catch (const Error& e) {
+    finish(Failure{reason::kInvalidSpec, e, true});
+    return std::nullopt;
+  }
+  if (spec.suspend) return std::nullopt;
+
+  git::FetchOptions fetch_options;
+  fetch_options.timeout = spec.timeout;
+  if (spec.secret_name) {
+    try {
+      fetch_options.credentials = read_credentials(context_.client, ns, *spec.secret_name);
+    } catch (const Error& e) {
+      abort.check();
+      finish(Failure{reason::kSecretNotFound, e.with_context("secretRef"), false});
+      return with_jitter(spec.interval);
+    }
+  }
+
+  // Fetch: a ref listing, and a download only when the ref moved (git/repository_cache.h).
+  git::FetchResult fetched;
+  const auto started = std::chrono::steady_clock::now();
+  try {
+    fetched = context_.blocking.run(
+        [&] { return repositories_.fetch(spec.url, ref, fetch_options); });
+    context_.metrics.git_fetch_duration.labels({"success"}).observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  } catch (const Error& e) {
+    context_.metrics.git_fetch_duration.labels({"failure"}).observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    abort.check();
+    const std::string_view why = fetch_reason(e);
+    finish(Failure{why, e, false});
+    context_.events.record({kube::ObjectReference::to(*cached), kube::EventType::kWarning,
+                            std::string(why), "Fetch", e.message()});
+    return with_jitter(spec.interval);
+  }
+
+  // A snapshot only when the commit or the ignore rules changed since the current artifact.
+  const std::string variant = sha256_hex(spec.ignore).substr(0, 16);
+  ArtifactPtr artifact = store_.current(key);
+  const bool fresh = !artifact || artifact->commit != fetched.commit || artifact->variant != variant;
+  if (fresh) {
+    try {
+      artifact = context_.blocking.run([&] {
+        auto next = std::make_shared<Artifact>();
+        next->source_key = key;
+        next->commit = fetched.commit;
+        next->revision = git::format_revision(fetched.resolved, fetched.commit);
+        next->variant = variant;
+        next->dir = store_.snapshot_dir(key, fetched.commit);
+        git::SnapshotOptions options;
+        options.max_total_bytes = fetch_options.max_repository_bytes;
+        if (!spec.ignore.empty()) options.ignore.push_back(spec.ignore);
+        next->digest = git::write_snapshot(fetched.repository, fetched.commit, next->dir, options)
+                           .digest;
+        next->commit_signature = git::commit_signature(fetched.repository, fetched.commit);
+        if (fetched.resolved.kind == git::RefKind::kTag) {
+          next->tag_signature = git::tag_signature(fetched.repository, fetched.resolved.name);
+        }
+        return ArtifactPtr(std::move(next));
+      });
+    } catch (const Error& e) {
+      abort.check();
+      finish(Failure{reason::kArtifactFailed, e, false});
+      return with_jitter(spec.interval);
+    }
+    store_.publish(artifact);
+    context_.blocking.run([this] { store_.collect_garbage(); });
+  }
+
+  // The artifact's lastUpdateTime moves only with the revision or digest.
+  const Json* previous = find_member(status, {"artifact"});
+  const bool same = previous != nullptr &&
+                    string_member(*previous, {"revision"}) == artifact->revision &&
+                    string_member(*previous, {"digest"}) == artifact->digest;
+  status["artifact"] = Json{{"revision", artifact->revision},
+                            {"digest", artifact->digest},
+                            {"lastUpdateTime", same ? string_member(*previous, {"lastUpdateTime"})
+                                                    : now}};
+  status["verification"] = verification_of(*artifact);
+  conditions.set(condition::kReady, ConditionStatus::kTrue, reason::kArtifactStored,
+                 "stored artifact for revision '" + artifact->revision + "'", observed, now);
+  finish(std::nullopt);
+  if (!same) {
+    context_.events.record({kube::ObjectReference::to(*cached), kube::EventType::kNormal,
+                            std::string(reason::kArtifactStored), "Fetch",
+                            "stored artifact for revision '" + artifact->revision + "'"});
+  }
+  if (fresh && on_artifact_) on_artifact_(key);
+  return with_jitter(spec.interval);
+}
+
+}  // namespace sluice::controller

@@ -1,0 +1,49 @@
+#pragma once
+
+// The GitSource reconcile: poll the repository (one ref listing when nothing changed), write a
+// read-only snapshot of a new revision into the ArtifactStore, and report status.artifact and
+// the signature evidence. A failed fetch keeps the last artifact (and its status) in place.
+//
+//   Ready=True  ArtifactStored            the artifact is current
+//   Ready=False SecretNotFound | AuthenticationFailed | HostKeyRejected | RefNotFound |
+//               GitOperationFailed | ArtifactFailed      retried after the interval
+//   Ready=False InvalidSpec, Stalled=True                 waits for a spec change
+//
+// Status is patched only when it changed, so an unchanged poll writes nothing.
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "controller/artifact_store.h"
+#include "controller/context.h"
+#include "core/duration.h"
+#include "git/repository_cache.h"
+#include "kube/informer.h"
+#include "runtime/abort_source.h"
+
+namespace sluice::controller {
+
+class GitSourceReconciler {
+ public:
+  // `on_artifact(source_key)` is called when a new artifact is published (Applications using
+  // the source are enqueued by it).
+  GitSourceReconciler(Context& context, const kube::Informer& sources, ArtifactStore& store,
+                      std::function<void(const std::string&)> on_artifact);
+
+  // Reconciles the GitSource `key` ("namespace/name"); returns when to poll again, nullopt for
+  // "only when the object changes" (suspended, invalid, deleted).
+  std::optional<Duration> reconcile(const std::string& key, runtime::AbortSource& abort);
+
+ private:
+  Context& context_;
+  const kube::Informer& sources_;
+  ArtifactStore& store_;
+  git::RepositoryCache repositories_;
+  std::function<void(const std::string&)> on_artifact_;
+};
+
+// The GitSource resource (sluice.dev/v1alpha1 gitsources).
+kube::Resource git_sources();
+
+}  // namespace sluice::controller

@@ -1,0 +1,31 @@
+#pragma once
+
+// The SigningPolicy reconcile: parse the policy as the gate will, and say in its status
+// whether it is valid (Ready=True PolicyValid) or not (Ready=False PolicyInvalid, with the
+// field at fault; the gate then fails closed for every Application it governs). Re-evaluating
+// the governed Applications is the event router's business (controller/manager.cpp enqueues
+// them on every policy change).
+
+#include <string>
+
+#include "controller/context.h"
+#include "kube/informer.h"
+
+namespace sluice::controller {
+
+class PolicyReconciler {
+ public:
+  PolicyReconciler(Context& context, const kube::Informer& policies)
+      : context_(context), policies_(policies) {}
+
+  void reconcile(const std::string& name);
+
+ private:
+  Context& context_;
+  const kube::Informer& policies_;
+};
+
+// The SigningPolicy resource (sluice.dev/v1alpha1 signingpolicies, cluster-scoped).
+kube::Resource signing_policies();
+
+}  // namespace sluice::controller

@@ -1,0 +1,103 @@
+#pragma once
+
+// The operator under test: `sluice-full run` as a real process, against the real environment
+// (tests/env: kube-apiserver with kube-controller-manager, kube-scheduler and kwok, the git
+// servers), with the CRDs from crds/ and the ClusterRole from manifests/rbac.yaml bound to a
+// test ServiceAccount, so the operator runs with exactly the rights the install manifests give.
+//
+// Each test gets its own namespace and repository (EnvTest) and its own operator watching only
+// that namespace, so tests run in parallel without seeing each other.
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/json.h"
+#include "process.h"
+#include "test_env.h"
+
+namespace sluice::testing {
+
+class OperatorProcess {
+ public:
+  // `kubeconfig`: the operator's identity. `extra_args` are added to `sluice-full run`.
+  OperatorProcess(const TestEnvironment& env, std::string kubeconfig, std::string watch_namespace,
+                  std::filesystem::path storage_dir, std::vector<std::string> extra_args = {});
+  ~OperatorProcess();
+
+  // Starts the process and waits until /readyz answers 200. Throws on failure, with the log.
+  void start();
+  // SIGTERM and wait (the exit code); SIGKILL.
+  int stop();
+  void kill();
+  bool running();
+
+  std::uint16_t metrics_port() const { return metrics_port_; }
+  std::uint16_t health_port() const { return health_port_; }
+  // GET on the metrics or health port; {status, body}.
+  std::pair<int, std::string> get(std::uint16_t port, const std::string& path) const;
+  // The process's output so far (for failure messages: the last `lines` lines).
+  std::string log(std::size_t lines = 60) const;
+  const std::filesystem::path& log_file() const { return log_file_; }
+
+ private:
+  const TestEnvironment& env_;
+  std::string kubeconfig_;
+  std::string watch_namespace_;
+  std::filesystem::path storage_dir_;
+  std::vector<std::string> extra_args_;
+  std::filesystem::path log_file_;
+  std::unique_ptr<BackgroundProcess> process_;
+  std::uint16_t metrics_port_ = 0;
+  std::uint16_t health_port_ = 0;
+};
+
+class OperatorTest : public EnvTest {
+ protected:
+  static void SetUpTestSuite();
+  void SetUp() override;
+  void TearDown() override;
+
+  // The operator of this test (started by SetUp unless start_operator() is overridden).
+  OperatorProcess& op() { return *operator_; }
+  virtual bool start_operator() const { return true; }
+  // A kubeconfig for the operator's ServiceAccount (manifests/rbac.yaml's ClusterRoles).
+  static const std::string& operator_kubeconfig();
+
+  // kubectl apply of a YAML stream into the cluster; fails the test on error.
+  void apply(const std::string& yaml);
+  // The object as JSON, or null when it does not exist.
+  Json get(const std::string& resource, const std::string& name,
+           const std::string& ns = "") const;
+  // Polls `check` every 200 ms until it returns true or `timeout` passes; returns the last
+  // result. `what` names the wait in the failure message the caller adds.
+  static bool eventually(const std::function<bool()>& check,
+                         std::chrono::milliseconds timeout = std::chrono::seconds(60));
+  // The condition `type` of the object's status (null when absent).
+  static Json condition(const Json& object, const std::string& type);
+  // Waits until Application `name`'s Ready condition has `status` ("True", "False") at its
+  // current generation, and returns the object; fails the test (with the operator log) on
+  // timeout.
+  Json wait_ready(const std::string& name, const std::string& status = "True",
+                  std::chrono::milliseconds timeout = std::chrono::seconds(60));
+  Json wait_source_ready(const std::string& name,
+                         std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
+  // YAML for a GitSource on this test's repository (git:// daemon URL, branch main), and an
+  // Application on it.
+  std::string git_source_yaml(const std::string& name, const std::string& interval = "2s") const;
+  std::string application_yaml(const std::string& name, const std::string& path,
+                               const std::string& extra_spec = "",
+                               const std::string& source = "repo") const;
+
+  std::filesystem::path storage_dir() const { return storage_dir_; }
+
+ private:
+  std::filesystem::path storage_dir_;
+  std::unique_ptr<OperatorProcess> operator_;
+};
+
+}  // namespace sluice::testing

@@ -1,0 +1,57 @@
+#include "apply/diff.h"
+
+#include <gtest/gtest.h>
+
+#include "fake_live_objects.h"
+
+namespace sluice::apply {
+namespace {
+
+Json config_map(const std::string& name, const std::string& value) {
+  return Json{{"apiVersion", "v1"},
+              {"kind", "ConfigMap"},
+              {"metadata", {{"name", name}, {"namespace", "shop"}}},
+              {"data", {{"key", value}}}};
+}
+
+TEST(Diff, SendsOnlyWhatChangedDriftedOrIsMissing) {
+  testing::FakeLiveObjects live;
+  const std::vector<Object> desired{Object(config_map("same", "1")), Object(config_map("new", "1")),
+                                    Object(config_map("drifted", "1")),
+                                    Object(config_map("gone", "1"))};
+  AppliedStates remembered;
+  for (const char* name : {"same", "drifted", "gone"}) {
+    Json answer = config_map(name, "1");
+    answer["metadata"]["resourceVersion"] = "5";
+    remembered[Object(answer).id()] = applied_state(config_map(name, "1"), answer);
+    live.put(answer);
+  }
+  live.put(config_map("new", "0"));
+  Json changed = config_map("drifted", "edited by hand");
+  live.put(changed);
+  live.erase(config_map("gone", "1"));
+
+  const Plan result = plan(desired, remembered, live);
+  std::vector<std::string> sent;
+  for (const Object& object : result.to_apply) sent.push_back(object.name());
+  EXPECT_EQ(sent, (std::vector<std::string>{"new", "drifted", "gone"}));
+  ASSERT_EQ(result.unchanged.size(), 1U);
+  EXPECT_EQ(result.unchanged[0].name, "same");
+  ASSERT_EQ(result.drifted.size(), 1U);
+  EXPECT_EQ(result.drifted[0].name, "drifted");
+  ASSERT_EQ(result.missing.size(), 1U);
+  EXPECT_EQ(result.missing[0].name, "gone");
+}
+
+TEST(Diff, LeavesObjectsWithReconcileDisabledAlone) {
+  testing::FakeLiveObjects live;
+  Json held = config_map("held", "by hand");
+  held["metadata"]["annotations"] = Json{{"sluice.dev/reconcile", "disabled"}};
+  live.put(held);
+  const Plan result = plan({Object(config_map("held", "1"))}, {}, live);
+  EXPECT_TRUE(result.to_apply.empty());
+  ASSERT_EQ(result.disabled.size(), 1U);
+}
+
+}  // namespace
+}  // namespace sluice::apply
