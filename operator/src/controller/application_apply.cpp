@@ -79,7 +79,8 @@ void ApplicationReconciler::apply(ApplicationRun& run, runtime::AbortSource& abo
       run.fail(reason::kInventoryFailed, e.with_context("recording the inventory"));
       return;
     }
-    run.wrote_status = true;
+    // finish() diffs against what the server now holds.
+    run.cached["status"] = std::move(status);
     run.previous_inventory = ahead;  // what the cluster may hold now
   }
 

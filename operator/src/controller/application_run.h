@@ -78,7 +78,6 @@ struct ApplicationRun {
   apply::Results applied;
   apply::Results pruned;
   std::optional<apply::HealthReport> health;
-  bool wrote_status = false;  // a status write happened mid-run (inventory first)
 
   Outcome outcome = Outcome::kApplied;
   std::optional<Failure> failure;

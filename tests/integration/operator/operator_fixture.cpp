@@ -215,8 +215,10 @@ void OperatorTest::SetUp() {
 void OperatorTest::TearDown() {
   if (operator_) {
     if (HasFailure()) std::cerr << "--- operator log (last lines):\n" << operator_->log() << "\n";
-    const int code = operator_->stop();
-    EXPECT_EQ(code, 0) << "the operator did not stop cleanly:\n" << operator_->log();
+    if (operator_->running()) {
+      const int code = operator_->stop();
+      EXPECT_EQ(code, 0) << "the operator did not stop cleanly:\n" << operator_->log();
+    }
   }
   // Delete what the test applied before its namespace (finalizers need the operator gone or
   // done; with it stopped, drop them so the namespace can go).

@@ -81,7 +81,7 @@ TEST(Schema, PrintsOpenApiWithCelRules) {
   EXPECT_EQ(openapi["required"], Json::array({"name"}));
   EXPECT_EQ(openapi["properties"]["name"]["pattern"], "^[a-z]+$");
   EXPECT_EQ(openapi["properties"]["name"]["maxLength"], 5);
-  EXPECT_EQ(openapi["properties"]["labels"]["additionalProperties"], Json{{"type", "string"}});
+  EXPECT_EQ(openapi["properties"]["labels"]["additionalProperties"], (Json{{"type", "string"}}));
   EXPECT_EQ(openapi["properties"]["flags"]["items"]["type"], "boolean");
   EXPECT_EQ(openapi["properties"]["ref"]["x-kubernetes-validations"][0]["rule"],
             "[has(self.a), has(self.b)].filter(x, x).size() == 1");
