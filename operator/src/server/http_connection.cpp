@@ -20,12 +20,6 @@ namespace {
 // How long linger() waits for the client to stop sending before closing anyway.
 constexpr std::chrono::milliseconds kLingerTime{2000};
 
-std::string format_endpoint(const tcp::endpoint& endpoint) {
-  const auto address = endpoint.address().to_string();
-  return (endpoint.address().is_v6() ? "[" + address + "]" : address) + ":" +
-         std::to_string(endpoint.port());
-}
-
 // RFC 9110 token characters, for header names a handler sets.
 bool is_token(std::string_view text) {
   if (text.empty()) return false;
@@ -78,6 +72,12 @@ std::shared_ptr<http::response<Body>> build(const HttpResponse& response, unsign
 
 }  // namespace
 
+std::string format_endpoint(const tcp::endpoint& endpoint) {
+  const auto address = endpoint.address().to_string();
+  return (endpoint.address().is_v6() ? "[" + address + "]" : address) + ":" +
+         std::to_string(endpoint.port());
+}
+
 Connection::Connection(ConnectionOwner& owner, tcp::socket socket)
     : owner_(owner), stream_(std::move(socket)) {
   beast::error_code ec;
@@ -127,7 +127,8 @@ void Connection::on_header(beast::error_code ec) {
     return;
   }
   const auto& request = parser_->get();
-  if (beast::iequals(request[http::field::expect], "100-continue")) {
+  // HTTP/1.0 clients know no interim answers (RFC 9110, section 10.1.1).
+  if (request.version() >= 11 && beast::iequals(request[http::field::expect], "100-continue")) {
     auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
     stream_.expires_after(owner_.limits().io_timeout);
     http::async_write(

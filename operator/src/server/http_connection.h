@@ -26,6 +26,9 @@ struct ConnectionLimits {
 
 class Connection;
 
+// "127.0.0.1:8080", "[::1]:8080".
+std::string format_endpoint(const boost::asio::ip::tcp::endpoint& endpoint);
+
 // What a connection needs of its server; the server outlives its connections (stop() joins the
 // threads only after every connection has ended).
 class ConnectionOwner {

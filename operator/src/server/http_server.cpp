@@ -66,8 +66,9 @@ class HttpServer::Impl final : public detail::ConnectionOwner {
     if (!path.starts_with('/')) {
       throw invalid_argument("HTTP route \"" + path + "\" does not start with '/'");
     }
-    if (method.empty() || !handler)
+    if (method.empty() || !handler) {
       throw invalid_argument("HTTP route " + path + ": no method or handler");
+    }
     std::lock_guard lock(mu_);
     if (state_ != State::kNew) {
       throw Error(ErrorCode::kFailedPrecondition, "HTTP route " + path + " added after start()");
@@ -90,14 +91,13 @@ class HttpServer::Impl final : public detail::ConnectionOwner {
     if (!ec) acceptor_.bind(endpoint, ec);
     if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
     if (ec) {
-      acceptor_.close();
+      boost::system::error_code ignored;
+      acceptor_.close(ignored);
       throw Error(ErrorCode::kUnavailable, "listen on " + options_.address + ": " + ec.message());
     }
     const auto bound = acceptor_.local_endpoint();
     port_.store(bound.port());
-    local_address_ = bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
-                                             : bound.address().to_string();
-    local_address_ += ":" + std::to_string(bound.port());
+    local_address_ = detail::format_endpoint(bound);
     state_ = State::kRunning;
     accept();
     threads_.reserve(options_.threads);
