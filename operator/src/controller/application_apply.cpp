@@ -109,8 +109,9 @@ void ApplicationReconciler::apply(ApplicationRun& run, runtime::AbortSource& abo
       return;
     }
   }
-  for (const ObjectId& id : run.plan.drifted) {
-    context_.metrics.drift.labels({report_only ? "reported" : "corrected"}).inc();
+  if (!run.plan.drifted.empty()) {
+    context_.metrics.drift.labels({report_only ? "reported" : "corrected"})
+        .inc(static_cast<double>(run.plan.drifted.size()));
   }
 }
 

@@ -5,6 +5,7 @@
 #include "api/conditions.h"
 #include "api/group.h"
 #include "apply/drift.h"
+#include "apply/pruner.h"
 #include "controller/policy_inputs.h"
 #include "controller/reasons.h"
 #include "policy/gate.h"

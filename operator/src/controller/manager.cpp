@@ -36,12 +36,39 @@ server::HttpServer::Options server_options(const std::string& address) {
   return options;
 }
 
-std::string owned_selector(const std::string& watch_namespace) {
-  std::string selector(api::label::kApplicationName);
+runtime::FiberPool::Options pool_options(std::size_t threads) {
+  runtime::FiberPool::Options options;
+  options.threads = threads;
+  // The default 128 KiB is tight for JSON work on a fiber; stacks are virtual memory until used.
+  options.stack_size = std::size_t{256} * 1024;
+  options.on_error = [](const Error& e) { spdlog::error("fiber failed: {}", e.message()); };
+  return options;
+}
+
+kube::EventRecorderOptions event_options(const std::string& instance) {
+  kube::EventRecorderOptions options;
+  options.reporting_instance = instance;
+  return options;
+}
+
+OwnedObjectsOptions owned_options(const std::string& watch_namespace, EventRouter& router) {
+  OwnedObjectsOptions options;
+  options.label_selector = api::label::kApplicationName;
   if (!watch_namespace.empty()) {
-    selector += "," + std::string(api::label::kApplicationNamespace) + "=" + watch_namespace;
+    options.label_selector +=
+        "," + std::string(api::label::kApplicationNamespace) + "=" + watch_namespace;
   }
-  return selector;
+  options.on_drift = [&router](const std::string& key) { router.on_drift(key); };
+  return options;
+}
+
+PipelineOptions pipeline_options(const ManagerOptions& o) {
+  PipelineOptions options;
+  options.render_workers = std::max<std::size_t>(2, o.threads);
+  options.verify_workers = o.concurrency;
+  options.apply_workers = o.concurrency;
+  options.health_workers = std::max<std::size_t>(16, 4 * o.concurrency);
+  return options;
 }
 
 }  // namespace
@@ -94,30 +121,18 @@ Manager::State::State(const ManagerOptions& o)
       client(o.cluster),
       mapper(client),
       blocking(4),
-      pool(runtime::FiberPool::Options{.threads = o.threads,
-                                       .stack_size = std::size_t{256} * 1024,
-                                       .inbox_capacity = 1024,
-                                       .on_error = [](const Error& e) {
-                                         spdlog::error("fiber failed: {}", e.message());
-                                       }}),
-      events(client, kube::EventRecorderOptions{.reporting_instance = o.instance}),
+      pool(pool_options(o.threads)),
+      events(client, event_options(o.instance)),
       sources(client, git_sources(), o.watch_namespace, informer_options()),
       applications(client, controller::applications(), o.watch_namespace, informer_options()),
       policies(client, signing_policies(), "", informer_options()),
       store(o.storage_dir),
-      owned(client, mapper, pool,
-            OwnedObjectsOptions{.label_selector = owned_selector(o.watch_namespace),
-                                .on_drift = [this](const std::string& key) { router.on_drift(key); }}),
+      owned(client, mapper, pool, owned_options(o.watch_namespace, router)),
       source_reconciler(context, sources, store,
                         [this](const std::string& key) { router.on_artifact(key); }),
       application_reconciler(context, caches, store, owned, commit_verifier, image_verifier,
-                             ApplicationReconcilerOptions{.operator_namespace = o.operator_namespace,
-                                                          .apply_parallelism = 8}),
-      pipeline(application_reconciler, application_queue, pool,
-               PipelineOptions{.render_workers = std::max<std::size_t>(2, o.threads),
-                               .verify_workers = o.concurrency,
-                               .apply_workers = o.concurrency,
-                               .health_workers = std::max<std::size_t>(16, 4 * o.concurrency)}),
+                             ApplicationReconcilerOptions{o.operator_namespace, 8}),
+      pipeline(application_reconciler, application_queue, pool, pipeline_options(o)),
       metrics_server(server_options(o.metrics_address)),
       health_server(server_options(o.health_address)) {}
 

@@ -10,11 +10,14 @@ Json merge_diff(const Json& from, const Json& to) {
     if (!to.contains(key)) patch[key] = nullptr;
   }
   for (const auto& [key, value] : to.items()) {
-    const auto before = from.find(key);
-    if (before == from.end()) {
+    if (!from.contains(key)) {
       patch[key] = value;
-    } else if (*before != value) {
-      patch[key] = before->is_object() && value.is_object() ? merge_diff(*before, value) : value;
+      continue;
+    }
+    // at(), not find(): g++ 12 sees a null dereference in nlohmann's iterator that is not there.
+    const Json& before = from.at(key);
+    if (before != value) {
+      patch[key] = before.is_object() && value.is_object() ? merge_diff(before, value) : value;
     }
   }
   return patch;

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -40,10 +41,9 @@ class NoOpTest : public OperatorTest {
         env().kubectl({"create", "token", account_, "-n", ns, "--duration=1h"});
     ASSERT_EQ(token.exit_code, 0) << token.err;
     kubeconfig_ = storage_dir().string() + ".kubeconfig";
-    std::string config = [] {
-      std::ifstream in(operator_kubeconfig());
-      return std::string(std::istreambuf_iterator<char>(in), {});
-    }();
+    std::stringstream text;
+    text << std::ifstream(operator_kubeconfig()).rdbuf();
+    std::string config = text.str();
     config = std::regex_replace(config, std::regex("token: .*"),
                                 "token: " + token.out.substr(0, token.out.find('\n')));
     std::ofstream(kubeconfig_) << config;
@@ -51,7 +51,9 @@ class NoOpTest : public OperatorTest {
   }
 
   void TearDown() override {
-    if (noop_operator_ && noop_operator_->running()) EXPECT_EQ(noop_operator_->stop(), 0) << noop_operator_->log();
+    if (noop_operator_ && noop_operator_->running()) {
+      EXPECT_EQ(noop_operator_->stop(), 0) << noop_operator_->log();
+    }
     for (const char* suffix : {"-c", "-a"}) {
       env().kubectl({"delete", "clusterrolebinding", account_ + suffix, "--ignore-not-found"});
     }

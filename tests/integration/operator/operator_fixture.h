@@ -15,7 +15,7 @@
 #include <optional>
 #include <string>
 
-#include "core/json.h"
+#include "core/object.h"
 #include "process.h"
 #include "test_env.h"
 

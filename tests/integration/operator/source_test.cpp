@@ -111,7 +111,7 @@ TEST_F(SourceTest, MetricsAndProbesAreServed) {
   EXPECT_EQ(op().get(op().health_port(), "/readyz").first, 200);
   const auto [status, metrics] = op().get(op().metrics_port(), "/metrics");
   ASSERT_EQ(status, 200);
-  for (const std::string series :
+  for (const std::string& series :
        {"sluice_reconcile_duration_seconds_bucket{kind=\"Application\",name=\"shop\",namespace=\"" +
             ns() + "\"",
         std::string("sluice_reconcile_total{kind=\"Application\",result=\"success\"}"),
