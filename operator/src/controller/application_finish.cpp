@@ -168,13 +168,15 @@ Json ApplicationReconciler::next_status(const ApplicationRun& run) const {
   }
   status["conditions"] = conditions.to_json();
 
+  // Every outcome of a revision, but waiting for a dependency or the first artifact.
   const bool attempted = run.outcome == Outcome::kApplied || run.outcome == Outcome::kBlocked ||
-                         (run.outcome == Outcome::kFailed && run.desired);
+                         run.outcome == Outcome::kFailed;
   if (attempted && !run.revision().empty()) {
     Json entry{{"revision", run.revision()},
                {"time", now},
                {"result", result_of(run.outcome)}};
-    if (!run.memory->desired_digest.empty()) entry["digest"] = run.memory->desired_digest;
+    // The digest of what was rendered; a revision that did not render has none.
+    if (run.desired) entry["digest"] = run.memory->desired_digest;
     if (run.failure) entry["message"] = run.failure->error.message().substr(0, 1024);
     status["history"] = next_history(find_member(status, {"history"}), std::move(entry));
   }

@@ -99,16 +99,17 @@ std::string Resource::collection_path(const std::string& ns) const {
   check_segment(resource, "resource");
   std::string path = group.empty() ? "/api/" + version : "/apis/" + group + "/" + version;
   if (!group.empty()) check_segment(group, "API group");
-  if (namespaced) {
+  if (namespaced && !ns.empty()) {
     check_segment(ns, "namespace");
     path += "/namespaces/" + ns;
-  } else if (!ns.empty()) {
+  } else if (!namespaced && !ns.empty()) {
     throw invalid_argument(resource + " is cluster-scoped; got namespace \"" + ns + "\"");
   }
   return path + "/" + resource;
 }
 
 std::string Resource::object_path(const std::string& ns, const std::string& name) const {
+  if (namespaced) check_segment(ns, "namespace");
   check_segment(name, "name");
   return collection_path(ns) + "/" + name;
 }

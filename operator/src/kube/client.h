@@ -65,7 +65,9 @@ struct Resource {
   bool namespaced = true;
 
   // The collection path, e.g. /api/v1/namespaces/ns/configmaps or /apis/apps/v1/deployments.
-  // `ns` is required for namespaced resources and must be empty otherwise.
+  // For a namespaced resource an empty `ns` means all namespaces (/api/v1/configmaps: for
+  // list and watch); `ns` must be empty for cluster-scoped ones. object_path() requires a
+  // namespace for namespaced resources.
   std::string collection_path(const std::string& ns) const;
   std::string object_path(const std::string& ns, const std::string& name) const;
 };

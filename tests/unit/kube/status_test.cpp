@@ -57,7 +57,8 @@ TEST(ResourceTest, Paths) {
   EXPECT_EQ(namespaces().object_path("", "ns1"), "/api/v1/namespaces/ns1");
   const Resource deployments{.group = "apps", .version = "v1", .resource = "deployments"};
   EXPECT_EQ(deployments.collection_path("a"), "/apis/apps/v1/namespaces/a/deployments");
-  EXPECT_THROW((void)configmaps().collection_path(""), Error);
+  EXPECT_EQ(configmaps().collection_path(""), "/api/v1/configmaps");  // all namespaces
+  EXPECT_THROW((void)configmaps().object_path("", "cm"), Error);
   EXPECT_THROW((void)namespaces().collection_path("a"), Error);
   EXPECT_THROW((void)configmaps().object_path("a", "../x"), Error);
   EXPECT_THROW((void)configmaps().object_path("a", "b?c"), Error);
