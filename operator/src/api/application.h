@@ -61,8 +61,7 @@ struct ApplicationSpec {
 
 // Validates `object`'s spec against application_spec_schema() and reads it. Throws
 // Error(kInvalidArgument) "spec.<field>: <problem>". `seen` records the fields read (tests).
-ApplicationSpec parse_application_spec(const Object& object,
-                                       std::set<std::string>* seen = nullptr);
+ApplicationSpec parse_application_spec(const Object& object, std::set<std::string>* seen = nullptr);
 
 const Schema& application_spec_schema();
 const Schema& application_status_schema();

@@ -92,8 +92,8 @@ bool Conditions::is_true(std::string_view type) const {
 
 void Conditions::set(std::string_view type, ConditionStatus status, std::string_view reason,
                      std::string_view message, std::int64_t generation, const std::string& now) {
-  Condition next{std::string(type), status,     std::string(reason), cut_message(message),
-                 generation,        now};
+  Condition next{std::string(type),    status,     std::string(reason),
+                 cut_message(message), generation, now};
   const auto it = std::find_if(items_.begin(), items_.end(),
                                [&](const Condition& c) { return c.type == type; });
   if (it == items_.end()) {
@@ -130,20 +130,26 @@ Schema conditions_schema() {
                                         .one_of_values({"True", "False", "Unknown"})
                                         .describe("Status of the condition.")),
                  field("observedGeneration",
-                       Schema::integer().range(0, std::nullopt).format("int64").describe(
-                           "The .metadata.generation the condition was set for.")),
-                 required("lastTransitionTime",
-                          Schema::string().format("date-time").describe(
-                              "When the condition last changed from one status to another.")),
+                       Schema::integer()
+                           .range(0, std::nullopt)
+                           .format("int64")
+                           .describe("The .metadata.generation the condition was set for.")),
+                 required(
+                     "lastTransitionTime",
+                     Schema::string()
+                         .format("date-time")
+                         .describe("When the condition last changed from one status to another.")),
                  required("reason", Schema::string()
                                         .pattern("^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$")
                                         .length(1, 1024)
                                         .describe("Why, in CamelCase: one constant per cause.")),
-                 required("message", Schema::string().length(std::nullopt, 32768).describe(
-                                         "Details for people.")),
+                 required(
+                     "message",
+                     Schema::string().length(std::nullopt, 32768).describe("Details for people.")),
              }))
-      .describe("The object's state in the kstatus convention (Ready, Reconciling, Stalled, "
-                "and for Applications Verified and Healthy).");
+      .describe(
+          "The object's state in the kstatus convention (Ready, Reconciling, Stalled, "
+          "and for Applications Verified and Healthy).");
 }
 
 }  // namespace sluice::api

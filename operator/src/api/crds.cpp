@@ -31,8 +31,7 @@ struct Definition {
 
 const Column kReadyColumn{"Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status",
                           "Whether the last reconcile succeeded."};
-const Column kStatusColumn{"Status", "string",
-                           ".status.conditions[?(@.type==\"Ready\")].message",
+const Column kStatusColumn{"Status", "string", ".status.conditions[?(@.type==\"Ready\")].message",
                            "What the last reconcile did or why it failed."};
 const Column kAgeColumn{"Age", "date", ".metadata.creationTimestamp", ""};
 const Column kSuspendedColumn{"Suspended", "boolean", ".spec.suspend", "No writes while true."};
@@ -48,13 +47,12 @@ Json make_crd(const Definition& definition) {
   const std::string kind(definition.kind);
   const std::string plural(definition.plural);
   std::string singular;
-  for (const char c : kind) singular += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char c : kind)
+    singular += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
 
   Json properties{
-      {"apiVersion", Json{{"type", "string"}}},
-      {"kind", Json{{"type", "string"}}},
-      {"metadata", Json{{"type", "object"}}},
-      {"spec", definition.spec.to_openapi()},
+      {"apiVersion", Json{{"type", "string"}}},   {"kind", Json{{"type", "string"}}},
+      {"metadata", Json{{"type", "object"}}},     {"spec", definition.spec.to_openapi()},
       {"status", definition.status.to_openapi()},
   };
   Json schema{{"type", "object"},
@@ -79,13 +77,12 @@ Json make_crd(const Definition& definition) {
        Json{{"group", kGroup},
             {"names", std::move(names)},
             {"scope", definition.namespaced ? "Namespaced" : "Cluster"},
-            {"versions",
-             Json::array({Json{{"name", kVersion},
-                               {"served", true},
-                               {"storage", true},
-                               {"schema", Json{{"openAPIV3Schema", std::move(schema)}}},
-                               {"subresources", Json{{"status", Json::object()}}},
-                               {"additionalPrinterColumns", std::move(columns)}}})}}},
+            {"versions", Json::array({Json{{"name", kVersion},
+                                           {"served", true},
+                                           {"storage", true},
+                                           {"schema", Json{{"openAPIV3Schema", std::move(schema)}}},
+                                           {"subresources", Json{{"status", Json::object()}}},
+                                           {"additionalPrinterColumns", std::move(columns)}}})}}},
   };
 }
 

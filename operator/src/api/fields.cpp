@@ -11,12 +11,15 @@ namespace {
 
 }  // namespace
 
-FieldReader::FieldReader(const Json& value, std::string path, std::set<std::string>* seen)
+FieldReader::FieldReader(const Json& value, const std::string& path, std::set<std::string>* seen)
     : FieldReader(value, path, path, seen) {}
 
 FieldReader::FieldReader(const Json& value, std::string path, std::string recorded_path,
                          std::set<std::string>* seen)
-    : value_(&value), path_(std::move(path)), recorded_path_(std::move(recorded_path)), seen_(seen) {
+    : value_(&value),
+      path_(std::move(path)),
+      recorded_path_(std::move(recorded_path)),
+      seen_(seen) {
   if (seen_ != nullptr) seen_->insert(recorded_path_);
 }
 
@@ -28,7 +31,9 @@ const Json* FieldReader::get(std::string_view key) const {
   return &*it;
 }
 
-bool FieldReader::has(std::string_view key) const { return get(key) != nullptr; }
+bool FieldReader::has(std::string_view key) const {
+  return get(key) != nullptr;
+}
 
 std::optional<std::string> FieldReader::string(std::string_view key) const {
   const Json* value = get(key);
@@ -106,8 +111,7 @@ std::vector<FieldReader> FieldReader::objects(std::string_view key) const {
   for (std::size_t i = 0; i < value->size(); ++i) {
     const Json& item = (*value)[i];
     if (!item.is_object()) not_validated(path_of(key), "a list of objects");
-    out.push_back(
-        FieldReader(item, path_of(key) + "[" + std::to_string(i) + "]", recorded, seen_));
+    out.push_back(FieldReader(item, path_of(key) + "[" + std::to_string(i) + "]", recorded, seen_));
   }
   return out;
 }

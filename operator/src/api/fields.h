@@ -24,7 +24,7 @@ class FieldReader {
  public:
   // `path` names `value` in messages and recordings ("spec"); `seen`, when given, collects
   // the path of every field read ("spec.ref.branch", "spec.dependsOn[].name").
-  FieldReader(const Json& value, std::string path, std::set<std::string>* seen = nullptr);
+  FieldReader(const Json& value, const std::string& path, std::set<std::string>* seen = nullptr);
 
   // Whether `key` is present and not null.
   bool has(std::string_view key) const;

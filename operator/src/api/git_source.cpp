@@ -16,32 +16,34 @@ Schema make_spec_schema() {
                    .describe("The repository: https://, http://, ssh://, git:// or file:// URL.")),
       required(
           "ref",
-          Schema::object({
-              field("branch", Schema::string().length(1, 255).describe("Follow this branch.")),
-              field("tag", Schema::string().length(1, 255).describe("Follow this tag.")),
-              field("semver", Schema::string().length(1, 255).describe(
-                                  "Follow the highest tag in this semver range, e.g. "
-                                  "\">=1.0.0 <2.0.0\".")),
-              field("commit", Schema::string()
-                                  .pattern("^[0-9a-fA-F]{40}$")
-                                  .describe("Stay at this commit (40 hex digits).")),
-          })
+          Schema::object(
+              {
+                  field("branch", Schema::string().length(1, 255).describe("Follow this branch.")),
+                  field("tag", Schema::string().length(1, 255).describe("Follow this tag.")),
+                  field("semver", Schema::string().length(1, 255).describe(
+                                      "Follow the highest tag in this semver range, e.g. "
+                                      "\">=1.0.0 <2.0.0\".")),
+                  field("commit", Schema::string()
+                                      .pattern("^[0-9a-fA-F]{40}$")
+                                      .describe("Stay at this commit (40 hex digits).")),
+              })
               .rule(exactly_one_of({"branch", "tag", "semver", "commit"}))
               .example_value(Json{{"branch", "main"}})
               .describe("The revision to follow: exactly one of branch, tag, semver, commit.")),
-      field("interval", duration_schema("How often to look for a new revision.")
-                            .default_value("1m")),
-      field("timeout", duration_schema("Bound on one fetch, network included.")
-                           .default_value("60s")),
+      field("interval",
+            duration_schema("How often to look for a new revision.").default_value("1m")),
+      field("timeout",
+            duration_schema("Bound on one fetch, network included.").default_value("60s")),
       field("secretRef",
             Schema::object({required("name", name_schema("The Secret's name."))})
                 .describe("A Secret in the GitSource's namespace with the credentials: "
                           "username and password, or bearerToken (https); identity and "
                           "known_hosts (ssh); ca.crt (https with a private CA).")),
       field("ignore",
-            Schema::string().length(std::nullopt, 65536).describe(
-                "Paths to leave out of the snapshot, in .gitignore syntax, on top of the "
-                "repository's .sluiceignore.")),
+            Schema::string()
+                .length(std::nullopt, 65536)
+                .describe("Paths to leave out of the snapshot, in .gitignore syntax, on top of the "
+                          "repository's .sluiceignore.")),
       field("suspend", Schema::boolean().default_value(false).describe(
                            "Stop polling; the last artifact stays available.")),
   });
@@ -53,31 +55,34 @@ Schema make_status_schema() {
             Schema::integer().format("int64").describe("The generation last reconciled.")),
       field("conditions", conditions_schema()),
       field("artifact",
-            Schema::object({
-                required("revision", Schema::string().describe(
-                                         "\"<branch-or-tag>@sha1:<commit>\" or "
-                                         "\"sha1:<commit>\".")),
-                required("digest",
-                         Schema::string().describe("sha256 of the snapshot's files and modes.")),
-                required("lastUpdateTime",
-                         Schema::string().format("date-time").describe(
-                             "When the artifact last changed.")),
-            })
+            Schema::object(
+                {
+                    required("revision",
+                             Schema::string().describe("\"<branch-or-tag>@sha1:<commit>\" or "
+                                                       "\"sha1:<commit>\".")),
+                    required("digest", Schema::string().describe(
+                                           "sha256 of the snapshot's files and modes.")),
+                    required("lastUpdateTime", Schema::string()
+                                                   .format("date-time")
+                                                   .describe("When the artifact last changed.")),
+                })
                 .describe("The revision the operator holds a snapshot of; Applications render "
                           "this.")),
       field("verification",
-            Schema::object({
-                required("method",
-                         Schema::string()
-                             .one_of_values({"ssh", "x509", "openpgp", "unsigned", "unknown"})
-                             .describe("The signature format the commit (or tag) carries.")),
-                field("signer", Schema::string().describe(
-                                    "Who the signature claims (certificate identity for x509); "
-                                    "verified only by a SigningPolicy (see an Application's "
-                                    "Verified condition).")),
-                field("fingerprint", Schema::string().describe(
-                                         "SHA256 fingerprint of the signing key or certificate.")),
-            })
+            Schema::object(
+                {
+                    required("method",
+                             Schema::string()
+                                 .one_of_values({"ssh", "x509", "openpgp", "unsigned", "unknown"})
+                                 .describe("The signature format the commit (or tag) carries.")),
+                    field("signer", Schema::string().describe(
+                                        "Who the signature claims (certificate identity for x509); "
+                                        "verified only by a SigningPolicy (see an Application's "
+                                        "Verified condition).")),
+                    field("fingerprint",
+                          Schema::string().describe(
+                              "SHA256 fingerprint of the signing key or certificate.")),
+                })
                 .describe("The commit's signature evidence as fetched, for the policy gate.")),
       field("lastHandledReconcileAt",
             Schema::string().describe(

@@ -63,13 +63,22 @@ std::string quoted_list(const std::vector<std::string>& values) {
 
 }  // namespace
 
+Schema::Schema(Type type) : type_(type) {}
+Schema::Schema(const Schema&) = default;
+Schema& Schema::operator=(const Schema&) = default;
+Schema::Schema(Schema&&) noexcept = default;
+Schema& Schema::operator=(Schema&&) noexcept = default;
+Schema::~Schema() = default;
+
 Schema Schema::object(std::vector<Property> properties) {
   Schema schema(Type::kObject);
   schema.properties_ = std::move(properties);
   return schema;
 }
 
-Schema Schema::string_map() { return Schema(Type::kStringMap); }
+Schema Schema::string_map() {
+  return Schema(Type::kStringMap);
+}
 
 Schema Schema::array(Schema items) {
   Schema schema(Type::kArray);
@@ -77,9 +86,15 @@ Schema Schema::array(Schema items) {
   return schema;
 }
 
-Schema Schema::string() { return Schema(Type::kString); }
-Schema Schema::integer() { return Schema(Type::kInteger); }
-Schema Schema::boolean() { return Schema(Type::kBoolean); }
+Schema Schema::string() {
+  return Schema(Type::kString);
+}
+Schema Schema::integer() {
+  return Schema(Type::kInteger);
+}
+Schema Schema::boolean() {
+  return Schema(Type::kBoolean);
+}
 
 Schema& Schema::describe(std::string text) {
   description_ = std::move(text);
@@ -171,7 +186,8 @@ Json Schema::to_openapi() const {
   if (default_) out["default"] = *default_;
   if (!rules_.empty()) {
     Json rules = Json::array();
-    for (const Rule& rule : rules_) rules.push_back(Json{{"rule", rule.cel}, {"message", rule.message}});
+    for (const Rule& rule : rules_)
+      rules.push_back(Json{{"rule", rule.cel}, {"message", rule.message}});
     out["x-kubernetes-validations"] = std::move(rules);
   }
   return out;
@@ -247,8 +263,10 @@ void Schema::validate(const Json& value, const std::string& path) const {
     }
     case Type::kInteger: {
       const auto number = value.get<std::int64_t>();
-      if (minimum_ && number < *minimum_) refuse(path, "must be at least " + std::to_string(*minimum_));
-      if (maximum_ && number > *maximum_) refuse(path, "must be at most " + std::to_string(*maximum_));
+      if (minimum_ && number < *minimum_)
+        refuse(path, "must be at least " + std::to_string(*minimum_));
+      if (maximum_ && number > *maximum_)
+        refuse(path, "must be at most " + std::to_string(*maximum_));
       break;
     }
     case Type::kBoolean:

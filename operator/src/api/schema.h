@@ -46,11 +46,12 @@ class Schema {
   static Schema integer();
   static Schema boolean();
 
-  Schema(const Schema&) = default;
-  Schema& operator=(const Schema&) = default;
-  Schema(Schema&&) noexcept = default;
-  Schema& operator=(Schema&&) noexcept = default;
-  ~Schema() = default;
+  // Out of line: Property is incomplete here, and std::vector's members need it complete.
+  Schema(const Schema&);
+  Schema& operator=(const Schema&);
+  Schema(Schema&&) noexcept;
+  Schema& operator=(Schema&&) noexcept;
+  ~Schema();
 
   // Fluent setters, for declarations that read as the schema they build.
   Schema& describe(std::string text);
@@ -85,12 +86,12 @@ class Schema {
   std::vector<std::string> property_paths(const std::string& prefix) const;
 
   // A value with every property set to something this schema accepts (the default, the
-  // example, the first enum value, or a plain value of the type), arrays with one element. Rules are not solved:
-  // callers fix up values a rule refuses. For tests that exercise every field.
+  // example, the first enum value, or a plain value of the type), arrays with one element. Rules
+  // are not solved: callers fix up values a rule refuses. For tests that exercise every field.
   Json example() const;
 
  private:
-  explicit Schema(Type type) : type_(type) {}
+  explicit Schema(Type type);
 
   Type type_;
   std::string description_;

@@ -67,7 +67,8 @@ std::vector<ObjectResult> Applier::apply_stage(const std::vector<Object>& object
   std::vector<ObjectResult> results(objects.size());
   // Shared with the worker fibers, which co-own it (see fiber_pool.h on lifetimes).
   auto next = std::make_shared<std::atomic<std::size_t>>(0);
-  const std::size_t workers = std::max<std::size_t>(1, std::min(options_.parallelism, objects.size()));
+  const std::size_t workers =
+      std::max<std::size_t>(1, std::min(options_.parallelism, objects.size()));
   std::vector<boost::fibers::future<void>> done;
   done.reserve(workers);
   for (std::size_t w = 0; w < workers; ++w) {
@@ -95,7 +96,7 @@ ObjectResult Applier::apply_one(const Object& object, runtime::AbortSource& abor
     Json response;
     try {
       response = client_.apply(resource, ns, object.name(), object.json(), apply_options);
-      result.action = !before                                               ? Action::kCreated
+      result.action = !before ? Action::kCreated
                       : resource_version_of(response) == resource_version_of(*before)
                           ? Action::kUnchanged
                           : Action::kConfigured;

@@ -18,11 +18,11 @@ namespace sluice::apply {
 using AppliedStates = std::map<ObjectId, AppliedState>;
 
 struct Plan {
-  std::vector<Object> to_apply;      // in the order given
-  std::vector<ObjectId> drifted;     // changed by someone else since sluice applied them
-  std::vector<ObjectId> missing;     // deleted by someone else (or never applied)
-  std::vector<ObjectId> unchanged;   // nothing to send
-  std::vector<ObjectId> disabled;    // sluice.dev/reconcile: disabled on the live object
+  std::vector<Object> to_apply;     // in the order given
+  std::vector<ObjectId> drifted;    // changed by someone else since sluice applied them
+  std::vector<ObjectId> missing;    // deleted by someone else (or never applied)
+  std::vector<ObjectId> unchanged;  // nothing to send
+  std::vector<ObjectId> disabled;   // sluice.dev/reconcile: disabled on the live object
 };
 
 // Every desired object's kind must have been LiveObjects::watch()ed.

@@ -70,14 +70,16 @@ std::vector<InventoryEntry> Inventory::stale_in(const Inventory& next) const {
   for (const InventoryEntry& entry : entries_) {
     if (!next.contains(entry.id)) stale.push_back(entry);
   }
-  std::stable_sort(stale.begin(), stale.end(), [](const InventoryEntry& a, const InventoryEntry& b) {
-    return apply_stage(a.id.group_kind) > apply_stage(b.id.group_kind);
-  });
+  std::stable_sort(stale.begin(), stale.end(),
+                   [](const InventoryEntry& a, const InventoryEntry& b) {
+                     return apply_stage(a.id.group_kind) > apply_stage(b.id.group_kind);
+                   });
   // Within stage 0, Namespaces before CRDs: a CRD's deletion removes every custom resource of
   // its kind, in whatever namespace, so it goes last.
-  std::stable_sort(stale.begin(), stale.end(), [](const InventoryEntry& a, const InventoryEntry& b) {
-    return !is_crd(a.id.group_kind) && is_crd(b.id.group_kind);
-  });
+  std::stable_sort(stale.begin(), stale.end(),
+                   [](const InventoryEntry& a, const InventoryEntry& b) {
+                     return !is_crd(a.id.group_kind) && is_crd(b.id.group_kind);
+                   });
   return stale;
 }
 

@@ -19,7 +19,8 @@ Pruner::Pruner(kube::Client client, kube::RestMapper& mapper, LiveObjects& live)
 Results Pruner::prune(const std::vector<InventoryEntry>& stale, const Owner& owner,
                       runtime::AbortSource& abort) {
   Results results;
-  for (const InventoryEntry& entry : stale) results.objects.push_back(prune_one(entry, owner, abort));
+  for (const InventoryEntry& entry : stale)
+    results.objects.push_back(prune_one(entry, owner, abort));
   return results;
 }
 

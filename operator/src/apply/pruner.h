@@ -21,7 +21,7 @@
 namespace sluice::apply {
 
 struct Owner {
-  std::string name;       // the Application
+  std::string name;  // the Application
   std::string namespace_;
 };
 

@@ -32,9 +32,9 @@ struct ObjectResult {
   ObjectId id;
   std::string version;  // API version
   Action action = Action::kSkipped;
-  std::optional<Error> error;          // kFailed
-  std::optional<AppliedState> state;   // after an apply: what to remember (drift.h)
-  std::string note;                    // why skipped, for people
+  std::optional<Error> error;         // kFailed
+  std::optional<AppliedState> state;  // after an apply: what to remember (drift.h)
+  std::string note;                   // why skipped, for people
 };
 
 struct Results {

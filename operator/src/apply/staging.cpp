@@ -6,7 +6,9 @@ bool is_crd(const GroupKind& kind) {
   return kind.group == "apiextensions.k8s.io" && kind.kind == "CustomResourceDefinition";
 }
 
-bool is_namespace(const GroupKind& kind) { return kind.group.empty() && kind.kind == "Namespace"; }
+bool is_namespace(const GroupKind& kind) {
+  return kind.group.empty() && kind.kind == "Namespace";
+}
 
 int apply_stage(const GroupKind& kind) {
   if (is_crd(kind) || is_namespace(kind)) return 0;

@@ -51,8 +51,9 @@ HealthReport check_health(const std::vector<std::pair<GroupVersionKind, ObjectId
   HealthReport report;
   for (const auto& [gvk, id] : objects) {
     const std::optional<Json> current = live.get(gvk, id.namespace_, id.name);
-    const Health health = current ? compute_health(*current)
-                                  : Health{HealthStatus::kInProgress, "not found yet", std::nullopt};
+    const Health health = current
+                              ? compute_health(*current)
+                              : Health{HealthStatus::kInProgress, "not found yet", std::nullopt};
     if (health.status == HealthStatus::kCurrent) continue;
     if (severity(health.status) > severity(report.status)) report.status = health.status;
     report.not_current.push_back({id, health});

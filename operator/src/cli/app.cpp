@@ -59,8 +59,8 @@ constexpr Command kCommands[] = {
      "--certificate-oidc-issuer[-regexp] URL | "
      "--key PUBKEY.pem) --trusted-root FILE FILE_OR_DIGEST",
      "Verify a sigstore bundle (sigstore conformance protocol)", &run_verify_bundle},
-    {"crds", "crds [--out DIR]",
-     "Print the CustomResourceDefinitions (or write them to DIR)", &run_crds},
+    {"crds", "crds [--out DIR]", "Print the CustomResourceDefinitions (or write them to DIR)",
+     &run_crds},
     {"get", "get (sources|apps|policies) [-n NAMESPACE]",
      "Show GitSources, Applications and SigningPolicies with their status", nullptr},
     {"reconcile", "reconcile (source|app) NAME [-n NAMESPACE]", "Ask the operator to reconcile now",

@@ -1,13 +1,12 @@
 #include "cli/run_command.h"
 
-#include <signal.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <fstream>
 #include <thread>
 
+#include <signal.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include "cli/command_line.h"
 #include "controller/manager.h"

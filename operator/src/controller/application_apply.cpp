@@ -66,11 +66,9 @@ void ApplicationReconciler::apply(ApplicationRun& run, runtime::AbortSource& abo
   if (ahead != run.previous_inventory) {
     Json status = status_of(run.cached);
     status["inventory"] = ahead.to_json();
-    api::Conditions conditions =
-        api::Conditions::from_json(find_member(status, {"conditions"}));
-    conditions.set(api::condition::kReconciling, api::ConditionStatus::kTrue,
-                   reason::kProgressing, "applying revision " + run.revision(), run.generation,
-                   api::rfc3339_now());
+    api::Conditions conditions = api::Conditions::from_json(find_member(status, {"conditions"}));
+    conditions.set(api::condition::kReconciling, api::ConditionStatus::kTrue, reason::kProgressing,
+                   "applying revision " + run.revision(), run.generation, api::rfc3339_now());
     status["conditions"] = conditions.to_json();
     try {
       patch_status(context_.client, applications(), run.cached, status);
@@ -120,8 +118,8 @@ void ApplicationReconciler::prune(ApplicationRun& run, runtime::AbortSource& abo
   const std::vector<apply::InventoryEntry> stale = run.previous_inventory.stale_in(next);
   if (!run.spec.prune || stale.empty()) return;
   apply::Pruner pruner(client_for(run), context_.mapper, owned_);
-  run.pruned = pruner.prune(stale, {run.application.name(), run.application.namespace_name()},
-                            abort);
+  run.pruned =
+      pruner.prune(stale, {run.application.name(), run.application.namespace_name()}, abort);
   count(context_.metrics, run.pruned);
   for (const apply::ObjectResult& result : run.pruned.objects) {
     if (result.action == apply::Action::kPruned) run.memory->applied.erase(result.id);
@@ -144,8 +142,8 @@ void ApplicationReconciler::check_health(ApplicationRun& run, runtime::AbortSour
   std::vector<std::pair<GroupVersionKind, ObjectId>> objects;
   for (const Object& object : *run.desired) objects.emplace_back(object.gvk(), object.id());
   const runtime::Clock::TimePoint deadline =
-      run.started + std::chrono::duration_cast<runtime::Clock::Duration>(
-                        run.spec.effective_timeout());
+      run.started +
+      std::chrono::duration_cast<runtime::Clock::Duration>(run.spec.effective_timeout());
   run.health = apply::wait_for_health(objects, owned_, deadline, context_.clock, abort);
   if (run.health->healthy()) return;
   std::string message = run.health->message();

@@ -172,9 +172,7 @@ Json ApplicationReconciler::next_status(const ApplicationRun& run) const {
   const bool attempted = run.outcome == Outcome::kApplied || run.outcome == Outcome::kBlocked ||
                          run.outcome == Outcome::kFailed;
   if (attempted && !run.revision().empty()) {
-    Json entry{{"revision", run.revision()},
-               {"time", now},
-               {"result", result_of(run.outcome)}};
+    Json entry{{"revision", run.revision()}, {"time", now}, {"result", result_of(run.outcome)}};
     // The digest of what was rendered; a revision that did not render has none.
     if (run.desired) entry["digest"] = run.memory->desired_digest;
     if (run.failure) entry["message"] = run.failure->error.message().substr(0, 1024);
@@ -188,16 +186,15 @@ void ApplicationReconciler::record_events(const ApplicationRun& run) {
   const auto record = [&](kube::EventType type, std::string_view why, std::string action,
                           std::string note) {
     try {
-      context_.events.record({regarding, type, std::string(why), std::move(action),
-                              std::move(note)});
+      context_.events.record(
+          {regarding, type, std::string(why), std::move(action), std::move(note)});
     } catch (const Error&) {
       // A malformed reason would be a bug; events are best effort either way.
     }
   };
   if (run.failure && run.outcome != Outcome::kWaiting) {
     record(kube::EventType::kWarning, run.failure->reason,
-           run.outcome == Outcome::kBlocked ? "Verify" : "Reconcile",
-           run.failure->error.message());
+           run.outcome == Outcome::kBlocked ? "Verify" : "Reconcile", run.failure->error.message());
   }
   for (const policy::Violation& violation : run.verdict.violations) {
     if (violation.blocking()) continue;
@@ -216,12 +213,12 @@ void ApplicationReconciler::record_events(const ApplicationRun& run) {
            std::to_string(run.plan.drifted.size()) + (report ? " drifted: " : " put back: ") +
                objects);
   }
-  const std::size_t changed = run.applied.objects.size() - run.applied.count(apply::Action::kUnchanged) +
+  const std::size_t changed = run.applied.objects.size() -
+                              run.applied.count(apply::Action::kUnchanged) +
                               run.pruned.count(apply::Action::kPruned);
   if (!run.failure && changed > 0) {
     record(kube::EventType::kNormal, reason::kApplied, "Apply",
-           run.applied.summary() +
-               (run.pruned.objects.empty() ? "" : "; " + run.pruned.summary()) +
+           run.applied.summary() + (run.pruned.objects.empty() ? "" : "; " + run.pruned.summary()) +
                " (revision " + run.revision() + ")");
   }
 }
@@ -232,9 +229,9 @@ std::optional<Duration> ApplicationReconciler::finish(ApplicationRun& run) {
   const auto [ns, name] = split_key(run.key);
   context_.metrics.reconcile_duration.labels({"Application", ns, name})
       .observe(std::chrono::duration<double>(elapsed).count());
-  std::string result = run.outcome == Outcome::kApplied    ? "success"
-                       : run.outcome == Outcome::kBlocked  ? "blocked"
-                       : run.outcome == Outcome::kWaiting  ? "waiting"
+  std::string result = run.outcome == Outcome::kApplied     ? "success"
+                       : run.outcome == Outcome::kBlocked   ? "blocked"
+                       : run.outcome == Outcome::kWaiting   ? "waiting"
                        : run.outcome == Outcome::kSuspended ? "skipped"
                        : run.outcome == Outcome::kGone      ? "deleted"
                                                             : "failure";
@@ -270,7 +267,8 @@ std::optional<Duration> ApplicationReconciler::finish(ApplicationRun& run) {
   memory.failures = 0;
   const auto now = context_.clock.now();
   if (run.full || memory.next_full <= now) {
-    memory.next_full = now + std::chrono::duration_cast<runtime::Clock::Duration>(with_jitter(interval));
+    memory.next_full =
+        now + std::chrono::duration_cast<runtime::Clock::Duration>(with_jitter(interval));
   }
   return std::chrono::duration_cast<Duration>(memory.next_full - now);
 }

@@ -18,7 +18,9 @@ ApplicationPipeline::ApplicationPipeline(ApplicationReconciler& reconciler, KeyQ
       to_health_(runtime::make_channel<RunPtr>(options.channel_capacity)),
       to_finish_(runtime::make_channel<RunPtr>(options.channel_capacity)) {}
 
-ApplicationPipeline::~ApplicationPipeline() { stop(); }
+ApplicationPipeline::~ApplicationPipeline() {
+  stop();
+}
 
 void ApplicationPipeline::start() {
   pool_.spawn([this, holder = running_.enter()] {
@@ -41,8 +43,9 @@ void ApplicationPipeline::start() {
   }
 }
 
-void ApplicationPipeline::stage(runtime::ChannelPtr<RunPtr> in, runtime::ChannelPtr<RunPtr> next,
-                                std::size_t workers, std::vector<Phase> phases) {
+void ApplicationPipeline::stage(const runtime::ChannelPtr<RunPtr>& in,
+                                const runtime::ChannelPtr<RunPtr>& next, std::size_t workers,
+                                const std::vector<Phase>& phases) {
   // The last worker to leave closes the next channel, so it closes only once every run this
   // stage held has moved on.
   auto remaining = std::make_shared<std::atomic<std::size_t>>(workers);
@@ -93,6 +96,8 @@ void ApplicationPipeline::stop() {
   running_.close();
 }
 
-std::size_t ApplicationPipeline::in_flight() const { return in_flight_.load(); }
+std::size_t ApplicationPipeline::in_flight() const {
+  return in_flight_.load();
+}
 
 }  // namespace sluice::controller

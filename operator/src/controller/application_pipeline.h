@@ -40,8 +40,8 @@ struct PipelineOptions {
 
 class ApplicationPipeline {
  public:
-  ApplicationPipeline(ApplicationReconciler& reconciler, KeyQueue& queue,
-                      runtime::FiberPool& pool, PipelineOptions options);
+  ApplicationPipeline(ApplicationReconciler& reconciler, KeyQueue& queue, runtime::FiberPool& pool,
+                      PipelineOptions options);
   ApplicationPipeline(const ApplicationPipeline&) = delete;
   ApplicationPipeline& operator=(const ApplicationPipeline&) = delete;
   ~ApplicationPipeline();
@@ -57,8 +57,8 @@ class ApplicationPipeline {
  private:
   using RunPtr = std::unique_ptr<ApplicationRun>;
   using Phase = void (ApplicationReconciler::*)(ApplicationRun&, runtime::AbortSource&);
-  void stage(runtime::ChannelPtr<RunPtr> in, runtime::ChannelPtr<RunPtr> next,
-             std::size_t workers, std::vector<Phase> phases);
+  void stage(const runtime::ChannelPtr<RunPtr>& in, const runtime::ChannelPtr<RunPtr>& next,
+             std::size_t workers, const std::vector<Phase>& phases);
   void finish_one(RunPtr run);
 
   ApplicationReconciler& reconciler_;

@@ -130,7 +130,8 @@ void ApplicationReconciler::load(ApplicationRun& run, runtime::AbortSource& abor
   run.application = Object(run.cached);
   run.generation = generation_of(run.cached);
   run.memory = &memory_of(run.key);
-  run.previous_inventory = apply::Inventory::from_status(find_member(run.cached, {"status", "inventory"}));
+  run.previous_inventory =
+      apply::Inventory::from_status(find_member(run.cached, {"status", "inventory"}));
   run.inventory = run.previous_inventory;
   const bool deleting = find_member(run.cached, {"metadata", "deletionTimestamp"}) != nullptr;
 
@@ -204,9 +205,9 @@ void ApplicationReconciler::finalize(ApplicationRun& run, runtime::AbortSource& 
     run.pruned = pruner.prune(run.previous_inventory.stale_in(apply::Inventory()),
                               {run.application.name(), run.application.namespace_name()}, abort);
     if (!run.pruned.failures().empty()) {
-      run.fail(reason::kDeletionFailed, Error(ErrorCode::kUnavailable,
-                                              "pruning on deletion: " +
-                                                  run.pruned.failure_message()));
+      run.fail(
+          reason::kDeletionFailed,
+          Error(ErrorCode::kUnavailable, "pruning on deletion: " + run.pruned.failure_message()));
       return;
     }
   }
@@ -225,8 +226,8 @@ void ApplicationReconciler::finalize(ApplicationRun& run, runtime::AbortSource& 
 
 bool ApplicationReconciler::dependencies_ready(ApplicationRun& run) {
   for (const api::DependencyReference& dependency : run.spec.depends_on) {
-    const std::string ns = dependency.namespace_.empty() ? run.application.namespace_name()
-                                                         : dependency.namespace_;
+    const std::string ns =
+        dependency.namespace_.empty() ? run.application.namespace_name() : dependency.namespace_;
     const std::optional<Json> other = caches_.applications.get(ns, dependency.name);
     std::string problem;
     if (!other) {
@@ -241,11 +242,11 @@ bool ApplicationReconciler::dependencies_ready(ApplicationRun& run) {
     }
     if (!problem.empty()) {
       run.outcome = Outcome::kWaiting;
-      run.failure = Failure{reason::kDependencyNotReady,
-                            Error(ErrorCode::kFailedPrecondition,
-                                  "dependency '" + object_key(ns, dependency.name) + "' is " +
-                                      problem),
-                            false};
+      run.failure =
+          Failure{reason::kDependencyNotReady,
+                  Error(ErrorCode::kFailedPrecondition,
+                        "dependency '" + object_key(ns, dependency.name) + "' is " + problem),
+                  false};
       return false;
     }
   }
@@ -300,7 +301,8 @@ void ApplicationReconciler::prepare(const ApplicationRun& run, std::vector<Objec
   // Scopes of kinds defined in this very revision (their CRDs are not served yet).
   std::map<GroupKind, bool> namespaced;
   for (const Object& object : objects) {
-    if (object.gvk().group_kind() != GroupKind{"apiextensions.k8s.io", "CustomResourceDefinition"}) {
+    if (object.gvk().group_kind() !=
+        GroupKind{"apiextensions.k8s.io", "CustomResourceDefinition"}) {
       continue;
     }
     const Json& crd = object.json();
@@ -402,9 +404,8 @@ void ApplicationReconciler::verify(ApplicationRun& run, runtime::AbortSource& ab
         const auto it = scopes.find(kind);
         return it != scopes.end() && it->second;
       };
-      run.verdict = policy::evaluate(policies, input,
-                                     policy::Verifiers{&secrets, &commit_verifier_,
-                                                       &image_verifier_});
+      run.verdict = policy::evaluate(
+          policies, input, policy::Verifiers{&secrets, &commit_verifier_, &image_verifier_});
     } catch (const Error& e) {
       abort.check();
       run.fail(reason::kVerificationFailed, e);
@@ -422,11 +423,11 @@ void ApplicationReconciler::verify(ApplicationRun& run, runtime::AbortSource& ab
   if (!run.verdict.allowed) {
     const auto blocking = std::find_if(run.verdict.violations.begin(), run.verdict.violations.end(),
                                        [](const policy::Violation& v) { return v.blocking(); });
-    run.failure = Failure{blocking->rule,
-                          Error(ErrorCode::kVerificationFailed,
-                                blocking->object + ": " + blocking->message + " (policy " +
-                                    blocking->policy + ")"),
-                          false};
+    run.failure =
+        Failure{blocking->rule,
+                Error(ErrorCode::kVerificationFailed, blocking->object + ": " + blocking->message +
+                                                          " (policy " + blocking->policy + ")"),
+                false};
     run.outcome = Outcome::kBlocked;
   }
 }

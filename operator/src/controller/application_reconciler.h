@@ -54,8 +54,8 @@ struct Caches {
 
 class ApplicationReconciler {
  public:
-  ApplicationReconciler(Context& context, Caches caches, ArtifactStore& store,
-                        OwnedObjects& owned, const policy::CommitVerifier& commit_verifier,
+  ApplicationReconciler(Context& context, Caches caches, ArtifactStore& store, OwnedObjects& owned,
+                        const policy::CommitVerifier& commit_verifier,
                         const policy::ImageVerifier& image_verifier,
                         ApplicationReconcilerOptions options);
 

@@ -29,13 +29,13 @@ namespace sluice::controller {
 // queue runs at most one reconcile per key at a time.
 struct ApplicationMemory {
   std::int64_t generation = -1;  // of the spec last reconciled
-  std::string render_base;    // fingerprint of the render's inputs but substituteFrom's values
-  std::string render_inputs;  // fingerprint of everything the last render read
+  std::string render_base;       // fingerprint of the render's inputs but substituteFrom's values
+  std::string render_inputs;     // fingerprint of everything the last render read
   std::shared_ptr<const std::vector<Object>> desired;  // its output, prepared for apply
   std::string desired_digest;                          // sha256 of the manifests
-  std::string verdict_inputs;  // fingerprint of the gate's inputs
+  std::string verdict_inputs;                          // fingerprint of the gate's inputs
   std::optional<policy::Verdict> verdict;
-  apply::AppliedStates applied;  // what the server answered to each apply (apply/drift.h)
+  apply::AppliedStates applied;           // what the server answered to each apply (apply/drift.h)
   runtime::Clock::TimePoint next_full{};  // when the interval asks for a full reconcile
   std::uint32_t failures = 0;             // in a row, for the retry backoff
 };
@@ -50,12 +50,12 @@ struct Failure {
 
 // How a reconcile ended, for history, metrics and requeueing.
 enum class Outcome {
-  kApplied,     // the revision is applied (and healthy, when waiting)
-  kFailed,      // an error; retried after retryInterval
-  kBlocked,     // a signing policy refused the revision
-  kWaiting,     // the source artifact or a dependency is not ready; retried
-  kSuspended,   // spec.suspend: nothing written
-  kGone,        // deleted (finalizer handled) or not in the cache any more
+  kApplied,    // the revision is applied (and healthy, when waiting)
+  kFailed,     // an error; retried after retryInterval
+  kBlocked,    // a signing policy refused the revision
+  kWaiting,    // the source artifact or a dependency is not ready; retried
+  kSuspended,  // spec.suspend: nothing written
+  kGone,       // deleted (finalizer handled) or not in the cache any more
 };
 
 struct ApplicationRun {

@@ -30,7 +30,7 @@ struct Artifact {
   std::string source_key;  // "namespace/name" of the GitSource
   std::string revision;    // "main@sha1:<sha>"
   std::string commit;
-  std::string digest;  // "sha256:<hex>" of the tree
+  std::string digest;   // "sha256:<hex>" of the tree
   std::string variant;  // the ignore rules it was written with (their hash)
   std::filesystem::path dir;
   // The signatures for the policy gate: the commit's, and an annotated tag's.

@@ -99,8 +99,7 @@ void EventRouter::enqueue_dependents(const std::string& application_key) {
 void EventRouter::on_policy(const kube::InformerEvent& event) {
   const Json& current = event.type == Type::kDeleted ? event.old_object : event.new_object;
   if (event.type != Type::kDeleted) {
-    if (event.type == Type::kAdded ||
-        changed_beyond_status(event.old_object, event.new_object)) {
+    if (event.type == Type::kAdded || changed_beyond_status(event.old_object, event.new_object)) {
       policies_.add(string_member(current, {"metadata", "name"}));
     } else {
       return;  // our own status write

@@ -28,8 +28,8 @@ struct Failure {
 };
 
 git::Ref to_git_ref(const api::GitRef& ref) {
-  git::Ref out = !ref.branch.empty() ? git::Ref::branch(ref.branch)
-                 : !ref.tag.empty()  ? git::Ref::tag(ref.tag)
+  git::Ref out = !ref.branch.empty()   ? git::Ref::branch(ref.branch)
+                 : !ref.tag.empty()    ? git::Ref::tag(ref.tag)
                  : !ref.semver.empty() ? git::Ref::semver(ref.semver)
                                        : git::Ref::commit(ref.commit);
   git::validate(out);
@@ -97,8 +97,8 @@ Duration with_jitter(Duration interval) {
 }  // namespace
 
 kube::Resource git_sources() {
-  return {std::string(api::kGroup), std::string(api::kVersion),
-          std::string(api::kGitSourcePlural), true};
+  return {std::string(api::kGroup), std::string(api::kVersion), std::string(api::kGitSourcePlural),
+          true};
 }
 
 GitSourceReconciler::GitSourceReconciler(Context& context, const kube::Informer& sources,
@@ -111,7 +111,7 @@ GitSourceReconciler::GitSourceReconciler(Context& context, const kube::Informer&
       on_artifact_(std::move(on_artifact)) {}
 
 std::optional<Duration> GitSourceReconciler::reconcile(const std::string& key,
-                                                        runtime::AbortSource& abort) {
+                                                       runtime::AbortSource& abort) {
   const auto [ns, name] = split_key(key);
   const std::optional<Json> cached = sources_.get(ns, name);
   if (!cached || find_member(*cached, {"metadata", "deletionTimestamp"}) != nullptr) {
@@ -121,9 +121,8 @@ std::optional<Duration> GitSourceReconciler::reconcile(const std::string& key,
   }
   const Object source(*cached);
   const auto generation = find_member(*cached, {"metadata", "generation"});
-  const std::int64_t observed = generation && generation->is_number_integer()
-                                    ? generation->get<std::int64_t>()
-                                    : 0;
+  const std::int64_t observed =
+      generation && generation->is_number_integer() ? generation->get<std::int64_t>() : 0;
 
   Json status = status_of(*cached);
   api::Conditions conditions = api::Conditions::from_json(find_member(status, {"conditions"}));
@@ -177,13 +176,13 @@ std::optional<Duration> GitSourceReconciler::reconcile(const std::string& key,
   git::FetchResult fetched;
   const auto started = std::chrono::steady_clock::now();
   try {
-    fetched = context_.blocking.run(
-        [&] { return repositories_.fetch(spec.url, ref, fetch_options); });
-    context_.metrics.git_fetch_duration.labels({"success"}).observe(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    fetched =
+        context_.blocking.run([&] { return repositories_.fetch(spec.url, ref, fetch_options); });
+    context_.metrics.git_fetch_duration.labels({"success"})
+        .observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   } catch (const Error& e) {
-    context_.metrics.git_fetch_duration.labels({"failure"}).observe(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    context_.metrics.git_fetch_duration.labels({"failure"})
+        .observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     abort.check();
     const std::string_view why = fetch_reason(e);
     finish(Failure{why, e, false});
@@ -195,7 +194,8 @@ std::optional<Duration> GitSourceReconciler::reconcile(const std::string& key,
   // A snapshot only when the commit or the ignore rules changed since the current artifact.
   const std::string variant = sha256_hex(spec.ignore).substr(0, 16);
   ArtifactPtr artifact = store_.current(key);
-  const bool fresh = !artifact || artifact->commit != fetched.commit || artifact->variant != variant;
+  const bool fresh =
+      !artifact || artifact->commit != fetched.commit || artifact->variant != variant;
   if (fresh) {
     try {
       artifact = context_.blocking.run([&] {
@@ -208,8 +208,8 @@ std::optional<Duration> GitSourceReconciler::reconcile(const std::string& key,
         git::SnapshotOptions options;
         options.max_total_bytes = fetch_options.max_repository_bytes;
         if (!spec.ignore.empty()) options.ignore.push_back(spec.ignore);
-        next->digest = git::write_snapshot(fetched.repository, fetched.commit, next->dir, options)
-                           .digest;
+        next->digest =
+            git::write_snapshot(fetched.repository, fetched.commit, next->dir, options).digest;
         next->commit_signature = git::commit_signature(fetched.repository, fetched.commit);
         if (fetched.resolved.kind == git::RefKind::kTag) {
           next->tag_signature = git::tag_signature(fetched.repository, fetched.resolved.name);
@@ -230,10 +230,10 @@ std::optional<Duration> GitSourceReconciler::reconcile(const std::string& key,
   const bool same = previous != nullptr &&
                     string_member(*previous, {"revision"}) == artifact->revision &&
                     string_member(*previous, {"digest"}) == artifact->digest;
-  status["artifact"] = Json{{"revision", artifact->revision},
-                            {"digest", artifact->digest},
-                            {"lastUpdateTime", same ? string_member(*previous, {"lastUpdateTime"})
-                                                    : now}};
+  status["artifact"] =
+      Json{{"revision", artifact->revision},
+           {"digest", artifact->digest},
+           {"lastUpdateTime", same ? string_member(*previous, {"lastUpdateTime"}) : now}};
   status["verification"] = verification_of(*artifact);
   conditions.set(condition::kReady, ConditionStatus::kTrue, reason::kArtifactStored,
                  "stored artifact for revision '" + artifact->revision + "'", observed, now);

@@ -138,7 +138,9 @@ Manager::State::State(const ManagerOptions& o)
 
 Manager::Manager(ManagerOptions options) : options_(std::move(options)) {}
 
-Manager::~Manager() { stop(); }
+Manager::~Manager() {
+  stop();
+}
 
 void Manager::start() {
   state_ = std::make_unique<State>(options_);
@@ -151,7 +153,8 @@ void Manager::start() {
   server::mount_health(s.health_server, s.health);
   s.metrics_server.start();
   s.health_server.start();
-  s.registry->gauge_function("sluice_owned_objects", "Objects in the watch cache of applied objects.",
+  s.registry->gauge_function("sluice_owned_objects",
+                             "Objects in the watch cache of applied objects.",
                              [&s] { return static_cast<double>(s.owned.objects()); });
   s.registry->gauge_function("sluice_owned_kinds", "Kinds watched among the applied objects.",
                              [&s] { return static_cast<double>(s.owned.kinds()); });
@@ -190,8 +193,8 @@ void Manager::start() {
         }
         const auto [ns, name] = split_key(*key);
         s.metrics.reconcile_duration.labels({"GitSource", ns, name})
-            .observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
-                         .count());
+            .observe(
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
         s.metrics.reconcile_total.labels({"GitSource", result}).inc();
         s.source_queue.done(*key);
         if (again && !s.stopping.abort_requested()) {
@@ -241,8 +244,12 @@ void Manager::stop() {
   spdlog::info("sluice operator stopped");
 }
 
-std::uint16_t Manager::metrics_port() const { return state_->metrics_server.port(); }
-std::uint16_t Manager::health_port() const { return state_->health_server.port(); }
+std::uint16_t Manager::metrics_port() const {
+  return state_->metrics_server.port();
+}
+std::uint16_t Manager::health_port() const {
+  return state_->health_server.port();
+}
 
 bool Manager::ready() const {
   return state_ && state_->sources.has_synced() && state_->applications.has_synced() &&

@@ -3,9 +3,9 @@
 namespace sluice::controller {
 
 Metrics::Metrics(server::Registry& r)
-    : reconcile_duration(r.histogram(
-          "sluice_reconcile_duration_seconds", "How long one reconcile took.",
-          {"kind", "namespace", "name"}, server::exponential_buckets(0.001, 2.5, 14))),
+    : reconcile_duration(r.histogram("sluice_reconcile_duration_seconds",
+                                     "How long one reconcile took.", {"kind", "namespace", "name"},
+                                     server::exponential_buckets(0.001, 2.5, 14))),
       reconcile_total(r.counter("sluice_reconcile_total", "Reconciles by kind and result.",
                                 {"kind", "result"})),
       git_fetch_duration(r.histogram("sluice_git_fetch_duration_seconds",
@@ -19,8 +19,8 @@ Metrics::Metrics(server::Registry& r)
                                   {"mode", "rule"})),
       drift(r.counter("sluice_drift_total",
                       "Objects found changed by someone else, by what sluice did.", {"action"})),
-      workqueue_depth(r.gauge("sluice_workqueue_depth", "Keys waiting in a work queue.",
-                              {"queue"})),
+      workqueue_depth(
+          r.gauge("sluice_workqueue_depth", "Keys waiting in a work queue.", {"queue"})),
       workqueue_latency(r.histogram("sluice_workqueue_latency_seconds",
                                     "How long a key waited in a work queue before a worker "
                                     "took it.",

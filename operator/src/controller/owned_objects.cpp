@@ -26,11 +26,13 @@ bool changed_beyond_status(const Json& before, const Json& after) {
   return strip(before) != strip(after);
 }
 
-OwnedObjects::OwnedObjects(kube::Client client, kube::RestMapper& mapper,
-                           runtime::FiberPool& pool, OwnedObjectsOptions options)
+OwnedObjects::OwnedObjects(kube::Client client, kube::RestMapper& mapper, runtime::FiberPool& pool,
+                           OwnedObjectsOptions options)
     : client_(std::move(client)), mapper_(mapper), pool_(pool), options_(std::move(options)) {}
 
-OwnedObjects::~OwnedObjects() { stop(); }
+OwnedObjects::~OwnedObjects() {
+  stop();
+}
 
 void OwnedObjects::stop() {
   if (stopped_.exchange(true)) {
@@ -86,10 +88,10 @@ void OwnedObjects::watch(const GroupVersionKind& gvk, runtime::AbortSource& abor
       std::lock_guard guard(*watched->error_mu);
       last_error = *watched->last_error;
     }
-    throw Error(ErrorCode::kUnavailable,
-                "cannot watch " + gvk.to_string() +
-                    (last_error.empty() ? ": its first list did not finish in time"
-                                        : ": " + last_error));
+    throw Error(
+        ErrorCode::kUnavailable,
+        "cannot watch " + gvk.to_string() +
+            (last_error.empty() ? ": its first list did not finish in time" : ": " + last_error));
   }
 }
 
@@ -126,8 +128,7 @@ void OwnedObjects::wait_for_change(std::uint64_t seen, runtime::Clock::TimePoint
   const runtime::Timer timer = options_.clock->call_at(deadline, wake);
   const runtime::AbortSource::Subscription subscription = abort.subscribe(wake);
   std::unique_lock lock(changes_->mu);
-  while (changes_->count <= seen && options_.clock->now() < deadline &&
-         !abort.abort_requested()) {
+  while (changes_->count <= seen && options_.clock->now() < deadline && !abort.abort_requested()) {
     changes_->cv.wait(lock);
   }
   lock.unlock();

@@ -18,19 +18,20 @@ void PolicyReconciler::reconcile(const std::string& name) {
   if (!cached) return;
   const policy::LoadedPolicy loaded = policy::load_signing_policy(Object(*cached));
   const Json* generation = find_member(*cached, {"metadata", "generation"});
-  const std::int64_t observed =
-      generation != nullptr && generation->is_number_integer() ? generation->get<std::int64_t>() : 0;
+  const std::int64_t observed = generation != nullptr && generation->is_number_integer()
+                                    ? generation->get<std::int64_t>()
+                                    : 0;
 
   Json status = status_of(*cached);
   api::Conditions conditions = api::Conditions::from_json(find_member(status, {"conditions"}));
   const std::string now = api::rfc3339_now();
   if (loaded.error) {
-    conditions.set(api::condition::kReady, api::ConditionStatus::kFalse, reason::kPolicyInvalid,
-                   loaded.error->message() +
-                       (loaded.mode == policy::Mode::kAudit
-                            ? " (Audit: reported, nothing blocked)"
-                            : " (it blocks every Application it governs until fixed)"),
-                   observed, now);
+    conditions.set(
+        api::condition::kReady, api::ConditionStatus::kFalse, reason::kPolicyInvalid,
+        loaded.error->message() + (loaded.mode == policy::Mode::kAudit
+                                       ? " (Audit: reported, nothing blocked)"
+                                       : " (it blocks every Application it governs until fixed)"),
+        observed, now);
     conditions.set(api::condition::kStalled, api::ConditionStatus::kTrue, reason::kPolicyInvalid,
                    loaded.error->message(), observed, now);
   } else {

@@ -9,7 +9,7 @@ namespace sluice::controller::reason {
 
 // Shared by all kinds.
 inline constexpr std::string_view kProgressing = "Progressing";
-inline constexpr std::string_view kInvalidSpec = "InvalidSpec";  // the spec fails validation
+inline constexpr std::string_view kInvalidSpec = "InvalidSpec";        // the spec fails validation
 inline constexpr std::string_view kReconcileError = "ReconcileError";  // a bug: unexpected throw
 
 // GitSource.
@@ -26,12 +26,12 @@ inline constexpr std::string_view kApplied = "ReconciliationSucceeded";
 inline constexpr std::string_view kSourceNotFound = "SourceNotFound";
 inline constexpr std::string_view kArtifactNotReady = "ArtifactNotReady";  // no artifact yet
 inline constexpr std::string_view kDependencyNotReady = "DependencyNotReady";
-inline constexpr std::string_view kSubstituteFailed = "SubstitutionFailed";  // substituteFrom
-inline constexpr std::string_view kBuildFailed = "BuildFailed";              // render
+inline constexpr std::string_view kSubstituteFailed = "SubstitutionFailed";    // substituteFrom
+inline constexpr std::string_view kBuildFailed = "BuildFailed";                // render
 inline constexpr std::string_view kVerificationFailed = "VerificationFailed";  // gate errors
 inline constexpr std::string_view kPolicyAllowed = "PolicyAllowed";
 inline constexpr std::string_view kNoPolicy = "NoPolicy";  // no SigningPolicy governs it
-inline constexpr std::string_view kPolicyViolation = "PolicyViolation";  // blocked (Enforce)
+inline constexpr std::string_view kPolicyViolation = "PolicyViolation";   // blocked (Enforce)
 inline constexpr std::string_view kPolicyAudit = "PolicyAuditViolation";  // reported (Audit)
 inline constexpr std::string_view kApplyFailed = "ApplyFailed";
 inline constexpr std::string_view kPruneFailed = "PruneFailed";
@@ -41,7 +41,7 @@ inline constexpr std::string_view kNotChecked = "NotChecked";  // wait: false
 inline constexpr std::string_view kDriftCorrected = "DriftCorrected";
 inline constexpr std::string_view kDriftDetected = "DriftDetected";
 inline constexpr std::string_view kSuspended = "Suspended";
-inline constexpr std::string_view kDeletionFailed = "DeletionFailed";  // prune on delete
+inline constexpr std::string_view kDeletionFailed = "DeletionFailed";    // prune on delete
 inline constexpr std::string_view kInventoryFailed = "InventoryFailed";  // recording it
 inline constexpr std::string_view kFinalizerFailed = "FinalizerFailed";  // adding ours
 

@@ -14,7 +14,9 @@ using std::chrono::seconds;
 
 class ApplicationTest : public OperatorTest {};
 
-std::string revision_of(const std::string& sha) { return "main@sha1:" + sha; }
+std::string revision_of(const std::string& sha) {
+  return "main@sha1:" + sha;
+}
 
 TEST_F(ApplicationTest, RollsOutTwoRevisionsAndPrunesWhatTheSecondDrops) {
   const std::string first = repo().commit(
@@ -36,14 +38,15 @@ TEST_F(ApplicationTest, RollsOutTwoRevisionsAndPrunesWhatTheSecondDrops) {
   EXPECT_TRUE(string_member(source, {"status", "artifact", "digest"}).starts_with("sha256:"));
 
   repo().remove({"app/a.yaml"}, "drop a");
-  const std::string second = repo().commit(
-      {{"app/kustomization.yaml", kustomization_yaml({"b.yaml", "web.yaml"})},
-       {"app/b.yaml", config_map_yaml("b", "2")}},
-      "second");
+  const std::string second =
+      repo().commit({{"app/kustomization.yaml", kustomization_yaml({"b.yaml", "web.yaml"})},
+                     {"app/b.yaml", config_map_yaml("b", "2")}},
+                    "second");
   ASSERT_TRUE(eventually([&] {
     app = get("applications.sluice.dev", "shop");
     return string_member(app, {"status", "lastAppliedRevision"}) == revision_of(second);
-  })) << app.dump(2) << op().log();
+  })) << app.dump(2)
+      << op().log();
   EXPECT_TRUE(get("configmap", "a").is_null()) << "a was not pruned";
   EXPECT_EQ(get("configmap", "b")["data"]["value"], "2");
   EXPECT_FALSE(get("deployment", "web").is_null());
@@ -55,10 +58,10 @@ TEST_F(ApplicationTest, RollsOutTwoRevisionsAndPrunesWhatTheSecondDrops) {
 }
 
 TEST_F(ApplicationTest, ABrokenRevisionKeepsTheLastGoodStateAndSaysWhy) {
-  const std::string good = repo().commit(
-      {{"app/kustomization.yaml", kustomization_yaml({"a.yaml"})},
-       {"app/a.yaml", config_map_yaml("a", "good")}},
-      "good");
+  const std::string good =
+      repo().commit({{"app/kustomization.yaml", kustomization_yaml({"a.yaml"})},
+                     {"app/a.yaml", config_map_yaml("a", "good")}},
+                    "good");
   apply(git_source_yaml("repo") + "---\n" + application_yaml("shop", "./app"));
   wait_ready("shop");
 
@@ -71,7 +74,8 @@ TEST_F(ApplicationTest, ABrokenRevisionKeepsTheLastGoodStateAndSaysWhy) {
     app = get("applications.sluice.dev", "shop");
     return string_member(app, {"status", "lastAttemptedRevision"}) == revision_of(broken) &&
            string_member(condition(app, "Ready"), {"status"}) == "False";
-  })) << app.dump(2) << op().log();
+  })) << app.dump(2)
+      << op().log();
   const Json ready = condition(app, "Ready");
   EXPECT_EQ(ready["reason"], "BuildFailed");
   EXPECT_NE(string_member(ready, {"message"}).find("missing.yaml"), std::string::npos)
@@ -81,8 +85,8 @@ TEST_F(ApplicationTest, ABrokenRevisionKeepsTheLastGoodStateAndSaysWhy) {
   EXPECT_EQ(app["status"]["history"][0]["result"], "Failed");
 
   // Fixing the repository recovers.
-  const std::string fixed = repo().commit(
-      {{"app/kustomization.yaml", kustomization_yaml({"a.yaml"})}}, "fixed");
+  const std::string fixed =
+      repo().commit({{"app/kustomization.yaml", kustomization_yaml({"a.yaml"})}}, "fixed");
   ASSERT_TRUE(eventually([&] {
     app = get("applications.sluice.dev", "shop");
     return string_member(app, {"status", "lastAppliedRevision"}) == revision_of(fixed);
@@ -94,8 +98,9 @@ TEST_F(ApplicationTest, SuspendStopsAllWritesAndResumeCatchesUp) {
   repo().commit({{"app/a.yaml", config_map_yaml("a", "1")}}, "first");
   apply(git_source_yaml("repo") + "---\n" + application_yaml("shop", "./app"));
   wait_ready("shop");
-  ASSERT_EQ(env().kubectl({"-n", ns(), "patch", "applications.sluice.dev", "shop", "--type=merge",
-                           "-p", R"({"spec":{"suspend":true}})"})
+  ASSERT_EQ(env()
+                .kubectl({"-n", ns(), "patch", "applications.sluice.dev", "shop", "--type=merge",
+                          "-p", R"({"spec":{"suspend":true}})"})
                 .exit_code,
             0);
   // The suspended Application is not touched, not even its status (after a reconcile that
@@ -113,8 +118,9 @@ TEST_F(ApplicationTest, SuspendStopsAllWritesAndResumeCatchesUp) {
   EXPECT_EQ(string_member(get("applications.sluice.dev", "shop"), {"metadata", "resourceVersion"}),
             resource_version);
 
-  ASSERT_EQ(env().kubectl({"-n", ns(), "patch", "applications.sluice.dev", "shop", "--type=merge",
-                           "-p", R"({"spec":{"suspend":false}})"})
+  ASSERT_EQ(env()
+                .kubectl({"-n", ns(), "patch", "applications.sluice.dev", "shop", "--type=merge",
+                          "-p", R"({"spec":{"suspend":false}})"})
                 .exit_code,
             0);
   ASSERT_TRUE(eventually([&] { return get("configmap", "a")["data"]["value"] == "2"; }))
@@ -135,7 +141,8 @@ TEST_F(ApplicationTest, DependsOnWaitsForTheChainInOrder) {
   ASSERT_TRUE(eventually([&] {
     top = get("applications.sluice.dev", "top");
     return string_member(condition(top, "Ready"), {"reason"}) == "DependencyNotReady";
-  })) << top.dump(2) << op().log();
+  })) << top.dump(2)
+      << op().log();
   EXPECT_NE(string_member(condition(top, "Ready"), {"message"}).find("middle"), std::string::npos);
   EXPECT_TRUE(get("configmap", "top").is_null());
   EXPECT_TRUE(get("configmap", "middle").is_null());
@@ -153,20 +160,22 @@ TEST_F(ApplicationTest, DependsOnWaitsForTheChainInOrder) {
 }
 
 TEST_F(ApplicationTest, DeletingAnApplicationWithPruneDeletesItsObjectsFirst) {
-  repo().commit({{"app/a.yaml", config_map_yaml("a", "1")},
-                 {"app/web.yaml", deployment_yaml("web", 1)}},
-                "first");
+  repo().commit(
+      {{"app/a.yaml", config_map_yaml("a", "1")}, {"app/web.yaml", deployment_yaml("web", 1)}},
+      "first");
   apply(git_source_yaml("repo") + "---\n" + application_yaml("shop", "./app"));
   const Json app = wait_ready("shop");
   EXPECT_NE(app["metadata"]["finalizers"].dump().find("sluice.dev/finalizer"), std::string::npos);
   // An object marked to survive prune.
-  repo().commit({{"app/kept.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kept\n"
-                                   "  annotations: {sluice.dev/prune: disabled}\n"}},
+  repo().commit({{"app/kept.yaml",
+                  "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kept\n"
+                  "  annotations: {sluice.dev/prune: disabled}\n"}},
                 "kept");
   ASSERT_TRUE(eventually([&] { return !get("configmap", "kept").is_null(); })) << op().log();
 
-  ASSERT_EQ(env().kubectl({"-n", ns(), "delete", "applications.sluice.dev", "shop",
-                           "--wait=true", "--timeout=60s"})
+  ASSERT_EQ(env()
+                .kubectl({"-n", ns(), "delete", "applications.sluice.dev", "shop", "--wait=true",
+                          "--timeout=60s"})
                 .exit_code,
             0)
       << op().log();
@@ -181,15 +190,17 @@ TEST_F(ApplicationTest, AReconcileRequestIsHandledAndEchoed) {
   apply(git_source_yaml("repo", "1h") + "---\n" + application_yaml("shop", "./app"));
   wait_ready("shop");
   // Someone deletes the object; the watch puts it back, and a request reconciles at once too.
-  ASSERT_EQ(env().kubectl({"-n", ns(), "annotate", "--overwrite", "applications.sluice.dev", "shop",
-                           "sluice.dev/reconcile-requested-at=now-1"})
+  ASSERT_EQ(env()
+                .kubectl({"-n", ns(), "annotate", "--overwrite", "applications.sluice.dev", "shop",
+                          "sluice.dev/reconcile-requested-at=now-1"})
                 .exit_code,
             0);
   Json app;
   ASSERT_TRUE(eventually([&] {
     app = get("applications.sluice.dev", "shop");
     return string_member(app, {"status", "lastHandledReconcileAt"}) == "now-1";
-  })) << app.dump(2) << op().log();
+  })) << app.dump(2)
+      << op().log();
 }
 
 }  // namespace

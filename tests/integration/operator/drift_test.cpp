@@ -15,9 +15,9 @@ using std::chrono::seconds;
 class DriftTest : public OperatorTest {};
 
 TEST_F(DriftTest, AScaleByHandIsPutBackWithinSeconds) {
-  repo().commit({{"app/web.yaml", deployment_yaml("web", 2)},
-                 {"app/a.yaml", config_map_yaml("a", "1")}},
-                "web");
+  repo().commit(
+      {{"app/web.yaml", deployment_yaml("web", 2)}, {"app/a.yaml", config_map_yaml("a", "1")}},
+      "web");
   apply(git_source_yaml("repo", "1h") + "---\n" + application_yaml("shop", "./app"));
   wait_ready("shop");
 
@@ -52,15 +52,17 @@ TEST_F(DriftTest, ReportModeRecordsDriftAndLeavesIt) {
   apply(git_source_yaml("repo", "1h") + "---\n" +
         application_yaml("shop", "./app", "drift: Report\ninterval: 3s"));
   wait_ready("shop");
-  ASSERT_EQ(env().kubectl({"-n", ns(), "patch", "configmap", "a", "--type=merge", "-p",
-                           R"({"data":{"value":"by hand"}})"})
+  ASSERT_EQ(env()
+                .kubectl({"-n", ns(), "patch", "configmap", "a", "--type=merge", "-p",
+                          R"({"data":{"value":"by hand"}})"})
                 .exit_code,
             0);
   Json app;
   ASSERT_TRUE(eventually([&] {
     app = get("applications.sluice.dev", "shop");
     return string_member(app, {"status", "drift", "action"}) == "Reported";
-  })) << app.dump(2) << op().log();
+  })) << app.dump(2)
+      << op().log();
   EXPECT_EQ(app["status"]["drift"]["objects"][0], ns() + "_a__ConfigMap");
   // Several intervals later it is still as the person left it.
   std::this_thread::sleep_for(seconds(7));

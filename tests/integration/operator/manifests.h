@@ -24,7 +24,8 @@ inline std::string deployment_yaml(const std::string& name, int replicas,
 }
 
 inline std::string kustomization_yaml(std::initializer_list<std::string> resources) {
-  std::string text = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n";
+  std::string text =
+      "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n";
   for (const std::string& resource : resources) text += "- " + resource + "\n";
   return text;
 }

@@ -29,11 +29,11 @@ class NoOpTest : public OperatorTest {
     account_ = "noop-" + ns().substr(ns().size() - 6);
     const std::string ns = "sluice-operator-test";
     ASSERT_EQ(env().kubectl({"-n", ns, "create", "serviceaccount", account_}).exit_code, 0);
-    for (const auto& [suffix, role] : {std::pair<std::string, std::string>{"c", "sluice-controller"},
-                                       {"a", "cluster-admin"}}) {
-      ASSERT_EQ(env().kubectl({"create", "clusterrolebinding", account_ + "-" + suffix,
-                               "--clusterrole=" + role,
-                               "--serviceaccount=" + ns + ":" + account_})
+    for (const auto& [suffix, role] :
+         {std::pair<std::string, std::string>{"c", "sluice-controller"}, {"a", "cluster-admin"}}) {
+      ASSERT_EQ(env()
+                    .kubectl({"create", "clusterrolebinding", account_ + "-" + suffix,
+                              "--clusterrole=" + role, "--serviceaccount=" + ns + ":" + account_})
                     .exit_code,
                 0);
     }
@@ -47,7 +47,8 @@ class NoOpTest : public OperatorTest {
     config = std::regex_replace(config, std::regex("token: .*"),
                                 "token: " + token.out.substr(0, token.out.find('\n')));
     std::ofstream(kubeconfig_) << config;
-    noop_operator_ = std::make_unique<OperatorProcess>(env(), kubeconfig_, this->ns(), storage_dir());
+    noop_operator_ =
+        std::make_unique<OperatorProcess>(env(), kubeconfig_, this->ns(), storage_dir());
   }
 
   void TearDown() override {
@@ -72,14 +73,15 @@ class NoOpTest : public OperatorTest {
       if (line.find(user) == std::string::npos) continue;
       const Json event = Json::parse(line, nullptr, false);
       if (event.is_discarded() || string_member(event, {"user", "username"}) != user) continue;
-      found.push_back(string_member(event, {"stage"}) + " " + string_member(event, {"verb"}) +
-                      " " + string_member(event, {"requestURI"}));
+      found.push_back(string_member(event, {"stage"}) + " " + string_member(event, {"verb"}) + " " +
+                      string_member(event, {"requestURI"}));
     }
     return found;
   }
 
   double reconciles() const {
-    const std::string metrics = noop_operator_->get(noop_operator_->metrics_port(), "/metrics").second;
+    const std::string metrics =
+        noop_operator_->get(noop_operator_->metrics_port(), "/metrics").second;
     const std::string series = "sluice_reconcile_total{kind=\"Application\",result=\"success\"} ";
     const auto at = metrics.find(series);
     return at == std::string::npos ? 0 : std::stod(metrics.substr(at + series.size()));
@@ -100,10 +102,13 @@ TEST_F(NoOpTest, IntervalReconcilesOfAnUnchangedRevisionSendNothing) {
         application_yaml("shop", "./app", "interval: 2s\nwait: true\ntimeout: 60s"));
   ASSERT_NO_THROW(noop_operator_->start());
   Json app;
-  ASSERT_TRUE(eventually([&] {
-    app = get("applications.sluice.dev", "shop");
-    return string_member(condition(app, "Ready"), {"status"}) == "True";
-  }, seconds(90))) << app.dump(2) << noop_operator_->log();
+  ASSERT_TRUE(eventually(
+      [&] {
+        app = get("applications.sluice.dev", "shop");
+        return string_member(condition(app, "Ready"), {"status"}) == "True";
+      },
+      seconds(90)))
+      << app.dump(2) << noop_operator_->log();
   // Let the rollout's own status churn settle (kwok, the deployment controller).
   std::this_thread::sleep_for(seconds(3));
 

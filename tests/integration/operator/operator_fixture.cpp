@@ -1,8 +1,5 @@
 #include "operator_fixture.h"
 
-#include <signal.h>
-#include <unistd.h>
-
 #include <fstream>
 #include <mutex>
 #include <regex>
@@ -10,6 +7,8 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include "core/error.h"
 
@@ -95,7 +94,8 @@ void OperatorProcess::start() {
   const std::size_t log_offset = fs::exists(log_file_) ? fs::file_size(log_file_) : 0;
   process_ = std::make_unique<BackgroundProcess>(argv, log_file_.string());
 
-  const std::regex started("operator started: metrics on [0-9.]+:([0-9]+), health on [0-9.]+:([0-9]+)");
+  const std::regex started(
+      "operator started: metrics on [0-9.]+:([0-9]+), health on [0-9.]+:([0-9]+)");
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   for (;;) {
     const std::string text = read_file(log_file_).substr(log_offset);
@@ -118,7 +118,9 @@ void OperatorProcess::start() {
   }
 }
 
-int OperatorProcess::stop() { return process_ ? process_->stop() : 0; }
+int OperatorProcess::stop() {
+  return process_ ? process_->stop() : 0;
+}
 
 void OperatorProcess::kill() {
   if (!process_) return;
@@ -126,13 +128,14 @@ void OperatorProcess::kill() {
   process_->wait(std::chrono::seconds(10));
 }
 
-bool OperatorProcess::running() { return process_ && process_->running(); }
+bool OperatorProcess::running() {
+  return process_ && process_->running();
+}
 
 std::pair<int, std::string> OperatorProcess::get(std::uint16_t port,
                                                  const std::string& path) const {
-  const ProcessResult result = run_process(
-      {"curl", "-s", "--max-time", "5", "-w", "\n%{http_code}",
-       "http://127.0.0.1:" + std::to_string(port) + path});
+  const ProcessResult result = run_process({"curl", "-s", "--max-time", "5", "-w", "\n%{http_code}",
+                                            "http://127.0.0.1:" + std::to_string(port) + path});
   const auto newline = result.out.rfind('\n');
   if (result.exit_code != 0 || newline == std::string::npos) return {0, result.err};
   return {std::atoi(result.out.c_str() + newline + 1), result.out.substr(0, newline)};
@@ -173,18 +176,20 @@ void OperatorTest::SetUpTestSuite() {
     must(env.kubectl({"apply", "-f", "-"},
                      "apiVersion: v1\nkind: Namespace\nmetadata: {name: " + ns +
                          "}\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: "
-                         "sluice, namespace: " + ns + "}\n"),
+                         "sluice, namespace: " +
+                         ns + "}\n"),
          "the operator's ServiceAccount");
     for (const auto& [binding, role] : {std::pair<std::string, std::string>{
                                             "sluice-operator-test-controller", "sluice-controller"},
                                         {"sluice-operator-test-applier", "cluster-admin"}}) {
       must(env.kubectl({"apply", "-f", "-"},
                        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\n"
-                       "metadata: {name: " + binding +
+                       "metadata: {name: " +
+                           binding +
                            "}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: "
-                           "ClusterRole, name: " + role +
-                           "}\nsubjects: [{kind: ServiceAccount, name: sluice, namespace: " + ns +
-                           "}]\n"),
+                           "ClusterRole, name: " +
+                           role + "}\nsubjects: [{kind: ServiceAccount, name: sluice, namespace: " +
+                           ns + "}]\n"),
            "binding " + role);
     }
     const ProcessResult token =
@@ -192,13 +197,14 @@ void OperatorTest::SetUpTestSuite() {
     must(token, "the operator's token");
     const fs::path kubeconfig = fs::path(SLUICE_BINARY_DIR) / "env" /
                                 ("operator-test-" + std::to_string(::getpid()) + ".kubeconfig");
-    std::ofstream(kubeconfig) << "apiVersion: v1\nkind: Config\nclusters:\n- name: env\n  cluster:\n"
-                              << "    server: " << env.var("SLUICE_APISERVER_URL") << "\n"
-                              << "    certificate-authority: " << env.var("SLUICE_CA_FILE") << "\n"
-                              << "users:\n- name: sluice\n  user:\n    token: "
-                              << token.out.substr(0, token.out.find('\n')) << "\n"
-                              << "contexts:\n- name: env\n  context: {cluster: env, user: sluice}\n"
-                              << "current-context: env\n";
+    std::ofstream(kubeconfig)
+        << "apiVersion: v1\nkind: Config\nclusters:\n- name: env\n  cluster:\n"
+        << "    server: " << env.var("SLUICE_APISERVER_URL") << "\n"
+        << "    certificate-authority: " << env.var("SLUICE_CA_FILE") << "\n"
+        << "users:\n- name: sluice\n  user:\n    token: "
+        << token.out.substr(0, token.out.find('\n')) << "\n"
+        << "contexts:\n- name: env\n  context: {cluster: env, user: sluice}\n"
+        << "current-context: env\n";
     fs::permissions(kubeconfig, fs::perms::owner_read | fs::perms::owner_write);
     const_cast<std::string&>(operator_kubeconfig()) = kubeconfig.string();
   });
@@ -227,8 +233,8 @@ void OperatorTest::TearDown() {
       env().kubectl({"get", "applications.sluice.dev", "-n", ns(), "-o", "name"});
   std::istringstream names(apps.out);
   for (std::string name; std::getline(names, name);) {
-    env().kubectl({"patch", name, "-n", ns(), "--type=merge", "-p",
-                   R"({"metadata":{"finalizers":null}})"});
+    env().kubectl(
+        {"patch", name, "-n", ns(), "--type=merge", "-p", R"({"metadata":{"finalizers":null}})"});
   }
   fs::remove_all(storage_dir_);
   EnvTest::TearDown();
@@ -241,8 +247,9 @@ void OperatorTest::apply(const std::string& yaml) {
 
 Json OperatorTest::get(const std::string& resource, const std::string& name,
                        const std::string& ns) const {
-  const ProcessResult result = env().kubectl(
-      {"get", resource, name, "-n", ns.empty() ? this->ns() : ns, "-o", "json", "--ignore-not-found"});
+  const ProcessResult result =
+      env().kubectl({"get", resource, name, "-n", ns.empty() ? this->ns() : ns, "-o", "json",
+                     "--ignore-not-found"});
   if (result.exit_code != 0 || result.out.empty()) return nullptr;
   return Json::parse(result.out);
 }
@@ -292,8 +299,7 @@ Json OperatorTest::wait_source_ready(const std::string& name, std::chrono::milli
   const bool reached = eventually(
       [&] {
         object = get("gitsources.sluice.dev", name);
-        return !object.is_null() &&
-               string_member(condition(object, "Ready"), {"status"}) == "True";
+        return !object.is_null() && string_member(condition(object, "Ready"), {"status"}) == "True";
       },
       timeout);
   if (!reached) {
@@ -307,7 +313,8 @@ Json OperatorTest::wait_source_ready(const std::string& name, std::chrono::milli
 std::string OperatorTest::git_source_yaml(const std::string& name,
                                           const std::string& interval) const {
   return "apiVersion: sluice.dev/v1alpha1\nkind: GitSource\nmetadata:\n  name: " + name +
-         "\n  namespace: " + ns() + "\nspec:\n  url: " + const_cast<OperatorTest*>(this)->repo().daemon_url() +
+         "\n  namespace: " + ns() +
+         "\nspec:\n  url: " + const_cast<OperatorTest*>(this)->repo().daemon_url() +
          "\n  ref: {branch: main}\n  interval: " + interval + "\n";
 }
 
@@ -315,8 +322,8 @@ std::string OperatorTest::application_yaml(const std::string& name, const std::s
                                            const std::string& extra_spec,
                                            const std::string& source) const {
   return "apiVersion: sluice.dev/v1alpha1\nkind: Application\nmetadata:\n  name: " + name +
-         "\n  namespace: " + ns() + "\nspec:\n  sourceRef: {name: " + source + "}\n  path: " +
-         path + "\n  interval: 1m\n  retryInterval: 2s\n  prune: true\n" +
+         "\n  namespace: " + ns() + "\nspec:\n  sourceRef: {name: " + source +
+         "}\n  path: " + path + "\n  interval: 1m\n  retryInterval: 2s\n  prune: true\n" +
          indent(extra_spec, "  ");
 }
 

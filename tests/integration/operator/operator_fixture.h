@@ -70,8 +70,7 @@ class OperatorTest : public EnvTest {
   // kubectl apply of a YAML stream into the cluster; fails the test on error.
   void apply(const std::string& yaml);
   // The object as JSON, or null when it does not exist.
-  Json get(const std::string& resource, const std::string& name,
-           const std::string& ns = "") const;
+  Json get(const std::string& resource, const std::string& name, const std::string& ns = "") const;
   // Polls `check` every 200 ms until it returns true or `timeout` passes; returns the last
   // result. `what` names the wait in the failure message the caller adds.
   static bool eventually(const std::function<bool()>& check,

@@ -22,9 +22,9 @@ class PolicyTest : public OperatorTest {
     OperatorTest::SetUp();
     key_dir_ = fs::temp_directory_path() / ("sluice-keys-" + ns());
     fs::create_directories(key_dir_);
-    const ProcessResult keygen = run_process({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C",
-                                              "tests@sluice.dev", "-f",
-                                              (key_dir_ / "signer").string()});
+    const ProcessResult keygen =
+        run_process({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "tests@sluice.dev", "-f",
+                     (key_dir_ / "signer").string()});
     ASSERT_EQ(keygen.exit_code, 0) << keygen.err;
     std::ifstream public_key(key_dir_ / "signer.pub");
     std::string type, blob;
@@ -63,11 +63,13 @@ TEST_F(PolicyTest, EnforceRefusesUnsignedRevisionsAndKeepsTheLastSignedOne) {
   EXPECT_EQ(app["status"]["history"][0]["result"], "Blocked");
 
   repo().sign_with(key());
-  const std::string good = repo().commit({{"app/a.yaml", config_map_yaml("a", "signed")}}, "signed");
+  const std::string good =
+      repo().commit({{"app/a.yaml", config_map_yaml("a", "signed")}}, "signed");
   ASSERT_TRUE(eventually([&] {
     app = get("applications.sluice.dev", "shop");
     return string_member(app, {"status", "lastAppliedRevision"}) == "main@sha1:" + good;
-  })) << app.dump(2) << op().log();
+  })) << app.dump(2)
+      << op().log();
   EXPECT_EQ(get("configmap", "a")["data"]["value"], "signed");
   const Json allowed = condition(app, "Verified");
   EXPECT_EQ(allowed["reason"], "PolicyAllowed");
@@ -80,7 +82,8 @@ TEST_F(PolicyTest, EnforceRefusesUnsignedRevisionsAndKeepsTheLastSignedOne) {
     app = get("applications.sluice.dev", "shop");
     return string_member(app, {"status", "lastAttemptedRevision"}) == "main@sha1:" + bad &&
            string_member(condition(app, "Verified"), {"status"}) == "False";
-  })) << app.dump(2) << op().log();
+  })) << app.dump(2)
+      << op().log();
   EXPECT_EQ(app["status"]["lastAppliedRevision"], "main@sha1:" + good);
   EXPECT_EQ(get("configmap", "a")["data"]["value"], "signed");
   const ProcessResult events = env().kubectl(
@@ -110,14 +113,15 @@ TEST_F(PolicyTest, AuditAppliesUnsignedRevisionsAndReportsThem) {
 }
 
 TEST_F(PolicyTest, AMalformedPolicyFailsClosedAndSaysWhy) {
-  apply("apiVersion: sluice.dev/v1alpha1\nkind: SigningPolicy\nmetadata:\n  name: " +
-        policy_name() + "\nspec:\n  match: {namespaces: [" + ns() +
-        "]}\n  commits:\n    required: true\n");
+  apply(
+      "apiVersion: sluice.dev/v1alpha1\nkind: SigningPolicy\nmetadata:\n  name: " + policy_name() +
+      "\nspec:\n  match: {namespaces: [" + ns() + "]}\n  commits:\n    required: true\n");
   Json policy;
   ASSERT_TRUE(eventually([&] {
     policy = get("signingpolicies.sluice.dev", policy_name());
     return string_member(condition(policy, "Ready"), {"reason"}) == "PolicyInvalid";
-  })) << policy.dump(2) << op().log();
+  })) << policy.dump(2)
+      << op().log();
   repo().commit({{"app/a.yaml", config_map_yaml("a", "1")}}, "a");
   apply(git_source_yaml("repo") + "---\n" + application_yaml("shop", "./app"));
   const Json app = wait_ready("shop", "False");

@@ -27,15 +27,17 @@ TEST_F(SourceTest, AFailedFetchKeepsTheLastArtifact) {
   const std::string sha = repo().commit({{"app/a.yaml", config_map_yaml("a", "1")}}, "first");
   apply(git_source_yaml("repo") + "---\n" + application_yaml("shop", "./app"));
   wait_ready("shop");
-  ASSERT_EQ(env().kubectl({"-n", ns(), "patch", "gitsources.sluice.dev", "repo", "--type=merge",
-                           "-p", R"({"spec":{"ref":{"branch":"no-such-branch"}}})"})
+  ASSERT_EQ(env()
+                .kubectl({"-n", ns(), "patch", "gitsources.sluice.dev", "repo", "--type=merge",
+                          "-p", R"({"spec":{"ref":{"branch":"no-such-branch"}}})"})
                 .exit_code,
             0);
   Json source;
   ASSERT_TRUE(eventually([&] {
     source = get("gitsources.sluice.dev", "repo");
     return string_member(condition(source, "Ready"), {"status"}) == "False";
-  })) << source.dump(2) << op().log();
+  })) << source.dump(2)
+      << op().log();
   EXPECT_EQ(condition(source, "Ready")["reason"], "RefNotFound");
   EXPECT_EQ(source["status"]["artifact"]["revision"], "main@sha1:" + sha);
   // The Application keeps reconciling the last artifact.
@@ -46,21 +48,23 @@ TEST_F(SourceTest, AFailedFetchKeepsTheLastArtifact) {
 TEST_F(SourceTest, CredentialsComeFromTheSecretAndABadPasswordIsNamed) {
   const std::string sha = repo().commit({{"README.md", "hello\n"}}, "first");
   std::string url = env().var("GIT_HTTP_URL") + "/" + repo().name() + ".git";
-  apply("apiVersion: v1\nkind: Secret\nmetadata: {name: git, namespace: " + ns() +
-        "}\nstringData:\n  username: " + env().var("GIT_HTTP_USER") + "\n  password: wrong\n" +
-        "---\napiVersion: sluice.dev/v1alpha1\nkind: GitSource\nmetadata: {name: repo, namespace: " +
-        ns() + "}\nspec:\n  url: " + url + "\n  ref: {branch: main}\n  interval: 2s\n" +
-        "  secretRef: {name: git}\n");
+  apply(
+      "apiVersion: v1\nkind: Secret\nmetadata: {name: git, namespace: " + ns() +
+      "}\nstringData:\n  username: " + env().var("GIT_HTTP_USER") + "\n  password: wrong\n" +
+      "---\napiVersion: sluice.dev/v1alpha1\nkind: GitSource\nmetadata: {name: repo, namespace: " +
+      ns() + "}\nspec:\n  url: " + url + "\n  ref: {branch: main}\n  interval: 2s\n" +
+      "  secretRef: {name: git}\n");
   Json source;
   ASSERT_TRUE(eventually([&] {
     source = get("gitsources.sluice.dev", "repo");
     return string_member(condition(source, "Ready"), {"reason"}) == "AuthenticationFailed";
-  })) << source.dump(2) << op().log();
+  })) << source.dump(2)
+      << op().log();
   EXPECT_EQ(op().log(200).find("wrong"), std::string::npos) << "a password reached the log";
 
   apply("apiVersion: v1\nkind: Secret\nmetadata: {name: git, namespace: " + ns() +
-        "}\nstringData:\n  username: " + env().var("GIT_HTTP_USER") + "\n  password: " +
-        env().var("GIT_HTTP_PASSWORD") + "\n");
+        "}\nstringData:\n  username: " + env().var("GIT_HTTP_USER") +
+        "\n  password: " + env().var("GIT_HTTP_PASSWORD") + "\n");
   source = wait_source_ready("repo");
   EXPECT_EQ(source["status"]["artifact"]["revision"], "main@sha1:" + sha);
 }

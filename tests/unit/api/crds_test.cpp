@@ -56,8 +56,8 @@ TEST(Crds, NamesCategoriesAndColumns) {
         << file.file_name;
   }
   // Flux's and Argo CD's short names, which must stay free for them.
-  for (const char* taken : {"gitrepo", "ks", "hr", "app", "apps", "appproj", "appset", "hc",
-                            "helmrepo", "ocirepo"}) {
+  for (const char* taken :
+       {"gitrepo", "ks", "hr", "app", "apps", "appproj", "appset", "hc", "helmrepo", "ocirepo"}) {
     EXPECT_FALSE(short_names.contains(taken)) << taken;
   }
   EXPECT_EQ(files[2].crd["spec"]["scope"], "Cluster");

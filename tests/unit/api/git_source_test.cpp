@@ -24,13 +24,13 @@ std::string refusal(Json spec) {
 }
 
 TEST(GitSource, ReadsEveryFieldAndDefaults) {
-  const GitSourceSpec spec = parse_git_source_spec(
-      git_source({{"url", "ssh://git@git.example.com/org/platform.git"},
-                  {"ref", {{"tag", "v1.2.0"}}},
-                  {"interval", "2m"},
-                  {"secretRef", {{"name", "platform-git"}}},
-                  {"ignore", "*.md\n"},
-                  {"suspend", true}}));
+  const GitSourceSpec spec =
+      parse_git_source_spec(git_source({{"url", "ssh://git@git.example.com/org/platform.git"},
+                                        {"ref", {{"tag", "v1.2.0"}}},
+                                        {"interval", "2m"},
+                                        {"secretRef", {{"name", "platform-git"}}},
+                                        {"ignore", "*.md\n"},
+                                        {"suspend", true}}));
   EXPECT_EQ(spec.url, "ssh://git@git.example.com/org/platform.git");
   EXPECT_EQ(spec.ref.tag, "v1.2.0");
   EXPECT_TRUE(spec.ref.branch.empty());

@@ -15,8 +15,8 @@ Object object(const std::string& api_version, const std::string& kind, const std
 }
 
 TEST(Inventory, RoundTripsInFluxsSpelling) {
-  const Inventory inventory = Inventory::of({object("apps/v1", "Deployment", "shop", "web"),
-                                             object("v1", "Namespace", "", "shop")});
+  const Inventory inventory = Inventory::of(
+      {object("apps/v1", "Deployment", "shop", "web"), object("v1", "Namespace", "", "shop")});
   const Json json = inventory.to_json();
   EXPECT_EQ(json["entries"][0]["id"], "_shop__Namespace");
   EXPECT_EQ(json["entries"][1]["id"], "shop_web_apps_Deployment");
@@ -57,14 +57,12 @@ TEST(Inventory, MergedWithKeepsBoth) {
 }
 
 TEST(Staging, DefinitionsFirstThenClusterRbacThenTheRest) {
-  const auto stages = split_stages({object("apps/v1", "Deployment", "shop", "web"),
-                                    object("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", "",
-                                           "b"),
-                                    object("v1", "Namespace", "", "shop"),
-                                    object("apiextensions.k8s.io/v1", "CustomResourceDefinition",
-                                           "", "w.example.com"),
-                                    object("rbac.authorization.k8s.io/v1", "RoleBinding", "shop",
-                                           "r")});
+  const auto stages = split_stages(
+      {object("apps/v1", "Deployment", "shop", "web"),
+       object("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", "", "b"),
+       object("v1", "Namespace", "", "shop"),
+       object("apiextensions.k8s.io/v1", "CustomResourceDefinition", "", "w.example.com"),
+       object("rbac.authorization.k8s.io/v1", "RoleBinding", "shop", "r")});
   ASSERT_EQ(stages.size(), 3U);
   EXPECT_EQ(stages[0].size(), 2U);
   EXPECT_EQ(stages[1].size(), 1U);

@@ -11,21 +11,20 @@ namespace {
 using std::chrono::seconds;
 
 Json deployment(int generation, int observed, int ready) {
-  return Json{{"apiVersion", "apps/v1"},
-              {"kind", "Deployment"},
-              {"metadata", {{"name", "web"}, {"namespace", "shop"}, {"generation", generation}}},
-              {"spec", {{"replicas", 2}}},
-              {"status",
-               {{"observedGeneration", observed},
-                {"replicas", 2},
-                {"updatedReplicas", 2},
-                {"readyReplicas", ready},
-                {"availableReplicas", ready},
-                {"conditions",
-                 {{{"type", "Available"}, {"status", ready == 2 ? "True" : "False"}},
-                  {{"type", "Progressing"},
-                   {"status", "True"},
-                   {"reason", "NewReplicaSetAvailable"}}}}}}};
+  return Json{
+      {"apiVersion", "apps/v1"},
+      {"kind", "Deployment"},
+      {"metadata", {{"name", "web"}, {"namespace", "shop"}, {"generation", generation}}},
+      {"spec", {{"replicas", 2}}},
+      {"status",
+       {{"observedGeneration", observed},
+        {"replicas", 2},
+        {"updatedReplicas", 2},
+        {"readyReplicas", ready},
+        {"availableReplicas", ready},
+        {"conditions",
+         {{{"type", "Available"}, {"status", ready == 2 ? "True" : "False"}},
+          {{"type", "Progressing"}, {"status", "True"}, {"reason", "NewReplicaSetAvailable"}}}}}}};
 }
 
 std::vector<std::pair<GroupVersionKind, ObjectId>> objects_of(const std::vector<Json>& list) {
@@ -43,9 +42,8 @@ TEST(Waiter, WaitsForChangesUntilEverythingIsCurrent) {
     clock.advance(seconds(1));
     live.put(live.waits == 1 ? deployment(2, 2, 1) : deployment(2, 2, 2));
   };
-  const HealthReport report =
-      wait_for_health(objects_of({deployment(2, 2, 2)}), live, clock.now() + seconds(60), clock,
-                      abort);
+  const HealthReport report = wait_for_health(objects_of({deployment(2, 2, 2)}), live,
+                                              clock.now() + seconds(60), clock, abort);
   EXPECT_TRUE(report.healthy()) << report.message();
   EXPECT_EQ(live.waits, 2);
   EXPECT_FALSE(report.timed_out);
@@ -57,9 +55,8 @@ TEST(Waiter, GivesUpAtTheDeadlineNamingWhatIsNotReady) {
   runtime::AbortSource abort;
   live.put(deployment(1, 1, 0));
   live.on_wait = [&](runtime::Clock::TimePoint deadline) { clock.advance(deadline - clock.now()); };
-  const HealthReport report =
-      wait_for_health(objects_of({deployment(1, 1, 0)}), live, clock.now() + seconds(30), clock,
-                      abort);
+  const HealthReport report = wait_for_health(objects_of({deployment(1, 1, 0)}), live,
+                                              clock.now() + seconds(30), clock, abort);
   EXPECT_FALSE(report.healthy());
   EXPECT_TRUE(report.timed_out);
   EXPECT_EQ(report.status, HealthStatus::kInProgress);
@@ -72,14 +69,15 @@ TEST(Waiter, AFailedObjectEndsTheWaitAtOnce) {
   testing::FakeLiveObjects live;
   runtime::ManualClock clock;
   runtime::AbortSource abort;
-  const Json job{{"apiVersion", "batch/v1"},
-                 {"kind", "Job"},
-                 {"metadata", {{"name", "migrate"}, {"namespace", "shop"}}},
-                 {"spec", {{"completions", 1}}},
-                 {"status",
-                  {{"failed", 3},
-                   {"conditions",
-                    {{{"type", "Failed"}, {"status", "True"}, {"reason", "BackoffLimitExceeded"}}}}}}};
+  const Json job{
+      {"apiVersion", "batch/v1"},
+      {"kind", "Job"},
+      {"metadata", {{"name", "migrate"}, {"namespace", "shop"}}},
+      {"spec", {{"completions", 1}}},
+      {"status",
+       {{"failed", 3},
+        {"conditions",
+         {{{"type", "Failed"}, {"status", "True"}, {"reason", "BackoffLimitExceeded"}}}}}}};
   live.put(job);
   const HealthReport report =
       wait_for_health(objects_of({job}), live, clock.now() + seconds(60), clock, abort);
