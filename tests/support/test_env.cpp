@@ -202,8 +202,7 @@ void EnvTest::SetUp() {
 }
 
 void EnvTest::TearDown() {
-  // Without kube-controller-manager a deleted namespace stays Terminating; names are unique per
-  // test, so that is harmless, and deleting still proves the API accepted it.
+  // Not waited for: the namespace controller removes the namespace and its content later.
   if (!namespace_.empty()) env().kubectl({"delete", "namespace", namespace_, "--wait=false"});
 }
 

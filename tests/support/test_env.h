@@ -1,6 +1,7 @@
 #pragma once
 
-// The integration test environment (tests/env): a real kube-apiserver + etcd, git servers over
+// The integration test environment (tests/env): a real kube-apiserver + etcd with
+// kube-controller-manager, kube-scheduler and kwok's fake nodes, git servers over
 // smart HTTP, git:// and ssh, and the helm and cosign binaries, all on 127.0.0.1.
 //
 // TestEnvironment brings it up once per test process (`tests/env/up` is idempotent, so a

@@ -10,8 +10,11 @@ PORTS_FILE="$ENV_DIR/ports"
 KUBECONFIG_FILE="$ENV_DIR/kubeconfig"
 ENV_SH="$ENV_DIR/cluster.env.sh"  # the cluster part of env.sh (tests/env/up merges)
 TOKEN_FILE="$ENV_DIR/sluice-sa.token"
-# Names of the components we start, in start order.
-ENV_COMPONENTS=(etcd kube-apiserver)
+# Names of the components we start, in start order (cluster-down stops them in reverse).
+ENV_COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+# The fake nodes kwok plays the kubelet of, and the annotation that hands a node to kwok.
+KWOK_NODES=(kwok-node-0 kwok-node-1 kwok-node-2)
+KWOK_NODE_ANNOTATION=kwok.x-k8s.io/node=fake
 
 log() { printf '[env] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -44,11 +47,19 @@ pid_alive() {
   [[ -n "$state" && "$state" != Z ]]
 }
 
-# Loads ETCD_CLIENT_PORT, ETCD_PEER_PORT, APISERVER_PORT from PORTS_FILE.
+# Loads ETCD_CLIENT_PORT, ETCD_PEER_PORT, APISERVER_PORT, CONTROLLER_MANAGER_PORT and
+# SCHEDULER_PORT from PORTS_FILE.
 load_ports() {
   [[ -f "$PORTS_FILE" ]] || return 1
   # shellcheck source=/dev/null
   . "$PORTS_FILE"
+}
+
+# healthz PORT PATH: the loopback HTTPS health endpoint of kube-controller-manager or
+# kube-scheduler answers "ok". Their serving certificates are self-signed (as kubeadm leaves
+# them), so this liveness probe does not verify the certificate, like a kubelet's HTTPS probe.
+healthz() {
+  [[ "$(curl -skf --max-time 2 "https://127.0.0.1:$1$2" 2>/dev/null)" == ok ]]
 }
 
 # port_listening PORT: true if something listens on 127.0.0.1:PORT (or any addr).
