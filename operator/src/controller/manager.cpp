@@ -103,7 +103,7 @@ struct Manager::State {
   verify::PolicyCommitVerifier commit_verifier;
   verify::PolicyImageVerifier image_verifier;
   GitSourceReconciler source_reconciler;
-  PolicyReconciler policy_reconciler{context, policies};
+  PolicyReconciler policy_reconciler;
   ApplicationReconciler application_reconciler;
   ApplicationPipeline pipeline;
 
@@ -130,6 +130,7 @@ Manager::State::State(const ManagerOptions& o)
       owned(client, mapper, pool, owned_options(o.watch_namespace, router)),
       source_reconciler(context, sources, store,
                         [this](const std::string& key) { router.on_artifact(key); }),
+      policy_reconciler(context, policies, applications, o.watch_namespace),
       application_reconciler(context, caches, store, owned, commit_verifier, image_verifier,
                              ApplicationReconcilerOptions{o.operator_namespace, 8}),
       pipeline(application_reconciler, application_queue, pool, pipeline_options(o)),

@@ -1,9 +1,12 @@
 #include "controller/policy_reconciler.h"
 
+#include <algorithm>
+
 #include "api/conditions.h"
 #include "api/group.h"
 #include "controller/reasons.h"
 #include "controller/status_patch.h"
+#include "policy/gate.h"
 #include "policy/signing_policy.h"
 
 namespace sluice::controller {
@@ -17,6 +20,16 @@ void PolicyReconciler::reconcile(const std::string& name) {
   const std::optional<Json> cached = policies_.get("", name);
   if (!cached) return;
   const policy::LoadedPolicy loaded = policy::load_signing_policy(Object(*cached));
+  if (!watch_namespace_.empty()) {
+    const bool named = loaded.match && loaded.match->namespaces &&
+                       std::find(loaded.match->namespaces->begin(), loaded.match->namespaces->end(),
+                                 watch_namespace_) != loaded.match->namespaces->end();
+    const std::vector<Json> applications = applications_.list();
+    const bool governing = std::any_of(
+        applications.begin(), applications.end(),
+        [&](const Json& application) { return policy::governs(loaded, Object(application)); });
+    if (!named && !governing) return;
+  }
   const Json* generation = find_member(*cached, {"metadata", "generation"});
   const std::int64_t observed = generation != nullptr && generation->is_number_integer()
                                     ? generation->get<std::int64_t>()

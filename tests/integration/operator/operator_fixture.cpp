@@ -274,7 +274,7 @@ Json OperatorTest::condition(const Json& object, const std::string& type) {
 }
 
 Json OperatorTest::wait_ready(const std::string& name, const std::string& status,
-                              std::chrono::milliseconds timeout) {
+                              std::chrono::milliseconds timeout, const std::string& reason) {
   Json object;
   const bool reached = eventually(
       [&] {
@@ -283,11 +283,13 @@ Json OperatorTest::wait_ready(const std::string& name, const std::string& status
         const Json ready = condition(object, "Ready");
         const Json* observed = find_member(object, {"status", "observedGeneration"});
         return !ready.is_null() && string_member(ready, {"status"}) == status &&
+               (reason.empty() || string_member(ready, {"reason"}) == reason) &&
                observed != nullptr && *observed == object["metadata"]["generation"];
       },
       timeout);
   if (!reached) {
-    ADD_FAILURE() << "Application " << name << " did not reach Ready=" << status << ":\n"
+    ADD_FAILURE() << "Application " << name << " did not reach Ready=" << status << " "
+                  << reason << ":\n"
                   << (object.is_null() ? "(absent)" : object.dump(2)) << "\n--- operator log:\n"
                   << op().log();
   }

@@ -78,10 +78,11 @@ class OperatorTest : public EnvTest {
   // The condition `type` of the object's status (null when absent).
   static Json condition(const Json& object, const std::string& type);
   // Waits until Application `name`'s Ready condition has `status` ("True", "False") at its
-  // current generation, and returns the object; fails the test (with the operator log) on
-  // timeout.
+  // current generation (and `reason`, when given), and returns the object; fails the test
+  // (with the operator log) on timeout.
   Json wait_ready(const std::string& name, const std::string& status = "True",
-                  std::chrono::milliseconds timeout = std::chrono::seconds(60));
+                  std::chrono::milliseconds timeout = std::chrono::seconds(60),
+                  const std::string& reason = "");
   Json wait_source_ready(const std::string& name,
                          std::chrono::milliseconds timeout = std::chrono::seconds(60));
 

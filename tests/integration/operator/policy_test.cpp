@@ -54,7 +54,7 @@ TEST_F(PolicyTest, EnforceRefusesUnsignedRevisionsAndKeepsTheLastSignedOne) {
   apply(policy_yaml("Enforce"));
   repo().commit({{"app/a.yaml", config_map_yaml("a", "unsigned")}}, "unsigned");
   apply(git_source_yaml("repo") + "---\n" + application_yaml("shop", "./app"));
-  Json app = wait_ready("shop", "False");
+  Json app = wait_ready("shop", "False", seconds(60), "CommitUnsigned");
   EXPECT_EQ(condition(app, "Ready")["reason"], "CommitUnsigned") << app["status"].dump(2);
   const Json verified = condition(app, "Verified");
   EXPECT_EQ(verified["status"], "False");
@@ -124,7 +124,7 @@ TEST_F(PolicyTest, AMalformedPolicyFailsClosedAndSaysWhy) {
       << op().log();
   repo().commit({{"app/a.yaml", config_map_yaml("a", "1")}}, "a");
   apply(git_source_yaml("repo") + "---\n" + application_yaml("shop", "./app"));
-  const Json app = wait_ready("shop", "False");
+  const Json app = wait_ready("shop", "False", seconds(60), "PolicyInvalid");
   EXPECT_EQ(condition(app, "Verified")["reason"], "PolicyInvalid") << app["status"].dump(2);
   EXPECT_TRUE(get("configmap", "a").is_null());
 }
