@@ -8,7 +8,9 @@
 
 #include "cli/build_command.h"
 #include "cli/crds_command.h"
+#include "cli/get_command.h"
 #include "cli/pull_command.h"
+#include "cli/reconcile_command.h"
 #include "cli/run_command.h"
 #include "cli/verify_bundle_command.h"
 #include "cli/verify_commit_command.h"
@@ -61,12 +63,16 @@ constexpr Command kCommands[] = {
      "Verify a sigstore bundle (sigstore conformance protocol)", &run_verify_bundle},
     {"crds", "crds [--out DIR]", "Print the CustomResourceDefinitions (or write them to DIR)",
      &run_crds},
-    {"get", "get (sources|apps|policies) [-n NAMESPACE]",
-     "Show GitSources, Applications and SigningPolicies with their status", nullptr},
-    {"reconcile", "reconcile (source|app) NAME [-n NAMESPACE]", "Ask the operator to reconcile now",
-     nullptr},
-    {"suspend", "suspend (source|app) NAME [-n NAMESPACE]", "Stop reconciling an object", nullptr},
-    {"resume", "resume (source|app) NAME [-n NAMESPACE]", "Resume reconciling an object", nullptr},
+    {"get", "get apps|sources|policies [NAME] [-n NAMESPACE | -A] [--watch] [--kubeconfig PATH]",
+     "Show Applications, GitSources and SigningPolicies with their status", &run_get},
+    {"reconcile",
+     "reconcile app|source NAME [-n NAMESPACE] [--with-source] [--timeout 5m] "
+     "[--kubeconfig PATH]",
+     "Ask the operator to reconcile now and wait for the result", &run_reconcile},
+    {"suspend", "suspend app|source NAME [-n NAMESPACE] [--kubeconfig PATH]",
+     "Stop reconciling an object", &run_suspend},
+    {"resume", "resume app|source NAME [-n NAMESPACE] [--timeout 5m] [--kubeconfig PATH]",
+     "Resume reconciling an object and wait for the result", &run_resume},
     {"diff", "diff app NAME [-n NAMESPACE]", "Show what applying the current revision would change",
      nullptr},
 };

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <boost/fiber/future.hpp>
+#include <pplx/threadpool.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -123,6 +124,15 @@ x509_store_st* x509_store_from_pem(const std::string& pem, const std::string& wh
   ERR_clear_error();  // the loop ends on a "no start line" error
   if (added == 0) throw invalid_argument(what + " holds no PEM certificate");
   return store.release();
+}
+
+bool set_io_threads(std::size_t threads) {
+  try {
+    crossplat::threadpool::initialize_with_threads(threads);
+    return true;
+  } catch (const std::exception&) {
+    return false;  // already initialized
+  }
 }
 
 }  // namespace sluice::http

@@ -33,6 +33,11 @@ struct Response {
 Response exchange(web::http::client::http_client& client, const web::http::http_request& request,
                   std::size_t max_body_bytes, const std::string& what);
 
+// Sizes cpprestsdk's shared I/O thread pool, which otherwise starts 40 threads on first use.
+// Takes effect only before the first request of the process; returns false when the pool is
+// already running (its size can no longer change).
+bool set_io_threads(std::size_t threads);
+
 // Every certificate of a PEM bundle in a fresh store (the caller owns it), so that a
 // configured CA is the only trust anchor. Throws kInvalidArgument, naming `what`, when the
 // bundle holds no certificate.
