@@ -10,6 +10,7 @@
 
 #include "cli/command_line.h"
 #include "controller/manager.h"
+#include "http/exchange.h"
 #include "kube/config.h"
 
 namespace sluice::cli {
@@ -75,7 +76,17 @@ kube::ClusterConfig cluster_config(const std::string& flag) {
 }  // namespace
 
 int run_operator(const CommandContext& context) {
-  return run_command<RunArgs>(context, &parse_args, [&](RunArgs& args) {
+  RunArgs args;
+  try {
+    args = parse_args(context.args);
+  } catch (const Error& e) {
+    return report_argument_error(context, e);
+  }
+  // The operator logs (JSON lines by default) rather than printing "Error:" lines: its
+  // failures belong in the same stream as everything else it says.
+  try {
+    // cpprestsdk's I/O pool would start 40 threads; asio needs few, the fibers do the waiting.
+    http::set_io_threads(std::max(4U, std::thread::hardware_concurrency()));
     args.manager.cluster = cluster_config(args.kubeconfig);
     if (args.manager.operator_namespace.empty()) args.manager.operator_namespace = pod_namespace();
     char host[256] = {};
@@ -95,7 +106,11 @@ int run_operator(const CommandContext& context) {
     sigwait(&signals, &received);
     spdlog::info("received {}, stopping", received == SIGTERM ? "SIGTERM" : "SIGINT");
     manager.stop();
-  });
+  } catch (...) {
+    spdlog::error("{}", Error::from_current_exception().message());
+    return kExitFailure;
+  }
+  return kExitOk;
 }
 
 }  // namespace sluice::cli

@@ -6,10 +6,10 @@
 #include <vector>
 
 #include <boost/fiber/future.hpp>
-#include <pplx/threadpool.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <pplx/threadpool.h>
 
 #include "core/error.h"
 #include "core/unique_c_ptr.h"

@@ -288,8 +288,8 @@ Json OperatorTest::wait_ready(const std::string& name, const std::string& status
       },
       timeout);
   if (!reached) {
-    ADD_FAILURE() << "Application " << name << " did not reach Ready=" << status << " "
-                  << reason << ":\n"
+    ADD_FAILURE() << "Application " << name << " did not reach Ready=" << status << " " << reason
+                  << ":\n"
                   << (object.is_null() ? "(absent)" : object.dump(2)) << "\n--- operator log:\n"
                   << op().log();
   }
