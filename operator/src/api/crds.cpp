@@ -136,6 +136,7 @@ std::vector<CrdFile> crds() {
         kAgeColumn}},
   };
   std::vector<CrdFile> files;
+  files.reserve(definitions.size());
   for (const Definition& definition : definitions) {
     files.push_back({std::string(kGroup) + "_" + std::string(definition.plural) + ".yaml",
                      make_crd(definition)});

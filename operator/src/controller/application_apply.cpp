@@ -48,6 +48,11 @@ void ApplicationReconciler::apply(ApplicationRun& run, runtime::AbortSource& abo
   }
 
   run.plan = apply::plan(desired, memory.applied, owned_);
+  // Objects the diff found unchanged are not sent, but they were reconciled: count them.
+  if (!run.plan.unchanged.empty()) {
+    context_.metrics.objects_applied.labels({"unchanged"})
+        .inc(static_cast<double>(run.plan.unchanged.size()));
+  }
   const apply::Inventory next = apply::Inventory::of(desired);
   const bool report_only = run.spec.drift == api::DriftMode::kReport;
   if (report_only && !run.plan.drifted.empty()) {
@@ -128,6 +133,7 @@ void ApplicationReconciler::prune(ApplicationRun& run, runtime::AbortSource& abo
   if (!failures.empty()) {
     // Keep what could not be deleted in the inventory, so the next reconcile tries again.
     std::vector<apply::InventoryEntry> undeleted;
+    undeleted.reserve(failures.size());
     for (const apply::ObjectResult* failed : failures) {
       undeleted.push_back({failed->id, failed->version});
     }
