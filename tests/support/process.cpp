@@ -36,6 +36,21 @@ std::vector<std::string> merged_environment(const std::map<std::string, std::str
   return result;
 }
 
+// argv and the environment as execvpe wants them, built before fork (after it, only
+// async-signal-safe calls are allowed).
+struct ExecArguments {
+  ExecArguments(const std::vector<std::string>& args, const std::map<std::string, std::string>& env)
+      : strings(merged_environment(env)) {
+    for (const auto& entry : strings) envp.push_back(const_cast<char*>(entry.c_str()));
+    envp.push_back(nullptr);
+    for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+  }
+  std::vector<std::string> strings;
+  std::vector<char*> envp;
+  std::vector<char*> argv;
+};
+
 }  // namespace
 
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options) {
@@ -49,13 +64,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     throw internal_error(std::string("pipe: ") + std::strerror(errno));
   }
   // Everything the child needs is prepared before fork: only async-signal-safe calls after it.
-  const std::vector<std::string> env_strings = merged_environment(options.env);
-  std::vector<char*> env_ptrs;
-  for (const auto& entry : env_strings) env_ptrs.push_back(const_cast<char*>(entry.c_str()));
-  env_ptrs.push_back(nullptr);
-  std::vector<char*> arg_ptrs;
-  for (const auto& arg : argv) arg_ptrs.push_back(const_cast<char*>(arg.c_str()));
-  arg_ptrs.push_back(nullptr);
+  const ExecArguments exec(argv, options.env);
 
   const pid_t pid = ::fork();
   if (pid < 0) throw internal_error(std::string("fork: ") + std::strerror(errno));
@@ -65,7 +74,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     ::dup2(out[1], STDOUT_FILENO);
     ::dup2(err[1], STDERR_FILENO);
     if (!options.working_dir.empty() && ::chdir(options.working_dir.c_str()) != 0) ::_exit(126);
-    ::execvpe(arg_ptrs[0], arg_ptrs.data(), env_ptrs.data());
+    ::execvpe(exec.argv[0], exec.argv.data(), exec.envp.data());
     ::_exit(127);
   }
   close_fd(in[0]);
@@ -124,13 +133,7 @@ BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
   if (argv.empty()) throw invalid_argument("BackgroundProcess: empty argv");
   const int out = ::open(output_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (out < 0) throw internal_error("open " + output_file + ": " + std::strerror(errno));
-  const std::vector<std::string> env_strings = merged_environment(env);
-  std::vector<char*> env_ptrs;
-  for (const auto& entry : env_strings) env_ptrs.push_back(const_cast<char*>(entry.c_str()));
-  env_ptrs.push_back(nullptr);
-  std::vector<char*> arg_ptrs;
-  for (const auto& arg : argv) arg_ptrs.push_back(const_cast<char*>(arg.c_str()));
-  arg_ptrs.push_back(nullptr);
+  const ExecArguments exec(argv, env);
   const pid_t pid = ::fork();
   if (pid < 0) {
     ::close(out);
@@ -143,7 +146,7 @@ BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
     ::dup2(out, 2);
     // Its own process group, so a terminal's ^C reaches the test, not the child directly.
     ::setpgid(0, 0);
-    ::execvpe(arg_ptrs[0], arg_ptrs.data(), env_ptrs.data());
+    ::execvpe(exec.argv[0], exec.argv.data(), exec.envp.data());
     ::_exit(127);
   }
   ::close(out);

@@ -174,11 +174,7 @@ const Schema& application_status_schema() {
 }
 
 ApplicationSpec parse_application_spec(const Object& object, std::set<std::string>* seen) {
-  const Json* spec_json = object.find(Json::json_pointer("/spec"));
-  if (spec_json == nullptr || spec_json->is_null()) throw invalid_argument("spec: required");
-  application_spec_schema().validate(*spec_json, "spec");
-
-  const FieldReader spec(*spec_json, "spec", seen);
+  const FieldReader spec = validated_spec(object, application_spec_schema(), seen);
   ApplicationSpec out;
   if (auto source = spec.object("sourceRef")) {
     out.source_ref.kind = source->string_or("kind", "GitSource");

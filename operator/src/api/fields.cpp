@@ -1,5 +1,6 @@
 #include "api/fields.h"
 
+#include "api/schema.h"
 #include "core/error.h"
 
 namespace sluice::api {
@@ -114,6 +115,14 @@ std::vector<FieldReader> FieldReader::objects(std::string_view key) const {
     out.push_back(FieldReader(item, path_of(key) + "[" + std::to_string(i) + "]", recorded, seen_));
   }
   return out;
+}
+
+FieldReader validated_spec(const Object& object, const Schema& schema,
+                           std::set<std::string>* seen) {
+  const Json* spec = object.find(Json::json_pointer("/spec"));
+  if (spec == nullptr || spec->is_null()) throw invalid_argument("spec: required");
+  schema.validate(*spec, "spec");
+  return FieldReader(*spec, "spec", seen);
 }
 
 }  // namespace sluice::api

@@ -20,6 +20,8 @@
 
 namespace sluice::api {
 
+class Schema;
+
 class FieldReader {
  public:
   // `path` names `value` in messages and recordings ("spec"); `seen`, when given, collects
@@ -55,5 +57,9 @@ class FieldReader {
   std::string recorded_path_;  // with [] for indices, for the recorder
   std::set<std::string>* seen_;
 };
+
+// The spec of `object`, validated against `schema`, as a reader. Throws
+// Error(kInvalidArgument) "spec: required" or the schema's refusal.
+FieldReader validated_spec(const Object& object, const Schema& schema, std::set<std::string>* seen);
 
 }  // namespace sluice::api

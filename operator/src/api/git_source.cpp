@@ -103,11 +103,7 @@ const Schema& git_source_status_schema() {
 }
 
 GitSourceSpec parse_git_source_spec(const Object& object, std::set<std::string>* seen) {
-  const Json* spec_json = object.find(Json::json_pointer("/spec"));
-  if (spec_json == nullptr || spec_json->is_null()) throw invalid_argument("spec: required");
-  git_source_spec_schema().validate(*spec_json, "spec");
-
-  const FieldReader spec(*spec_json, "spec", seen);
+  const FieldReader spec = validated_spec(object, git_source_spec_schema(), seen);
   GitSourceSpec out;
   out.url = spec.string_or("url", "");
   if (auto ref = spec.object("ref")) {

@@ -150,23 +150,4 @@ class InterruptScope {
   std::thread waiter_;
 };
 
-// run_command (cli/command_line.h) for a command whose work returns its exit code.
-template <typename Args>
-int run_cluster_command(const CommandContext& context, Args (*parse)(std::span<const std::string>),
-                        const std::function<int(Args&)>& work) {
-  Args args;
-  try {
-    args = parse(context.args);
-  } catch (const Error& e) {
-    return report_argument_error(context, e);
-  }
-  try {
-    return work(args);
-  } catch (...) {
-    context.out.flush();
-    report_error(context.err, Error::from_current_exception());
-    return kExitFailure;
-  }
-}
-
 }  // namespace sluice::cli

@@ -17,11 +17,13 @@
 namespace sluice::cli {
 
 // How a subcommand runs: `parse` turns its arguments into Args (an Error there is a usage
-// problem: report_argument_error decides the exit code), then `work` does the job; anything it
-// throws becomes one "Error: ..." line on stderr and kExitFailure.
+// problem: report_argument_error decides the exit code), then `work` does the job and returns
+// the exit code; anything it throws becomes one "Error: ..." line on stderr (after what it
+// printed on stdout) and kExitFailure.
 template <typename Args>
-int run_command(const CommandContext& context, Args (*parse)(std::span<const std::string>),
-                const std::function<void(Args&)>& work) {
+int run_command_with_code(const CommandContext& context,
+                          Args (*parse)(std::span<const std::string>),
+                          const std::function<int(Args&)>& work) {
   Args args;
   try {
     args = parse(context.args);
@@ -29,12 +31,22 @@ int run_command(const CommandContext& context, Args (*parse)(std::span<const std
     return report_argument_error(context, e);
   }
   try {
-    work(args);
+    return work(args);
   } catch (...) {
+    context.out.flush();
     report_error(context.err, Error::from_current_exception());
     return kExitFailure;
   }
-  return kExitOk;
+}
+
+// The same for work that either succeeds (kExitOk) or throws.
+template <typename Args>
+int run_command(const CommandContext& context, Args (*parse)(std::span<const std::string>),
+                const std::function<void(Args&)>& work) {
+  return run_command_with_code<Args>(context, parse, [&work](Args& args) {
+    work(args);
+    return kExitOk;
+  });
 }
 
 // cosign's certificate identity flags (--certificate-identity[-regexp],

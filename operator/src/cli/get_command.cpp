@@ -206,7 +206,7 @@ std::string render_table(const KindInfo& kind, const std::vector<Json>& objects,
 }
 
 int run_get(const CommandContext& context) {
-  return run_cluster_command<GetArgs>(context, &parse_get_args, [&](GetArgs& args) {
+  return run_command_with_code<GetArgs>(context, &parse_get_args, [&](GetArgs& args) {
     runtime::AbortSource abort;
     // Before the first request, so SIGINT never meets the default handler mid-watch.
     std::optional<InterruptScope> interrupt;

@@ -207,19 +207,19 @@ ObjectArgs parse_object_args(ObjectAction action, std::span<const std::string> a
 }
 
 int run_reconcile(const CommandContext& context) {
-  return run_cluster_command<ObjectArgs>(
+  return run_command_with_code<ObjectArgs>(
       context, &parse<ObjectAction::kReconcile>,
       [&](ObjectArgs& args) { return reconcile_object(context, args); });
 }
 
 int run_suspend(const CommandContext& context) {
-  return run_cluster_command<ObjectArgs>(
+  return run_command_with_code<ObjectArgs>(
       context, &parse<ObjectAction::kSuspend>,
       [&](ObjectArgs& args) { return suspend_object(context, args); });
 }
 
 int run_resume(const CommandContext& context) {
-  return run_cluster_command<ObjectArgs>(
+  return run_command_with_code<ObjectArgs>(
       context, &parse<ObjectAction::kResume>,
       [&](ObjectArgs& args) { return resume_object(context, args); });
 }

@@ -1,7 +1,6 @@
 // The finish phase of the Application reconcile (application_reconciler.h): status, events,
 // metrics and when to come back. It runs after every other phase, whatever they did.
 #include <algorithm>
-#include <random>
 
 #include <spdlog/spdlog.h>
 
@@ -81,12 +80,6 @@ std::string verified_message(const policy::Verdict& verdict) {
             signer.policy + ")";
   }
   return text;
-}
-
-Duration with_jitter(Duration interval) {
-  thread_local std::mt19937_64 random(std::random_device{}());
-  std::uniform_real_distribution<double> factor(0.95, 1.05);
-  return std::chrono::duration_cast<Duration>(interval * factor(random));
 }
 
 }  // namespace
@@ -268,7 +261,7 @@ std::optional<Duration> ApplicationReconciler::finish(ApplicationRun& run) {
   const auto now = context_.clock.now();
   if (run.full || memory.next_full <= now) {
     memory.next_full =
-        now + std::chrono::duration_cast<runtime::Clock::Duration>(with_jitter(interval));
+        now + std::chrono::duration_cast<runtime::Clock::Duration>(with_jitter(interval, 0.05));
   }
   return std::chrono::duration_cast<Duration>(memory.next_full - now);
 }

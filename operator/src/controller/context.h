@@ -7,6 +7,7 @@
 #include <string>
 
 #include "controller/metrics.h"
+#include "core/duration.h"
 #include "kube/client.h"
 #include "kube/discovery.h"
 #include "kube/events.h"
@@ -30,5 +31,9 @@ struct Context {
 std::string object_key(const std::string& ns, const std::string& name);
 std::string object_key(const Json& object);
 std::pair<std::string, std::string> split_key(const std::string& key);
+
+// `interval` spread by +-`fraction` at random, so objects created together do not all come
+// back in the same instant.
+Duration with_jitter(Duration interval, double fraction);
 
 }  // namespace sluice::controller

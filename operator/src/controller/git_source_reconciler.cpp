@@ -1,7 +1,6 @@
 #include "controller/git_source_reconciler.h"
 
 #include <chrono>
-#include <random>
 
 #include "api/conditions.h"
 #include "api/git_source.h"
@@ -87,13 +86,6 @@ Json verification_of(const Artifact& artifact) {
   return out;
 }
 
-// interval +-10%, so sources created together do not poll in lockstep.
-Duration with_jitter(Duration interval) {
-  thread_local std::mt19937_64 random(std::random_device{}());
-  std::uniform_real_distribution<double> factor(0.9, 1.1);
-  return std::chrono::duration_cast<Duration>(interval * factor(random));
-}
-
 }  // namespace
 
 kube::Resource git_sources() {
@@ -168,7 +160,7 @@ std::optional<Duration> GitSourceReconciler::reconcile(const std::string& key,
     } catch (const Error& e) {
       abort.check();
       finish(Failure{reason::kSecretNotFound, e.with_context("secretRef"), false});
-      return with_jitter(spec.interval);
+      return with_jitter(spec.interval, 0.1);
     }
   }
 
@@ -188,7 +180,7 @@ std::optional<Duration> GitSourceReconciler::reconcile(const std::string& key,
     finish(Failure{why, e, false});
     context_.events.record({kube::ObjectReference::to(*cached), kube::EventType::kWarning,
                             std::string(why), "Fetch", e.message()});
-    return with_jitter(spec.interval);
+    return with_jitter(spec.interval, 0.1);
   }
 
   // A snapshot only when the commit or the ignore rules changed since the current artifact.
@@ -219,7 +211,7 @@ std::optional<Duration> GitSourceReconciler::reconcile(const std::string& key,
     } catch (const Error& e) {
       abort.check();
       finish(Failure{reason::kArtifactFailed, e, false});
-      return with_jitter(spec.interval);
+      return with_jitter(spec.interval, 0.1);
     }
     store_.publish(artifact);
     context_.blocking.run([this] { store_.collect_garbage(); });
@@ -244,7 +236,7 @@ std::optional<Duration> GitSourceReconciler::reconcile(const std::string& key,
                             "stored artifact for revision '" + artifact->revision + "'"});
   }
   if (fresh && on_artifact_) on_artifact_(key);
-  return with_jitter(spec.interval);
+  return with_jitter(spec.interval, 0.1);
 }
 
 }  // namespace sluice::controller

@@ -33,8 +33,8 @@ TEST_F(ApplyFeaturesTest, SubstitutesVariablesAndMovesObjectsToTheTargetNamespac
                 "settings");
   apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: vars, namespace: " + ns() +
         "}\ndata: {GREETING: from-configmap, CLUSTER: from-configmap}\n---\n"
-        "apiVersion: v1\nkind: Secret\nmetadata: {name: secret-vars, namespace: " + ns() +
-        "}\nstringData: {TOKEN: s3cret}\n---\n" + git_source_yaml("repo") + "---\n" +
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: secret-vars, namespace: " +
+        ns() + "}\nstringData: {TOKEN: s3cret}\n---\n" + git_source_yaml("repo") + "---\n" +
         application_yaml("shop", "./app",
                          "targetNamespace: " + target +
                              "\npostBuild:\n  substitute: {CLUSTER: prod}\n  substituteFrom:\n"
@@ -52,8 +52,9 @@ TEST_F(ApplyFeaturesTest, SubstitutesVariablesAndMovesObjectsToTheTargetNamespac
 
   // A required substituteFrom object that is missing is a failure with its own reason.
   ASSERT_EQ(env().kubectl({"-n", ns(), "delete", "configmap", "vars"}).exit_code, 0);
-  ASSERT_EQ(env().kubectl({"-n", ns(), "annotate", "--overwrite", "applications.sluice.dev",
-                           "shop", "sluice.dev/reconcile-requested-at=1"})
+  ASSERT_EQ(env()
+                .kubectl({"-n", ns(), "annotate", "--overwrite", "applications.sluice.dev", "shop",
+                          "sluice.dev/reconcile-requested-at=1"})
                 .exit_code,
             0);
   const Json app = wait_ready("shop", "False", seconds(60), "SubstitutionFailed");
@@ -67,19 +68,22 @@ TEST_F(ApplyFeaturesTest, CrdsAndNamespacesGoFirstSoOneRevisionCanUseThem) {
   cleanup_.push_back("customresourcedefinition/widgets." + group);
   cleanup_.push_back("namespace/" + extra);
   repo().commit(
-      {{"app/crd.yaml", "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"
-                        "metadata: {name: widgets." + group +
-                            "}\nspec:\n  group: " + group +
-                            "\n  names: {kind: Widget, plural: widgets, singular: widget}\n"
-                            "  scope: Namespaced\n  versions:\n  - name: v1\n    served: true\n"
-                            "    storage: true\n    schema:\n      openAPIV3Schema:\n"
-                            "        type: object\n        x-kubernetes-preserve-unknown-fields: "
-                            "true\n"},
-       {"app/widget.yaml", "apiVersion: " + group +
-                               "/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 3}\n"},
+      {{"app/crd.yaml",
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"
+        "metadata: {name: widgets." +
+            group + "}\nspec:\n  group: " + group +
+            "\n  names: {kind: Widget, plural: widgets, singular: widget}\n"
+            "  scope: Namespaced\n  versions:\n  - name: v1\n    served: true\n"
+            "    storage: true\n    schema:\n      openAPIV3Schema:\n"
+            "        type: object\n        x-kubernetes-preserve-unknown-fields: "
+            "true\n"},
+       {"app/widget.yaml",
+        "apiVersion: " + group + "/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 3}\n"},
        {"app/namespace.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: " + extra + "}\n"},
-       {"app/elsewhere.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: elsewhere, "
-                              "namespace: " + extra + "}\n"}},
+       {"app/elsewhere.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: elsewhere, "
+        "namespace: " +
+            extra + "}\n"}},
       "crd and its use");
   apply(git_source_yaml("repo") + "---\n" + application_yaml("shop", "./app", "wait: true"));
   const Json app = wait_ready("shop", "True", seconds(90));
@@ -108,8 +112,9 @@ TEST_F(ApplyFeaturesTest, ForceRecreatesAnObjectWhoseImmutableFieldsChanged) {
             std::string::npos)
       << app["status"].dump(2);
 
-  ASSERT_EQ(env().kubectl({"-n", ns(), "patch", "applications.sluice.dev", "shop", "--type=merge",
-                           "-p", R"({"spec":{"force":true}})"})
+  ASSERT_EQ(env()
+                .kubectl({"-n", ns(), "patch", "applications.sluice.dev", "shop", "--type=merge",
+                          "-p", R"({"spec":{"force":true}})"})
                 .exit_code,
             0);
   wait_ready("shop");
@@ -123,15 +128,19 @@ TEST_F(ApplyFeaturesTest, AppliesAsTheServiceAccountItNames) {
   // The tenant's account may manage ConfigMaps in its namespace, nothing else.
   apply("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: deployer, namespace: " + ns() +
         "}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: "
-        "configmaps, namespace: " + ns() +
+        "configmaps, namespace: " +
+        ns() +
         "}\nrules:\n- apiGroups: ['']\n  resources: [configmaps]\n  verbs: [get, list, watch, "
         "create, patch, update, delete]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: "
-        "RoleBinding\nmetadata: {name: deployer, namespace: " + ns() +
+        "RoleBinding\nmetadata: {name: deployer, namespace: " +
+        ns() +
         "}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: configmaps}\n"
-        "subjects: [{kind: ServiceAccount, name: deployer, namespace: " + ns() + "}]\n");
+        "subjects: [{kind: ServiceAccount, name: deployer, namespace: " +
+        ns() + "}]\n");
   repo().commit({{"app/a.yaml", config_map_yaml("a", "1")},
-                 {"app/s.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n"
-                                "stringData: {k: v}\n"}},
+                 {"app/s.yaml",
+                  "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n"
+                  "stringData: {k: v}\n"}},
                 "configmap and secret");
   apply(git_source_yaml("repo") + "---\n" +
         application_yaml("shop", "./app", "serviceAccountName: deployer"));

@@ -29,17 +29,22 @@ class RestartTest : public OperatorTest {
     }
     return names;
   }
+
+  // Commits `count` ConfigMaps under many/ and applies an Application of them.
+  void start_many(int count) {
+    std::map<std::string, std::string> files;
+    for (int i = 0; i < count; ++i) {
+      files["many/cm-" + std::to_string(i) + ".yaml"] =
+          config_map_yaml("cm-" + std::to_string(i), std::to_string(i));
+    }
+    repo().commit(files, "many");
+    apply(git_source_yaml("repo", "1h") + "---\n" + application_yaml("shop", "./many"));
+  }
 };
 
 TEST_F(RestartTest, KilledMidApplyItConvergesAndOrphansNothing) {
   constexpr int kObjects = 400;
-  std::map<std::string, std::string> files;
-  for (int i = 0; i < kObjects; ++i) {
-    files["many/cm-" + std::to_string(i) + ".yaml"] =
-        config_map_yaml("cm-" + std::to_string(i), std::to_string(i));
-  }
-  repo().commit(files, "many");
-  apply(git_source_yaml("repo", "1h") + "---\n" + application_yaml("shop", "./many"));
+  start_many(kObjects);
 
   // Kill it once some, not all, of the objects exist (the client's 50 requests/s limit spreads
   // the 400 applies over several seconds).
@@ -76,13 +81,7 @@ TEST_F(RestartTest, KilledMidApplyItConvergesAndOrphansNothing) {
 
 TEST_F(RestartTest, RestartedOnTheSameRevisionItFinishesTheApply) {
   constexpr int kObjects = 300;
-  std::map<std::string, std::string> files;
-  for (int i = 0; i < kObjects; ++i) {
-    files["many/cm-" + std::to_string(i) + ".yaml"] =
-        config_map_yaml("cm-" + std::to_string(i), std::to_string(i));
-  }
-  repo().commit(files, "many");
-  apply(git_source_yaml("repo", "1h") + "---\n" + application_yaml("shop", "./many"));
+  start_many(kObjects);
   ASSERT_TRUE(eventually([&] { return labelled().size() >= 20; }, seconds(60))) << op().log();
   op().kill();
   ASSERT_LT(labelled().size(), static_cast<std::size_t>(kObjects));
