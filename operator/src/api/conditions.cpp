@@ -1,8 +1,6 @@
 #include "api/conditions.h"
 
 #include <algorithm>
-#include <chrono>
-#include <ctime>
 
 #include "core/object.h"
 
@@ -106,15 +104,6 @@ void Conditions::set(std::string_view type, ConditionStatus status, std::string_
 
 void Conditions::remove(std::string_view type) {
   std::erase_if(items_, [&](const Condition& c) { return c.type == type; });
-}
-
-std::string rfc3339_now() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
 }
 
 Schema conditions_schema() {

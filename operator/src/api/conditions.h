@@ -70,9 +70,6 @@ class Conditions {
   std::vector<Condition> items_;
 };
 
-// The current time as the API writes timestamps: "2026-12-07T06:43:13Z".
-std::string rfc3339_now();
-
 // The schema of status.conditions.
 Schema conditions_schema();
 

@@ -91,13 +91,6 @@ Health compute(const Json& object, UnixTime now) {
   return detail::current("Resource is current");
 }
 
-UnixTime unix_time(std::chrono::system_clock::time_point time) {
-  const auto since_epoch =
-      std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch());
-  const auto seconds = std::chrono::floor<std::chrono::seconds>(since_epoch);
-  return {seconds.count(), (since_epoch - seconds).count()};
-}
-
 }  // namespace
 }  // namespace detail
 
@@ -121,7 +114,7 @@ std::string_view to_string(HealthStatus status) noexcept {
 
 Health compute_health(const Json& object, std::chrono::system_clock::time_point now) {
   try {
-    return detail::compute(object, detail::unix_time(now));
+    return detail::compute(object, unix_time(now));
   } catch (const Error& error) {
     // Where kstatus returns an error (or panics): the object is malformed, its health unknown.
     return {HealthStatus::kUnknown, error.message(), std::nullopt};

@@ -21,6 +21,7 @@
 
 #include "apply/health.h"
 #include "core/json.h"
+#include "core/rfc3339.h"
 
 namespace sluice::apply::detail {
 
@@ -82,22 +83,6 @@ const Condition* find_condition(const std::vector<Condition>& conditions, std::s
 // a - b as Go computes it on int64: wrapping around on overflow (kstatus subtracts replica
 // counts an object may set to anything).
 std::int64_t go_subtract(std::int64_t a, std::int64_t b);
-
-// A point in time as seconds and nanoseconds since the Unix epoch (nanoseconds alone would
-// not reach the years 0 to 9999 an RFC 3339 timestamp can name).
-struct UnixTime {
-  std::int64_t seconds = 0;
-  std::int64_t nanos = 0;  // 0 to 999,999,999
-
-  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads the rewritten `<=> 0`.
-  auto operator<=>(const UnixTime&) const = default;
-};
-
-// Go's time.Parse(time.RFC3339, text), nullopt where Go fails: "2006-01-02T15:04:05", then
-// an optional fraction (after "." or ","; digits past the ninth ignored), then "Z" or an
-// offset such as "+07:00"; fields are range-checked, the hour may have one digit and offsets
-// go up to 24:60, as Go's general parser allows.
-std::optional<UnixTime> parse_rfc3339(std::string_view text);
 
 // Results, spelled as kstatus builds them.
 Health current(std::string message);

@@ -5,6 +5,7 @@
 #include "api/group.h"
 #include "cli/command_line.h"
 #include "cli/table.h"
+#include "core/rfc3339.h"
 
 namespace sluice::cli {
 namespace {
@@ -99,7 +100,7 @@ bool reconcile(const CommandContext& context, const kube::Client& client, const 
                Deadline& deadline) {
   context.out << "► annotating " << target.where() << "\n";
   context.out.flush();
-  const std::string requested = format_rfc3339_nano(std::chrono::system_clock::now());
+  const std::string requested = format_rfc3339(std::chrono::system_clock::now(), 9);
   const Json patched =
       patch_object(client, target.kind, target.ns, target.name, annotation_patch(requested));
   context.out << "✔ " << target.kind.name << " annotated\n";
@@ -148,7 +149,7 @@ int resume_object(const CommandContext& context, const ObjectArgs& args) {
   Deadline deadline(args.timeout);
   context.out << "► resuming " << target.where() << "\n";
   context.out.flush();
-  const std::string requested = format_rfc3339_nano(std::chrono::system_clock::now());
+  const std::string requested = format_rfc3339(std::chrono::system_clock::now(), 9);
   Json patch = suspend_patch(false);
   patch.merge_patch(annotation_patch(requested));
   const Json patched = patch_object(cluster.client, target.kind, target.ns, target.name, patch);

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdio>
-#include <ctime>
+
+#include "core/rfc3339.h"
 
 namespace sluice::cli {
 namespace {
@@ -18,24 +18,6 @@ std::size_t display_width(std::string_view text) {
   return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
     return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
   }));
-}
-
-bool read_digits(std::string_view text, std::size_t& pos, std::size_t count, int& value) {
-  if (pos + count > text.size()) return false;
-  value = 0;
-  for (std::size_t i = 0; i < count; ++i) {
-    const char c = text[pos + i];
-    if (c < '0' || c > '9') return false;
-    value = value * 10 + (c - '0');
-  }
-  pos += count;
-  return true;
-}
-
-bool expect(std::string_view text, std::size_t& pos, char c) {
-  if (pos >= text.size() || text[pos] != c) return false;
-  ++pos;
-  return true;
 }
 
 }  // namespace
@@ -102,80 +84,11 @@ std::string human_duration(std::chrono::nanoseconds age) {
   return to_string(years) + "y";
 }
 
-std::optional<std::chrono::system_clock::time_point> parse_timestamp(std::string_view text) {
-  std::size_t pos = 0;
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (!read_digits(text, pos, 4, year) || !expect(text, pos, '-') ||
-      !read_digits(text, pos, 2, month) || !expect(text, pos, '-') ||
-      !read_digits(text, pos, 2, day) || !(expect(text, pos, 'T') || expect(text, pos, 't')) ||
-      !read_digits(text, pos, 2, hour) || !expect(text, pos, ':') ||
-      !read_digits(text, pos, 2, minute) || !expect(text, pos, ':') ||
-      !read_digits(text, pos, 2, second)) {
-    return std::nullopt;
-  }
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
-    return std::nullopt;
-  }
-  std::int64_t nanos = 0;
-  if (pos < text.size() && text[pos] == '.') {
-    ++pos;
-    int digits = 0;
-    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-      if (digits < 9) nanos = nanos * 10 + (text[pos] - '0');
-      ++digits;
-      ++pos;
-    }
-    if (digits == 0) return std::nullopt;
-    for (int i = digits; i < 9; ++i) nanos *= 10;
-  }
-  int offset_minutes = 0;
-  if (expect(text, pos, 'Z') || expect(text, pos, 'z')) {
-    // UTC
-  } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
-    const int sign = text[pos++] == '-' ? -1 : 1;
-    int offset_hours = 0, offset_rest = 0;
-    if (!read_digits(text, pos, 2, offset_hours) || !expect(text, pos, ':') ||
-        !read_digits(text, pos, 2, offset_rest) || offset_hours > 23 || offset_rest > 59) {
-      return std::nullopt;
-    }
-    offset_minutes = sign * (offset_hours * 60 + offset_rest);
-  } else {
-    return std::nullopt;
-  }
-  if (pos != text.size()) return std::nullopt;
-
-  std::tm tm{};
-  tm.tm_year = year - 1900;
-  tm.tm_mon = month - 1;
-  tm.tm_mday = day;
-  tm.tm_hour = hour;
-  tm.tm_min = minute;
-  tm.tm_sec = second;
-  const std::time_t seconds = timegm(&tm);
-  return std::chrono::system_clock::from_time_t(seconds) - std::chrono::minutes(offset_minutes) +
-         std::chrono::duration_cast<std::chrono::system_clock::duration>(
-             std::chrono::nanoseconds(nanos));
-}
-
 std::string age_since(std::string_view timestamp, std::chrono::system_clock::time_point now) {
-  const auto created = parse_timestamp(timestamp);
+  const std::optional<UnixTime> parsed = parse_rfc3339(timestamp);
+  const auto created = parsed ? to_time_point(*parsed) : std::nullopt;
   if (!created) return "<unknown>";
   return human_duration(std::chrono::duration_cast<std::chrono::nanoseconds>(now - *created));
-}
-
-std::string format_rfc3339_nano(std::chrono::system_clock::time_point time) {
-  const auto since_epoch =
-      std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch());
-  auto seconds = std::chrono::floor<std::chrono::seconds>(since_epoch);
-  const auto nanos = (since_epoch - seconds).count();
-  const std::time_t t = seconds.count();
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[64];
-  const std::size_t length = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
-  char fraction[16];
-  std::snprintf(fraction, sizeof fraction, ".%09lldZ", static_cast<long long>(nanos));
-  return std::string(text, length) + fraction;
 }
 
 std::string one_line(std::string text) {

@@ -21,16 +21,9 @@ std::string format_table(const std::vector<std::string>& header,
 // skew), "<invalid>" beyond.
 std::string human_duration(std::chrono::nanoseconds age);
 
-// A Kubernetes timestamp ("2026-01-02T03:04:05Z", an optional fraction, or an offset such as
-// "+02:00") as a point in time; nullopt for anything else.
-std::optional<std::chrono::system_clock::time_point> parse_timestamp(std::string_view text);
-
 // kubectl's AGE cell for metadata.creationTimestamp `timestamp` at `now`: human_duration of
 // the difference, "<unknown>" when the timestamp is absent or unreadable.
 std::string age_since(std::string_view timestamp, std::chrono::system_clock::time_point now);
-
-// `time` in RFC 3339 with nanoseconds, UTC: "2026-01-02T03:04:05.123456789Z".
-std::string format_rfc3339_nano(std::chrono::system_clock::time_point time);
 
 // `text` on one line: line breaks become spaces (for a table cell or a one-line report).
 std::string one_line(std::string text);

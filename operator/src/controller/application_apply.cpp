@@ -8,6 +8,7 @@
 #include "controller/application_reconciler.h"
 #include "controller/reasons.h"
 #include "controller/status_patch.h"
+#include "core/rfc3339.h"
 
 namespace sluice::controller {
 namespace {
@@ -73,7 +74,8 @@ void ApplicationReconciler::apply(ApplicationRun& run, runtime::AbortSource& abo
     status["inventory"] = ahead.to_json();
     api::Conditions conditions = api::Conditions::from_json(find_member(status, {"conditions"}));
     conditions.set(api::condition::kReconciling, api::ConditionStatus::kTrue, reason::kProgressing,
-                   "applying revision " + run.revision(), run.generation, api::rfc3339_now());
+                   "applying revision " + run.revision(), run.generation,
+                   format_rfc3339(std::chrono::system_clock::now()));
     status["conditions"] = conditions.to_json();
     try {
       patch_status(context_.client, applications(), run.cached, status);

@@ -9,6 +9,7 @@
 #include "controller/application_reconciler.h"
 #include "controller/reasons.h"
 #include "controller/status_patch.h"
+#include "core/rfc3339.h"
 
 namespace sluice::controller {
 namespace {
@@ -86,7 +87,7 @@ std::string verified_message(const policy::Verdict& verdict) {
 
 Json ApplicationReconciler::next_status(const ApplicationRun& run) const {
   Json status = status_of(run.cached);
-  const std::string now = api::rfc3339_now();
+  const std::string now = format_rfc3339(std::chrono::system_clock::now());
   api::Conditions conditions = api::Conditions::from_json(find_member(status, {"conditions"}));
   conditions.remove(condition::kReconciling);
   status["observedGeneration"] = run.generation;

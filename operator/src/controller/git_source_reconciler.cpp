@@ -8,6 +8,7 @@
 #include "controller/reasons.h"
 #include "controller/status_patch.h"
 #include "core/base64.h"
+#include "core/rfc3339.h"
 #include "core/sha256.h"
 #include "git/pull.h"
 #include "git/ref.h"
@@ -118,7 +119,7 @@ std::optional<Duration> GitSourceReconciler::reconcile(const std::string& key,
 
   Json status = status_of(*cached);
   api::Conditions conditions = api::Conditions::from_json(find_member(status, {"conditions"}));
-  const std::string now = api::rfc3339_now();
+  const std::string now = format_rfc3339(std::chrono::system_clock::now());
   const auto finish = [&](std::optional<Failure> failure) {
     if (failure) {
       conditions.set(condition::kReady, ConditionStatus::kFalse, failure->reason,

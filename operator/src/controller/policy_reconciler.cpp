@@ -6,6 +6,7 @@
 #include "api/group.h"
 #include "controller/reasons.h"
 #include "controller/status_patch.h"
+#include "core/rfc3339.h"
 #include "policy/gate.h"
 #include "policy/signing_policy.h"
 
@@ -37,7 +38,7 @@ void PolicyReconciler::reconcile(const std::string& name) {
 
   Json status = status_of(*cached);
   api::Conditions conditions = api::Conditions::from_json(find_member(status, {"conditions"}));
-  const std::string now = api::rfc3339_now();
+  const std::string now = format_rfc3339(std::chrono::system_clock::now());
   if (loaded.error) {
     conditions.set(
         api::condition::kReady, api::ConditionStatus::kFalse, reason::kPolicyInvalid,

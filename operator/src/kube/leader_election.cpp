@@ -1,9 +1,9 @@
 #include "kube/leader_election.h"
 
-#include <ctime>
 #include <utility>
 
 #include "core/error.h"
+#include "core/rfc3339.h"
 #include "runtime/fiber_pool.h"
 #include "runtime/gate.h"
 
@@ -50,16 +50,7 @@ void write_lease_record(Json& lease, const LeaseRecord& record) {
 }
 
 std::string micro_time(std::chrono::system_clock::time_point time) {
-  const auto micros =
-      std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch()).count();
-  const std::time_t seconds = static_cast<std::time_t>(micros / 1000000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char date[32];
-  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &utc);
-  char fraction[16];
-  std::snprintf(fraction, sizeof fraction, ".%06lldZ", static_cast<long long>(micros % 1000000));
-  return std::string(date) + fraction;
+  return format_rfc3339(time, 6);
 }
 
 // --- ClientLeaseStore ---

@@ -58,7 +58,7 @@ Json read_case(const std::string& name) {
 }
 
 system_clock::time_point time_point_of(const std::string& rfc3339) {
-  const auto time = detail::parse_rfc3339(rfc3339);
+  const auto time = parse_rfc3339(rfc3339);
   EXPECT_TRUE(time) << rfc3339;
   if (!time) return {};
   return system_clock::time_point(std::chrono::duration_cast<system_clock::duration>(
