@@ -1,6 +1,7 @@
 #include "operator_fixture.h"
 
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <regex>
 #include <sstream>
@@ -44,8 +45,27 @@ std::string controller_cluster_role() {
   throw internal_error("manifests/rbac.yaml has no ClusterRole sluice-controller");
 }
 
-void must(const ProcessResult& result, const std::string& what) {
-  if (result.exit_code != 0) throw internal_error(what + ": " + result.err + result.out);
+// Runs `command` until it succeeds, a few times: test processes set up the same cluster-wide
+// objects at once, and kubectl apply (read, then create) loses a race to a parallel one with
+// AlreadyExists; its next attempt finds the object and updates it.
+ProcessResult must(const std::function<ProcessResult()>& command, const std::string& what) {
+  ProcessResult result;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    result = command();
+    if (result.exit_code == 0) return result;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  throw internal_error(what + ": " + result.err + result.out);
+}
+
+// What SetUpTestSuite made: the operator's kubeconfig, or why it could not.
+std::string& suite_kubeconfig() {
+  static std::string path;
+  return path;
+}
+std::string& suite_error() {
+  static std::string error;
+  return error;
 }
 
 std::string indent(const std::string& text, const std::string& prefix) {
@@ -154,63 +174,92 @@ std::string OperatorProcess::log(std::size_t lines) const {
 // ---- OperatorTest ----------------------------------------------------------------------------
 
 const std::string& OperatorTest::operator_kubeconfig() {
-  static std::string path;
-  return path;
+  return suite_kubeconfig();
 }
 
 void OperatorTest::SetUpTestSuite() {
   static std::once_flag once;
   std::call_once(once, [] {
-    const TestEnvironment& env = TestEnvironment::get();
-    const fs::path source(SLUICE_SOURCE_DIR);
-    for (const char* crd : {"sluice.dev_gitsources.yaml", "sluice.dev_applications.yaml",
-                            "sluice.dev_signingpolicies.yaml"}) {
-      must(env.kubectl({"apply", "-f", (source / "crds" / crd).string()}), "installing the CRDs");
+    try {
+      set_up_suite();
+    } catch (const Error& e) {
+      // Recorded, not thrown: a throw here would make every test "skipped", and ctest counts
+      // a skipped test as no failure. SetUp fails each test with it instead.
+      suite_error() = e.message();
     }
-    must(env.kubectl({"wait", "--for=condition=Established", "--timeout=60s",
-                      "crd/gitsources.sluice.dev", "crd/applications.sluice.dev",
-                      "crd/signingpolicies.sluice.dev"}),
-         "waiting for the CRDs");
-    must(env.kubectl({"apply", "-f", "-"}, controller_cluster_role()), "the ClusterRole");
-    const std::string ns = kOperatorNamespace;
-    must(env.kubectl({"apply", "-f", "-"},
-                     "apiVersion: v1\nkind: Namespace\nmetadata: {name: " + ns +
-                         "}\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: "
-                         "sluice, namespace: " +
-                         ns + "}\n"),
-         "the operator's ServiceAccount");
-    for (const auto& [binding, role] : {std::pair<std::string, std::string>{
-                                            "sluice-operator-test-controller", "sluice-controller"},
-                                        {"sluice-operator-test-applier", "cluster-admin"}}) {
-      must(env.kubectl({"apply", "-f", "-"},
-                       "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\n"
-                       "metadata: {name: " +
-                           binding +
-                           "}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: "
-                           "ClusterRole, name: " +
-                           role + "}\nsubjects: [{kind: ServiceAccount, name: sluice, namespace: " +
-                           ns + "}]\n"),
-           "binding " + role);
-    }
-    const ProcessResult token =
-        env.kubectl({"create", "token", "sluice", "-n", ns, "--duration=6h"});
-    must(token, "the operator's token");
-    const fs::path kubeconfig = fs::path(SLUICE_BINARY_DIR) / "env" /
-                                ("operator-test-" + std::to_string(::getpid()) + ".kubeconfig");
-    std::ofstream(kubeconfig)
-        << "apiVersion: v1\nkind: Config\nclusters:\n- name: env\n  cluster:\n"
-        << "    server: " << env.var("SLUICE_APISERVER_URL") << "\n"
-        << "    certificate-authority: " << env.var("SLUICE_CA_FILE") << "\n"
-        << "users:\n- name: sluice\n  user:\n    token: "
-        << token.out.substr(0, token.out.find('\n')) << "\n"
-        << "contexts:\n- name: env\n  context: {cluster: env, user: sluice}\n"
-        << "current-context: env\n";
-    fs::permissions(kubeconfig, fs::perms::owner_read | fs::perms::owner_write);
-    const_cast<std::string&>(operator_kubeconfig()) = kubeconfig.string();
   });
 }
 
+void OperatorTest::set_up_suite() {
+  const TestEnvironment& env = TestEnvironment::get();
+  const fs::path source(SLUICE_SOURCE_DIR);
+  for (const char* crd : {"sluice.dev_gitsources.yaml", "sluice.dev_applications.yaml",
+                          "sluice.dev_signingpolicies.yaml"}) {
+    must(
+        [&] {
+          return env.kubectl({"apply", "-f", (source / "crds" / crd).string()});
+        },
+        "installing the CRDs");
+  }
+  must(
+      [&] {
+        return env.kubectl({"wait", "--for=condition=Established", "--timeout=60s",
+                            "crd/gitsources.sluice.dev", "crd/applications.sluice.dev",
+                            "crd/signingpolicies.sluice.dev"});
+      },
+      "waiting for the CRDs");
+  must(
+      [&] {
+        return env.kubectl({"apply", "-f", "-"}, controller_cluster_role());
+      },
+      "the ClusterRole");
+  const std::string ns = kOperatorNamespace;
+  must(
+      [&] {
+        return env.kubectl({"apply", "-f", "-"},
+                           "apiVersion: v1\nkind: Namespace\nmetadata: {name: " + ns +
+                               "}\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: "
+                               "sluice, namespace: " +
+                               ns + "}\n");
+      },
+      "the operator's ServiceAccount");
+  for (const auto& [binding, role] :
+       {std::pair<std::string, std::string>{"sluice-operator-test-controller", "sluice-controller"},
+        {"sluice-operator-test-applier", "cluster-admin"}}) {
+    must(
+        [&] {
+          return env.kubectl(
+              {"apply", "-f", "-"},
+              "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\n"
+              "metadata: {name: " +
+                  binding +
+                  "}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: "
+                  "ClusterRole, name: " +
+                  role + "}\nsubjects: [{kind: ServiceAccount, name: sluice, namespace: " + ns +
+                  "}]\n");
+        },
+        "binding " + role);
+  }
+  const ProcessResult token = must(
+      [&] {
+        return env.kubectl({"create", "token", "sluice", "-n", ns, "--duration=6h"});
+      },
+      "the operator's token");
+  const fs::path kubeconfig = fs::path(SLUICE_BINARY_DIR) / "env" /
+                              ("operator-test-" + std::to_string(::getpid()) + ".kubeconfig");
+  std::ofstream(kubeconfig) << "apiVersion: v1\nkind: Config\nclusters:\n- name: env\n  cluster:\n"
+                            << "    server: " << env.var("SLUICE_APISERVER_URL") << "\n"
+                            << "    certificate-authority: " << env.var("SLUICE_CA_FILE") << "\n"
+                            << "users:\n- name: sluice\n  user:\n    token: "
+                            << token.out.substr(0, token.out.find('\n')) << "\n"
+                            << "contexts:\n- name: env\n  context: {cluster: env, user: sluice}\n"
+                            << "current-context: env\n";
+  fs::permissions(kubeconfig, fs::perms::owner_read | fs::perms::owner_write);
+  suite_kubeconfig() = kubeconfig.string();
+}
+
 void OperatorTest::SetUp() {
+  ASSERT_EQ(suite_error(), "") << "setting up the operator tests failed";
   EnvTest::SetUp();
   storage_dir_ = fs::temp_directory_path() / ("sluice-storage-" + ns());
   if (!start_operator()) return;

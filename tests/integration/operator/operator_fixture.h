@@ -58,6 +58,8 @@ class OperatorProcess {
 class OperatorTest : public EnvTest {
  protected:
   static void SetUpTestSuite();
+  // CRDs, RBAC and the operator's kubeconfig, once per test process.
+  static void set_up_suite();
   void SetUp() override;
   void TearDown() override;
 
