@@ -90,12 +90,9 @@ ObjectResult Applier::apply_one(const Object& object, runtime::AbortSource& abor
     const kube::Resource resource = mapper_.resource_for(gvk);
     const std::string ns = resource.namespaced ? object.namespace_name() : std::string();
     const std::optional<Json> before = live_.get(gvk, ns, object.name());
-    kube::ApplyOptions apply_options;
-    apply_options.force = true;
-    apply_options.field_manager = std::string(api::kFieldManager);
     Json response;
     try {
-      response = client_.apply(resource, ns, object.name(), object.json(), apply_options);
+      response = server_side_apply(resource, ns, object);
       result.action = !before ? Action::kCreated
                       : resource_version_of(response) == resource_version_of(*before)
                           ? Action::kUnchanged
@@ -140,10 +137,15 @@ Json Applier::recreate(const kube::Resource& resource, const Object& object,
     }
     runtime::sleep_for(options_.poll_interval, abort, *options_.clock);
   }
-  kube::ApplyOptions apply_options;
-  apply_options.force = true;
-  apply_options.field_manager = std::string(api::kFieldManager);
-  return client_.apply(resource, ns, object.name(), object.json(), apply_options);
+  return server_side_apply(resource, ns, object);
+}
+
+Json Applier::server_side_apply(const kube::Resource& resource, const std::string& ns,
+                                const Object& object) const {
+  kube::ApplyOptions options;
+  options.force = true;  // sluice owns what it applies (see the header)
+  options.field_manager = std::string(api::kFieldManager);
+  return client_.apply(resource, ns, object.name(), object.json(), options);
 }
 
 void Applier::wait_established(std::vector<ObjectResult>& results, runtime::AbortSource& abort) {

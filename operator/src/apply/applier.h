@@ -49,6 +49,9 @@ class Applier {
 
  private:
   ObjectResult apply_one(const Object& object, runtime::AbortSource& abort);
+  // One server-side apply: field manager "sluice", forced ownership.
+  Json server_side_apply(const kube::Resource& resource, const std::string& ns,
+                         const Object& object) const;
   Json recreate(const kube::Resource& resource, const Object& object, const Json& live_before,
                 runtime::AbortSource& abort);
   // Marks CRDs that do not become Established in time as failed.

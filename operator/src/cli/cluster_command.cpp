@@ -10,7 +10,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "api/conditions.h"
 #include "api/group.h"
+#include "controller/context.h"
 #include "http/exchange.h"
 
 namespace sluice::cli {
@@ -37,7 +39,7 @@ constexpr auto kRewatchDelay = std::chrono::seconds(1);
 }  // namespace
 
 kube::Resource KindInfo::resource() const {
-  return {std::string(api::kGroup), std::string(api::kVersion), std::string(plural), namespaced};
+  return controller::sluice_resource(plural, namespaced);
 }
 
 const KindInfo& kind_info(ObjectKind kind) {
@@ -154,19 +156,11 @@ Error object_not_found(const KindInfo& kind, const std::string& ns, const std::s
 }
 
 ReadyCondition ready_condition(const Json& object) {
-  ReadyCondition ready;
-  const Json* conditions = find_member(object, {"status", "conditions"});
-  if (conditions == nullptr || !conditions->is_array()) return ready;
-  for (const Json& condition : *conditions) {
-    if (string_member(condition, {"type"}) != "Ready") continue;
-    const std::string status = string_member(condition, {"status"});
-    ready.present = true;
-    ready.status = status == "True" || status == "False" ? status : "Unknown";
-    ready.reason = string_member(condition, {"reason"});
-    ready.message = string_member(condition, {"message"});
-    break;
-  }
-  return ready;
+  const api::Conditions conditions =
+      api::Conditions::from_json(find_member(object, {"status", "conditions"}));
+  const api::Condition* ready = conditions.find(api::condition::kReady);
+  if (ready == nullptr) return {};
+  return {true, std::string(api::to_string(ready->status)), ready->reason, ready->message};
 }
 
 Json get_object(const kube::Client& client, const KindInfo& kind, const std::string& ns,

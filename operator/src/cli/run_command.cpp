@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include "cli/cluster_command.h"
 #include "cli/command_line.h"
 #include "controller/manager.h"
 #include "http/exchange.h"
@@ -65,12 +66,13 @@ RunArgs parse_args(std::span<const std::string> args) {
   return parsed;
 }
 
+// --kubeconfig or $KUBECONFIG, read as the other cluster commands read them
+// (kubeconfig_path); without either, the in-cluster service account, not ~/.kube/config: an
+// operator in a pod must not pick up a stray file.
 kube::ClusterConfig cluster_config(const std::string& flag) {
-  std::string path = flag;
-  if (path.empty()) {
-    if (const char* env = std::getenv("KUBECONFIG"); env != nullptr && *env != '\0') path = env;
-  }
-  return path.empty() ? kube::in_cluster_config() : kube::load_kubeconfig(path);
+  const char* env = std::getenv("KUBECONFIG");
+  if (flag.empty() && (env == nullptr || *env == '\0')) return kube::in_cluster_config();
+  return kube::load_kubeconfig(kubeconfig_path(flag));
 }
 
 }  // namespace

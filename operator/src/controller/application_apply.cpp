@@ -27,6 +27,9 @@ void count(Metrics& metrics, const apply::Results& results) {
 void ApplicationReconciler::apply(ApplicationRun& run, runtime::AbortSource& abort) {
   ApplicationMemory& memory = *run.memory;
   const std::vector<Object>& desired = *run.desired;
+  // Kinds this revision introduces (their CRDs are in the same revision) are not served yet;
+  // they are watched once applied.
+  std::set<GroupVersionKind> unserved;
   try {
     std::set<GroupVersionKind> kinds;
     for (const Object& object : desired) kinds.insert(object.gvk());
@@ -37,9 +40,8 @@ void ApplicationReconciler::apply(ApplicationRun& run, runtime::AbortSource& abo
       try {
         owned_.watch(gvk, abort);
       } catch (const Error& e) {
-        // A kind this revision introduces (its CRD is in the same revision) is not served
-        // yet; it is watched once applied.
         if (e.code() != ErrorCode::kNotFound) throw;
+        unserved.insert(gvk);
       }
     }
   } catch (const Error& e) {
@@ -100,12 +102,11 @@ void ApplicationReconciler::apply(ApplicationRun& run, runtime::AbortSource& abo
     for (const apply::ObjectResult& result : run.applied.objects) {
       if (result.state) memory.applied[result.id] = *result.state;
     }
-    // New kinds (from CRDs in this revision) are watched now that they are served.
-    for (const Object& object : run.plan.to_apply) {
+    for (const GroupVersionKind& gvk : unserved) {
       try {
-        owned_.watch(object.gvk(), abort);
+        owned_.watch(gvk, abort);
       } catch (const Error&) {
-        abort.check();
+        abort.check();  // still not served: its apply failed, which is reported below
       }
     }
     if (!run.applied.failures().empty()) {
@@ -121,7 +122,7 @@ void ApplicationReconciler::apply(ApplicationRun& run, runtime::AbortSource& abo
 }
 
 void ApplicationReconciler::prune(ApplicationRun& run, runtime::AbortSource& abort) {
-  const apply::Inventory next = apply::Inventory::of(*run.desired);
+  const apply::Inventory next = run.inventory;  // the revision's objects, set by apply()
   const std::vector<apply::InventoryEntry> stale = run.previous_inventory.stale_in(next);
   if (!run.spec.prune || stale.empty()) return;
   apply::Pruner pruner(client_for(run), context_.mapper, owned_);

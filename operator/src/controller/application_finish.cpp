@@ -55,8 +55,8 @@ Json ids(const std::vector<ObjectId>& objects) {
   return out;
 }
 
-// The newest outcome first; a repeat of the newest one (same revision, digest and result) is
-// not a new entry, so a no-op reconcile leaves history alone.
+// The newest outcome first; a repeat of the newest one (same revision, digest, result and
+// message) is not a new entry, so a no-op reconcile leaves history alone.
 Json next_history(const Json* previous, Json entry) {
   Json history = Json::array();
   if (previous != nullptr && previous->is_array()) history = *previous;

@@ -16,12 +16,6 @@
 namespace sluice::controller {
 namespace {
 
-std::int64_t generation_of(const Json& object) {
-  const Json* generation = find_member(object, {"metadata", "generation"});
-  return generation != nullptr && generation->is_number_integer() ? generation->get<std::int64_t>()
-                                                                  : 0;
-}
-
 bool has_finalizer(const Json& object) {
   const Json* finalizers = find_member(object, {"metadata", "finalizers"});
   if (finalizers == nullptr || !finalizers->is_array()) return false;
@@ -74,8 +68,7 @@ std::string map_text(const StringMap& map) {
 }  // namespace
 
 kube::Resource applications() {
-  return {std::string(api::kGroup), std::string(api::kVersion),
-          std::string(api::kApplicationPlural), true};
+  return sluice_resource(api::kApplicationPlural, true);
 }
 
 ApplicationReconciler::ApplicationReconciler(Context& context, Caches caches, ArtifactStore& store,
@@ -138,14 +131,12 @@ void ApplicationReconciler::load(ApplicationRun& run, runtime::AbortSource& abor
   try {
     run.spec = api::parse_application_spec(run.application);
   } catch (const Error& e) {
-    if (deleting) {
-      // Without a readable spec, whether to prune is unknown: release the object, delete
-      // nothing.
-      finalize(run, abort);
+    // Being deleted without a readable spec, whether to prune is unknown: the default spec
+    // (prune: false) releases the object and deletes nothing.
+    if (!deleting) {
+      run.fail(reason::kInvalidSpec, e, true);
       return;
     }
-    run.fail(reason::kInvalidSpec, e, true);
-    return;
   }
   if (deleting) {
     finalize(run, abort);
@@ -259,7 +250,8 @@ StringMap ApplicationReconciler::substitutions(const ApplicationRun& run) {
   StringMap variables;
   const std::string ns = run.application.namespace_name();
   for (const api::SubstituteReference& from : run.spec.substitute_from) {
-    const kube::Resource resource = from.kind == "Secret" ? kube::secrets() : kube::configmaps();
+    const bool secret = from.kind == "Secret";
+    const kube::Resource resource = secret ? kube::secrets() : kube::configmaps();
     Json object;
     try {
       object = context_.client.get(resource, ns, from.name);
@@ -267,12 +259,14 @@ StringMap ApplicationReconciler::substitutions(const ApplicationRun& run) {
       if (e.code() == ErrorCode::kNotFound && from.optional) continue;
       throw e.with_context("postBuild.substituteFrom " + from.kind + " " + from.name);
     }
-    object["kind"] = from.kind;
     for (const char* field : {"data", "binaryData"}) {
       const Json* data = find_member(object, {field});
       if (data == nullptr || !data->is_object()) continue;
       for (const auto& [key, unused] : data->items()) {
-        if (auto value = data_value(object, key)) variables[key] = std::move(*value);
+        if (auto value =
+                data_value(object, key, secret ? DataSource::kSecret : DataSource::kConfigMap)) {
+          variables[key] = std::move(*value);
+        }
       }
     }
   }

@@ -2,7 +2,19 @@
 
 #include <random>
 
+#include "api/group.h"
+
 namespace sluice::controller {
+
+kube::Resource sluice_resource(std::string_view plural, bool namespaced) {
+  return {std::string(api::kGroup), std::string(api::kVersion), std::string(plural), namespaced};
+}
+
+std::int64_t generation_of(const Json& object) {
+  const Json* generation = find_member(object, {"metadata", "generation"});
+  return generation != nullptr && generation->is_number_integer() ? generation->get<std::int64_t>()
+                                                                  : 0;
+}
 
 std::string object_key(const std::string& ns, const std::string& name) {
   return ns.empty() ? name : ns + "/" + name;

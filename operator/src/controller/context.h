@@ -27,6 +27,12 @@ struct Context {
   runtime::Clock& clock;
 };
 
+// The REST resource of one of sluice's kinds (sluice.dev/v1alpha1 `plural`).
+kube::Resource sluice_resource(std::string_view plural, bool namespaced);
+
+// metadata.generation, or 0 when absent or not an integer.
+std::int64_t generation_of(const Json& object);
+
 // "namespace/name" keys of the work queues, and back.
 std::string object_key(const std::string& ns, const std::string& name);
 std::string object_key(const Json& object);

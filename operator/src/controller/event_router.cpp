@@ -1,5 +1,9 @@
 #include "controller/event_router.h"
 
+#include <algorithm>
+#include <optional>
+#include <vector>
+
 #include "api/conditions.h"
 #include "controller/context.h"
 #include "controller/owned_objects.h"
@@ -27,12 +31,15 @@ std::string source_key_of(const Json& application) {
                     string_member(application, {"spec", "sourceRef", "name"}));
 }
 
-bool governs(const Json& policy_object, const Object& application) {
-  try {
-    return policy::governs(policy::load_signing_policy(Object(policy_object)), application);
-  } catch (const Error&) {
-    return true;  // unreadable: re-check everyone, as the gate fails closed for them
-  }
+// The policy as the gate will hold it, read once per event; nullopt when it is not even an
+// object, which then counts as governing everyone (the gate fails closed for them).
+std::optional<policy::LoadedPolicy> loaded_policy(const Json& object) {
+  if (!object.is_object()) return std::nullopt;
+  return policy::load_signing_policy(Object(object));
+}
+
+bool governs(const std::optional<policy::LoadedPolicy>& policy, const Object& application) {
+  return !policy || policy::governs(*policy, application);
 }
 
 }  // namespace
@@ -105,10 +112,13 @@ void EventRouter::on_policy(const kube::InformerEvent& event) {
       return;  // our own status write
     }
   }
+  // What the policy governs now, and for an update what it governed before.
+  std::vector<std::optional<policy::LoadedPolicy>> versions{loaded_policy(current)};
+  if (event.type == Type::kUpdated) versions.push_back(loaded_policy(event.old_object));
   for (const Json& json : caches_.applications.list()) {
     const Object application(json);
-    if (governs(current, application) ||
-        (event.type == Type::kUpdated && governs(event.old_object, application))) {
+    if (std::any_of(versions.begin(), versions.end(),
+                    [&](const auto& policy) { return governs(policy, application); })) {
       applications_.add(object_key(json));
     }
   }

@@ -5,9 +5,9 @@
 #include "api/conditions.h"
 #include "api/git_source.h"
 #include "api/group.h"
+#include "controller/policy_inputs.h"
 #include "controller/reasons.h"
 #include "controller/status_patch.h"
-#include "core/base64.h"
 #include "core/rfc3339.h"
 #include "core/sha256.h"
 #include "git/pull.h"
@@ -40,19 +40,14 @@ git::Ref to_git_ref(const api::GitRef& ref) {
 git::Credentials read_credentials(const kube::Client& client, const std::string& ns,
                                   const std::string& name) {
   const Json secret = client.get(kube::secrets(), ns, name);
-  const Json* data = find_member(secret, {"data"});
-  git::Credentials credentials;
-  if (data == nullptr || !data->is_object()) return credentials;
-  const auto value = [&](std::string_view key) -> std::optional<std::string> {
-    const auto it = data->find(key);
-    if (it == data->end() || !it->is_string()) return std::nullopt;
-    std::optional<std::string> decoded = decode_base64(it->get<std::string>());
-    if (!decoded) {
-      throw invalid_argument("Secret " + ns + "/" + name + ": key " + std::string(key) +
-                             " is not base64");
+  const auto value = [&](const std::string& key) {
+    try {
+      return data_value(secret, key, DataSource::kSecret);
+    } catch (const Error& e) {
+      throw e.with_context("Secret " + ns + "/" + name);
     }
-    return decoded;
   };
+  git::Credentials credentials;
   credentials.username = value("username");
   credentials.password = value("password");
   credentials.bearer_token = value("bearerToken");
@@ -90,8 +85,7 @@ Json verification_of(const Artifact& artifact) {
 }  // namespace
 
 kube::Resource git_sources() {
-  return {std::string(api::kGroup), std::string(api::kVersion), std::string(api::kGitSourcePlural),
-          true};
+  return sluice_resource(api::kGitSourcePlural, true);
 }
 
 GitSourceReconciler::GitSourceReconciler(Context& context, const kube::Informer& sources,
@@ -113,9 +107,7 @@ std::optional<Duration> GitSourceReconciler::reconcile(const std::string& key,
     return std::nullopt;
   }
   const Object source(*cached);
-  const auto generation = find_member(*cached, {"metadata", "generation"});
-  const std::int64_t observed =
-      generation && generation->is_number_integer() ? generation->get<std::int64_t>() : 0;
+  const std::int64_t observed = generation_of(*cached);
 
   Json status = status_of(*cached);
   api::Conditions conditions = api::Conditions::from_json(find_member(status, {"conditions"}));

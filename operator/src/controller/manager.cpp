@@ -252,9 +252,4 @@ std::uint16_t Manager::health_port() const {
   return state_->health_server.port();
 }
 
-bool Manager::ready() const {
-  return state_ && state_->sources.has_synced() && state_->applications.has_synced() &&
-         state_->policies.has_synced();
-}
-
 }  // namespace sluice::controller

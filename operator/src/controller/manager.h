@@ -52,7 +52,6 @@ class Manager {
 
   std::uint16_t metrics_port() const;
   std::uint16_t health_port() const;
-  bool ready() const;
 
  private:
   struct State;

@@ -6,11 +6,11 @@
 
 namespace sluice::controller {
 
-std::optional<std::string> data_value(const Json& object, const std::string& key) {
-  const bool secret = string_member(object, {"kind"}) == "Secret";
+std::optional<std::string> data_value(const Json& object, const std::string& key,
+                                      DataSource source) {
   const Json* value = find_member(object, {"data", key});
   if (value != nullptr && value->is_string()) {
-    if (!secret) return value->get<std::string>();
+    if (source == DataSource::kConfigMap) return value->get<std::string>();
     std::optional<std::string> decoded = decode_base64(value->get<std::string>());
     if (!decoded) throw invalid_argument("key " + key + " is not base64");
     return decoded;
@@ -24,9 +24,8 @@ std::optional<std::string> data_value(const Json& object, const std::string& key
 
 std::string ApiSecretResolver::resolve(const policy::SecretKeyRef& ref) const {
   const std::string ns = ref.namespace_.empty() ? operator_namespace_ : ref.namespace_;
-  Json secret = client_.get(kube::secrets(), ns, ref.name);
-  secret["kind"] = "Secret";  // a GET answers with kind, but be sure data_value decodes
-  std::optional<std::string> value = data_value(secret, ref.key);
+  const Json secret = client_.get(kube::secrets(), ns, ref.name);
+  std::optional<std::string> value = data_value(secret, ref.key, DataSource::kSecret);
   if (!value) throw not_found(ref.to_string() + ": no such key");
   return std::move(*value);
 }

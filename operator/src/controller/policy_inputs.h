@@ -37,8 +37,13 @@ std::string policies_fingerprint(const kube::Informer& policies);
 // commit's.
 policy::CommitEvidence commit_evidence(const Artifact& artifact);
 
-// The value of `key` in a Secret's data (base64-decoded) or a ConfigMap's data; nullopt when
-// absent. Throws kInvalidArgument for data that is not base64.
-std::optional<std::string> data_value(const Json& object, const std::string& key);
+// Where a value is read from: a Secret's data is base64, a ConfigMap's data is text (its
+// binaryData is base64).
+enum class DataSource { kConfigMap, kSecret };
+
+// The value of `key` in the data of `object` (a Secret or ConfigMap as the API returns it);
+// nullopt when absent. Throws kInvalidArgument for Secret data that is not base64.
+std::optional<std::string> data_value(const Json& object, const std::string& key,
+                                      DataSource source);
 
 }  // namespace sluice::controller

@@ -13,8 +13,7 @@
 namespace sluice::controller {
 
 kube::Resource signing_policies() {
-  return {std::string(api::kGroup), std::string(api::kVersion),
-          std::string(api::kSigningPolicyPlural), false};
+  return sluice_resource(api::kSigningPolicyPlural, false);
 }
 
 void PolicyReconciler::reconcile(const std::string& name) {
@@ -31,10 +30,7 @@ void PolicyReconciler::reconcile(const std::string& name) {
         [&](const Json& application) { return policy::governs(loaded, Object(application)); });
     if (!named && !governing) return;
   }
-  const Json* generation = find_member(*cached, {"metadata", "generation"});
-  const std::int64_t observed = generation != nullptr && generation->is_number_integer()
-                                    ? generation->get<std::int64_t>()
-                                    : 0;
+  const std::int64_t observed = generation_of(*cached);
 
   Json status = status_of(*cached);
   api::Conditions conditions = api::Conditions::from_json(find_member(status, {"conditions"}));
