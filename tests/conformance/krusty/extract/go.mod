@@ -1,0 +1,3 @@
+module sluice.dev/tests/krustyextract
+
+go 1.22
