@@ -324,6 +324,8 @@ func (in *interpreter) packageCall(pkg, name string, args []value) value {
 				return string(data)
 			}
 		}
+	case "konfig.RecognizedKustomizationFileNames":
+		return sliceVal{"kustomization.yaml", "kustomization.yml", "Kustomization"}
 	case "konfig.DefaultKustomizationFileName":
 		return "kustomization.yaml"
 	}
