@@ -347,6 +347,16 @@ Kustomization parse_kustomization(std::string_view text) {
     }
     throw unimplemented("sluice does not support '" + key + "' yet");
   }
+  // kustomize's CheckEmpty: nothing but apiVersion and kind (or fields left null or "", which
+  // it reads as unset) is an empty kustomization, Components included; `resources: []` is not.
+  bool empty = true;
+  for (const auto& [key, value] : doc.items()) {
+    if (key != "apiVersion" && key != "kind" && !value.is_null() &&
+        !(value.is_string() && value.get_ref<const std::string&>().empty())) {
+      empty = false;
+    }
+  }
+  if (empty) throw invalid_argument("kustomization.yaml is empty");
   const std::string kind = string_field(doc, "kind");
   const std::string api_version = string_field(doc, "apiVersion");
   if (!kind.empty() && kind != "Kustomization" && kind != "Component") {
