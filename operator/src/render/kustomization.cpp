@@ -374,7 +374,8 @@ Kustomization parse_kustomization(std::string_view text) {
     throw invalid_argument("invalid Kustomization: metadata must be a map");
   }
   if (doc.contains("resources")) result.resources = string_list(doc, "resources");
-  if (doc.contains("bases")) {
+  // A deprecated field left null is unset for kustomize: no warning (CheckDeprecatedFields).
+  if (doc.contains("bases") && !doc["bases"].is_null()) {
     for (std::string& base : string_list(doc, "bases")) result.resources.push_back(std::move(base));
     result.warnings.emplace_back(
         "# Warning: 'bases' is deprecated. Please use 'resources' instead. Run 'kustomize edit "
@@ -387,7 +388,7 @@ Kustomization parse_kustomization(std::string_view text) {
   if (doc.contains("namespace")) result.namespace_ = string_field(doc, "namespace");
   if (doc.contains("namePrefix")) result.name_prefix = string_field(doc, "namePrefix");
   if (doc.contains("nameSuffix")) result.name_suffix = string_field(doc, "nameSuffix");
-  if (doc.contains("commonLabels")) {
+  if (doc.contains("commonLabels") && !doc["commonLabels"].is_null()) {
     result.common_labels = string_map(doc, "commonLabels");
     result.warnings.emplace_back(
         "# Warning: 'commonLabels' is deprecated. Please use 'labels' instead. Run 'kustomize "
