@@ -2,7 +2,7 @@
 PRESET ?= default
 BUILD_DIR := build
 
-.PHONY: all bootstrap configure build test demo bench format clean
+.PHONY: all bootstrap configure build test demo bench format clean fuzz-kustomize
 
 all: build
 
@@ -23,6 +23,14 @@ demo: build
 
 bench: build
 	@$(BUILD_DIR)/bin/sluice_bench_runtime
+
+# A long differential run of random kustomization trees against kubectl kustomize
+# (tests/conformance/kustomize-random); SEED=N repeats a batch.
+COUNT ?= 3000
+fuzz-kustomize: configure
+	@cmake --build --preset $(PRESET) --target sluice
+	@python3 tests/conformance/kustomize-random/compare.py --sluice $(BUILD_DIR)/bin/sluice \
+		--count $(COUNT) $(if $(SEED),--seed $(SEED))
 
 format:
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i

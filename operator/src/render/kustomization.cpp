@@ -347,6 +347,16 @@ Kustomization parse_kustomization(std::string_view text) {
     }
     throw unimplemented("sluice does not support '" + key + "' yet");
   }
+  // kustomize's CheckEmpty: nothing but apiVersion and kind (or fields left null or "", which
+  // it reads as unset) is an empty kustomization, Components included; `resources: []` is not.
+  bool empty = true;
+  for (const auto& [key, value] : doc.items()) {
+    if (key != "apiVersion" && key != "kind" && !value.is_null() &&
+        !(value.is_string() && value.get_ref<const std::string&>().empty())) {
+      empty = false;
+    }
+  }
+  if (empty) throw invalid_argument("kustomization.yaml is empty");
   const std::string kind = string_field(doc, "kind");
   const std::string api_version = string_field(doc, "apiVersion");
   if (!kind.empty() && kind != "Kustomization" && kind != "Component") {
@@ -364,7 +374,8 @@ Kustomization parse_kustomization(std::string_view text) {
     throw invalid_argument("invalid Kustomization: metadata must be a map");
   }
   if (doc.contains("resources")) result.resources = string_list(doc, "resources");
-  if (doc.contains("bases")) {
+  // A deprecated field left null is unset for kustomize: no warning (CheckDeprecatedFields).
+  if (doc.contains("bases") && !doc["bases"].is_null()) {
     for (std::string& base : string_list(doc, "bases")) result.resources.push_back(std::move(base));
     result.warnings.emplace_back(
         "# Warning: 'bases' is deprecated. Please use 'resources' instead. Run 'kustomize edit "
@@ -377,7 +388,7 @@ Kustomization parse_kustomization(std::string_view text) {
   if (doc.contains("namespace")) result.namespace_ = string_field(doc, "namespace");
   if (doc.contains("namePrefix")) result.name_prefix = string_field(doc, "namePrefix");
   if (doc.contains("nameSuffix")) result.name_suffix = string_field(doc, "nameSuffix");
-  if (doc.contains("commonLabels")) {
+  if (doc.contains("commonLabels") && !doc["commonLabels"].is_null()) {
     result.common_labels = string_map(doc, "commonLabels");
     result.warnings.emplace_back(
         "# Warning: 'commonLabels' is deprecated. Please use 'labels' instead. Run 'kustomize "

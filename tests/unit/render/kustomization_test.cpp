@@ -145,10 +145,26 @@ TEST(KustomizationTest, KnownButUnimplementedFieldsAreRefusedByName) {
   EXPECT_NO_THROW((void)parse_kustomization("patches: []\nimages:\n"));
 }
 
+TEST(KustomizationTest, NothingButApiVersionAndKindIsEmpty) {
+  // kustomize's CheckEmpty: null and "" read as unset, an empty list or map does not.
+  for (const char* text : {"{}\n", "kind: Component\n", "kind: Kustomization\nresources:\n",
+                           "apiVersion: kustomize.config.k8s.io/v1beta1\nnamespace: \"\"\n"}) {
+    try {
+      (void)parse_kustomization(text);
+      FAIL() << text;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument) << text;
+      EXPECT_EQ(e.message(), "kustomization.yaml is empty") << text;
+    }
+  }
+  EXPECT_NO_THROW((void)parse_kustomization("resources: []\n"));
+  EXPECT_NO_THROW((void)parse_kustomization("kind: Component\ncommonLabels: {}\n"));
+}
+
 TEST(KustomizationTest, ChecksKindApiVersionAndTypes) {
   EXPECT_EQ(code_of("kind: Deployment\n"), ErrorCode::kInvalidArgument);
-  EXPECT_TRUE(parse_kustomization("kind: Component\n").is_component);
-  EXPECT_FALSE(parse_kustomization("kind: Kustomization\n").is_component);
+  EXPECT_TRUE(parse_kustomization("kind: Component\nresources: []\n").is_component);
+  EXPECT_FALSE(parse_kustomization("kind: Kustomization\nresources: []\n").is_component);
   // Each kind has its own apiVersion.
   EXPECT_EQ(code_of("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Component\n"),
             ErrorCode::kInvalidArgument);

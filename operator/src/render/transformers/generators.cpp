@@ -141,9 +141,14 @@ void copy_merge_metadata(Object& generated, const Object& old) {
 
   Json& json = generated.json();
   const Json& old_json = old.json();
-  const std::string history(kPreviousIdsKey);
-  json.erase(history);
-  if (old_json.contains(history)) json[history] = old_json.at(history);
+  // kustomize's CopyMergeMetaDataFieldsFrom takes the build annotations (the id history, the
+  // prefixes and suffixes) from the old resource, and its vars (refVarNames) with them.
+  for (const std::string_view hidden :
+       {kPreviousIdsKey, kNamePrefixesKey, kNameSuffixesKey, kBoundVarsKey}) {
+    const std::string key(hidden);
+    json.erase(key);
+    if (old_json.contains(key)) json[key] = old_json.at(key);
+  }
   if (!old_json.contains(std::string(kNeedsHashKey))) json.erase(std::string(kNeedsHashKey));
 }
 

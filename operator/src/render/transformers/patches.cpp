@@ -154,16 +154,18 @@ bool is_json6902(std::string_view text) {
 }
 
 Json parse_json6902(std::string_view text) {
-  const std::string body = trim(text);
+  // kustomize reads the text as given (inline `patches` come trimmed, patch files and
+  // patchesJson6902's inline operations do not): trimming here would drop the line break that
+  // a block scalar at the end of a file keeps.
   Json operations;
-  if (body.starts_with("[")) {
+  if (text.starts_with("[")) {
     try {
-      operations = Json::parse(body);
+      operations = Json::parse(text);
     } catch (const Json::exception& e) {
       throw invalid_argument(std::string("decoding JSON 6902 patch: ") + e.what());
     }
   } else {
-    operations = parse_yaml(body, {}, YamlSchema::kGoYamlV2);
+    operations = parse_yaml(text, {}, YamlSchema::kGoYamlV2);
   }
   if (!operations.is_array()) {
     throw invalid_argument("a JSON 6902 patch must be a list of operations");
