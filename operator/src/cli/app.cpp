@@ -28,6 +28,7 @@ struct Command {
   std::string_view summary;
   Handler handler;  // nullptr: not built yet
   LogFormat default_log_format = LogFormat::kText;
+  std::string_view details = {};  // `COMMAND --help` only, after the summary
 };
 
 // The whole command surface, including what is still to come, so `--help` tells users the
@@ -38,11 +39,22 @@ constexpr Command kCommands[] = {
      "[--metrics-addr HOST:PORT] [--health-addr HOST:PORT] [--operator-namespace NS]",
      "Run the operator: watch GitSources and Applications and reconcile them", &run_operator,
      LogFormat::kJson},
-    {"build", "build DIR [--substitute KEY=VALUE ...]",
+    {"build", "build DIR [--root ROOT] [--substitute KEY=VALUE ...]",
      "Render a kustomize overlay (or a folder of YAML) to stdout",
      [](const CommandContext& context) {
        return run_build(context.args, context.out, context.err);
-     }},
+     },
+     LogFormat::kText,
+     "DIR is rendered as `kubectl kustomize DIR` renders it. A DIR without a kustomization file\n"
+     "renders every .yaml/.yml file below it, as Flux does (kubectl refuses such a folder); a\n"
+     "sub-folder with its own kustomization file is built as one.\n\n"
+     "Flags:\n"
+     "  --root ROOT             Read nothing outside the folder ROOT. Default: the top of the\n"
+     "                          Git work tree holding DIR (the nearest folder up from DIR with\n"
+     "                          a .git entry), so an overlay may name ../../base, as under\n"
+     "                          Flux; outside any work tree, DIR itself\n"
+     "  --substitute KEY=VALUE  Replace ${KEY} in the output, as Flux's postBuild.substitute\n"
+     "                          (repeatable)\n"},
     {"pull", "pull URL (--branch B | --tag T | --semver R | --commit SHA) --out DIR",
      "Fetch a Git revision and write its tree", &run_pull},
     {"verify-commit",
@@ -101,6 +113,7 @@ void print_usage(std::ostream& out) {
 
 void print_command_usage(const Command& command, std::ostream& out) {
   out << "Usage: sluice " << command.synopsis << "\n\n" << command.summary << "\n";
+  if (!command.details.empty()) out << "\n" << command.details;
   if (command.handler == nullptr) out << "\nThis command is not built yet.\n";
 }
 

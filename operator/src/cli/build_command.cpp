@@ -1,13 +1,16 @@
 #include "cli/build_command.h"
 
+#include <filesystem>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "cli/report.h"
 #include "core/error.h"
 #include "core/yaml_writer.h"
 #include "render/builder.h"
+#include "render/file_system.h"
 #include "render/post_build.h"
 
 namespace sluice::cli {
@@ -57,6 +60,15 @@ BuildArgs parse_args(std::span<const std::string> args) {
   return parsed;
 }
 
+// DIR as the build reads it. The user chose DIR, so only what it names is confined: its real
+// path keeps a symlink to it (or one above it) from reading as a way out of the root. As given
+// when it does not resolve, so that the error says what it always said.
+std::filesystem::path real_dir(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::path real = std::filesystem::canonical(dir, ec);
+  return ec ? std::filesystem::path(dir) : real;
+}
+
 }  // namespace
 
 bool is_build_flag(std::string_view arg) {
@@ -77,9 +89,10 @@ int run_build(std::span<const std::string> arguments, std::ostream& out, std::os
   std::vector<std::string> printed;
   try {
     render::BuildOptions options;
-    if (args.root) options.root = *args.root;
+    const std::filesystem::path dir = real_dir(args.dir);
+    options.root = args.root ? std::filesystem::path(*args.root) : render::work_tree_root(args.dir);
     options.warnings = &warnings;
-    std::vector<Object> resources = render::build(args.dir, options);
+    std::vector<Object> resources = render::build(dir, options);
     render::substitute_variables(resources, args.substitute);
     // Each resource is released once printed, so its text reuses its memory: peak memory is
     // about the larger of the two, not their sum. Nothing reaches stdout until all are printed.

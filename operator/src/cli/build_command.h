@@ -1,5 +1,5 @@
 #pragma once
-// `sluice build DIR [--root DIR] [--substitute KEY=VALUE ...]`: renders a kustomization the way
+// `sluice build DIR [--root ROOT] [--substitute KEY=VALUE ...]`: renders a kustomization the way
 // `kubectl kustomize DIR` does and prints it to stdout. It needs only the renderer, so the
 // statically linked front end (front_main.cpp) runs it without loading the rest of sluice.
 
@@ -10,7 +10,8 @@
 
 namespace sluice::cli {
 
-// `args` are the command's own arguments (after "build"). Prints the rendered multi-document
+// `args` are the command's own arguments (after "build"). Without --root, reads are confined to
+// the Git work tree holding DIR (render::work_tree_root). Prints the rendered multi-document
 // YAML on `out`, or, on any failure, one line "Error: <file>: <problem>" on `err` and nothing on
 // `out` (the output is rendered in full before a byte is written). kustomize's deprecation
 // warnings go to `err` either way. Returns the exit code (cli/report.h).

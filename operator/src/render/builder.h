@@ -36,7 +36,8 @@
 namespace sluice::render {
 
 struct BuildOptions {
-  // The repository root nothing may escape; empty means the build directory itself.
+  // The repository root nothing may escape; empty means the build directory itself (`sluice
+  // build` passes work_tree_root(dir) from file_system.h instead, the operator its snapshot).
   std::filesystem::path root;
   // When set, kustomize's deprecation warnings ("# Warning: 'bases' is deprecated...") are
   // appended here, for the caller to print on stderr.

@@ -132,6 +132,17 @@ std::string FileSystem::read_named_file(const fs::path& dir, std::string_view en
   return read_file(path);
 }
 
+fs::path work_tree_root(const fs::path& dir) {
+  std::error_code ec;
+  const fs::path start = fs::canonical(dir, ec);
+  if (ec) return dir;
+  // A file DIR needs no special case: nothing is below a file, so the walk starts at its folder.
+  for (fs::path folder = start;; folder = folder.parent_path()) {
+    if (fs::exists(fs::symlink_status(folder / ".git", ec))) return folder;
+    if (folder == folder.parent_path()) return dir;
+  }
+}
+
 bool looks_remote(std::string_view entry) {
   return entry.find("://") != std::string_view::npos || entry.starts_with("git@") ||
          entry.starts_with("github.com/") || entry.starts_with("gitlab.com/") ||

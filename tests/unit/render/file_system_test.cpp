@@ -123,5 +123,56 @@ TEST(FileSystemWithinTest, ComparesWholeComponents) {
   EXPECT_FALSE(FileSystem::is_within("/a", "/a/b"));
 }
 
+// <tmp>/repo (a work tree: .git directory) with overlays/prod and a linked worktree and a
+// submodule (each with a .git file) inside it, and <tmp>/plain outside any work tree.
+class WorkTreeRootTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    base_ = fs::temp_directory_path() /
+            ("sluice-worktree-test-" +
+             std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(base_);
+    fs::create_directories(base_ / "repo" / ".git");
+    fs::create_directories(base_ / "repo" / "overlays" / "prod");
+    fs::create_directories(base_ / "repo" / "modules" / "shared" / "base");
+    fs::create_directories(base_ / "worktree" / "apps");
+    fs::create_directories(base_ / "plain" / "dir");
+    std::ofstream(base_ / "repo" / "overlays" / "prod" / "kustomization.yaml") << "resources: []\n";
+    std::ofstream(base_ / "repo" / "modules" / "shared" / ".git") << "gitdir: ../../.git/x\n";
+    std::ofstream(base_ / "worktree" / ".git") << "gitdir: /elsewhere/.git/worktrees/w\n";
+    base_ = fs::canonical(base_);
+    for (fs::path folder = base_.parent_path();; folder = folder.parent_path()) {
+      if (fs::exists(folder / ".git")) GTEST_SKIP() << "the temp dir is in a work tree: " << folder;
+      if (folder == folder.parent_path()) break;
+    }
+  }
+  void TearDown() override { fs::remove_all(base_); }
+
+  fs::path base_;
+};
+
+TEST_F(WorkTreeRootTest, IsTheNearestFolderWithAGitEntry) {
+  const fs::path repo = base_ / "repo";
+  EXPECT_EQ(work_tree_root(repo), repo);
+  EXPECT_EQ(work_tree_root(repo / "overlays" / "prod"), repo);
+  EXPECT_EQ(work_tree_root(repo / "overlays" / "prod" / "kustomization.yaml"), repo);
+  EXPECT_EQ(work_tree_root(repo / "overlays" / "prod" / ".." / "." / "prod"), repo);
+  // Linked worktrees and submodules have a .git file.
+  EXPECT_EQ(work_tree_root(base_ / "worktree" / "apps"), base_ / "worktree");
+  EXPECT_EQ(work_tree_root(repo / "modules" / "shared" / "base"), repo / "modules" / "shared");
+}
+
+TEST_F(WorkTreeRootTest, FollowsSymlinksToTheRealFolder) {
+  fs::create_directory_symlink(base_ / "repo" / "overlays" / "prod", base_ / "plain" / "link");
+  EXPECT_EQ(work_tree_root(base_ / "plain" / "link"), base_ / "repo");
+}
+
+TEST_F(WorkTreeRootTest, IsTheFolderItselfOutsideAnyWorkTree) {
+  EXPECT_EQ(work_tree_root(base_ / "plain" / "dir"), base_ / "plain" / "dir");
+  EXPECT_EQ(work_tree_root(base_ / "plain" / "missing"), base_ / "plain" / "missing");
+  EXPECT_EQ(work_tree_root(base_ / "repo" / "missing"), base_ / "repo" / "missing");
+}
+
 }  // namespace
 }  // namespace sluice::render
