@@ -74,8 +74,13 @@ Origin Origin::of_builtin(std::string kustomization_file, std::string kind) {
 
 std::string Origin::to_yaml() const {
   if (configured_by.empty()) return yaml_line("path", path);
-  return yaml_line("configuredIn", configured_in) + "configuredBy:\n" +
-         indent(yaml_line("apiVersion", "builtin") + yaml_line("kind", configured_by), "  ", "  ");
+  // kyaml's ResourceIdentifier: name and namespace are left out when empty.
+  std::string by = yaml_line(
+      "apiVersion", configured_by_api_version.empty() ? "builtin" : configured_by_api_version);
+  by += yaml_line("kind", configured_by);
+  if (!configured_by_name.empty()) by += yaml_line("name", configured_by_name);
+  if (!configured_by_namespace.empty()) by += yaml_line("namespace", configured_by_namespace);
+  return yaml_line("configuredIn", configured_in) + "configuredBy:\n" + indent(by, "  ", "  ");
 }
 
 void set_origin_if_absent(Object& object, const Origin& origin) {

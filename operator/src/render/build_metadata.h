@@ -41,6 +41,11 @@ struct Origin {
   std::string path;
   std::string configured_in;
   std::string configured_by;  // a builtin kind: "ConfigMapGenerator", "PrefixTransformer", ...
+  // The rest of configuredBy for a plugin configured by a config document (`generators:`,
+  // `transformers:`): that document's apiVersion (else "builtin"), name and namespace.
+  std::string configured_by_api_version;
+  std::string configured_by_name;
+  std::string configured_by_namespace;
 
   static Origin of_file(std::string path);
   static Origin of_builtin(std::string kustomization_file, std::string kind);

@@ -12,6 +12,7 @@
 #include "render/name_history.h"
 #include "render/ordering.h"
 #include "render/patch_runner.h"
+#include "render/plugin_runner.h"
 #include "render/resource_id.h"
 #include "render/resources.h"
 #include "render/transformer_config.h"
@@ -131,6 +132,8 @@ class Builder {
     try {
       merge_configs(dir, kustomization, accumulated.config());
       run_generators(dir, kustomization, configured_in, accumulated.objects());
+      run_plugin_generators(kustomization.generators, plugin_context(dir, configured_in),
+                            accumulated.objects());
     } catch (const Error& e) {
       throw e.with_context(where);
     }
@@ -185,6 +188,9 @@ class Builder {
       ran("ImageTagTransformer", kustomization.images.size());
       apply_replacements(dir, kustomization.replacements, resources);
       ran("ReplacementTransformer", kustomization.replacements.empty() ? 0 : 1);
+      const PluginContext plugins = plugin_context(dir, configured_in);
+      run_plugin_transformers(kustomization.transformers, plugins, resources);
+      run_plugin_validators(kustomization.validators, plugins, resources);
       // Vars are bound to their resources once this kustomization is done (MergeVars).
       transformers::merge_vars(vars_, kustomization.vars);
       if (!kustomization.vars.empty()) {
@@ -261,6 +267,30 @@ class Builder {
         transformers::absorb_generated(resources, std::move(generated), args.behavior);
       }
     }
+  }
+
+  // Config folders are built with an accumulator of their own, whose TransformerConfig
+  // kustomize drops.
+  PluginContext plugin_context(const fs::path& dir, const std::string& configured_in) {
+    PluginContext context{files_, dir, {}, {}, {}};
+    context.load_path = [this, &dir](const std::string& entry) {
+      TransformerConfig dropped;
+      stack_.push_back(dir);
+      std::vector<Object> configs;
+      try {
+        configs = load_resource(dir, entry, dropped);
+      } catch (const Error& e) {
+        stack_.pop_back();
+        throw e.with_context("plugin config '" + entry + "'");
+      }
+      stack_.pop_back();
+      return configs;
+    };
+    context.read_file = [this, &dir](const std::string& entry) {
+      return generator_file(dir, entry);
+    };
+    if (metadata_.track_origins) context.inline_origin = Origin::of_file(configured_in);
+    return context;
   }
 
   std::string generator_file(const fs::path& dir, const std::string& entry) {

@@ -12,8 +12,10 @@
 // references fixed once over the whole result (kustomize's FixBackReferences); buildMetadata;
 // sortOptions of the top kustomization (legacy by default); `crds` and `configurations`, which
 // add field specs to the kustomization's TransformerConfig (transformer_config.h), merged up
-// into the kustomizations that include it. Other kustomization fields are refused with
-// kUnimplemented (see kustomization.h).
+// into the kustomizations that include it; `generators`, `transformers` and `validators` naming
+// kustomize's builtin plugins, run after the kustomization's own generators, transformers
+// (plugin_runner.h). Other kustomization fields are refused with kUnimplemented (see
+// kustomization.h).
 //
 // kustomize matches `replicas` by any name a resource has had, patch targets by its current or
 // its original name and namespace, and name references by previous names, original namespace

@@ -52,7 +52,7 @@ constexpr std::array<std::string_view, 35> kKnownFields = {
 };
 
 // Fields this step renders. Anything else in kKnownFields with a non-empty value is refused.
-constexpr std::array<std::string_view, 27> kImplementedFields = {
+constexpr std::array<std::string_view, 30> kImplementedFields = {
     "apiVersion",
     "kind",
     "metadata",
@@ -80,6 +80,9 @@ constexpr std::array<std::string_view, 27> kImplementedFields = {
     "configurations",
     "replacements",
     "vars",
+    "generators",
+    "transformers",
+    "validators",
 };
 
 bool contains(const auto& list, std::string_view name) {
@@ -382,6 +385,9 @@ Kustomization parse_kustomization(std::string_view text) {
         "fix' to update your Kustomization automatically.");
   }
   if (doc.contains("components")) result.components = string_list(doc, "components");
+  if (doc.contains("generators")) result.generators = string_list(doc, "generators");
+  if (doc.contains("transformers")) result.transformers = string_list(doc, "transformers");
+  if (doc.contains("validators")) result.validators = string_list(doc, "validators");
   if (doc.contains("crds")) result.crds = string_list(doc, "crds");
   if (doc.contains("configurations")) result.configurations = string_list(doc, "configurations");
   if (doc.contains("buildMetadata")) result.build_metadata = string_list(doc, "buildMetadata");

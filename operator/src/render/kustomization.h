@@ -54,6 +54,11 @@ struct Kustomization {
   std::vector<std::string> components;
   // `crds` and `configurations`: files configuring the transformers (transformer_config.h).
   std::vector<std::string> crds;
+  // `generators`, `transformers` and `validators`: builtin plugin configs, each entry inline
+  // YAML or a file or kustomization folder holding them (plugin_configs.h).
+  std::vector<std::string> generators;
+  std::vector<std::string> transformers;
+  std::vector<std::string> validators;
   std::vector<std::string> configurations;
   std::string namespace_;
   std::string name_prefix;
