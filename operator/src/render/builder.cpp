@@ -10,6 +10,7 @@
 #include "render/file_system.h"
 #include "render/kustomization.h"
 #include "render/name_history.h"
+#include "render/openapi_state.h"
 #include "render/ordering.h"
 #include "render/patch_runner.h"
 #include "render/plugin_runner.h"
@@ -96,6 +97,7 @@ class Builder {
     Kustomization kustomization;
     try {
       kustomization = parse_kustomization(files_.read_file(file));
+      openapi_.declare(files_, dir, kustomization.openapi);
     } catch (const Error& e) {
       throw e.with_context(files_.display(file));
     }
@@ -395,6 +397,8 @@ class Builder {
 
   const FileSystem& files_;
   std::vector<std::string>* warnings_;
+  OpenApiState openapi_;
+  const ActiveOpenApi active_openapi_{openapi_};
   BuildMetadata metadata_;
   fs::path origin_;
   std::vector<transformers::Var> vars_;

@@ -52,10 +52,11 @@ constexpr std::array<std::string_view, 35> kKnownFields = {
 };
 
 // Fields this step renders. Anything else in kKnownFields with a non-empty value is refused.
-constexpr std::array<std::string_view, 30> kImplementedFields = {
+constexpr std::array<std::string_view, 31> kImplementedFields = {
     "apiVersion",
     "kind",
     "metadata",
+    "openapi",
     "namePrefix",
     "nameSuffix",
     "namespace",
@@ -464,6 +465,7 @@ Kustomization parse_kustomization(std::string_view text) {
         "# Warning: 'vars' is deprecated. Please use 'replacements' instead. [EXPERIMENTAL] Run "
         "'kustomize edit fix' to update your Kustomization automatically.");
   }
+  if (doc.contains("openapi")) result.openapi = string_map(doc, "openapi");
   if (doc.contains("sortOptions") && !doc["sortOptions"].is_null()) {
     result.sort_options = parse_sort_options(doc["sortOptions"]);
   }

@@ -91,6 +91,8 @@ struct Kustomization {
   std::vector<ReplacementEntry> replacements;
   // The deprecated `vars`.
   std::vector<transformers::Var> vars;
+  // `openapi`: {path: FILE} or {version: V}, the schema the build uses (openapi_state.h).
+  StringMap openapi;
   // kustomize's deprecation warnings, worded as kustomize words them, for stderr.
   std::vector<std::string> warnings;
 };

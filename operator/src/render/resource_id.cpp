@@ -3,6 +3,8 @@
 #include <array>
 #include <utility>
 
+#include "render/openapi_state.h"
+
 namespace sluice::render {
 namespace {
 
@@ -52,7 +54,7 @@ bool is_cluster_scoped(std::string_view api_version, std::string_view kind) {
   for (const auto& [version, known_kind] : kClusterScoped) {
     if (version == api_version && known_kind == kind) return true;
   }
-  return false;
+  return custom_cluster_scoped(api_version, kind);
 }
 
 ResourceId ResourceId::of(const Object& object) {

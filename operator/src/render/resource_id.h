@@ -10,7 +10,8 @@ namespace sluice::render {
 
 // Whether kustomize knows `kind` at `api_version` to be cluster-scoped. kustomize consults a
 // precomputed table from the Kubernetes OpenAPI schema (kyaml/openapi); anything not in it,
-// custom resources included, is treated as namespaced. The table is keyed by apiVersion, so
+// custom resources included, is treated as namespaced unless the build's custom OpenAPI
+// schema says otherwise (render/openapi_state.h). The table is keyed by apiVersion, so
 // e.g. a ClusterRole at an unknown version counts as namespaced, as in kustomize.
 bool is_cluster_scoped(std::string_view api_version, std::string_view kind);
 

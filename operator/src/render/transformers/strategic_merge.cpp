@@ -182,7 +182,7 @@ Merged walk_map(const Json* dest, const Json* origin, const Schema& schema, std:
       const auto in_patch = has_patch ? patch.find(key) : patch.end();
       origin_field = has_patch && in_patch != patch.end() ? &*in_patch : nullptr;
     }
-    const Schema field_schema = schema ? Schema(schema->field(key)) : std::nullopt;
+    const Schema field_schema = schema ? schema->field(key) : std::nullopt;
     Merged child = walk(dest_field, origin_field, field_schema, depth + 1);
     if (child.cleared || (child.value.is_null() && origin_field != nullptr)) {
       result.erase(key);
@@ -196,7 +196,7 @@ Merged walk_map(const Json* dest, const Json* origin, const Schema& schema, std:
 // setAssociativeSequenceElements, with lists growing at the front (the patch's elements
 // first). `destination` and `patch` may be the same list.
 Merged merge_elements(std::vector<Strings> values_list, const Strings& keys, List& destination,
-                      List* patch, const NodeSchema& element_schema, std::size_t depth) {
+                      List* patch, const Schema& element_schema, std::size_t depth) {
   List items;
   if (keys.size() > 1) merge_values(values_list);
   Strings valid_keys;

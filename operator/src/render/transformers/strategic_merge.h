@@ -6,7 +6,9 @@
 // - lists merge by key where kustomize's built-in OpenAPI schema (Kubernetes v1.21.2) gives a
 //   merge strategy (containers by name, ports by containerPort and protocol, ...), with the
 //   patch's elements first in the patch's order, then the resource's other elements; lists
-//   without one, and every list of a kind without schema (custom resources), are replaced;
+//   without one, and every list of a kind without schema (custom resources), are replaced; a
+//   custom schema the build declares (`openapi:`, render/openapi_state.h) adds or replaces
+//   definitions;
 // - `$patch: delete|replace|merge` on maps and lists (`- $patch: replace` as a list's own
 //   element); `$patch: replace` on a keyed list element keeps the resource's element, and
 //   `$retainKeys`, `$deleteFromPrimitiveList/...` and `$setElementOrder/...` are ordinary
