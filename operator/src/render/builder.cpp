@@ -9,6 +9,7 @@
 #include "render/build_metadata.h"
 #include "render/file_system.h"
 #include "render/kustomization.h"
+#include "render/metadata_maps.h"
 #include "render/name_history.h"
 #include "render/ordering.h"
 #include "render/patch_runner.h"
@@ -50,7 +51,8 @@ class Builder {
   std::vector<Object> build_top(const fs::path& dir, std::optional<SortOptions>& sort,
                                 TransformerConfig& config) {
     if (auto file = find_kustomization_file(files_, dir)) {
-      const Kustomization top = load_kustomization(dir, *file, Expect::kKustomization);
+      // kustomize builds a Component named as the build root like a kustomization.
+      const Kustomization top = load_kustomization(dir, *file, Expect::kEither);
       sort = top.sort_options;
       metadata_ = BuildMetadata::from(top.build_metadata);
       Accumulator accumulated;
@@ -66,7 +68,7 @@ class Builder {
     return std::move(out).take();
   }
 
-  enum class Expect { kKustomization, kComponent };
+  enum class Expect { kKustomization, kComponent, kEither };
 
   const BuildMetadata& metadata() const { return metadata_; }
   // `vars` of every kustomization built, children before parents (kustomize's merge order).
@@ -391,7 +393,10 @@ std::vector<Object> build(const fs::path& dir, const BuildOptions& options) {
   transformers::fix_name_references(resources, name_histories(resources), config.name_reference);
   // Then vars, as kusttarget.go's ResolveVars.
   transformers::resolve_vars(resources, builder.vars(), options.warnings);
+  drop_local_configs(resources);
   finish_build_metadata(resources, builder.metadata());
+  finish_annotations(resources, builder.metadata().origin_annotations &&
+                                    builder.metadata().transformer_annotations);
   for (Object& object : resources) strip_history(object);
   sort_resources(resources, sort);
   return resources;

@@ -30,7 +30,7 @@ TEST(NameHistoryTest, HistoriesListEachPreviousNameOnce) {
   std::vector<Object> objects = two_config_maps();
   set_namespace_with_history(objects, "prod");
   rename_with_history(objects, "p-", "");
-  store_previous_id(objects[0], "p-a", "prod");
+  store_previous_id(objects[0], "p-a", "prod", "ConfigMap");
   EXPECT_EQ(previous_names(objects[0]), (std::vector<std::string>{"a", "a", "p-a"}));
   const std::vector<transformers::NameHistory> histories = name_histories(objects);
   EXPECT_EQ(histories[0].previous_names, (std::vector<std::string>{"a", "p-a"}));
@@ -41,14 +41,26 @@ TEST(NameHistoryTest, HistoriesListEachPreviousNameOnce) {
 
 TEST(NameHistoryTest, NamesWithColonsAndDigitsReadBackAsStored) {
   std::vector<Object> objects = two_config_maps();
-  store_previous_id(objects[1], "12:a:", "");
-  store_previous_id(objects[1], "", "3:b");
+  store_previous_id(objects[1], "12:a:", "", "ConfigMap");
+  store_previous_id(objects[1], "", "3:b", "Config:Map");
   EXPECT_EQ(previous_names(objects[1]), (std::vector<std::string>{"12:a:", ""}));
   EXPECT_EQ(original_namespace(objects[1]), "");
   const auto ids = previous_ids(objects);
   ASSERT_EQ(ids[1].size(), 2U);
   EXPECT_EQ(ids[1][1].name, "");
   EXPECT_EQ(ids[1][1].namespace_, "3:b");
+}
+
+TEST(NameHistoryTest, AllIdsListEachStoredKindNameAndNamespaceThenTheCurrentId) {
+  std::vector<Object> objects = two_config_maps();
+  store_previous_id(objects[0], "old", "y", "Deployment");
+  rename_with_history(objects, "p-", "");
+  const std::vector<ResourceId> ids = all_ids(objects[0]);
+  ASSERT_EQ(ids.size(), 3U);
+  EXPECT_EQ(ids[0].to_string(), "Deployment.v1.[noGrp]/old.y");
+  EXPECT_EQ(ids[1].to_string(), "ConfigMap.v1.[noGrp]/a.x");
+  EXPECT_EQ(ids[2].to_string(), "ConfigMap.v1.[noGrp]/p-a.x");
+  EXPECT_EQ(all_ids(objects[1]).size(), 2U);
 }
 
 TEST(NameHistoryTest, AHistoryKeyAPatchWroteIsRefusedClearly) {
