@@ -21,7 +21,6 @@
 #include "render/transformers/images.h"
 #include "render/transformers/labels.h"
 #include "render/transformers/name_reference.h"
-#include "render/transformers/prefix_suffix.h"
 #include "render/transformers/replacements.h"
 #include "render/transformers/replicas.h"
 #include "render/transformers/vars.h"
@@ -163,11 +162,8 @@ class Builder {
       ran("PatchTransformer", kustomization.patches.size());
       set_namespace_with_history(resources, kustomization.namespace_);
       ran("NamespaceTransformer", kustomization.namespace_.empty() ? 0 : 1);
-      rename_with_history(resources, kustomization.name_prefix, kustomization.name_suffix);
-      transformers::add_affix_to_fields(resources, kustomization.name_prefix, true,
-                                        accumulated.config().name_prefix);
-      transformers::add_affix_to_fields(resources, kustomization.name_suffix, false,
-                                        accumulated.config().name_suffix);
+      rename_with_history(resources, kustomization.name_prefix, kustomization.name_suffix,
+                          accumulated.config().name_prefix, accumulated.config().name_suffix);
       ran("PrefixTransformer", kustomization.name_prefix.empty() ? 0 : 1);
       ran("SuffixTransformer", kustomization.name_suffix.empty() ? 0 : 1);
       const TransformerConfig& config = accumulated.config();

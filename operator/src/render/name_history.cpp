@@ -110,20 +110,26 @@ void store_previous_id(Object& object, const std::string& name, const std::strin
 }
 
 void rename_with_history(std::vector<Object>& objects, std::string_view prefix,
-                         std::string_view suffix) {
+                         std::string_view suffix, const std::vector<FieldSpec>& prefix_specs,
+                         const std::vector<FieldSpec>& suffix_specs) {
   for (const bool is_prefix : {true, false}) {
     const std::string_view affix = is_prefix ? prefix : suffix;
     if (affix.empty()) continue;
-    std::vector<std::string> before;
-    before.reserve(objects.size());
-    for (const Object& object : objects) before.push_back(object.name());
-    transformers::add_name_prefix_suffix(objects, is_prefix ? affix : "", is_prefix ? "" : affix);
-    for (std::size_t i = 0; i < objects.size(); ++i) {
-      if (objects[i].name() == before[i]) continue;
-      store_previous_id(objects[i], before[i], objects[i].namespace_name(), objects[i].kind());
-      append_packed(objects[i].json()[std::string(is_prefix ? kNamePrefixesKey : kNameSuffixesKey)],
-                    affix);
+    std::vector<GroupVersionKind> original_gvks;
+    original_gvks.reserve(objects.size());
+    for (const Object& object : objects) {
+      const std::vector<std::string> stored = stored_ids(object);
+      GroupVersionKind gvk = object.gvk();
+      if (stored.size() >= kIdFields) gvk.kind = stored[2];
+      original_gvks.push_back(std::move(gvk));
     }
+    const std::string affixes_key(is_prefix ? kNamePrefixesKey : kNameSuffixesKey);
+    transformers::add_affix(objects, affix, is_prefix, is_prefix ? prefix_specs : suffix_specs,
+                            original_gvks, [&](Object& object) {
+                              append_packed(object.json()[affixes_key], affix);
+                              store_previous_id(object, object.name(), object.namespace_name(),
+                                                object.kind());
+                            });
   }
 }
 
