@@ -2,11 +2,9 @@
 
 #include <algorithm>
 #include <array>
-#include <utility>
 
 #include "core/error.h"
 #include "core/yaml_reader.h"
-#include "render/ordering.h"
 #include "render/transformers/annotations.h"
 #include "render/transformers/images.h"
 #include "render/transformers/labels.h"
@@ -35,42 +33,6 @@ bool effectively_equal(const FieldSpec& existing, const FieldSpec& incoming) {
 
 void merge_all(std::vector<FieldSpec>& specs, const std::vector<FieldSpec>& incoming) {
   for (const FieldSpec& spec : incoming) TransformerConfig::merge_one(specs, spec);
-}
-
-// kyaml's typeOrders: kinds kustomize's legacy order puts first rank below 0, those it puts last
-// above, all others 0.
-int kind_rank(const std::string& kind) {
-  const std::vector<std::string>& first = default_order_first();
-  const std::vector<std::string>& last = default_order_last();
-  if (const auto at = std::find(first.begin(), first.end(), kind); at != first.end()) {
-    return static_cast<int>(at - first.begin()) - static_cast<int>(first.size());
-  }
-  if (const auto at = std::find(last.begin(), last.end(), kind); at != last.end()) {
-    return 1 + static_cast<int>(at - last.begin());
-  }
-  return 0;
-}
-
-// kyaml's Gvk.stableSortString.
-std::string stable_gvk_string(const FieldSpec& spec) {
-  return (spec.group.empty() ? std::string("~G") : spec.group) + "_" +
-         (spec.version.empty() ? std::string("~V") : spec.version) + "_" +
-         (spec.kind.empty() ? std::string("~K") : spec.kind);
-}
-
-// kustomize sorts every list of a merged config by Gvk.IsLessThan, which decides which of two
-// overlapping specs a later merge keeps (MergeOne keeps the first). Its sort is not stable; a
-// stable one differs only among specs of one gvk, which never stand in for each other.
-void sort_specs(std::vector<FieldSpec>& specs) {
-  std::vector<std::pair<std::pair<int, std::string>, FieldSpec>> keyed;
-  keyed.reserve(specs.size());
-  for (FieldSpec& spec : specs) {
-    keyed.push_back({{kind_rank(spec.kind), stable_gvk_string(spec)}, std::move(spec)});
-  }
-  std::stable_sort(keyed.begin(), keyed.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
-  specs.clear();
-  for (auto& [key, spec] : keyed) specs.push_back(std::move(spec));
 }
 
 // The field spec lists of a config, for what is done to each alike.
@@ -304,7 +266,7 @@ const TransformerConfig& TransformerConfig::defaults() {
     for (const auto list : kSpecLists) {
       std::vector<FieldSpec> merged;
       merge_all(merged, out.*list);
-      sort_specs(merged);
+      sort_field_specs(merged);
       out.*list = std::move(merged);
     }
     out.includes_defaults = true;
@@ -356,7 +318,7 @@ void TransformerConfig::merge(const TransformerConfig& other) {
   }
   merge_all(images, other.images);
   merge_all(replicas, other.replicas);
-  for (const auto list : kSpecLists) sort_specs(this->*list);
+  for (const auto list : kSpecLists) sort_field_specs(this->*list);
   std::stable_sort(name_reference.begin(), name_reference.end(), transformers::name_reference_less);
   includes_defaults = includes_defaults || other.includes_defaults;
   beyond_defaults = beyond_defaults || other.beyond_defaults;
