@@ -9,6 +9,7 @@
 #include "render/build_metadata.h"
 #include "render/file_system.h"
 #include "render/kustomization.h"
+#include "render/metadata_maps.h"
 #include "render/name_history.h"
 #include "render/openapi_state.h"
 #include "render/ordering.h"
@@ -22,7 +23,6 @@
 #include "render/transformers/images.h"
 #include "render/transformers/labels.h"
 #include "render/transformers/name_reference.h"
-#include "render/transformers/prefix_suffix.h"
 #include "render/transformers/replacements.h"
 #include "render/transformers/replicas.h"
 #include "render/transformers/vars.h"
@@ -52,7 +52,8 @@ class Builder {
   std::vector<Object> build_top(const fs::path& dir, std::optional<SortOptions>& sort,
                                 TransformerConfig& config) {
     if (auto file = find_kustomization_file(files_, dir)) {
-      const Kustomization top = load_kustomization(dir, *file, Expect::kKustomization);
+      // kustomize builds a Component named as the build root like a kustomization.
+      const Kustomization top = load_kustomization(dir, *file, Expect::kEither);
       sort = top.sort_options;
       metadata_ = BuildMetadata::from(top.build_metadata);
       Accumulator accumulated;
@@ -68,7 +69,7 @@ class Builder {
     return std::move(out).take();
   }
 
-  enum class Expect { kKustomization, kComponent };
+  enum class Expect { kKustomization, kComponent, kEither };
 
   const BuildMetadata& metadata() const { return metadata_; }
   // `vars` of every kustomization built, children before parents (kustomize's merge order).
@@ -166,11 +167,8 @@ class Builder {
       ran("PatchTransformer", kustomization.patches.size());
       set_namespace_with_history(resources, kustomization.namespace_);
       ran("NamespaceTransformer", kustomization.namespace_.empty() ? 0 : 1);
-      rename_with_history(resources, kustomization.name_prefix, kustomization.name_suffix);
-      transformers::add_affix_to_fields(resources, kustomization.name_prefix, true,
-                                        accumulated.config().name_prefix);
-      transformers::add_affix_to_fields(resources, kustomization.name_suffix, false,
-                                        accumulated.config().name_suffix);
+      rename_with_history(resources, kustomization.name_prefix, kustomization.name_suffix,
+                          accumulated.config().name_prefix, accumulated.config().name_suffix);
       ran("PrefixTransformer", kustomization.name_prefix.empty() ? 0 : 1);
       ran("SuffixTransformer", kustomization.name_suffix.empty() ? 0 : 1);
       const TransformerConfig& config = accumulated.config();
@@ -425,7 +423,10 @@ std::vector<Object> build(const fs::path& dir, const BuildOptions& options) {
   transformers::fix_name_references(resources, name_histories(resources), config.name_reference);
   // Then vars, as kusttarget.go's ResolveVars.
   transformers::resolve_vars(resources, builder.vars(), options.warnings);
+  drop_local_configs(resources);
   finish_build_metadata(resources, builder.metadata());
+  finish_annotations(resources, builder.metadata().origin_annotations &&
+                                    builder.metadata().transformer_annotations);
   for (Object& object : resources) strip_history(object);
   sort_resources(resources, sort);
   return resources;

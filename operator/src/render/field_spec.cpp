@@ -1,6 +1,10 @@
 #include "render/field_spec.h"
 
+#include <algorithm>
 #include <string_view>
+#include <utility>
+
+#include "render/ordering.h"
 
 namespace sluice::render {
 namespace {
@@ -77,6 +81,45 @@ bool selects(const FieldSpec& spec, const GroupVersionKind& gvk) {
 
 void for_each_field(Json& object, const FieldSpec& spec, const std::function<void(Json&)>& apply) {
   walk(object, split_path(spec.path), 0, spec.create, apply);
+}
+
+namespace {
+
+// kyaml's typeOrders: kinds kustomize's legacy order puts first rank below 0, those it puts last
+// above, all others 0.
+int kind_rank(const std::string& kind) {
+  const std::vector<std::string>& first = default_order_first();
+  const std::vector<std::string>& last = default_order_last();
+  if (const auto at = std::find(first.begin(), first.end(), kind); at != first.end()) {
+    return static_cast<int>(at - first.begin()) - static_cast<int>(first.size());
+  }
+  if (const auto at = std::find(last.begin(), last.end(), kind); at != last.end()) {
+    return 1 + static_cast<int>(at - last.begin());
+  }
+  return 0;
+}
+
+// kyaml's Gvk.stableSortString.
+std::string stable_gvk_string(const FieldSpec& spec) {
+  return (spec.group.empty() ? std::string("~G") : spec.group) + "_" +
+         (spec.version.empty() ? std::string("~V") : spec.version) + "_" +
+         (spec.kind.empty() ? std::string("~K") : spec.kind);
+}
+
+}  // namespace
+
+// kustomize's sort is not stable; a stable one differs only among specs of one gvk, which
+// never stand in for each other.
+void sort_field_specs(std::vector<FieldSpec>& specs) {
+  std::vector<std::pair<std::pair<int, std::string>, FieldSpec>> keyed;
+  keyed.reserve(specs.size());
+  for (FieldSpec& spec : specs) {
+    keyed.push_back({{kind_rank(spec.kind), stable_gvk_string(spec)}, std::move(spec)});
+  }
+  std::stable_sort(keyed.begin(), keyed.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  specs.clear();
+  for (auto& [key, spec] : keyed) specs.push_back(std::move(spec));
 }
 
 }  // namespace sluice::render

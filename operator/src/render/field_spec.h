@@ -34,4 +34,9 @@ std::vector<std::string> path_keys(std::string_view path);
 // intermediate maps are created and `apply` receives a null node to fill.
 void for_each_field(Json& object, const FieldSpec& spec, const std::function<void(Json&)>& apply);
 
+// kustomize's sort of a transformer config's field spec lists (Gvk.IsLessThan): by kind, the
+// kinds of its legacy resource order first, then by group, version and kind. Which of two
+// overlapping specs a later merge keeps depends on it (FsSlice.MergeOne keeps the first).
+void sort_field_specs(std::vector<FieldSpec>& specs);
+
 }  // namespace sluice::render

@@ -19,12 +19,12 @@ inline std::string printable_hidden_key(std::string_view key) {
   return "\\x01" + std::string(key.substr(1));
 }
 
-// The (name, namespace) pair at each of kustomize's StorePreviousId calls, oldest first (its
-// previous-ids build annotations), packed into one string as name, namespace, name, ...: prefix,
-// suffix and the name hash store it when they rename a resource, a namespace transformer and
-// `patches` even when the name does not change. The first is kustomize's OrgId. replicas, patch
-// targets, generator merges, name references, replacements and vars match resources by them; read
-// them through name_history.h.
+// The (name, namespace, kind) at each of kustomize's StorePreviousId calls, oldest first (its
+// previous-ids build annotations), packed into one string as name, namespace, kind, name, ...:
+// prefix, suffix and the name hash store it when they rename a resource, a namespace transformer
+// and `patches` even when the name does not change, a patch allowed to rename before it runs.
+// The first is kustomize's OrgId. replicas, patch targets, generator merges, name references,
+// replacements and vars match resources by them; read them through name_history.h.
 inline constexpr std::string_view kPreviousIdsKey = "\x01previousIds";
 
 // The namePrefix and nameSuffix values a resource got, innermost kustomization first (name

@@ -59,59 +59,84 @@ std::vector<std::string> unpacked(const Object& object, std::string_view key) {
   return values;
 }
 
-// The stored (name, namespace) pairs, flattened: name, namespace, name, ...
+// The stored ids, flattened: name, namespace, kind, name, ...
 std::vector<std::string> stored_ids(const Object& object) {
   return unpacked(object, kPreviousIdsKey);
 }
 
+// Fields per stored id.
+constexpr std::size_t kIdFields = 3;
+
 }  // namespace
 
-transformers::EarlierIds earlier_ids(const Object& object) {
-  transformers::EarlierIds earlier;
-  earlier.names = stored_ids(object);
-  if (earlier.names.size() >= 2) earlier.original_namespace = earlier.names[1];
-  std::vector<std::string>& names = earlier.names;
-  for (std::size_t i = 1; i < names.size() / 2; ++i) names[i] = std::move(names[2 * i]);
-  names.resize(names.size() / 2);
-  return earlier;
-}
-
 std::vector<std::string> previous_names(const Object& object) {
-  return earlier_ids(object).names;
+  std::vector<std::string> stored = stored_ids(object);
+  std::vector<std::string> names;
+  names.reserve(stored.size() / kIdFields);
+  for (std::size_t i = 0; i + kIdFields <= stored.size(); i += kIdFields) {
+    names.push_back(std::move(stored[i]));
+  }
+  return names;
 }
 
 std::optional<std::string> original_namespace(const Object& object) {
-  return earlier_ids(object).original_namespace;
+  std::vector<std::string> stored = stored_ids(object);
+  if (stored.size() < kIdFields) return std::nullopt;
+  return std::move(stored[1]);
 }
 
-void store_previous_id(Object& object, const std::string& name, const std::string& namespace_) {
+std::vector<ResourceId> all_ids(const Object& object) {
+  const std::vector<std::string> stored = stored_ids(object);
+  std::vector<ResourceId> ids;
+  ids.reserve(stored.size() / kIdFields + 1);
+  const ResourceId current = ResourceId::of(object);
+  for (std::size_t i = 0; i + kIdFields <= stored.size(); i += kIdFields) {
+    ResourceId id = current;
+    id.name = stored[i];
+    id.namespace_ = stored[i + 1];
+    id.gvk.kind = stored[i + 2];
+    ids.push_back(std::move(id));
+  }
+  ids.push_back(current);
+  return ids;
+}
+
+void store_previous_id(Object& object, const std::string& name, const std::string& namespace_,
+                       const std::string& kind) {
   Json& slot = object.json()[std::string(kPreviousIdsKey)];
   append_packed(slot, name);
   append_packed(slot, namespace_);
+  append_packed(slot, kind);
 }
 
 void rename_with_history(std::vector<Object>& objects, std::string_view prefix,
-                         std::string_view suffix) {
+                         std::string_view suffix, const std::vector<FieldSpec>& prefix_specs,
+                         const std::vector<FieldSpec>& suffix_specs) {
   for (const bool is_prefix : {true, false}) {
     const std::string_view affix = is_prefix ? prefix : suffix;
     if (affix.empty()) continue;
-    std::vector<std::string> before;
-    before.reserve(objects.size());
-    for (const Object& object : objects) before.push_back(object.name());
-    transformers::add_name_prefix_suffix(objects, is_prefix ? affix : "", is_prefix ? "" : affix);
-    for (std::size_t i = 0; i < objects.size(); ++i) {
-      if (objects[i].name() == before[i]) continue;
-      store_previous_id(objects[i], before[i], objects[i].namespace_name());
-      append_packed(objects[i].json()[std::string(is_prefix ? kNamePrefixesKey : kNameSuffixesKey)],
-                    affix);
+    std::vector<GroupVersionKind> original_gvks;
+    original_gvks.reserve(objects.size());
+    for (const Object& object : objects) {
+      const std::vector<std::string> stored = stored_ids(object);
+      GroupVersionKind gvk = object.gvk();
+      if (stored.size() >= kIdFields) gvk.kind = stored[2];
+      original_gvks.push_back(std::move(gvk));
     }
+    const std::string affixes_key(is_prefix ? kNamePrefixesKey : kNameSuffixesKey);
+    transformers::add_affix(objects, affix, is_prefix, is_prefix ? prefix_specs : suffix_specs,
+                            original_gvks, [&](Object& object) {
+                              append_packed(object.json()[affixes_key], affix);
+                              store_previous_id(object, object.name(), object.namespace_name(),
+                                                object.kind());
+                            });
   }
 }
 
 void set_namespace_with_history(std::vector<Object>& objects, const std::string& namespace_) {
   if (namespace_.empty()) return;
   for (Object& object : objects) {
-    store_previous_id(object, object.name(), object.namespace_name());
+    store_previous_id(object, object.name(), object.namespace_name(), object.kind());
   }
   transformers::set_namespace(objects, namespace_);
   // Two resources that differed only by namespace are now one id (kustomize checks after each).
@@ -128,9 +153,12 @@ std::vector<transformers::OriginalId> original_ids(const std::vector<Object>& ob
   std::vector<transformers::OriginalId> ids;
   ids.reserve(objects.size());
   for (const Object& object : objects) {
-    transformers::EarlierIds earlier = earlier_ids(object);
-    ids.push_back({earlier.names.empty() ? object.name() : std::move(earlier.names.front()),
-                   earlier.original_namespace.value_or(object.namespace_name())});
+    std::vector<std::string> stored = stored_ids(object);
+    if (stored.size() < kIdFields) {
+      ids.push_back({object.name(), object.namespace_name()});
+    } else {
+      ids.push_back({std::move(stored[0]), std::move(stored[1])});
+    }
   }
   return ids;
 }
@@ -142,8 +170,8 @@ std::vector<std::vector<transformers::OriginalId>> previous_ids(
   for (const Object& object : objects) {
     std::vector<std::string> stored = stored_ids(object);
     std::vector<transformers::OriginalId> ids;
-    ids.reserve(stored.size() / 2);
-    for (std::size_t i = 0; i + 1 < stored.size(); i += 2) {
+    ids.reserve(stored.size() / kIdFields);
+    for (std::size_t i = 0; i + kIdFields <= stored.size(); i += kIdFields) {
       ids.push_back({std::move(stored[i]), std::move(stored[i + 1])});
     }
     out.push_back(std::move(ids));
@@ -157,10 +185,11 @@ std::vector<transformers::NameHistory> name_histories(const std::vector<Object>&
   for (const Object& object : objects) {
     std::vector<std::string> ids = stored_ids(object);
     transformers::NameHistory history;
-    history.original_namespace = ids.size() >= 2 ? std::move(ids[1]) : object.namespace_name();
+    history.original_namespace =
+        ids.size() >= kIdFields ? std::move(ids[1]) : object.namespace_name();
     // Each distinct name once: a namespace transformer and a prefix often store the same one.
     std::vector<std::string>& names = history.previous_names;
-    for (std::size_t i = 0; i < ids.size(); i += 2) {
+    for (std::size_t i = 0; i + kIdFields <= ids.size(); i += kIdFields) {
       if (std::find(names.begin(), names.end(), ids[i]) == names.end()) {
         names.push_back(std::move(ids[i]));
       }
@@ -187,7 +216,7 @@ void add_name_hashes(std::vector<Object>& objects) {
     if (!object.json().contains(std::string(kNeedsHashKey))) continue;
     const std::string before = object.name();
     object.set_name(before + "-" + transformers::name_hash(object));
-    store_previous_id(object, before, object.namespace_name());
+    store_previous_id(object, before, object.namespace_name(), object.kind());
   }
 }
 

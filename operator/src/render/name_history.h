@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "core/object.h"
+#include "render/field_spec.h"
+#include "render/resource_id.h"
 #include "render/transformers/name_reference.h"
 #include "render/transformers/patches.h"
 #include "render/transformers/replicas.h"
@@ -21,16 +23,21 @@ std::vector<std::string> previous_names(const Object& object);
 // The namespace of the first id stored (kustomize's OrgId), or nullopt when none was.
 std::optional<std::string> original_namespace(const Object& object);
 
-// previous_names and original_namespace together, from one read of the stored history.
-transformers::EarlierIds earlier_ids(const Object& object);
+// kustomize's PrevIds then CurId: each id stored (with the resource's current group and
+// version, as kustomize rebuilds them), oldest first, then the current one. Patches without a
+// target and generator merges find their resource by any of them.
+std::vector<ResourceId> all_ids(const Object& object);
 
-// kustomize's StorePreviousId, given the name and namespace the resource had.
-void store_previous_id(Object& object, const std::string& name, const std::string& namespace_);
+// kustomize's StorePreviousId, given the name, namespace and kind the resource had.
+void store_previous_id(Object& object, const std::string& name, const std::string& namespace_,
+                       const std::string& kind);
 
-// namePrefix then nameSuffix, as kustomize's two transformers: each stores the name it replaces
-// (so "p-web" is a previous name of "p-web-s") and the affix it added.
+// namePrefix then nameSuffix, as kustomize's two transformers, with the kustomization's
+// namePrefix and nameSuffix field specs (transformers/prefix_suffix.h): before each rename the
+// name it replaces is stored (so "p-web" is a previous name of "p-web-s") with the affix added.
 void rename_with_history(std::vector<Object>& objects, std::string_view prefix,
-                         std::string_view suffix);
+                         std::string_view suffix, const std::vector<FieldSpec>& prefix_specs,
+                         const std::vector<FieldSpec>& suffix_specs);
 
 // The namespace transformer, storing every resource's id first (changed or not). Throws
 // kInvalidArgument when two resources end up with the same id, as kustomize does.

@@ -18,6 +18,8 @@ std::string gvk_sort_string(const GroupVersionKind& gvk) {
 struct KindOrder {
   int rank = 0;
   std::string gvk_string;
+  bool core_namespace = false;  // kind Namespace without a group
+  bool namespace_kind = false;  // kind Namespace of any group
 };
 
 // kustomize compares "gvk|namespace|name" strings. Within one kind the gvk part is the same, so
@@ -88,6 +90,8 @@ void sort_resources(std::vector<Object>& objects, const std::optional<SortOption
       const auto rank = ranks.find(kind->first.kind);
       kind->second.rank = rank == ranks.end() ? 0 : rank->second;
       kind->second.gvk_string = gvk_sort_string(kind->first);
+      kind->second.namespace_kind = kind->first.kind == "Namespace";
+      kind->second.core_namespace = kind->second.namespace_kind && kind->first.group.empty();
     }
     const std::string ns = objects[i].namespace_name();
     const std::string name = objects[i].name();
@@ -101,6 +105,12 @@ void sort_resources(std::vector<Object>& objects, const std::optional<SortOption
   std::stable_sort(keys.begin(), keys.end(), [](const SortKey& a, const SortKey& b) {
     if (a.kind != b.kind) {
       if (a.kind->rank != b.kind->rank) return a.kind->rank < b.kind->rank;
+      // kustomize reverses the order of two Namespace kinds when either is the core one, so
+      // that one comes before custom resources of kind Namespace.
+      if (a.kind->namespace_kind && b.kind->namespace_kind &&
+          (a.kind->core_namespace || b.kind->core_namespace)) {
+        return a.kind->gvk_string > b.kind->gvk_string;
+      }
       return a.kind->gvk_string < b.kind->gvk_string;
     }
     return a.namespace_and_name < b.namespace_and_name;

@@ -1,6 +1,7 @@
 #include "render/patch_runner.h"
 
 #include "core/error.h"
+#include "render/metadata_maps.h"
 #include "render/name_history.h"
 #include "render/resource_id.h"
 #include "render/resources.h"
@@ -47,18 +48,27 @@ bool apply_strategic_merge(std::vector<Object>& resources, const std::vector<std
                            const Object& patch,
                            const transformers::StrategicMergeOptions& options) {
   return transformers::apply_strategic_merge_patch_to(
-      resources, selected, patch, options,
-      [](Object& object) { store_previous_id(object, object.name(), object.namespace_name()); });
+      resources, selected, patch, options, [](Object& object) {
+        store_previous_id(object, object.name(), object.namespace_name(), object.kind());
+      });
+}
+
+// kustomize's ResMap.ApplySmPatch (patches with a target, and patchesStrategicMerge) merges a
+// copy of the patch whose labels and annotations it first rewrote as string maps: a null value
+// there becomes the string "null" instead of deleting, and a label or annotation field that is
+// not a map is dropped from the patch. `patches` entries without a target skip that step.
+Object with_string_metadata(Object patch) {
+  rewrite_metadata_map(patch.json(), "labels");
+  rewrite_metadata_map(patch.json(), "annotations");
+  return patch;
 }
 
 std::size_t find_by_any_id(const std::vector<Object>& resources, const Object& patch,
                            const std::string& prefix) {
-  std::vector<transformers::EarlierIds> earlier;
-  earlier.reserve(resources.size());
-  for (const Object& object : resources) {
-    earlier.push_back(earlier_ids(object));
-  }
-  return transformers::find_patch_target(resources, earlier, patch, prefix);
+  std::vector<std::vector<ResourceId>> ids;
+  ids.reserve(resources.size());
+  for (const Object& object : resources) ids.push_back(all_ids(object));
+  return transformers::find_patch_target(ids, patch, prefix);
 }
 
 // A `patches` entry that is not JSON 6902 (kustomize's PatchTransformer): without a target
@@ -87,7 +97,7 @@ void apply_strategic_merge_entry(const PatchEntry& entry, const std::string& tex
     const std::vector<transformers::OriginalId> originals = original_ids(resources);
     apply_strategic_merge(resources,
                           transformers::select_targets(resources, entry.target, &originals),
-                          patches.front(), options);
+                          with_string_metadata(patches.front()), options);
     return;
   }
   bool deleted = false;
@@ -133,7 +143,8 @@ void apply_patches(const FileSystem& files, const fs::path& dir,
     // `patches` store each target's id, whether or not the patch renames it;
     // patchesJson6902 does not.
     for (std::size_t k = 0; !json6902 && k < selected.size(); ++k) {
-      store_previous_id(resources[selected[k]], before[k].name, before[k].namespace_);
+      store_previous_id(resources[selected[k]], before[k].name, before[k].namespace_,
+                        before[k].gvk.kind);
     }
   }
 }
@@ -169,7 +180,7 @@ void apply_patches_strategic_merge(const FileSystem& files, const fs::path& dir,
   if (patches.empty()) throw invalid_argument("patch appears to be empty");
   for (const Object& patch : patches) {
     const std::size_t index = find_by_any_id(resources, patch, "");
-    apply_strategic_merge(resources, {index}, patch, {});
+    apply_strategic_merge(resources, {index}, with_string_metadata(patch), {});
   }
 }
 

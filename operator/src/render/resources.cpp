@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/yaml_reader.h"
 #include "render/hidden_keys.h"
+#include "render/metadata_maps.h"
 #include "render/resource_id.h"
 
 namespace sluice::render {
@@ -52,6 +53,15 @@ std::vector<Object> parse_resources(std::string_view text) {
     if (!doc.is_null()) add_document(std::move(doc), out);
   }
   return out;
+}
+
+void drop_local_configs(std::vector<Object>& objects) {
+  std::erase_if(objects, [](const Object& object) {
+    const Json* annotations = find_member(object.json(), {"metadata", "annotations"});
+    constexpr std::string_view kLocalConfig = "config.kubernetes.io/local-config";
+    if (annotations == nullptr || !annotations->contains(kLocalConfig)) return false;
+    return kyaml_text(annotations->at(std::string(kLocalConfig))) != "false";
+  });
 }
 
 void Accumulator::append(std::vector<Object> more) {

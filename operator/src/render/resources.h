@@ -16,6 +16,11 @@ namespace sluice::render {
 // ending in "List" that carries `items` is replaced by its items. Throws kInvalidArgument.
 std::vector<Object> parse_resources(std::string_view text);
 
+// kustomize's IgnoreLocal, at the very end of a build (after name references and vars, so a
+// local-config resource can still be a name reference or replacement source): removes every
+// resource annotated config.kubernetes.io/local-config with any value but "false".
+void drop_local_configs(std::vector<Object>& objects);
+
 // A kustomization's accumulated resources, refusing an id that is already there, as
 // kustomize's ResMap.Append does. Indexed, so accumulating n resources costs O(n).
 class Accumulator {

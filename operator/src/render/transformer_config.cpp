@@ -35,6 +35,20 @@ void merge_all(std::vector<FieldSpec>& specs, const std::vector<FieldSpec>& inco
   for (const FieldSpec& spec : incoming) TransformerConfig::merge_one(specs, spec);
 }
 
+// The field spec lists of a config, for what is done to each alike.
+constexpr std::array<std::vector<FieldSpec> TransformerConfig::*, 10> kSpecLists = {
+    &TransformerConfig::name_prefix,
+    &TransformerConfig::name_suffix,
+    &TransformerConfig::name_space,
+    &TransformerConfig::common_labels,
+    &TransformerConfig::labels,
+    &TransformerConfig::template_labels,
+    &TransformerConfig::common_annotations,
+    &TransformerConfig::var_reference,
+    &TransformerConfig::images,
+    &TransformerConfig::replicas,
+};
+
 // --- crds ---
 
 class CrdLoader {
@@ -247,6 +261,14 @@ const TransformerConfig& TransformerConfig::defaults() {
     for (const char* kind : {"Deployment", "ReplicationController", "ReplicaSet", "StatefulSet"}) {
       out.replicas.push_back({"", "", kind, "spec/replicas", true});
     }
+    // As merging the tables into an empty config leaves them (kustomize's first MergeConfig),
+    // so that merge() may copy them instead.
+    for (const auto list : kSpecLists) {
+      std::vector<FieldSpec> merged;
+      merge_all(merged, out.*list);
+      sort_field_specs(merged);
+      out.*list = std::move(merged);
+    }
     out.includes_defaults = true;
     return out;
   }();
@@ -279,8 +301,8 @@ void TransformerConfig::merge_name_reference(std::vector<NameBackReference>& ent
 void TransformerConfig::merge(const TransformerConfig& other) {
   if (&other == this) return;
   if (includes_defaults && other.includes_defaults && !other.beyond_defaults) return;
-  if (!includes_defaults && !beyond_defaults) {
-    *this = other;
+  if (!includes_defaults && !beyond_defaults && !other.beyond_defaults) {
+    *this = other;  // empty, or the defaults (which are kept merged and sorted)
     return;
   }
   merge_all(name_prefix, other.name_prefix);
@@ -296,6 +318,7 @@ void TransformerConfig::merge(const TransformerConfig& other) {
   }
   merge_all(images, other.images);
   merge_all(replicas, other.replicas);
+  for (const auto list : kSpecLists) sort_field_specs(this->*list);
   std::stable_sort(name_reference.begin(), name_reference.end(), transformers::name_reference_less);
   includes_defaults = includes_defaults || other.includes_defaults;
   beyond_defaults = beyond_defaults || other.beyond_defaults;

@@ -29,14 +29,17 @@ struct TransformerConfig {
   std::vector<FieldSpec> images;
   std::vector<FieldSpec> replicas;
 
-  // kustomize's MakeDefaultConfig: the built-in tables (builtinpluginconsts).
+  // kustomize's MakeDefaultConfig: the built-in tables (builtinpluginconsts), each merged into
+  // an empty list and sorted, as an accumulator holds them.
   static const TransformerConfig& defaults();
 
   // kustomize's TransformerConfig.Merge: every list gets `other`'s specs that it does not
   // effectively have already (FsSlice.MergeOne), and nameReference entries of equal
-  // group/version/kind combine their referrers; then the nameReference entries are sorted as
-  // kustomize sorts them. Throws kInvalidArgument ("conflicting fieldspecs") when a spec is
-  // present with and without `create`.
+  // group/version/kind combine their referrers; then every list is sorted as kustomize sorts
+  // it (by kind, legacy order first, then group, version and kind), which matters to later
+  // merges: a spec is dropped when one already there is of a kind it selects, so a
+  // `configurations` spec for one kind can stand in for the default spec for every kind. Throws
+  // kInvalidArgument ("conflicting fieldspecs") when a spec is present with and without `create`.
   void merge(const TransformerConfig& other);
 
   // kustomize's FsSlice.MergeOne on one list.

@@ -9,6 +9,8 @@
 namespace sluice::render {
 namespace {
 
+const std::vector<FieldSpec> kEveryName = {{"", "", "", "metadata/name", false}};
+
 std::vector<Object> two_config_maps() {
   return parse_resources(
       "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: x}\n---\n"
@@ -17,7 +19,7 @@ std::vector<Object> two_config_maps() {
 
 TEST(NameHistoryTest, PrefixAndSuffixEachStoreTheNameTheyReplace) {
   std::vector<Object> objects = two_config_maps();
-  rename_with_history(objects, "p-", "-s");
+  rename_with_history(objects, "p-", "-s", kEveryName, kEveryName);
   EXPECT_EQ(objects[0].name(), "p-a-s");
   EXPECT_EQ(previous_names(objects[0]), (std::vector<std::string>{"a", "p-a"}));
   const std::vector<transformers::NameHistory> histories = name_histories(objects);
@@ -29,8 +31,8 @@ TEST(NameHistoryTest, PrefixAndSuffixEachStoreTheNameTheyReplace) {
 TEST(NameHistoryTest, HistoriesListEachPreviousNameOnce) {
   std::vector<Object> objects = two_config_maps();
   set_namespace_with_history(objects, "prod");
-  rename_with_history(objects, "p-", "");
-  store_previous_id(objects[0], "p-a", "prod");
+  rename_with_history(objects, "p-", "", kEveryName, {});
+  store_previous_id(objects[0], "p-a", "prod", "ConfigMap");
   EXPECT_EQ(previous_names(objects[0]), (std::vector<std::string>{"a", "a", "p-a"}));
   const std::vector<transformers::NameHistory> histories = name_histories(objects);
   EXPECT_EQ(histories[0].previous_names, (std::vector<std::string>{"a", "p-a"}));
@@ -41,14 +43,38 @@ TEST(NameHistoryTest, HistoriesListEachPreviousNameOnce) {
 
 TEST(NameHistoryTest, NamesWithColonsAndDigitsReadBackAsStored) {
   std::vector<Object> objects = two_config_maps();
-  store_previous_id(objects[1], "12:a:", "");
-  store_previous_id(objects[1], "", "3:b");
+  store_previous_id(objects[1], "12:a:", "", "ConfigMap");
+  store_previous_id(objects[1], "", "3:b", "Config:Map");
   EXPECT_EQ(previous_names(objects[1]), (std::vector<std::string>{"12:a:", ""}));
   EXPECT_EQ(original_namespace(objects[1]), "");
   const auto ids = previous_ids(objects);
   ASSERT_EQ(ids[1].size(), 2U);
   EXPECT_EQ(ids[1][1].name, "");
   EXPECT_EQ(ids[1][1].namespace_, "3:b");
+}
+
+TEST(NameHistoryTest, AllIdsListEachStoredKindNameAndNamespaceThenTheCurrentId) {
+  std::vector<Object> objects = two_config_maps();
+  store_previous_id(objects[0], "old", "y", "Deployment");
+  rename_with_history(objects, "p-", "", kEveryName, {});
+  const std::vector<ResourceId> ids = all_ids(objects[0]);
+  ASSERT_EQ(ids.size(), 3U);
+  EXPECT_EQ(ids[0].to_string(), "Deployment.v1.[noGrp]/old.y");
+  EXPECT_EQ(ids[1].to_string(), "ConfigMap.v1.[noGrp]/a.x");
+  EXPECT_EQ(ids[2].to_string(), "ConfigMap.v1.[noGrp]/p-a.x");
+  EXPECT_EQ(all_ids(objects[1]).size(), 2U);
+}
+
+TEST(NameHistoryTest, EachNameSpecThatSelectsTheOriginalKindRenames) {
+  std::vector<Object> objects = two_config_maps();
+  store_previous_id(objects[1], "b", "", "Namespace");  // kustomize skips by the first kind
+  const std::vector<FieldSpec> specs = {{"", "", "ConfigMap", "metadata/name", false},
+                                        {"", "", "", "metadata/name", false}};
+  rename_with_history(objects, "p-", "", specs, {});
+  EXPECT_EQ(objects[0].name(), "p-p-a");
+  EXPECT_EQ(previous_names(objects[0]), (std::vector<std::string>{"a", "p-a"}));
+  EXPECT_EQ(name_histories(objects)[0].prefixes, (std::vector<std::string>{"p-", "p-"}));
+  EXPECT_EQ(objects[1].name(), "b");
 }
 
 TEST(NameHistoryTest, AHistoryKeyAPatchWroteIsRefusedClearly) {
@@ -87,7 +113,7 @@ TEST(NameHistoryTest, ANamespaceThatMergesTwoIdsIsAnError) {
 
 TEST(NameHistoryTest, StripRemovesEveryHiddenKey) {
   std::vector<Object> objects = two_config_maps();
-  rename_with_history(objects, "p-", "");
+  rename_with_history(objects, "p-", "", kEveryName, {});
   set_namespace_with_history(objects, "prod");
   for (Object& object : objects) strip_history(object);
   EXPECT_EQ(objects[0].json(), Json::parse(R"({"apiVersion": "v1", "kind": "ConfigMap",

@@ -55,5 +55,23 @@ TEST(ResourcesTest, TheAccumulatorRefusesADuplicateIdEvenAfterARename) {
   EXPECT_EQ(std::move(accumulated).take().size(), 2u);
 }
 
+TEST(ResourcesTest, LocalConfigsAreDroppedUnlessMarkedFalse) {
+  std::vector<Object> objects;
+  for (const char* value : {"\"true\"", "true", "\"\"", "\"yes\"", "false", "\"false\""}) {
+    std::vector<Object> one =
+        parse_resources(std::string("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm") +
+                        std::to_string(objects.size()) +
+                        "\n  annotations:\n    config.kubernetes.io/local-config: " + value + "\n");
+    objects.push_back(std::move(one.front()));
+  }
+  objects.push_back(
+      parse_resources("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: plain}\n").front());
+  drop_local_configs(objects);
+  ASSERT_EQ(objects.size(), 3U);
+  EXPECT_EQ(objects[0].name(), "cm4");
+  EXPECT_EQ(objects[1].name(), "cm5");
+  EXPECT_EQ(objects[2].name(), "plain");
+}
+
 }  // namespace
 }  // namespace sluice::render

@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "render/transformers/annotations.h"
+#include "render/transformers/images.h"
+#include "render/transformers/labels.h"
 
 namespace sluice::render {
 namespace {
@@ -71,6 +74,40 @@ TEST(TransformerConfigTest, MergeIntoEmptyTakesTheOther) {
             TransformerConfig::defaults().common_annotations.size());
   ASSERT_EQ(config.name_prefix.size(), 1U);
   EXPECT_EQ(config.name_prefix.front().path, "metadata/name");
+}
+
+TEST(TransformerConfigTest, MergedListsAreSortedSoAKindSpecStandsInForTheGenericOne) {
+  // configurations' namePrefix for kind Foo, merged over the defaults: sorted, Foo comes first
+  // ("~K" sorts after "Foo"), and an accumulator taking the result drops the generic spec, which
+  // selects Foo's kind (kustomize's FsSlice.MergeOne).
+  TransformerConfig configured = TransformerConfig::defaults();
+  TransformerConfig file;
+  file.name_prefix = {{"", "", "Foo", "metadata/name", false}};
+  file.beyond_defaults = true;
+  configured.merge(file);
+  ASSERT_EQ(configured.name_prefix.size(), 2U);
+  EXPECT_EQ(configured.name_prefix[0].kind, "Foo");
+  TransformerConfig accumulated;
+  accumulated.merge(configured);
+  ASSERT_EQ(accumulated.name_prefix.size(), 1U);
+  EXPECT_EQ(accumulated.name_prefix[0].kind, "Foo");
+  // Kinds of kustomize's legacy order come first.
+  std::vector<FieldSpec> specs = {{"", "", "Zebra", "a", false}, {"", "", "Service", "a", false}};
+  TransformerConfig ordered;
+  ordered.beyond_defaults = true;
+  TransformerConfig more;
+  more.common_labels = specs;
+  more.beyond_defaults = true;
+  ordered.merge(more);
+  EXPECT_EQ(ordered.common_labels[0].kind, "Service");
+}
+
+TEST(TransformerConfigTest, DefaultTablesHaveNoSpecThatAnotherStandsIn) {
+  const TransformerConfig& defaults = TransformerConfig::defaults();
+  EXPECT_EQ(defaults.common_labels.size(), transformers::common_label_field_specs().size());
+  EXPECT_EQ(defaults.template_labels.size(), transformers::template_label_field_specs().size());
+  EXPECT_EQ(defaults.common_annotations.size(), transformers::annotation_field_specs().size());
+  EXPECT_EQ(defaults.images.size(), transformers::image_field_specs().size());
 }
 
 constexpr const char* kDefinitions = R"({

@@ -10,6 +10,7 @@
 #include "core/go_unicode.h"
 #include "render/build_metadata.h"
 #include "render/hidden_keys.h"
+#include "render/metadata_maps.h"
 #include "render/name_history.h"
 #include "render/resource_id.h"
 
@@ -129,10 +130,14 @@ void merge_map_field(Json& generated, const Json& old, const char* field) {
 }
 
 void copy_merge_metadata(Object& generated, const Object& old) {
-  StringMap labels = generated.labels();
-  for (const auto& [key, value] : old.labels()) labels.emplace(key, value);
-  StringMap annotations = generated.annotations();
-  for (const auto& [key, value] : old.annotations()) annotations.emplace(key, value);
+  StringMap labels = kyaml_metadata_map(generated.json(), "labels");
+  for (const auto& [key, value] : kyaml_metadata_map(old.json(), "labels")) {
+    labels.emplace(key, value);
+  }
+  StringMap annotations = kyaml_metadata_map(generated.json(), "annotations");
+  for (const auto& [key, value] : kyaml_metadata_map(old.json(), "annotations")) {
+    annotations.emplace(key, value);
+  }
   Json& metadata = generated.json()["metadata"];
   set_string_map(metadata, "labels", labels);
   set_string_map(metadata, "annotations", annotations);
@@ -152,23 +157,11 @@ void copy_merge_metadata(Object& generated, const Object& old) {
   if (!old_json.contains(std::string(kNeedsHashKey))) json.erase(std::string(kNeedsHashKey));
 }
 
-// Whether `existing`, under its current or any earlier name and namespace, has the id `id`.
+// Whether `existing` has, or has had, the id `id` (kustomize's GetMatchingResourcesByAnyId).
 bool matches_any_id(const Object& existing, const ResourceId& id) {
-  const ResourceId current = ResourceId::of(existing);
-  std::set<std::string> names = {current.name};
-  std::set<std::string> namespaces = {current.namespace_};
-  transformers::EarlierIds earlier = earlier_ids(existing);
-  for (std::string& name : earlier.names) names.insert(std::move(name));
-  if (earlier.original_namespace) namespaces.insert(std::move(*earlier.original_namespace));
-  ResourceId candidate = current;
-  for (const std::string& name : names) {
-    for (const std::string& ns : namespaces) {
-      candidate.name = name;
-      candidate.namespace_ = ns;
-      if (candidate.same_as(id)) return true;
-    }
-  }
-  return false;
+  const std::vector<ResourceId> ids = all_ids(existing);
+  return std::any_of(ids.begin(), ids.end(),
+                     [&](const ResourceId& each) { return each.same_as(id); });
 }
 
 }  // namespace
@@ -305,7 +298,7 @@ void absorb_generated(std::vector<Object>& resources, Object generated,
     merge_map_field(generated.json(), old.json(), "data");
     merge_map_field(generated.json(), old.json(), "binaryData");
     // A merge keeps where the resource first came from (buildMetadata's origin).
-    const StringMap old_annotations = old.annotations();
+    const StringMap old_annotations = kyaml_metadata_map(old.json(), "annotations");
     const auto origin = old_annotations.find(kOriginAnnotation);
     if (origin != old_annotations.end()) {
       generated.json()["metadata"]["annotations"][std::string(kOriginAnnotation)] = origin->second;

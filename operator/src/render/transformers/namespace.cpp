@@ -47,6 +47,9 @@ void set_namespace(std::vector<Object>& objects, std::string_view namespace_) {
     }
     for (const FieldSpec& spec : namespace_field_specs()) {
       if (!selects(spec, gvk)) continue;
+      // kustomize renames by metadata/name only objects whose apiVersion is exactly "v1", so a
+      // custom resource that happens to be called Namespace keeps its name.
+      if (spec.path == "metadata/name" && gvk.api_version() != "v1") continue;
       for_each_field(json, spec, [&](Json& node) { node = value; });
     }
   }

@@ -8,10 +8,10 @@
 namespace sluice::render::transformers {
 
 // Sets `namespace_` on every namespaced resource (cluster-scoped kinds, as kustomize knows
-// them, are left alone), renames Namespace objects to it, sets it on RoleBinding and
-// ClusterRoleBinding subjects named "default" (any kind, overwriting, as kustomize does), on
-// APIService spec.service.namespace (created) and on an existing CRD conversion webhook
-// service namespace. An empty namespace does nothing.
+// them, are left alone), renames core (apiVersion v1) Namespace objects to it, sets it on
+// RoleBinding and ClusterRoleBinding subjects named "default" (any kind, overwriting, as
+// kustomize does), on APIService spec.service.namespace (created) and on an existing CRD
+// conversion webhook service namespace. An empty namespace does nothing.
 void set_namespace(std::vector<Object>& objects, std::string_view namespace_);
 
 }  // namespace sluice::render::transformers

@@ -1,13 +1,13 @@
 #include "render/transformers/patches.h"
 
-#include <cmath>
 #include <regex>
 #include <set>
 
 #include "core/error.h"
-#include "core/go_format.h"
 #include "core/yaml_reader.h"
+#include "render/metadata_maps.h"
 #include "render/resource_id.h"
+#include "render/transformers/json_patch.h"
 
 namespace sluice::render::transformers {
 namespace {
@@ -77,22 +77,6 @@ std::string effective_namespace(const Object& object, const std::string& namespa
   return namespace_.empty() ? "default" : namespace_;
 }
 
-std::string annotation_text(const Json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_null()) return "null";
-  if (value.is_number_float()) {
-    const double number = value.get<double>();
-    if (std::trunc(number) == number && std::abs(number) < 1e21) {
-      return std::to_string(static_cast<long long>(number));
-    }
-    return goyaml::float_scalar(number);
-  }
-  if (value.is_structured()) {
-    throw invalid_argument("metadata.annotations must map to strings after the patch");
-  }
-  return value.dump();
-}
-
 }  // namespace
 
 bool matches_label_selector(std::string_view selector, const StringMap& labels) {
@@ -139,8 +123,12 @@ std::vector<std::size_t> select_targets(const std::vector<Object>& objects,
         !matches(target.version, version, gvk.version) || !matches(target.kind, kind, gvk.kind)) {
       continue;
     }
-    if (!matches_label_selector(target.label_selector, object.labels())) continue;
-    if (!matches_label_selector(target.annotation_selector, object.annotations())) continue;
+    if (!matches_label_selector(target.label_selector,
+                                kyaml_metadata_map(object.json(), "labels")) ||
+        !matches_label_selector(target.annotation_selector,
+                                kyaml_metadata_map(object.json(), "annotations"))) {
+      continue;
+    }
     selected.push_back(i);
   }
   return selected;
@@ -179,34 +167,21 @@ Json parse_json6902(std::string_view text) {
   return operations;
 }
 
-void stringify_annotations(Json& object) {
-  const auto metadata = object.find("metadata");
-  if (metadata == object.end() || !metadata->is_object()) return;
-  const auto annotations = metadata->find("annotations");
-  if (annotations == metadata->end() || !annotations->is_object()) return;
-  if (annotations->empty()) {
-    metadata->erase(annotations);
-    return;
-  }
-  for (auto& [key, value] : annotations->items()) value = annotation_text(value);
-}
-
 void apply_json6902(std::vector<Object>& objects, const std::vector<std::size_t>& selected,
                     const Json& operations) {
   for (const std::size_t index : selected) {
     Object& object = objects[index];
     Json patched;
     try {
-      patched = object.json().patch(operations);
-    } catch (const Json::exception& e) {
-      throw invalid_argument("applying JSON 6902 patch to " + object.kind() + " " + object.name() +
-                             ": " + e.what());
+      patched = apply_json_patch(object.json(), operations);
+    } catch (const Error& e) {
+      throw e.with_context("applying JSON 6902 patch to " + object.kind() + " " + object.name());
     }
     if (!patched.is_object()) {
       throw invalid_argument("a JSON 6902 patch turned " + object.kind() + " " + object.name() +
                              " into something that is not a map");
     }
-    stringify_annotations(patched);
+    rewrite_metadata_map(patched, "annotations");
     object = Object(std::move(patched));
   }
 }

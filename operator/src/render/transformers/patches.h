@@ -46,13 +46,10 @@ Json parse_json6902(std::string_view text);
 // Whether a `patches` body is a JSON 6902 patch (a list) rather than a strategic merge patch.
 bool is_json6902(std::string_view text);
 
-// What kustomize does to a patched resource's metadata.annotations: values become strings and
-// an empty map is removed.
-void stringify_annotations(Json& object);
-
-// Applies `operations` (RFC 6902: add, remove, replace, move, copy, test) to each selected
-// object, in order. Afterwards, like kustomize, metadata.annotations values become strings
-// and an empty annotations map is removed. Throws kInvalidArgument when an operation fails.
+// Applies `operations` (RFC 6902: add, remove, replace, move, copy, test, with kustomize's
+// departures: json_patch.h) to each selected object, in order. Afterwards, like kustomize,
+// metadata.annotations is rewritten as a string map (metadata_maps.h). Throws kInvalidArgument
+// when an operation fails.
 void apply_json6902(std::vector<Object>& objects, const std::vector<std::size_t>& selected,
                     const Json& operations);
 

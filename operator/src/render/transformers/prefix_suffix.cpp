@@ -5,35 +5,26 @@
 namespace sluice::render::transformers {
 namespace {
 
-bool skipped(const GroupVersionKind& gvk) {
+bool keeps_its_name(const GroupVersionKind& gvk) {
   return gvk.kind == "CustomResourceDefinition" || gvk.kind == "Namespace" ||
          (gvk.kind == "APIService" && gvk.group == "apiregistration.k8s.io");
 }
 
 }  // namespace
 
-void add_name_prefix_suffix(std::vector<Object>& objects, std::string_view prefix,
-                            std::string_view suffix) {
-  if (prefix.empty() && suffix.empty()) return;
-  for (Object& object : objects) {
-    if (skipped(object.gvk())) continue;
-    std::string name(prefix);
-    name += object.name();
-    name += suffix;
-    object.set_name(name);
-  }
-}
-
-void add_affix_to_fields(std::vector<Object>& objects, std::string_view affix, bool is_prefix,
-                         const std::vector<FieldSpec>& specs) {
+void add_affix(std::vector<Object>& objects, std::string_view affix, bool is_prefix,
+               const std::vector<FieldSpec>& specs,
+               const std::vector<GroupVersionKind>& original_gvks,
+               const std::function<void(Object&)>& before_rename) {
   if (affix.empty()) return;
-  for (Object& object : objects) {
-    const GroupVersionKind gvk = object.gvk();
-    if (skipped(gvk)) continue;
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    Object& object = objects[i];
+    const GroupVersionKind original = i < original_gvks.size() ? original_gvks[i] : object.gvk();
+    if (keeps_its_name(original)) continue;
     for (const FieldSpec& spec : specs) {
-      const bool every_name = spec.path == "metadata/name" && spec.group.empty() &&
-                              spec.version.empty() && spec.kind.empty();
-      if (every_name || !selects(spec, gvk)) continue;
+      if (!selects(spec, original)) continue;
+      if (spec.path == "metadata/name" && before_rename) before_rename(object);
+      if (!selects(spec, object.gvk())) continue;
       for_each_field(object.json(), spec, [&](Json& node) {
         // kustomize sets the result as a string, so a number or boolean becomes one.
         // A field created by a spec with `create` gets the affix alone.

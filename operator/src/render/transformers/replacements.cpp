@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/yaml_resolve.h"
+#include "render/metadata_maps.h"
 #include "render/resource_id.h"
 #include "render/struct_fields.h"
 #include "render/transformers/replacement_paths.h"
@@ -218,11 +219,13 @@ std::string describe_source(const Replacement& replacement) {
 
 bool matches_meta_selectors(const Object& object, const ResourceSelector& selector) {
   if (!selector.annotation_selector.empty() &&
-      !matches_label_selector(selector.annotation_selector, object.annotations())) {
+      !matches_label_selector(selector.annotation_selector,
+                              kyaml_metadata_map(object.json(), "annotations"))) {
     return false;
   }
   return selector.label_selector.empty() ||
-         matches_label_selector(selector.label_selector, object.labels());
+         matches_label_selector(selector.label_selector,
+                                kyaml_metadata_map(object.json(), "labels"));
 }
 
 bool is_target(const Object& object, const std::vector<Id>& ids, const ReplacementTarget& target) {

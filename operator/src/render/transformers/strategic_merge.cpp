@@ -8,8 +8,8 @@
 
 #include "core/error.h"
 #include "core/yaml_reader.h"
+#include "render/metadata_maps.h"
 #include "render/resource_id.h"
-#include "render/transformers/patches.h"
 #include "render/transformers/strategic_merge_lists.h"
 #include "render/transformers/strategic_merge_schema.h"
 
@@ -355,41 +355,17 @@ bool apply_strategic_merge_patch(Object& resource, const Json& patch,
   if (!options.allow_kind_change) result.set_kind(kind);
   if (!options.allow_name_change) result.set_name(name);
   result.set_namespace(original_namespace);
-  // kustomize reads annotations back as the YAML nodes' text, which is empty for collections.
-  Json& metadata = result.json()["metadata"];
-  if (metadata.is_object() && metadata.contains("annotations") &&
-      metadata["annotations"].is_object()) {
-    for (auto& [key, value] : metadata["annotations"].items()) {
-      if (value.is_structured()) value = "";
-    }
-  }
-  stringify_annotations(result.json());
+  rewrite_metadata_map(result.json(), "annotations");
   resource = std::move(result);
   return true;
 }
 
-std::size_t find_patch_target(const std::vector<Object>& objects,
-                              const std::vector<EarlierIds>& earlier, const Object& patch,
+std::size_t find_patch_target(const std::vector<std::vector<ResourceId>>& ids, const Object& patch,
                               std::string_view prefix) {
   const ResourceId wanted = ResourceId::of(patch);
   std::vector<std::size_t> matches;
-  for (std::size_t i = 0; i < objects.size(); ++i) {
-    ResourceId id = ResourceId::of(objects[i]);
-    std::vector<ResourceId> ids = {id};
-    if (i < earlier.size()) {
-      std::vector<std::string> names = earlier[i].names;
-      names.push_back(id.name);
-      for (const std::string& name : names) {
-        id.name = name;
-        ids.push_back(id);
-        if (earlier[i].original_namespace) {
-          ResourceId before = id;
-          before.namespace_ = *earlier[i].original_namespace;
-          ids.push_back(before);
-        }
-      }
-    }
-    if (std::any_of(ids.begin(), ids.end(),
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (std::any_of(ids[i].begin(), ids[i].end(),
                     [&](const ResourceId& each) { return each.same_as(wanted); })) {
       matches.push_back(i);
     }

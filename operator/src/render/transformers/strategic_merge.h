@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "core/object.h"
+#include "render/resource_id.h"
 
 namespace sluice::render::transformers {
 
@@ -42,18 +43,11 @@ struct StrategicMergeOptions {
 bool apply_strategic_merge_patch(Object& resource, const Json& patch,
                                  const StrategicMergeOptions& options);
 
-// A resource's ids before transformers changed them (kustomize's PrevIds), as the builder
-// keeps them: its earlier names, and the namespace it was loaded with when that changed.
-struct EarlierIds {
-  std::vector<std::string> names;
-  std::optional<std::string> original_namespace;
-};
-
-// kustomize's ResMap.GetById for a patch without target: the index of the one object whose
-// current or earlier id is the patch's. `earlier` runs parallel to `objects`. Throws
-// kInvalidArgument, with kustomize's text after `prefix`, when none or several match.
-std::size_t find_patch_target(const std::vector<Object>& objects,
-                              const std::vector<EarlierIds>& earlier, const Object& patch,
+// kustomize's ResMap.GetById for a patch without target: the index of the one object that has
+// had the patch's id (group, version, kind, name and effective namespace). `ids` runs parallel
+// to `objects`: every id each has had, its current one included (name_history.h's all_ids).
+// Throws kInvalidArgument, with kustomize's text after `prefix`, when none or several match.
+std::size_t find_patch_target(const std::vector<std::vector<ResourceId>>& ids, const Object& patch,
                               std::string_view prefix);
 
 // kustomize's ResMap.ApplySmPatch: each selected object gets a copy of `patch` carrying its

@@ -151,7 +151,7 @@ TEST(GeneratorsTest, MergeKeepsTheOldNameHistoryAndData) {
   Object old = config_map(
       "{apiVersion: v1, kind: ConfigMap, metadata: {name: pre-cm, namespace: team, labels: {a: "
       "old, b: old}}, data: {x: '1', y: '2'}}");
-  store_previous_id(old, "cm", "");
+  store_previous_id(old, "cm", "", "ConfigMap");
   old.json()[std::string(kNeedsHashKey)] = true;
   resources.push_back(old);
   resources.push_back(config_map("{apiVersion: v1, kind: ConfigMap, metadata: {name: other}}"));

@@ -37,7 +37,7 @@ TEST(NameReferenceTransformerTest, MatchesKustomizeGolden) {
   set_namespace(objects, "tenant-a");
   std::vector<std::string> before;
   for (const Object& object : objects) before.push_back(object.name());
-  add_name_prefix_suffix(objects, "p-", "");
+  add_affix(objects, "p-", true, {{"", "", "", "metadata/name", false}}, {});
   for (std::size_t i = 0; i < objects.size(); ++i) {
     if (objects[i].name() == before[i]) continue;
     history[i].previous_names.push_back(before[i]);

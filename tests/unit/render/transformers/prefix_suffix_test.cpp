@@ -9,7 +9,9 @@ namespace {
 
 TEST(PrefixSuffixTransformerTest, MatchesKustomizeGolden) {
   std::vector<Object> objects = testing::golden_input("prefix_suffix");
-  add_name_prefix_suffix(objects, "team-", "-001");
+  const std::vector<FieldSpec> every_name = {{"", "", "", "metadata/name", false}};
+  add_affix(objects, "team-", true, every_name, {});
+  add_affix(objects, "-001", false, every_name, {});
   EXPECT_EQ(testing::print(objects), testing::golden_expected("prefix_suffix"));
 }
 
@@ -22,12 +24,14 @@ TEST(PrefixSuffixTransformerTest, AffixesConfiguredFields) {
                              "spec": {"id": "n"}})")),
   };
   const std::vector<FieldSpec> specs = {
-      {"", "", "", "metadata/name", false},  // add_name_prefix_suffix's part
-      {"", "", "", "spec/id", false},          {"", "", "Bee", "spec/count", false},
-      {"", "", "Bee", "spec/peers/id", false}, {"", "", "Bee", "spec/map", false},
-      {"", "", "Bee", "spec/absent", false},   {"", "", "Bee", "spec/created", true},
+      {"", "", "Wasp", "metadata/name", false}, {"", "", "", "spec/id", false},
+      {"", "", "Bee", "spec/count", false},     {"", "", "Bee", "spec/peers/id", false},
+      {"", "", "Bee", "spec/map", false},       {"", "", "Bee", "spec/absent", false},
+      {"", "", "Bee", "spec/created", true},
   };
-  add_affix_to_fields(objects, "p-", true, specs);
+  std::size_t renames = 0;
+  add_affix(objects, "p-", true, specs, {}, [&](Object&) { ++renames; });
+  EXPECT_EQ(renames, 0U);
   const Json& bee = objects[0].json();
   EXPECT_EQ(bee["metadata"]["name"], "b");
   EXPECT_EQ(bee["spec"]["id"], "p-b");
@@ -38,7 +42,10 @@ TEST(PrefixSuffixTransformerTest, AffixesConfiguredFields) {
   EXPECT_EQ(bee["spec"]["created"], "p-");
   // Namespaces keep their fields, as their names.
   EXPECT_EQ(objects[1].json()["spec"]["id"], "n");
-  add_affix_to_fields(objects, "-s", false, {{"", "", "Bee", "spec/id", false}});
+  add_affix(objects, "-s", false, {{"", "", "Bee", "spec/id", false}}, {});
+  EXPECT_EQ(objects[0].json()["spec"]["id"], "p-b-s");
+  // A spec applies when it selects the kind a resource had first as well as its current one.
+  add_affix(objects, "q-", true, {{"", "", "Bee", "spec/id", false}}, {{"a", "v1", "Wasp"}});
   EXPECT_EQ(objects[0].json()["spec"]["id"], "p-b-s");
 }
 
