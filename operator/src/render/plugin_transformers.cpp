@@ -146,43 +146,19 @@ void patch_strategic_merge(const ConfigReader& config, const FileSystem& files, 
   apply_patches_strategic_merge(files, dir, entries, resources);
 }
 
-// kustomize's PrefixTransformer or SuffixTransformer: each field spec that selects a resource
-// (other than the kinds whose names are fixed) gets the affix; a metadata/name spec renames
-// the resource, recording the history, once per such spec.
-void add_affix(std::vector<Object>& resources, const std::string& affix, bool is_prefix,
-               const std::vector<FieldSpec>& specs) {
-  std::vector<FieldSpec> other_specs;
-  std::vector<const FieldSpec*> name_specs;
-  for (const FieldSpec& spec : specs) {
-    if (spec.path == "metadata/name") {
-      name_specs.push_back(&spec);
-    } else {
-      other_specs.push_back(spec);
-    }
-  }
-  for (Object& resource : resources) {
-    const GroupVersionKind gvk = resource.gvk();
-    const auto renames = std::count_if(name_specs.begin(), name_specs.end(),
-                                       [&](const FieldSpec* spec) { return selects(*spec, gvk); });
-    if (renames == 0) continue;
-    // rename_with_history works on a list; this resource alone is one.
-    std::vector<Object> one;
-    one.push_back(std::move(resource));
-    for (auto i = renames; i > 0; --i) {
-      rename_with_history(one, is_prefix ? affix : "", is_prefix ? "" : affix);
-    }
-    resource = std::move(one.front());
-  }
-  transformers::add_affix_to_fields(resources, affix, is_prefix, other_specs);
-}
-
 void prefix_suffix(const std::string& kind, const ConfigReader& config,
                    std::vector<Object>& resources) {
   // Both are configured from the same document and each requires fieldSpecs.
   if (!config.has("fieldSpecs")) throw invalid_argument("fieldSpecs is not expected to be nil");
   const std::vector<FieldSpec> specs = config.field_specs();
-  if (kind != "SuffixTransformer") add_affix(resources, config.string("prefix"), true, specs);
-  if (kind != "PrefixTransformer") add_affix(resources, config.string("suffix"), false, specs);
+  // The same renaming (with its history) as the namePrefix and nameSuffix fields, driven by
+  // this config's specs alone.
+  if (kind != "SuffixTransformer") {
+    rename_with_history(resources, config.string("prefix"), "", specs, {});
+  }
+  if (kind != "PrefixTransformer") {
+    rename_with_history(resources, "", config.string("suffix"), {}, specs);
+  }
 }
 
 void namespace_(const ConfigReader& config, std::vector<Object>& resources) {
@@ -202,7 +178,7 @@ void namespace_(const ConfigReader& config, std::vector<Object>& resources) {
   }
   if (settings.namespace_.empty()) return;
   for (Object& resource : resources) {
-    store_previous_id(resource, resource.name(), resource.namespace_name());
+    store_previous_id(resource, resource.name(), resource.namespace_name(), resource.kind());
   }
   transformers::set_namespace_configured(resources, settings);
   std::vector<std::string> ids;
