@@ -390,7 +390,7 @@ std::vector<Object> build(const fs::path& dir, const BuildOptions& options) {
   // accumulator's config.
   transformers::fix_name_references(resources, name_histories(resources), config.name_reference);
   // Then vars, as kusttarget.go's ResolveVars.
-  transformers::resolve_vars(resources, builder.vars(), options.warnings);
+  transformers::resolve_vars(resources, builder.vars(), config.var_reference, options.warnings);
   finish_build_metadata(resources, builder.metadata());
   for (Object& object : resources) strip_history(object);
   sort_resources(resources, sort);

@@ -231,15 +231,16 @@ bool is_target(const Object& object, const std::vector<Id>& ids, const Replaceme
     if (reject.label_selector.empty() && reject.annotation_selector.empty()) continue;
     if (matches_meta_selectors(object, reject)) return false;
   }
-  for (const Id& id : ids) {
-    if (!selected_by(object, id, target.select.id)) continue;
-    const bool rejected = std::any_of(
-        target.reject.begin(), target.reject.end(), [&](const ResourceSelector& reject) {
-          return !reject.id.empty() && selected_by(object, id, reject.id);
+  // A reject matching any of the ids, an earlier name included, rejects the resource.
+  const bool rejected =
+      std::any_of(target.reject.begin(), target.reject.end(), [&](const ResourceSelector& reject) {
+        return !reject.id.empty() && std::any_of(ids.begin(), ids.end(), [&](const Id& id) {
+          return selected_by(object, id, reject.id);
         });
-    if (!rejected) return true;
-  }
-  return false;
+      });
+  if (rejected) return false;
+  return std::any_of(ids.begin(), ids.end(),
+                     [&](const Id& id) { return selected_by(object, id, target.select.id); });
 }
 
 Json source_value(const std::vector<Object>& objects,
