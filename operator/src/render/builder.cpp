@@ -9,6 +9,7 @@
 #include "render/build_metadata.h"
 #include "render/file_system.h"
 #include "render/kustomization.h"
+#include "render/kustomization_go_types.h"
 #include "render/name_history.h"
 #include "render/ordering.h"
 #include "render/patch_runner.h"
@@ -286,8 +287,15 @@ class Builder {
         continue;
       }
       try {
-        for (transformers::Replacement& replacement : transformers::parse_replacement_file(
-                 parse_yaml(files_.read_named_file(dir, entry.path)))) {
+        // sigs.k8s.io/yaml: field names in any case, unknown ones ignored.
+        const Json written = parse_yaml(files_.read_named_file(dir, entry.path));
+        const Json document =
+            written.is_object() || written.is_array()
+                ? go_json_decode(written, replacement_file_go_type(written.is_array()),
+                                 UnknownFields::kDrop)
+                : written;
+        for (transformers::Replacement& replacement :
+             transformers::parse_replacement_file(document)) {
           replacements.push_back(std::move(replacement));
         }
       } catch (const Error& e) {

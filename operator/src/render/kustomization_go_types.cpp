@@ -113,6 +113,11 @@ constexpr GoField kReplacementFieldFields[] = {
 constexpr GoType kReplacementField = go_struct("types.ReplacementField", kReplacementFieldFields);
 constexpr GoType kReplacementFieldList = go_slice("[]types.ReplacementField", kReplacementField);
 
+// types.Replacement: what a `replacements` file holds, alone or in a list.
+constexpr GoType kReplacement =
+    go_struct("types.Replacement", std::span(kReplacementFieldFields).first(2));
+constexpr GoType kReplacementList = go_slice("[]types.Replacement", kReplacement);
+
 constexpr GoField kReplicaFields[] = {{"name", &kString}, {"count", &kInt64}};
 constexpr GoType kReplica = go_struct("types.Replica", kReplicaFields);
 
@@ -237,14 +242,45 @@ constexpr GoField kKustomizationFields[] = {
 };
 constexpr GoType kKustomization = go_struct("types.Kustomization", kKustomizationFields);
 
+// builtinconfig.TransformerConfig, a `configurations` file: field spec lists, and the
+// nameReference entries (resid.Gvk embedded, then their referrers).
+constexpr GoField kNameBackReferencesFields[] = {
+    {"group", &kString},
+    {"version", &kString},
+    {"kind", &kString},
+    {"fieldSpecs", &kFieldSpecList},
+};
+constexpr GoType kNameBackReferences =
+    go_struct("builtinconfig.NameBackReferences", kNameBackReferencesFields);
+constexpr GoType kNameBackReferencesList = go_slice("builtinconfig.nbrSlice", kNameBackReferences);
+constexpr GoField kTransformerConfigFields[] = {
+    {"namePrefix", &kFieldSpecList},
+    {"nameSuffix", &kFieldSpecList},
+    {"namespace", &kFieldSpecList},
+    {"commonLabels", &kFieldSpecList},
+    {"labels", &kFieldSpecList},
+    {"templateLabels", &kFieldSpecList},
+    {"commonAnnotations", &kFieldSpecList},
+    {"nameReference", &kNameBackReferencesList},
+    {"varReference", &kFieldSpecList},
+    {"images", &kFieldSpecList},
+    {"replicas", &kFieldSpecList},
+};
+constexpr GoType kTransformerConfig =
+    go_struct("builtinconfig.TransformerConfig", kTransformerConfigFields);
+
 }  // namespace
 
 const GoType& kustomization_go_type() {
   return kKustomization;
 }
 
-const GoType& replacement_list_go_type() {
-  return kReplacementFieldList;
+const GoType& replacement_file_go_type(bool list) {
+  return list ? kReplacementList : kReplacement;
+}
+
+const GoType& transformer_config_go_type() {
+  return kTransformerConfig;
 }
 
 }  // namespace sluice::render

@@ -1,6 +1,7 @@
 #pragma once
-// The Go types kustomize v5 (api v0.18.0, api/types) decodes a kustomization into, described for
-// go_json_decode: field names as their json tags spell them, embedded structs flattened.
+// The Go types kustomize v5 (api v0.18.0) decodes a kustomization and the files it names into,
+// described for go_json_decode: field names as their json tags spell them, embedded structs
+// flattened.
 #include "render/go_json_decode.h"
 
 namespace sluice::render {
@@ -9,7 +10,11 @@ namespace sluice::render {
 // fields sluice does not render too, so that their spellings are known and checked).
 const GoType& kustomization_go_type();
 
-// []types.ReplacementField: a `replacements` file, or the list in the kustomization.
-const GoType& replacement_list_go_type();
+// What a file named by a `replacements` entry's path holds: []types.Replacement when `list`,
+// else one types.Replacement (kustomize reads it leniently: UnknownFields::kDrop).
+const GoType& replacement_file_go_type(bool list);
+
+// builtinconfig.TransformerConfig, a `configurations` file (read strictly: kRefuse).
+const GoType& transformer_config_go_type();
 
 }  // namespace sluice::render

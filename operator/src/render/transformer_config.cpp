@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/yaml_reader.h"
+#include "render/kustomization_go_types.h"
 #include "render/transformers/annotations.h"
 #include "render/transformers/images.h"
 #include "render/transformers/labels.h"
@@ -343,6 +344,10 @@ TransformerConfig config_from_file(std::string_view content, const std::string& 
   Json doc;
   try {
     doc = parse_yaml(content);
+    // kustomize decodes it with Go's encoding/json: field names in any case.
+    if (doc.is_object()) {
+      doc = go_json_decode(doc, transformer_config_go_type(), UnknownFields::kRefuse);
+    }
   } catch (const Error& e) {
     throw e.with_context(display);
   }
