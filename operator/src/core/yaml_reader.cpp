@@ -274,15 +274,21 @@ class JsonBuilder : public YAML::EventHandler {
         (key.value.is_null() || key.value.is_boolean() || key.value.is_number_integer())) {
       text = key.value.dump();
     }
+    // sigs.k8s.io/yaml decodes with go-yaml v2 leniently: a repeated key replaces the earlier
+    // value (finish() overwrites it).
     const auto [it, inserted] = map.key_marks.emplace(text, mark);
-    if (!inserted) {
+    if (!inserted && schema_ == YamlSchema::kGoYamlV3) {
       throw invalid_argument(position(mark) + ": mapping key \"" + text + "\" already defined at " +
                              position(it->second));
     }
     map.pending_key = std::move(text);
   }
 
-  static void add_merge(Frame& map, json value, const YAML::Mark& mark) {
+  void add_merge(Frame& map, json value, const YAML::Mark& mark) const {
+    if (schema_ == YamlSchema::kGoYamlV2) {
+      apply_merge_in_place(map, std::move(value), mark);
+      return;
+    }
     if (value.is_object()) {
       map.merges.push_back(std::move(value));
       return;
@@ -297,6 +303,27 @@ class JsonBuilder : public YAML::EventHandler {
       return;
     }
     throw invalid_argument(position(mark) + ": merge key << takes a map or a list of maps");
+  }
+
+  // go-yaml v2 merges where the << stands: its keys replace those before it and are replaced by
+  // those after it; in a list of maps, an earlier map wins over a later one.
+  static void apply_merge_in_place(Frame& map, json value, const YAML::Mark& mark) {
+    std::vector<json> sources;
+    if (value.is_object()) {
+      sources.push_back(std::move(value));
+    } else if (value.is_array()) {
+      for (auto it = value.rbegin(); it != value.rend(); ++it) {
+        if (!it->is_object()) {
+          throw invalid_argument(position(mark) + ": merge key << takes maps only");
+        }
+        sources.push_back(std::move(*it));
+      }
+    } else {
+      throw invalid_argument(position(mark) + ": merge key << takes a map or a list of maps");
+    }
+    for (json& source : sources) {
+      for (auto& [key, item] : source.items()) map.value[key] = std::move(item);
+    }
   }
 
   std::string_view text_;

@@ -7,7 +7,8 @@
 // (true/True/TRUE, false/...), ints (decimal, 0x, 0o, 0b, legacy 0777 octal, `_` separators),
 // floats (1.5, .5, 1e3, .inf, .nan), and everything else a string. Quoted and block scalars are
 // always strings, so "123" and "true" stay strings. YAML 1.1 words like yes/no/on/off are
-// strings. Anchors, aliases and `<<` merge keys are expanded. Duplicate keys are an error.
+// strings. Anchors, aliases and `<<` merge keys are expanded. Duplicate keys are an error
+// (but see kGoYamlV2).
 //
 // The input is untrusted (it comes from Git repositories), so every read is bounded by
 // YamlLimits: exceeding a limit fails fast with ErrorCode::kResourceExhausted; malformed YAML
@@ -36,7 +37,9 @@ struct YamlLimits {
 // i.e. go-yaml v2 with YAML 1.1 rules (kGoYamlV2): there y/yes/on/... are true, n/no/off/...
 // false, timestamps stay the strings they were written as (go-yaml v2.4), folded scalars are
 // not rewritten, and plain keys that read as bool, null or int are spelled as JSON spells them
-// ("on:" is the key "true"); .inf and .nan are refused, as JSON cannot carry them.
+// ("on:" is the key "true"); .inf and .nan are refused, as JSON cannot carry them. Like
+// sigs.k8s.io/yaml's lenient decoding, a repeated mapping key replaces the earlier one, and a
+// `<<` merge applies where it stands (later keys replace its keys, its keys replace earlier ones).
 enum class YamlSchema { kGoYamlV3, kGoYamlV2 };
 
 // Every non-empty document of a `---`-separated stream, in order. Empty documents (nothing or

@@ -9,6 +9,7 @@
 #include "render/build_metadata.h"
 #include "render/file_system.h"
 #include "render/kustomization.h"
+#include "render/kustomization_go_types.h"
 #include "render/metadata_maps.h"
 #include "render/name_history.h"
 #include "render/openapi_state.h"
@@ -316,8 +317,15 @@ class Builder {
         continue;
       }
       try {
-        for (transformers::Replacement& replacement : transformers::parse_replacement_file(
-                 parse_yaml(files_.read_named_file(dir, entry.path)))) {
+        // sigs.k8s.io/yaml: field names in any case, unknown ones ignored.
+        const Json written = parse_yaml(files_.read_named_file(dir, entry.path));
+        const Json document =
+            written.is_object() || written.is_array()
+                ? go_json_decode(written, replacement_file_go_type(written.is_array()),
+                                 UnknownFields::kDrop)
+                : written;
+        for (transformers::Replacement& replacement :
+             transformers::parse_replacement_file(document)) {
           replacements.push_back(std::move(replacement));
         }
       } catch (const Error& e) {
@@ -422,7 +430,7 @@ std::vector<Object> build(const fs::path& dir, const BuildOptions& options) {
   // accumulator's config.
   transformers::fix_name_references(resources, name_histories(resources), config.name_reference);
   // Then vars, as kusttarget.go's ResolveVars.
-  transformers::resolve_vars(resources, builder.vars(), options.warnings);
+  transformers::resolve_vars(resources, builder.vars(), config.var_reference, options.warnings);
   drop_local_configs(resources);
   finish_build_metadata(resources, builder.metadata());
   finish_annotations(resources, builder.metadata().origin_annotations &&

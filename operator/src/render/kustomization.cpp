@@ -7,51 +7,14 @@
 
 #include "core/error.h"
 #include "core/yaml_reader.h"
+#include "render/kustomization_go_types.h"
 #include "render/struct_fields.h"
 
 namespace sluice::render {
 namespace {
 
-// Every top-level field of kustomize v5's Kustomization (api/types/kustomization.go).
-constexpr std::array<std::string_view, 35> kKnownFields = {
-    "apiVersion",
-    "kind",
-    "metadata",
-    "openapi",
-    "namePrefix",
-    "nameSuffix",
-    "namespace",
-    "commonLabels",
-    "labels",
-    "commonAnnotations",
-    "patchesStrategicMerge",
-    "patchesJson6902",
-    "patches",
-    "images",
-    "imageTags",
-    "replacements",
-    "replicas",
-    "vars",
-    "sortOptions",
-    "resources",
-    "components",
-    "crds",
-    "bases",
-    "configMapGenerator",
-    "secretGenerator",
-    "helmGlobals",
-    "helmCharts",
-    "helmChartInflationGenerator",
-    "generatorOptions",
-    "configurations",
-    "generators",
-    "transformers",
-    "validators",
-    "inventory",
-    "buildMetadata",
-};
-
-// Fields this step renders. Anything else in kKnownFields with a non-empty value is refused.
+// Fields this step renders. Any other field of types.Kustomization with a non-empty value is
+// refused.
 constexpr std::array<std::string_view, 31> kImplementedFields = {
     "apiVersion",
     "kind",
@@ -333,17 +296,21 @@ std::optional<std::filesystem::path> find_kustomization_file(const FileSystem& f
 }
 
 Kustomization parse_kustomization(std::string_view text) {
-  const Json doc = parse_yaml(text, {}, YamlSchema::kGoYamlV2);
+  const Json written = parse_yaml(text, {}, YamlSchema::kGoYamlV2);
   Kustomization result;
   // kustomize refuses a kustomization with no content, comments only included.
-  if (doc.is_null()) throw invalid_argument("kustomization file is empty");
-  if (!doc.is_object()) {
+  if (written.is_null()) throw invalid_argument("kustomization file is empty");
+  if (!written.is_object()) {
     throw invalid_argument("invalid Kustomization: the file must hold a YAML map");
   }
+  // From here on every field is under its canonical name, whatever its spelling in the file.
+  Json doc;
+  try {
+    doc = go_json_decode(written, kustomization_go_type(), UnknownFields::kRefuse);
+  } catch (const Error& e) {
+    throw e.with_context("invalid Kustomization");
+  }
   for (const auto& [key, value] : doc.items()) {
-    if (!contains(kKnownFields, key)) {
-      throw invalid_argument("invalid Kustomization: json: unknown field \"" + key + "\"");
-    }
     if (contains(kImplementedFields, key) || is_empty_value(value)) continue;
     if (key == "helmCharts" || key == "helmChartInflationGenerator" || key == "helmGlobals") {
       throw unimplemented("sluice does not render Helm charts (field '" + key +

@@ -5,9 +5,11 @@
 
 #include "core/error.h"
 #include "core/yaml_reader.h"
+#include "render/kustomization_go_types.h"
 #include "render/transformers/annotations.h"
 #include "render/transformers/images.h"
 #include "render/transformers/labels.h"
+#include "render/transformers/vars.h"
 
 namespace sluice::render {
 namespace {
@@ -223,7 +225,7 @@ std::vector<NameBackReference> name_references(const Json& list, const std::stri
 
 namespace {
 
-// The namespace, replicas and varReference transformers keep their built-in behaviour, so a
+// The namespace and replicas transformers keep their built-in behaviour, so a
 // `configurations` file may only repeat their defaults.
 void refuse_undriven(const std::vector<FieldSpec>& specs,
                      std::vector<FieldSpec> TransformerConfig::*list, const char* key,
@@ -251,6 +253,7 @@ const TransformerConfig& TransformerConfig::defaults() {
     out.common_annotations = transformers::annotation_field_specs();
     out.name_reference = transformers::default_name_references();
     out.images = transformers::image_field_specs();
+    out.var_reference = transformers::var_reference_field_specs();
     // Not driven from the config yet (config_from_file refuses more), but kept for merges.
     out.name_space = {
         {"", "", "Namespace", "metadata/name", true},
@@ -364,6 +367,10 @@ TransformerConfig config_from_file(std::string_view content, const std::string& 
   Json doc;
   try {
     doc = parse_yaml(content);
+    // kustomize decodes it with Go's encoding/json: field names in any case.
+    if (doc.is_object()) {
+      doc = go_json_decode(doc, transformer_config_go_type(), UnknownFields::kRefuse);
+    }
   } catch (const Error& e) {
     throw e.with_context(display);
   }
@@ -397,7 +404,6 @@ TransformerConfig config_from_file(std::string_view content, const std::string& 
   }
   refuse_undriven(config.name_space, &TransformerConfig::name_space, "namespace", display);
   refuse_undriven(config.replicas, &TransformerConfig::replicas, "replicas", display);
-  refuse_undriven(config.var_reference, &TransformerConfig::var_reference, "varReference", display);
   std::stable_sort(config.name_reference.begin(), config.name_reference.end(),
                    transformers::name_reference_less);
   config.beyond_defaults = true;

@@ -15,9 +15,9 @@ namespace sluice::render {
 struct TransformerConfig {
   std::vector<FieldSpec> name_prefix;
   std::vector<FieldSpec> name_suffix;
-  // Carried for merges only (as are var_reference and replicas): the namespace, vars and
-  // replicas transformers keep their built-in behaviour, so config_from_file refuses specs
-  // beyond the defaults here, and no `crds` extension adds to these lists.
+  // Carried for merges only (as is replicas): the namespace and replicas transformers keep
+  // their built-in behaviour, so config_from_file refuses specs beyond the defaults here, and
+  // no `crds` extension adds to these lists.
   std::vector<FieldSpec> name_space;
   std::vector<FieldSpec> common_labels;
   // The `labels` list of a transformer config (merged into every `labels` entry's specs).
@@ -25,6 +25,7 @@ struct TransformerConfig {
   std::vector<FieldSpec> template_labels;
   std::vector<FieldSpec> common_annotations;
   std::vector<transformers::NameBackReference> name_reference;
+  // Where vars are replaced (the top accumulator's list drives resolve_vars).
   std::vector<FieldSpec> var_reference;
   std::vector<FieldSpec> images;
   std::vector<FieldSpec> replicas;

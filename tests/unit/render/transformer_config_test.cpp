@@ -209,7 +209,8 @@ TEST(ConfigurationsTest, ReadsTheTransformerConfigKeysStrictly) {
       (void)config_from_file("replicas:\n- kind: Deployment\n  path: spec/replicas\n"
                              "  create: true\n",
                              "c"));
-  for (const char* key : {"namespace", "replicas", "varReference"}) {
+  EXPECT_EQ(config_from_file("varReference:\n- path: spec/x\n", "c").var_reference.size(), 1U);
+  for (const char* key : {"namespace", "replicas"}) {
     try {
       (void)config_from_file(std::string(key) + ":\n- path: spec/x\n", "c");
       FAIL() << key;

@@ -137,8 +137,18 @@ std::vector<std::size_t> select_targets(const std::vector<Object>& objects,
 bool is_json6902(std::string_view text) {
   const std::string body = trim(text);
   if (body.starts_with("[")) return true;
-  const std::vector<Json> docs = parse_yaml_documents(body);
-  return docs.size() == 1 && docs.front().is_array();
+  try {
+    const std::vector<Json> docs = parse_yaml_documents(body);
+    return docs.size() == 1 && docs.front().is_array();
+  } catch (const Error&) {
+    // kustomize tries both readings: YAML that kyaml refuses (a repeated key) can still be a
+    // JSON 6902 patch, which sigs.k8s.io/yaml reads leniently.
+    try {
+      if (parse_yaml(body, {}, YamlSchema::kGoYamlV2).is_array()) return true;
+    } catch (const Error&) {
+    }
+    throw;
+  }
 }
 
 Json parse_json6902(std::string_view text) {

@@ -21,51 +21,51 @@ namespace {
 constexpr std::array<std::string_view, 4> kContainerFields = {"args", "command", "env/value",
                                                               "volumeMounts/mountPath"};
 
-// One of kustomize's default varReference field specs: a kind (empty: any) and a
-// slash-separated path.
-struct FieldRef {
-  std::string kind;
-  std::string path;
-};
+}  // namespace
 
-// kustomize's default varReference table (api/konfig/builtinpluginconsts/varreference.go), in
-// its order, built once.
-const std::vector<FieldRef>& var_references() {
-  static const std::vector<FieldRef> table = [] {
-    std::vector<FieldRef> out;
-    const auto pod = [&out](const std::string& kind, const std::string& spec) {
+const std::vector<FieldSpec>& var_reference_field_specs() {
+  static const std::vector<FieldSpec> table = [] {
+    std::vector<FieldSpec> out;
+    const auto add = [&out](const std::string& kind, const std::string& path) {
+      out.push_back({"", "", kind, path, false});
+    };
+    const auto pod = [&add](const std::string& kind, const std::string& spec) {
       for (const char* list : {"containers", "initContainers"}) {
         for (const std::string_view field : kContainerFields) {
-          out.push_back({kind, spec + "/" + list + "/" + std::string(field)});
+          add(kind, spec + "/" + list + "/" + std::string(field));
         }
       }
     };
     pod("CronJob", "spec/jobTemplate/spec/template/spec");
-    out.push_back({"CronJob", "spec/jobTemplate/spec/template/spec/volumes/nfs/server"});
-    for (const char* kind : {"DaemonSet", "Deployment"}) {
-      pod(kind, "spec/template/spec");
-      out.push_back({kind, "spec/template/spec/volumes/nfs/server"});
-    }
-    out.push_back({"Ingress", "spec/rules/host"});
-    out.push_back({"Ingress", "spec/tls/hosts"});
-    out.push_back({"Ingress", "spec/tls/secretName"});
+    // Sic: kustomize's table misses the pod spec's "spec/" here.
+    add("CronJob", "spec/jobTemplate/spec/template/volumes/nfs/server");
+    pod("DaemonSet", "spec/template/spec");
+    add("DaemonSet", "spec/template/spec/volumes/nfs/server");
+    pod("Deployment", "spec/template/spec");
+    add("Deployment", "spec/template/spec/volumes/nfs/server");
+    add("Deployment", "spec/template/metadata/annotations");
+    add("Ingress", "spec/rules/host");
+    add("Ingress", "spec/tls/hosts");
+    add("Ingress", "spec/tls/secretName");
     pod("Job", "spec/template/spec");
-    out.push_back({"Job", "spec/template/spec/volumes/nfs/server"});
+    add("Job", "spec/template/spec/volumes/nfs/server");
     pod("Pod", "spec");
-    out.push_back({"Pod", "spec/volumes/nfs/server"});
+    add("Pod", "spec/volumes/nfs/server");
     pod("ReplicaSet", "spec/template/spec");
-    out.push_back({"ReplicaSet", "spec/template/spec/volumes/nfs/server"});
-    out.push_back({"Service", "spec/ports/port"});
-    out.push_back({"Service", "spec/ports/targetPort"});
+    add("ReplicaSet", "spec/template/spec/volumes/nfs/server");
+    add("Service", "spec/ports/port");
+    add("Service", "spec/ports/targetPort");
     pod("StatefulSet", "spec/template/spec");
-    out.push_back({"StatefulSet", "spec/volumeClaimTemplates/spec/nfs/server"});
-    out.push_back({"PersistentVolume", "spec/nfs/server"});
-    out.push_back({"", "metadata/labels"});
-    out.push_back({"", "metadata/annotations"});
+    add("StatefulSet", "spec/volumeClaimTemplates/spec/nfs/server");
+    add("PersistentVolume", "spec/nfs/server");
+    add("", "metadata/labels");
+    add("", "metadata/annotations");
     return out;
   }();
   return table;
 }
+
+namespace {
 
 std::string string_of(const Json& item, std::string_view name) {
   const auto it = item.find(std::string(name));
@@ -185,18 +185,6 @@ class Expander {
   const std::map<std::string, Json, std::less<>>& values_;
   std::map<std::string, int, std::less<>> used_;
 };
-
-std::vector<std::string> split_slash(const std::string& path) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t slash = path.find('/', start);
-    parts.push_back(path.substr(start, slash - start));
-    if (slash == std::string::npos) break;
-    start = slash + 1;
-  }
-  return parts;
-}
 
 // kustomize's refvar filter on the node a field spec reaches.
 void replace_in(Json& node, Expander& expander, bool annotations) {
@@ -318,7 +306,7 @@ void bind_vars(std::vector<Object>& objects, const std::vector<Var>& vars,
 }
 
 void resolve_vars(std::vector<Object>& objects, const std::vector<Var>& vars,
-                  std::vector<std::string>* warnings) {
+                  const std::vector<FieldSpec>& field_specs, std::vector<std::string>* warnings) {
   std::vector<Var> sorted = vars;
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const Var& a, const Var& b) { return a.name < b.name; });
@@ -348,14 +336,17 @@ void resolve_vars(std::vector<Object>& objects, const std::vector<Var>& vars,
   if (sorted.empty()) return;
 
   Expander expander(values);
+  std::vector<std::vector<std::string>> paths;
+  for (const FieldSpec& spec : field_specs) paths.push_back(path_keys(spec.path));
   for (Object& object : objects) {
-    const std::string kind = object.kind();
-    for (const FieldRef& ref : var_references()) {
-      if (!ref.kind.empty() && ref.kind != kind) continue;
+    const GroupVersionKind gvk = object.gvk();
+    for (std::size_t i = 0; i < field_specs.size(); ++i) {
+      const FieldSpec& spec = field_specs[i];
+      if (!selects(spec, gvk)) continue;
       try {
-        walk(object.json(), split_slash(ref.path), 0, expander, ref.path == "metadata/annotations");
+        walk(object.json(), paths[i], 0, expander, spec.path == "metadata/annotations");
       } catch (const Error& e) {
-        throw invalid_argument("considering field '" + ref.path + "' of object " +
+        throw invalid_argument("considering field '" + spec.path + "' of object " +
                                ResourceId::of(object).to_string() + ": " + e.message());
       }
     }

@@ -5,14 +5,16 @@
 // A var is bound to its resource at the end of the kustomization that declares it, by any of
 // the resource's ids then (so a var can name a resource before or after that kustomization's
 // prefix, but not by a name an overlay gives it later); the value is the bound resource's field
-// at the end of the build. Vars are replaced only in kustomize's default varReference fields
-// (container args, command, env values, ..., metadata labels and annotations); `$$` escapes a
+// at the end of the build. Vars are replaced only in the varReference fields (kustomize's
+// defaults: container args, command, env values, ..., metadata labels and annotations, plus
+// those of `configurations` files); `$$` escapes a
 // `$`, and an unknown $(X) is left as it is. A string that is exactly "$(NAME)" takes the
 // value's type (an int stays an int); inside a longer string the value is printed as text.
 #include <string>
 #include <vector>
 
 #include "core/object.h"
+#include "render/field_spec.h"
 #include "render/transformers/patches.h"
 
 namespace sluice::render::transformers {
@@ -29,6 +31,10 @@ struct Var {
   std::string field_path;  // empty: metadata.name
 };
 
+// kustomize's default varReference field specs (api/internal/konfig/builtinpluginconsts), in
+// the order of its table.
+const std::vector<FieldSpec>& var_reference_field_specs();
+
 // Reads a kustomization's `vars` list; errors like kustomize's decoder.
 std::vector<Var> parse_vars(const Json& value);
 
@@ -42,11 +48,12 @@ void merge_vars(std::vector<Var>& all, const std::vector<Var>& incoming);
 void bind_vars(std::vector<Object>& objects, const std::vector<Var>& vars,
                const std::vector<std::vector<OriginalId>>& previous_ids);
 
-// Replaces every $(NAME) of `vars` in the varReference fields of `objects` and removes the
-// bindings. Vars whose value could not be read are errors worded as kustomize's; vars never
-// used are reported in `warnings` (when given) as kustomize logs them, sorted by name (kustomize
-// lists them in Go's random map order).
+// Replaces every $(NAME) of `vars` in the fields `field_specs` select in `objects` (the top
+// kustomization's varReference list), spec by spec, and removes the bindings. Vars whose value
+// could not be read are errors worded as kustomize's; vars never used are reported in `warnings`
+// (when given) as kustomize logs them, sorted by name (kustomize lists them in Go's random map
+// order).
 void resolve_vars(std::vector<Object>& objects, const std::vector<Var>& vars,
-                  std::vector<std::string>* warnings);
+                  const std::vector<FieldSpec>& field_specs, std::vector<std::string>* warnings);
 
 }  // namespace sluice::render::transformers

@@ -17,7 +17,7 @@ TEST(VarsTransformerTest, MatchesKustomizeGolden) {
   const std::vector<Var> vars = golden_vars();
   bind_vars(objects, vars, {});
   std::vector<std::string> warnings;
-  resolve_vars(objects, vars, &warnings);
+  resolve_vars(objects, vars, var_reference_field_specs(), &warnings);
   EXPECT_EQ(testing::print(objects), testing::golden_expected("vars"));
   EXPECT_EQ(warnings,
             std::vector<std::string>{"well-defined vars that were never replaced: NEVER_USED"});
@@ -28,7 +28,7 @@ TEST(VarsTransformerTest, ReadsTheBoundResourceAfterItIsRenamed) {
   const std::vector<Var> vars = golden_vars();
   bind_vars(objects, vars, {});
   objects[0].set_name("prod-database");
-  resolve_vars(objects, vars, nullptr);
+  resolve_vars(objects, vars, var_reference_field_specs(), nullptr);
   EXPECT_EQ(objects[3].json()["spec"]["containers"][0]["env"][0]["value"], "prod-database");
   EXPECT_FALSE(objects[0].json().contains("\x01vars"));
 }
@@ -38,8 +38,40 @@ TEST(VarsTransformerTest, BindsByAPreviousName) {
   objects[0].set_name("prod-database");
   const std::vector<Var> vars = golden_vars();
   bind_vars(objects, vars, {{{"database", "data"}}});
-  resolve_vars(objects, vars, nullptr);
+  resolve_vars(objects, vars, var_reference_field_specs(), nullptr);
   EXPECT_EQ(objects[2].json()["metadata"]["labels"]["db"], "prod-database");
+}
+
+TEST(VarsTransformerTest, ReplacesOnlyInTheFieldsTheSpecsSelect) {
+  std::vector<Object> objects = {Object(parse_yaml(R"(
+apiVersion: example.com/v1
+kind: Backup
+metadata: {name: nightly, labels: {db: $(DB)}}
+spec:
+  target: db-$(DB)
+  options: {host: $(DB), hosts: [$(DB)]}
+)")),
+                                 Object(parse_yaml(R"(
+apiVersion: v1
+kind: Service
+metadata: {name: database}
+)"))};
+  Var var;
+  var.name = "DB";
+  var.version = "v1";
+  var.kind = "Service";
+  var.object_name = "database";
+  bind_vars(objects, {var}, {});
+  // A group that is not the resource's selects nothing; a map's string values are replaced.
+  resolve_vars(objects, {var},
+               {{"other.com", "", "Backup", "spec/target", false},
+                {"", "", "Backup", "spec/options", false}},
+               nullptr);
+  const Json& spec = objects[0].json()["spec"];
+  EXPECT_EQ(spec["target"], "db-$(DB)");
+  EXPECT_EQ(spec["options"]["host"], "database");
+  EXPECT_EQ(spec["options"]["hosts"][0], "$(DB)");
+  EXPECT_EQ(objects[0].json()["metadata"]["labels"]["db"], "$(DB)");
 }
 
 TEST(VarsTransformerTest, ReportsKustomizeErrors) {
@@ -50,7 +82,7 @@ TEST(VarsTransformerTest, ReportsKustomizeErrors) {
 )"));
   bind_vars(objects, unbound, {});
   try {
-    resolve_vars(objects, unbound, nullptr);
+    resolve_vars(objects, unbound, var_reference_field_specs(), nullptr);
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.message(),
@@ -64,7 +96,7 @@ TEST(VarsTransformerTest, ReportsKustomizeErrors) {
 )"));
   bind_vars(objects, missing_field, {});
   try {
-    resolve_vars(objects, missing_field, nullptr);
+    resolve_vars(objects, missing_field, var_reference_field_specs(), nullptr);
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.message(),
