@@ -31,10 +31,6 @@ FEATURES = {
     # the key writes into that node in place, so the later value also lands in the fields the
     # later transformer does not select (selectors, templates). sluice keeps values, not nodes.
     'label-aliasing': 'reuse label keys across label transformers',
-    # A strategic merge patch without target naming a resource by its current name but without
-    # its namespace: kustomize matches ids as (name, namespace) pairs it has had and refuses it;
-    # sluice pairs any earlier name with the original namespace and applies it.
-    'smp-no-namespace': 'targetless strategic merge patches leave the namespace out',
     # A replacement creating a field from a string that reads as another type in YAML ("1e3",
     # "true", "1.25" from an image tag): kubectl prints it as the string (metadata.annotations
     # are read back as strings at the end of the build), sluice as the number or bool.
@@ -511,7 +507,9 @@ class Tree:
 
     def smp_body(self, r, name, targetless=False):
         body = {'apiVersion': r.api, 'kind': r.kind, 'metadata': {'name': name}}
-        if targetless and r.ns and 'smp-no-namespace' not in self.features:
+        # Now and then the namespace is left out: kustomize then matches the patch against the
+        # (name, namespace) pairs the resource has had, and fails when none has no namespace.
+        if targetless and r.ns and not self.chance(0.1):
             body['metadata']['namespace'] = r.ns
         roll = self.rng.random()
         if r.kind in ('Deployment', 'StatefulSet') and roll < 0.5:
