@@ -114,7 +114,8 @@ void sort_field_specs(std::vector<FieldSpec>& specs) {
   std::vector<std::pair<std::pair<int, std::string>, FieldSpec>> keyed;
   keyed.reserve(specs.size());
   for (FieldSpec& spec : specs) {
-    keyed.push_back({{kind_rank(spec.kind), stable_gvk_string(spec)}, std::move(spec)});
+    keyed.emplace_back(std::pair<int, std::string>(kind_rank(spec.kind), stable_gvk_string(spec)),
+                       std::move(spec));
   }
   std::stable_sort(keyed.begin(), keyed.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });

@@ -73,7 +73,7 @@ std::vector<Object> read_plugin_configs(const std::vector<std::string>& entries,
 
 std::string builtin_plugin_kind(const Object& config, std::string_view role) {
   const GroupVersionKind gvk = config.gvk();
-  const std::string kind = config.kind();
+  std::string kind = config.kind();
   if (!gvk.group.empty() || gvk.version != "builtin") {
     throw unimplemented("external plugins disabled; unable to load external plugin '" + kind +
                         "': sluice runs only kustomize's builtin plugins (apiVersion: builtin), "

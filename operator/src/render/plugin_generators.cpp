@@ -64,8 +64,9 @@ PluginGenerated generate_iam_policy(const Object& config) {
       "    iam.gke.io/gcp-service-account: " +
       string_at(account, "name", kWhere) + "@" + string_at(account, "projectId", kWhere) +
       ".iam.gserviceaccount.com\n  name: " + string_at(service, "name", kWhere) + "\n";
-  if (const std::string namespace_ = string_at(service, "namespace", kWhere); !namespace_.empty()) {
-    text += "\n  namespace: " + namespace_;
+  if (const std::string namespace_name = string_at(service, "namespace", kWhere);
+      !namespace_name.empty()) {
+    text += "\n  namespace: " + namespace_name;
   }
   Json parsed = parse_yaml(text);
   if (!parsed.is_object()) throw invalid_argument("IAMPolicyGenerator: malformed ServiceAccount");

@@ -59,17 +59,17 @@ class ConfigReader {
     return out;
   }
   const Json& list(std::string_view key) const {
-    static const Json kEmpty = Json::array();
+    static const Json empty = Json::array();
     const Json* value = find(key);
-    if (value == nullptr) return kEmpty;
+    if (value == nullptr) return empty;
     if (!value->is_array()) throw wrong_type(key, "a list");
     return *value;
   }
   ConfigReader child(std::string_view key) const {
-    static const Json kNone = Json::object();
+    static const Json none = Json::object();
     const Json* value = find(key);
     if (value != nullptr && !value->is_object()) throw wrong_type(key, "a map");
-    return ConfigReader(value == nullptr ? kNone : *value, where_ + "." + std::string(key));
+    return ConfigReader(value == nullptr ? none : *value, where_ + "." + std::string(key));
   }
   std::vector<FieldSpec> field_specs() const {
     std::vector<FieldSpec> specs;
@@ -161,7 +161,7 @@ void prefix_suffix(const std::string& kind, const ConfigReader& config,
   }
 }
 
-void namespace_(const ConfigReader& config, std::vector<Object>& resources) {
+void namespace_transformer(const ConfigReader& config, std::vector<Object>& resources) {
   transformers::NamespaceConfig settings;
   settings.namespace_ = config.child("metadata").string("namespace");
   settings.specs = config.field_specs();
@@ -182,6 +182,7 @@ void namespace_(const ConfigReader& config, std::vector<Object>& resources) {
   }
   transformers::set_namespace_configured(resources, settings);
   std::vector<std::string> ids;
+  ids.reserve(resources.size());
   for (const Object& resource : resources) ids.push_back(ResourceId::of(resource).equality_key());
   std::sort(ids.begin(), ids.end());
   if (std::adjacent_find(ids.begin(), ids.end()) != ids.end()) {
@@ -270,7 +271,7 @@ void run_transformer_plugin(const std::string& kind, const Object& config, const
     const StringMap values = reader.string_map(labels ? "labels" : "annotations");
     if (!values.empty()) transformers::add_to_maps(resources, values, reader.field_specs());
   } else if (kind == "NamespaceTransformer") {
-    namespace_(reader, resources);
+    namespace_transformer(reader, resources);
   } else if (kind == "PrefixSuffixTransformer" || kind == "PrefixTransformer" ||
              kind == "SuffixTransformer") {
     prefix_suffix(kind, reader, resources);

@@ -5,15 +5,10 @@
 #include "core/error.h"
 #include "core/yaml_reader.h"
 #include "render/name_history.h"
+#include "transformers/golden_test_support.h"
 
 namespace sluice::render {
 namespace {
-
-std::vector<Object> objects_of(const std::string& yaml) {
-  std::vector<Object> objects;
-  for (Json& doc : parse_yaml_documents(yaml)) objects.emplace_back(std::move(doc));
-  return objects;
-}
 
 Object config_of(const std::string& yaml) {
   return Object(parse_yaml(yaml));
@@ -31,7 +26,7 @@ constexpr const char* kResources =
     "apiVersion: v1\nkind: Namespace\nmetadata: {name: web}\n";
 
 TEST(PluginTransformersTest, PrefixSuffixRenamesOnlyWhatItsSpecsSelect) {
-  std::vector<Object> objects = objects_of(kResources);
+  std::vector<Object> objects = testing::objects_of(kResources);
   run("PrefixSuffixTransformer",
       "prefix: p-\nsuffix: -s\nfieldSpecs:\n- {kind: Deployment, path: metadata/name}\n"
       "- {path: metadata/name}\n",
@@ -44,7 +39,7 @@ TEST(PluginTransformersTest, PrefixSuffixRenamesOnlyWhatItsSpecsSelect) {
 }
 
 TEST(PluginTransformersTest, PrefixSuffixRequiresFieldSpecs) {
-  std::vector<Object> objects = objects_of(kResources);
+  std::vector<Object> objects = testing::objects_of(kResources);
   EXPECT_THROW(run("PrefixTransformer", "prefix: p-\n", objects), Error);
   // An empty list is given, so accepted.
   EXPECT_NO_THROW(run("SuffixTransformer", "suffix: -s\nfieldSpecs: []\n", objects));
@@ -52,7 +47,7 @@ TEST(PluginTransformersTest, PrefixSuffixRequiresFieldSpecs) {
 }
 
 TEST(PluginTransformersTest, LabelsGoOnlyWhereTheSpecsSay) {
-  std::vector<Object> objects = objects_of(kResources);
+  std::vector<Object> objects = testing::objects_of(kResources);
   run("LabelTransformer",
       "labels: {team: blue}\nfieldSpecs:\n- {kind: Service, path: metadata/labels, create: true}\n",
       objects);
@@ -61,7 +56,7 @@ TEST(PluginTransformersTest, LabelsGoOnlyWhereTheSpecsSay) {
 }
 
 TEST(PluginTransformersTest, ReplicaCountUsesItsSpecsAndFailsWithoutMatch) {
-  std::vector<Object> objects = objects_of(kResources);
+  std::vector<Object> objects = testing::objects_of(kResources);
   run("ReplicaCountTransformer",
       "replica: {name: web, count: 4}\nfieldSpecs:\n- {kind: Deployment, path: spec/replicas, "
       "create: true}\n",
@@ -75,7 +70,7 @@ TEST(PluginTransformersTest, ReplicaCountUsesItsSpecsAndFailsWithoutMatch) {
 }
 
 TEST(PluginTransformersTest, WrongTypesAndUnsupportedKindsFail) {
-  std::vector<Object> objects = objects_of(kResources);
+  std::vector<Object> objects = testing::objects_of(kResources);
   EXPECT_THROW(run("AnnotationsTransformer", "annotations: {a: 1}\n", objects), Error);
   EXPECT_THROW(run("NamespaceTransformer",
                    "metadata: {namespace: x}\nsetRoleBindingSubjects: everyone\n", objects),

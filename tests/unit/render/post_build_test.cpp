@@ -4,19 +4,13 @@
 
 #include "core/error.h"
 #include "core/yaml_reader.h"
-#include "test_helpers.h"
+#include "transformers/golden_test_support.h"
 
 namespace sluice::render {
 namespace {
 
-std::vector<Object> objects(std::string_view yaml) {
-  std::vector<Object> out;
-  for (Json& doc : parse_yaml_documents(yaml)) out.emplace_back(std::move(doc));
-  return out;
-}
-
 TEST(PostBuildTest, SubstitutedScalarsAreTypedAgain) {
-  std::vector<Object> resources = objects(
+  std::vector<Object> resources = testing::objects_of(
       "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"
       "spec: {replicas: '${N}', paused: '${P}', note: 'n=${N}'}\n");
   substitute_variables(resources, {{"N", "3"}, {"P", "true"}});
@@ -27,14 +21,14 @@ TEST(PostBuildTest, SubstitutedScalarsAreTypedAgain) {
 }
 
 TEST(PostBuildTest, LineBreaksInValuesAreDropped) {
-  std::vector<Object> resources =
-      objects("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: '${V}'}\n");
+  std::vector<Object> resources = testing::objects_of(
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: '${V}'}\n");
   substitute_variables(resources, {{"V", "one\ntwo\n"}});
   EXPECT_EQ(resources[0].json()["data"]["a"], "onetwo");
 }
 
 TEST(PostBuildTest, DisabledByLabelOrAnnotationIsLeftAlone) {
-  std::vector<Object> resources = objects(
+  std::vector<Object> resources = testing::objects_of(
       "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels:\n"
       "    kustomize.toolkit.fluxcd.io/substitute: disabled\ndata: {x: '${V}'}\n---\n"
       "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  annotations:\n"
@@ -47,16 +41,18 @@ TEST(PostBuildTest, DisabledByLabelOrAnnotationIsLeftAlone) {
 }
 
 TEST(PostBuildTest, NoVariablesMeansNoSubstitution) {
-  std::vector<Object> resources =
-      objects("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {x: '${'}\n");
+  std::vector<Object> resources = testing::objects_of(
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {x: '${'}\n");
   substitute_variables(resources, {});
   EXPECT_EQ(resources[0].json()["data"]["x"], "${");
 }
 
 TEST(PostBuildTest, ErrorsNameTheResource) {
-  std::vector<Object> resources =
-      objects("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {x: '${'}\n");
-  const Error error = testing::error_of([&] { substitute_variables(resources, {{"V", "v"}}); });
+  std::vector<Object> resources = testing::objects_of(
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {x: '${'}\n");
+  const Error error = sluice::testing::error_of([&] {
+    substitute_variables(resources, {{"V", "v"}});
+  });
   EXPECT_EQ(error.code(), ErrorCode::kInvalidArgument);
   EXPECT_NE(std::string(error.what()).find("ConfigMap/c"), std::string::npos) << error.what();
 }

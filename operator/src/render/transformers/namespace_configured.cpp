@@ -32,8 +32,8 @@ void set_subjects(Json& json, const NamespaceConfig& config) {
         config.subjects == RoleBindingSubjects::kDefaultOnly ? "default" : "ServiceAccount";
     const auto value = subject.find(field);
     if (value == subject.end() || !value->is_string() || *value != wanted) continue;
-    Json& namespace_ = subject["namespace"];
-    set_value(namespace_, config, "subjects/namespace");
+    Json& subject_namespace = subject["namespace"];
+    set_value(subject_namespace, config, "subjects/namespace");
   }
 }
 

@@ -337,6 +337,7 @@ void resolve_vars(std::vector<Object>& objects, const std::vector<Var>& vars,
 
   Expander expander(values);
   std::vector<std::vector<std::string>> paths;
+  paths.reserve(field_specs.size());
   for (const FieldSpec& spec : field_specs) paths.push_back(path_keys(spec.path));
   for (Object& object : objects) {
     const GroupVersionKind gvk = object.gvk();

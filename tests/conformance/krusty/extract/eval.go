@@ -92,25 +92,11 @@ func binary(op token.Token, x, y value) value {
 	switch a := x.(type) {
 	case string:
 		if b, ok := y.(string); ok {
-			switch op {
-			case token.ADD:
-				return a + b
-			case token.EQL:
-				return a == b
-			case token.NEQ:
-				return a != b
-			}
+			return addOrCompare(op, a, b)
 		}
 	case int:
 		if b, ok := y.(int); ok {
-			switch op {
-			case token.ADD:
-				return a + b
-			case token.EQL:
-				return a == b
-			case token.NEQ:
-				return a != b
-			}
+			return addOrCompare(op, a, b)
 		}
 	case bool:
 		if b, ok := y.(bool); ok {
@@ -123,6 +109,18 @@ func binary(op token.Token, x, y value) value {
 				return a == b
 			}
 		}
+	}
+	return unknown{"operator " + op.String()}
+}
+
+func addOrCompare[T string | int](op token.Token, a, b T) value {
+	switch op {
+	case token.ADD:
+		return a + b
+	case token.EQL:
+		return a == b
+	case token.NEQ:
+		return a != b
 	}
 	return unknown{"operator " + op.String()}
 }

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/object.h"
@@ -18,12 +19,15 @@ inline std::string read_testdata(const std::string& relative) {
   return sluice::testing::read_text_file(std::string(SLUICE_TESTDATA_DIR) + "/" + relative);
 }
 
-inline std::vector<Object> golden_input(const std::string& name) {
+// The documents of `yaml`, each as an Object.
+inline std::vector<Object> objects_of(std::string_view yaml) {
   std::vector<Object> objects;
-  for (Json& doc : parse_yaml_documents(read_testdata("transformers/" + name + "/input.yaml"))) {
-    objects.emplace_back(std::move(doc));
-  }
+  for (Json& doc : parse_yaml_documents(yaml)) objects.emplace_back(std::move(doc));
   return objects;
+}
+
+inline std::vector<Object> golden_input(const std::string& name) {
+  return objects_of(read_testdata("transformers/" + name + "/input.yaml"));
 }
 
 inline std::string print(const std::vector<Object>& objects) {

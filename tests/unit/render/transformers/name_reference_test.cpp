@@ -13,12 +13,6 @@
 namespace sluice::render::transformers {
 namespace {
 
-std::vector<Object> objects_of(const std::string& yaml) {
-  std::vector<Object> objects;
-  for (Json& doc : parse_yaml_documents(yaml)) objects.emplace_back(std::move(doc));
-  return objects;
-}
-
 // The history kustomize keeps for a resource that was loaded as is and never transformed.
 std::vector<NameHistory> untouched(const std::vector<Object>& objects) {
   std::vector<NameHistory> history;
@@ -79,7 +73,7 @@ rules:
 )";
 
 TEST(NameReferenceTransformerTest, PrefersTheCandidateInTheReferrersNamespace) {
-  std::vector<Object> objects = objects_of(kTwoConfigMaps);
+  std::vector<Object> objects = testing::objects_of(kTwoConfigMaps);
   std::vector<NameHistory> history = untouched(objects);
   history[0] = {{"settings"}, "a", {}, {"-a"}};
   history[1] = {{"settings"}, "b", {}, {"-b"}};
@@ -90,7 +84,7 @@ TEST(NameReferenceTransformerTest, PrefersTheCandidateInTheReferrersNamespace) {
 }
 
 TEST(NameReferenceTransformerTest, AmbiguousReferralIsAnError) {
-  std::vector<Object> objects = objects_of(kTwoConfigMaps);
+  std::vector<Object> objects = testing::objects_of(kTwoConfigMaps);
   std::vector<NameHistory> history = untouched(objects);
   history[0] = {{"settings"}, "a", {}, {}};
   history[1] = {{"settings"}, "b", {}, {}};
@@ -110,14 +104,14 @@ TEST(NameReferenceTransformerTest, AmbiguousReferralIsAnError) {
 }
 
 TEST(NameReferenceTransformerTest, ResourcesWithoutPreviousNamesAreNeverReferrals) {
-  std::vector<Object> objects = objects_of(kTwoConfigMaps);
+  std::vector<Object> objects = testing::objects_of(kTwoConfigMaps);
   const std::vector<Object> original = objects;
   fix_name_references(objects, untouched(objects));
   EXPECT_EQ(testing::print(objects), testing::print(original));
 }
 
 TEST(NameReferenceTransformerTest, SubjectGetsTheServiceAccountsNameAndNamespace) {
-  std::vector<Object> objects = objects_of(R"(apiVersion: v1
+  std::vector<Object> objects = testing::objects_of(R"(apiVersion: v1
 kind: ServiceAccount
 metadata:
   name: x-sa
@@ -150,7 +144,7 @@ roleRef:
 }
 
 TEST(NameReferenceTransformerTest, MapFieldWithoutNameIsAnError) {
-  std::vector<Object> objects = objects_of(R"(apiVersion: rbac.authorization.k8s.io/v1
+  std::vector<Object> objects = testing::objects_of(R"(apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
 metadata:
   name: crb

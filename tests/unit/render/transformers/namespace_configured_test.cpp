@@ -7,14 +7,8 @@
 namespace sluice::render::transformers {
 namespace {
 
-std::vector<Object> objects_of(const std::string& yaml) {
-  std::vector<Object> objects;
-  for (Json& doc : parse_yaml_documents(yaml)) objects.emplace_back(std::move(doc));
-  return objects;
-}
-
 TEST(NamespaceConfiguredTest, OnlyTheMetadataNamespaceWithoutOtherSpecs) {
-  std::vector<Object> objects = objects_of(
+  std::vector<Object> objects = testing::objects_of(
       "apiVersion: v1\nkind: Namespace\nmetadata: {name: old}\n---\n"
       "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n");
   set_namespace_configured(objects, {"prod", {{"", "", "", "metadata/namespace", true}}});
@@ -26,7 +20,7 @@ TEST(NamespaceConfiguredTest, OnlyTheMetadataNamespaceWithoutOtherSpecs) {
 }
 
 TEST(NamespaceConfiguredTest, MetadataNameSpecsApplyOnlyToApiVersionV1) {
-  std::vector<Object> objects = objects_of(
+  std::vector<Object> objects = testing::objects_of(
       "apiVersion: v1\nkind: Namespace\nmetadata: {name: old}\n---\n"
       "apiVersion: example.com/v1\nkind: Namespace\nmetadata: {name: custom}\n");
   set_namespace_configured(objects, {"prod", {{"", "", "Namespace", "metadata/name", true}}});
@@ -39,23 +33,23 @@ TEST(NamespaceConfiguredTest, RoleBindingSubjectModes) {
   const std::string binding =
       "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b}\n"
       "subjects:\n- {kind: ServiceAccount, name: robot}\n- {kind: User, name: default}\n";
-  std::vector<Object> all = objects_of(binding);
+  std::vector<Object> all = testing::objects_of(binding);
   set_namespace_configured(all, {"prod", {}, false, RoleBindingSubjects::kAllServiceAccounts});
   EXPECT_EQ(all[0].json()["subjects"][0]["namespace"], "prod");
   EXPECT_FALSE(all[0].json()["subjects"][1].contains("namespace"));
 
-  std::vector<Object> defaults = objects_of(binding);
+  std::vector<Object> defaults = testing::objects_of(binding);
   set_namespace_configured(defaults, {"prod", {}});
   EXPECT_FALSE(defaults[0].json()["subjects"][0].contains("namespace"));
   EXPECT_EQ(defaults[0].json()["subjects"][1]["namespace"], "prod");
 
-  std::vector<Object> none = objects_of(binding);
+  std::vector<Object> none = testing::objects_of(binding);
   set_namespace_configured(none, {"prod", {}, false, RoleBindingSubjects::kNone});
   EXPECT_FALSE(none[0].json()["subjects"][1].contains("namespace"));
 }
 
 TEST(NamespaceConfiguredTest, UnsetOnlyKeepsExistingNamespaces) {
-  std::vector<Object> objects = objects_of(
+  std::vector<Object> objects = testing::objects_of(
       "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: kept}\n---\n"
       "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n");
   set_namespace_configured(objects, {"prod", {}, true});
@@ -65,7 +59,7 @@ TEST(NamespaceConfiguredTest, UnsetOnlyKeepsExistingNamespaces) {
 
 TEST(NamespaceConfiguredTest, SpecsMustReachScalars) {
   std::vector<Object> objects =
-      objects_of("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {x: y}\n");
+      testing::objects_of("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {x: y}\n");
   EXPECT_THROW(set_namespace_configured(objects, {"prod", {{"", "", "", "data", false}}}), Error);
 }
 
