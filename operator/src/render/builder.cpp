@@ -5,17 +5,16 @@
 #include <utility>
 
 #include "core/error.h"
-#include "core/yaml_reader.h"
 #include "render/build_metadata.h"
 #include "render/file_system.h"
 #include "render/kustomization.h"
-#include "render/kustomization_go_types.h"
 #include "render/metadata_maps.h"
 #include "render/name_history.h"
 #include "render/openapi_state.h"
 #include "render/ordering.h"
 #include "render/patch_runner.h"
 #include "render/plugin_runner.h"
+#include "render/replacement_runner.h"
 #include "render/resource_id.h"
 #include "render/resources.h"
 #include "render/transformer_config.h"
@@ -24,7 +23,6 @@
 #include "render/transformers/images.h"
 #include "render/transformers/labels.h"
 #include "render/transformers/name_reference.h"
-#include "render/transformers/replacements.h"
 #include "render/transformers/replicas.h"
 #include "render/transformers/vars.h"
 
@@ -187,7 +185,7 @@ class Builder {
       ran("ReplicaCountTransformer", kustomization.replicas.size());
       transformers::set_images(resources, kustomization.images, config.images);
       ran("ImageTagTransformer", kustomization.images.size());
-      apply_replacements(dir, kustomization.replacements, resources);
+      apply_replacement_entries(files_, dir, kustomization.replacements, resources);
       ran("ReplacementTransformer", kustomization.replacements.empty() ? 0 : 1);
       const PluginContext plugins = plugin_context(dir, configured_in);
       run_plugin_transformers(kustomization.transformers, plugins, resources);
@@ -302,38 +300,6 @@ class Builder {
                                std::to_string(kMaxGeneratorBytes >> 20) + " MiB in one build");
     }
     return text;
-  }
-
-  // kustomize runs `replacements` last; entries with a `path` name a file of them, which must
-  // be in or below the kustomization's directory.
-  void apply_replacements(const fs::path& dir,
-                          const std::vector<Kustomization::ReplacementEntry>& entries,
-                          std::vector<Object>& resources) {
-    if (entries.empty()) return;
-    std::vector<transformers::Replacement> replacements;
-    for (const Kustomization::ReplacementEntry& entry : entries) {
-      if (entry.path.empty()) {
-        replacements.push_back(entry.inline_replacement);
-        continue;
-      }
-      try {
-        // sigs.k8s.io/yaml: field names in any case, unknown ones ignored.
-        const Json written = parse_yaml(files_.read_named_file(dir, entry.path));
-        const Json document =
-            written.is_object() || written.is_array()
-                ? go_json_decode(written, replacement_file_go_type(written.is_array()),
-                                 UnknownFields::kDrop)
-                : written;
-        for (transformers::Replacement& replacement :
-             transformers::parse_replacement_file(document)) {
-          replacements.push_back(std::move(replacement));
-        }
-      } catch (const Error& e) {
-        throw e.with_context(entry.path);
-      }
-    }
-    const auto ids = previous_ids(resources);
-    transformers::apply_replacements(resources, replacements, &ids);
   }
 
   std::vector<Object> load_resource(const fs::path& dir, const std::string& entry,
