@@ -18,6 +18,15 @@
 
 namespace sluice::testing {
 
+// A temp folder path for the running test: <tmp>/<prefix>-<gtest seed>-<test name>. Not made;
+// tests that run in parallel processes or one after another never share it.
+inline std::filesystem::path test_temp_path(const std::string& prefix) {
+  const ::testing::UnitTest& unit = *::testing::UnitTest::GetInstance();
+  return std::filesystem::temp_directory_path() /
+         (prefix + "-" + std::to_string(unit.random_seed()) + "-" +
+          unit.current_test_info()->name());
+}
+
 // The whole file as bytes; empty when it cannot be read (the comparison that follows fails).
 inline std::string read_text_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "test_helpers.h"
 
 namespace sluice::render {
 namespace {
@@ -13,10 +14,7 @@ namespace fs = std::filesystem;
 class BuilderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("sluice-builder-test-" +
-            std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = sluice::testing::test_temp_path("sluice-builder-test");
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     write("app.yaml",

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "test_helpers.h"
 
 namespace sluice::render {
 namespace {
@@ -128,10 +129,7 @@ TEST(FileSystemWithinTest, ComparesWholeComponents) {
 class WorkTreeRootTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    base_ = fs::temp_directory_path() /
-            ("sluice-worktree-test-" +
-             std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    base_ = sluice::testing::test_temp_path("sluice-worktree-test");
     fs::remove_all(base_);
     fs::create_directories(base_ / "repo" / ".git");
     fs::create_directories(base_ / "repo" / "overlays" / "prod");

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "render/resource_id.h"
+#include "test_helpers.h"
 
 namespace sluice::render {
 namespace {
@@ -28,10 +29,7 @@ constexpr std::string_view kSchema = R"({
 class OpenApiStateTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("sluice-openapi-test-" +
-            std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = sluice::testing::test_temp_path("sluice-openapi-test");
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     std::ofstream(dir_ / "schema.json", std::ios::binary) << kSchema;

@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/yaml_reader.h"
 #include "render/transformers/strategic_merge.h"
+#include "test_helpers.h"
 
 namespace sluice::render::transformers {
 namespace {
@@ -21,10 +22,7 @@ Json yaml(std::string_view text) {
 class CustomSchemaMerge {
  public:
   explicit CustomSchemaMerge(std::string_view schema, bool builtin_loaded_first = false)
-      : dir_(fs::temp_directory_path() /
-             ("sluice-smp-schema-test-" +
-              std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name())) {
+      : dir_(sluice::testing::test_temp_path("sluice-smp-schema-test")) {
     fs::create_directories(dir_);
     std::ofstream(dir_ / "schema.yaml", std::ios::binary) << schema;
     if (builtin_loaded_first) (void)state_.layers();
