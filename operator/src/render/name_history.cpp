@@ -134,11 +134,16 @@ void rename_with_history(std::vector<Object>& objects, std::string_view prefix,
 }
 
 void set_namespace_with_history(std::vector<Object>& objects, const std::string& namespace_) {
-  if (namespace_.empty()) return;
+  set_namespace_with_history(objects, transformers::default_namespace_config(namespace_));
+}
+
+void set_namespace_with_history(std::vector<Object>& objects,
+                                const transformers::NamespaceConfig& config) {
+  if (config.namespace_.empty()) return;
   for (Object& object : objects) {
     store_previous_id(object, object.name(), object.namespace_name(), object.kind());
   }
-  transformers::set_namespace(objects, namespace_);
+  transformers::set_namespace_configured(objects, config);
   // Two resources that differed only by namespace are now one id (kustomize checks after each).
   std::unordered_set<std::string> ids;
   for (const Object& object : objects) {

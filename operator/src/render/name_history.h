@@ -11,6 +11,7 @@
 #include "render/field_spec.h"
 #include "render/resource_id.h"
 #include "render/transformers/name_reference.h"
+#include "render/transformers/namespace_configured.h"
 #include "render/transformers/patches.h"
 #include "render/transformers/replicas.h"
 #include "render/transformers/strategic_merge.h"
@@ -39,8 +40,14 @@ void rename_with_history(std::vector<Object>& objects, std::string_view prefix,
                          std::string_view suffix, const std::vector<FieldSpec>& prefix_specs,
                          const std::vector<FieldSpec>& suffix_specs);
 
-// The namespace transformer, storing every resource's id first (changed or not). Throws
-// kInvalidArgument when two resources end up with the same id, as kustomize does.
+// The namespace transformer as `config` sets it (the `namespace` field or a configured
+// NamespaceTransformer), storing every resource's id first (changed or not). Does nothing for
+// an empty namespace. Throws kInvalidArgument when two resources end up with the same id, as
+// kustomize does.
+void set_namespace_with_history(std::vector<Object>& objects,
+                                const transformers::NamespaceConfig& config);
+
+// The `namespace` field: the above with transformers::default_namespace_config(namespace_).
 void set_namespace_with_history(std::vector<Object>& objects, const std::string& namespace_);
 
 // kustomize's OrgId of each resource: its name and namespace as first stored.

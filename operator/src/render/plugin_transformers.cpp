@@ -11,7 +11,6 @@
 #include "render/kustomization.h"
 #include "render/name_history.h"
 #include "render/patch_runner.h"
-#include "render/resource_id.h"
 #include "render/transformers/images.h"
 #include "render/transformers/labels.h"
 #include "render/transformers/namespace_configured.h"
@@ -176,18 +175,7 @@ void namespace_transformer(const ConfigReader& config, std::vector<Object>& reso
                            "\" for setRoleBindingSubjects: must be one of \"defaultOnly\", "
                            "\"none\" or \"allServiceAccounts\"");
   }
-  if (settings.namespace_.empty()) return;
-  for (Object& resource : resources) {
-    store_previous_id(resource, resource.name(), resource.namespace_name(), resource.kind());
-  }
-  transformers::set_namespace_configured(resources, settings);
-  std::vector<std::string> ids;
-  ids.reserve(resources.size());
-  for (const Object& resource : resources) ids.push_back(ResourceId::of(resource).equality_key());
-  std::sort(ids.begin(), ids.end());
-  if (std::adjacent_find(ids.begin(), ids.end()) != ids.end()) {
-    throw invalid_argument("namespace transformation produces ID conflict");
-  }
+  set_namespace_with_history(resources, settings);
 }
 
 std::string gvk_text(const FieldSpec& spec) {
