@@ -5,7 +5,7 @@
 namespace sluice::apply {
 
 Plan plan(const std::vector<Object>& desired, const AppliedStates& remembered,
-          const LiveObjects& live) {
+          const LiveObjects& live, bool adopt) {
   Plan out;
   for (const Object& object : desired) {
     const ObjectId id = object.id();
@@ -18,6 +18,12 @@ Plan plan(const std::vector<Object>& desired, const AppliedStates& remembered,
       }
     }
     const auto state = remembered.find(id);
+    if (adopt && state == remembered.end() && current &&
+        live_object_holds(*current, object.json())) {
+      out.adopted.emplace(id, applied_state(object.json(), *current));
+      out.unchanged.push_back(id);
+      continue;
+    }
     switch (need_apply(object.json(), state == remembered.end() ? nullptr : &state->second,
                        current ? &*current : nullptr)) {
       case Need::kNothing:

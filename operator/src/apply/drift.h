@@ -15,7 +15,8 @@
 //   merges by key and may extend) is live's value as it is.
 //
 // A fingerprint is a sha256 over the projection's canonical JSON text (keys sorted), so the
-// applied state of thousands of objects costs 32 bytes each to remember.
+// applied state of thousands of objects costs 32 bytes each to remember. The top-level
+// apiVersion and kind are left out of it: objects from a list response lack them.
 
 #include <string>
 
@@ -38,6 +39,15 @@ struct AppliedState {
 
 // The state to remember after applying `desired` and receiving `response`.
 AppliedState applied_state(const Json& desired, const Json& response);
+
+// Whether `live` still holds every value of `desired`: each key of a desired object is in
+// live's with a value that holds it; a desired list is matched item by item by a live list of
+// the same length; other values are equal. What the server adds (defaults inside list items,
+// status, metadata) does not matter; what someone changed or removed does. Values the server
+// normalises ("500m" read back as "0.5") do not hold, which errs on the side of applying.
+bool holds(const Json& live, const Json& desired);
+// holds() for a whole object, but for its top-level apiVersion and kind (see above).
+bool live_object_holds(const Json& live, const Json& desired);
 
 // Whether `desired` must be sent again, given what was remembered and the live object (null
 // when the cache has none): a new desired object, a missing live object, or a projection that

@@ -36,9 +36,20 @@ struct Command {
 constexpr Command kCommands[] = {
     {"run",
      "run [--kubeconfig PATH] [--namespace NS] [--concurrency N] [--storage-dir DIR] "
-     "[--metrics-addr HOST:PORT] [--health-addr HOST:PORT] [--operator-namespace NS]",
+     "[--metrics-addr HOST:PORT] [--health-addr HOST:PORT] [--operator-namespace NS] "
+     "[--watch-label-selector SELECTOR] [--leader-elect] [--leader-election-namespace NS] "
+     "[--leader-election-lease-duration D] [--leader-election-renew-deadline D] "
+     "[--leader-election-retry-period D]",
      "Run the operator: watch GitSources and Applications and reconcile them", &run_operator,
-     LogFormat::kJson},
+     LogFormat::kJson,
+     "--watch-label-selector reconciles only the GitSources and Applications whose labels match\n"
+     "(e.g. 'sharding.sluice.dev/key in (shard1)'), so several deployments can share a cluster;\n"
+     "SigningPolicies always apply to everything.\n\n"
+     "--leader-elect runs one active replica: standbys keep their caches warm and take over the\n"
+     "Lease 'sluice-leader-election' (in the operator namespace) when the leader stops or fails\n"
+     "to renew (defaults: lease 15s, renew deadline 10s, retry 2s). On SIGTERM the leader\n"
+     "finishes or cancels its reconciles, releases the Lease and exits 0; a leader that loses\n"
+     "the Lease exits 1.\n"},
     {"build", "build DIR [--root ROOT] [--substitute KEY=VALUE ...]",
      "Render a kustomize overlay (or a folder of YAML) to stdout",
      [](const CommandContext& context) {

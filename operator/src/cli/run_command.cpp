@@ -11,6 +11,7 @@
 #include "cli/cluster_command.h"
 #include "cli/command_line.h"
 #include "controller/manager.h"
+#include "core/duration.h"
 #include "http/exchange.h"
 #include "kube/config.h"
 
@@ -38,13 +39,39 @@ std::string pod_namespace() {
   return "sluice-system";
 }
 
-RunArgs parse_args(std::span<const std::string> args) {
+std::chrono::milliseconds parse_period(const std::string& flag, const std::string& value) {
+  Duration period;
+  try {
+    period = parse_duration(value);
+  } catch (const Error& e) {
+    throw invalid_argument(flag + ": " + e.message());
+  }
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(period);
+  if (ms.count() <= 0) throw invalid_argument(flag + " wants a positive duration");
+  return ms;
+}
+
+RunArgs parse_args(std::span<const std::string> raw) {
   RunArgs parsed;
   parsed.manager.operator_namespace.clear();
+  controller::LeaderElectionOptions& election = parsed.manager.leader_election;
+  const std::vector<std::string> args = with_boolean_values(raw, {"--leader-elect"});
   for_each_argument(
       args,
       [&](const std::string& flag, const std::string& value) {
-        if (flag == "--kubeconfig") {
+        if (flag == "--leader-elect") {
+          election.enabled = parse_bool_flag(flag, value);
+        } else if (flag == "--leader-election-namespace") {
+          election.lease_namespace = value;
+        } else if (flag == "--leader-election-lease-duration") {
+          election.lease_duration = parse_period(flag, value);
+        } else if (flag == "--leader-election-renew-deadline") {
+          election.renew_deadline = parse_period(flag, value);
+        } else if (flag == "--leader-election-retry-period") {
+          election.retry_period = parse_period(flag, value);
+        } else if (flag == "--watch-label-selector") {
+          parsed.manager.watch_label_selector = value;
+        } else if (flag == "--kubeconfig") {
           parsed.kubeconfig = value;
         } else if (flag == "--metrics-addr") {
           parsed.manager.metrics_address = value;
@@ -63,6 +90,15 @@ RunArgs parse_args(std::span<const std::string> args) {
         }
       },
       [](const std::string& arg) { throw invalid_argument("unexpected argument " + arg); });
+  // client-go's rule, checked here so that a bad combination is a usage error, not a crash.
+  if (election.enabled &&
+      !(election.lease_duration > election.renew_deadline &&
+        election.renew_deadline.count() * 5 > election.retry_period.count() * 6 &&
+        election.lease_duration >= std::chrono::seconds(1))) {
+    throw invalid_argument(
+        "leader election wants lease duration > renew deadline > 1.2 x retry period, and a "
+        "lease of at least 1s");
+  }
   return parsed;
 }
 
@@ -96,23 +132,31 @@ int run_operator(const CommandContext& context) {
     args.manager.threads = std::max(2U, std::thread::hardware_concurrency());
 
     // Every thread the manager starts inherits the blocked signals; this one waits for them.
+    // SIGUSR1 is the manager's own: a leader that lost its lease asks the process to end.
     sigset_t signals;
     sigemptyset(&signals);
     sigaddset(&signals, SIGINT);
     sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGUSR1);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    args.manager.on_leadership_lost = [] { kill(getpid(), SIGUSR1); };
 
     controller::Manager manager(std::move(args.manager));
     manager.start();
     int received = 0;
     sigwait(&signals, &received);
-    spdlog::info("received {}, stopping", received == SIGTERM ? "SIGTERM" : "SIGINT");
+    if (received == SIGUSR1) {
+      // As client-go's controllers: restart (the pod restarts) and come back as a standby.
+      spdlog::error("leadership lost: stopping, to restart as a standby");
+    } else {
+      spdlog::info("received {}, stopping", received == SIGTERM ? "SIGTERM" : "SIGINT");
+    }
     manager.stop();
+    return received == SIGUSR1 ? kExitFailure : kExitOk;
   } catch (...) {
     spdlog::error("{}", Error::from_current_exception().message());
     return kExitFailure;
   }
-  return kExitOk;
 }
 
 }  // namespace sluice::cli

@@ -50,7 +50,13 @@ void ApplicationReconciler::apply(ApplicationRun& run, runtime::AbortSource& abo
     return;
   }
 
-  run.plan = apply::plan(desired, memory.applied, owned_);
+  // Applied before, by this process or one before it: the status's newest history entry.
+  const Json* history = find_member(run.cached, {"status", "history"});
+  const bool applied_before = history != nullptr && history->is_array() && !history->empty() &&
+                              string_member((*history)[0], {"result"}) == "Applied" &&
+                              string_member((*history)[0], {"digest"}) == memory.desired_digest;
+  run.plan = apply::plan(desired, memory.applied, owned_, applied_before);
+  memory.applied.insert(run.plan.adopted.begin(), run.plan.adopted.end());
   // Objects the diff found unchanged are not sent, but they were reconciled: count them.
   if (!run.plan.unchanged.empty()) {
     context_.metrics.objects_applied.labels({"unchanged"})

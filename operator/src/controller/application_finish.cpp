@@ -226,6 +226,7 @@ std::optional<Duration> ApplicationReconciler::finish(ApplicationRun& run) {
   std::string result = run.outcome == Outcome::kApplied     ? "success"
                        : run.outcome == Outcome::kBlocked   ? "blocked"
                        : run.outcome == Outcome::kWaiting   ? "waiting"
+                       : run.outcome == Outcome::kDeferred  ? "waiting"
                        : run.outcome == Outcome::kSuspended ? "skipped"
                        : run.outcome == Outcome::kGone      ? "deleted"
                                                             : "failure";
@@ -236,6 +237,7 @@ std::optional<Duration> ApplicationReconciler::finish(ApplicationRun& run) {
     return std::nullopt;
   }
   if (run.outcome == Outcome::kSuspended || cancelled) return std::nullopt;
+  if (run.outcome == Outcome::kDeferred) return run.spec.effective_retry_interval();
 
   try {
     patch_status(context_.client, applications(), run.cached, next_status(run));

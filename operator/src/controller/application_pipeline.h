@@ -40,8 +40,9 @@ struct PipelineOptions {
 
 class ApplicationPipeline {
  public:
+  // Each run's time in each stage goes to metrics.stage_duration{stage}.
   ApplicationPipeline(ApplicationReconciler& reconciler, KeyQueue& queue, runtime::FiberPool& pool,
-                      PipelineOptions options);
+                      Metrics& metrics, PipelineOptions options);
   ApplicationPipeline(const ApplicationPipeline&) = delete;
   ApplicationPipeline& operator=(const ApplicationPipeline&) = delete;
   ~ApplicationPipeline();
@@ -57,13 +58,15 @@ class ApplicationPipeline {
  private:
   using RunPtr = std::unique_ptr<ApplicationRun>;
   using Phase = void (ApplicationReconciler::*)(ApplicationRun&, runtime::AbortSource&);
-  void stage(const runtime::ChannelPtr<RunPtr>& in, const runtime::ChannelPtr<RunPtr>& next,
-             std::size_t workers, const std::vector<Phase>& phases);
+  void stage(const std::string& name, const runtime::ChannelPtr<RunPtr>& in,
+             const runtime::ChannelPtr<RunPtr>& next, std::size_t workers,
+             const std::vector<Phase>& phases);
   void finish_one(RunPtr run);
 
   ApplicationReconciler& reconciler_;
   KeyQueue& queue_;
   runtime::FiberPool& pool_;
+  Metrics& metrics_;
   PipelineOptions options_;
   runtime::AbortSource abort_;
   runtime::Gate running_;

@@ -152,13 +152,21 @@ void ApplicationReconciler::load(ApplicationRun& run, runtime::AbortSource& abor
   const std::string source_ns =
       run.spec.source_ref.namespace_.empty() ? ns : run.spec.source_ref.namespace_;
   const std::string source_key = object_key(source_ns, run.spec.source_ref.name);
-  if (!caches_.sources.get(source_ns, run.spec.source_ref.name)) {
+  const std::optional<Json> source = caches_.sources.get(source_ns, run.spec.source_ref.name);
+  if (!source) {
     run.outcome = Outcome::kWaiting;
     run.failure = Failure{reason::kSourceNotFound,
                           not_found("GitSource " + source_key + " not found"), false};
     return;
   }
   run.artifact = store_.current(source_key);
+  if (!run.artifact && !string_member(*source, {"status", "artifact", "revision"}).empty()) {
+    // The source has a revision that this process (just started, or just elected) has not
+    // fetched yet. The status still tells the truth about what is applied: leave it, and let
+    // the new artifact enqueue this Application (no Ready=False flap on every restart).
+    run.outcome = Outcome::kDeferred;
+    return;
+  }
   if (!run.artifact) {
     run.outcome = Outcome::kWaiting;
     run.failure = Failure{reason::kArtifactNotReady,

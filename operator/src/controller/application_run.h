@@ -55,6 +55,7 @@ enum class Outcome {
   kBlocked,    // a signing policy refused the revision
   kWaiting,    // the source artifact or a dependency is not ready; retried
   kSuspended,  // spec.suspend: nothing written
+  kDeferred,   // the source's revision is not fetched by this process yet: nothing written
   kGone,       // deleted (finalizer handled) or not in the cache any more
 };
 

@@ -1,5 +1,7 @@
 #include "controller/manager.h"
 
+#include <random>
+
 #include <spdlog/spdlog.h>
 
 #include "api/group.h"
@@ -7,6 +9,9 @@
 #include "controller/event_router.h"
 #include "controller/git_source_reconciler.h"
 #include "controller/policy_reconciler.h"
+#include "kube/leader_election.h"
+#include "render/transformers/patches.h"
+#include "server/debug_vars.h"
 #include "server/health.h"
 #include "server/http_server.h"
 #include "verify/policy_verifiers.h"
@@ -22,11 +27,44 @@ runtime::WorkQueue<std::string>::Options queue_options() {
   return options;
 }
 
-kube::InformerOptions informer_options() {
+kube::InformerOptions informer_options(const std::string& label_selector = "") {
   kube::InformerOptions options;
   // Reconcilers read these objects on every run: keep them as trees, not text.
   options.format = kube::StoreFormat::kTree;
+  options.label_selector = label_selector;
   return options;
+}
+
+// Refuses a malformed --watch-label-selector at start, not as a watch failing forever.
+const std::string& checked_selector(const std::string& selector) {
+  if (!selector.empty()) {
+    try {
+      render::transformers::matches_label_selector(selector, {});
+    } catch (const Error& e) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  "watch label selector \"" + selector + "\": " + e.message());
+    }
+  }
+  return selector;
+}
+
+// The Lease is a coordination object, not a reconcile: each call bounded well inside the renew
+// deadline and never retried by the client (the elector retries every retry period), so a
+// hanging request cannot delay giving leadership up (kube/leader_election.h).
+kube::Client lease_client(const ManagerOptions& o) {
+  kube::ClientOptions options;
+  options.timeout = std::max(
+      std::chrono::seconds(1),
+      std::chrono::duration_cast<std::chrono::seconds>(o.leader_election.renew_deadline / 2));
+  options.retry.max_attempts = 1;
+  return kube::Client(o.cluster, options);
+}
+
+// client-go's identity: the host name (the pod name) and a random suffix, so two processes on
+// one host, or a restarted pod, never mistake each other for themselves.
+std::string candidate_identity(const std::string& instance) {
+  std::random_device random;
+  return fmt::format("{}_{:08x}", instance, random());
 }
 
 server::HttpServer::Options server_options(const std::string& address) {
@@ -107,13 +145,24 @@ struct Manager::State {
   ApplicationReconciler application_reconciler;
   ApplicationPipeline pipeline;
 
-  runtime::AbortSource stopping;  // informers, routers, workers
+  runtime::AbortSource stopping;  // informers, routers, the election
   runtime::Gate fibers;
+  runtime::AbortSource work_stopping;  // source and policy workers
+  runtime::Gate work;
+  std::unique_ptr<kube::LeaderElector> elector;  // with --leader-elect
+  std::atomic<bool> working{false};
+
   server::HealthChecksPtr health = std::make_shared<server::HealthChecks>();
+  server::DebugVarsPtr debug_vars = std::make_shared<server::DebugVars>();
   server::HttpServer metrics_server;
   server::HttpServer health_server;
   bool started = false;
   bool stopped = false;
+
+  // One GitSource or SigningPolicy reconcile from its queue, with metrics and requeue.
+  void reconcile_source(const std::string& key);
+  void reconcile_policy(const std::string& name);
+  void add_debug_vars();
 };
 
 Manager::State::State(const ManagerOptions& o)
@@ -123,8 +172,10 @@ Manager::State::State(const ManagerOptions& o)
       blocking(4),
       pool(pool_options(o.threads)),
       events(client, event_options(o.instance)),
-      sources(client, git_sources(), o.watch_namespace, informer_options()),
-      applications(client, controller::applications(), o.watch_namespace, informer_options()),
+      sources(client, git_sources(), o.watch_namespace,
+              informer_options(checked_selector(o.watch_label_selector))),
+      applications(client, controller::applications(), o.watch_namespace,
+                   informer_options(o.watch_label_selector)),
       policies(client, signing_policies(), "", informer_options()),
       store(o.storage_dir),
       owned(client, mapper, pool, owned_options(o.watch_namespace, router)),
@@ -133,9 +184,96 @@ Manager::State::State(const ManagerOptions& o)
       policy_reconciler(context, policies, applications, o.watch_namespace),
       application_reconciler(context, caches, store, owned, commit_verifier, image_verifier,
                              ApplicationReconcilerOptions{o.operator_namespace, 8}),
-      pipeline(application_reconciler, application_queue, pool, pipeline_options(o)),
+      pipeline(application_reconciler, application_queue, pool, metrics, pipeline_options(o)),
       metrics_server(server_options(o.metrics_address)),
       health_server(server_options(o.health_address)) {}
+
+void Manager::State::reconcile_source(const std::string& key) {
+  const auto start = std::chrono::steady_clock::now();
+  std::optional<Duration> again;
+  std::string result = "success";
+  try {
+    again = source_reconciler.reconcile(key, work_stopping);
+  } catch (...) {
+    const Error error = Error::from_current_exception();
+    if (error.code() != ErrorCode::kCancelled) {
+      spdlog::error("GitSource {}: {}", key, error.message());
+    }
+    result = "failure";
+    again = std::chrono::seconds(30);
+  }
+  const auto [ns, name] = split_key(key);
+  metrics.reconcile_duration.labels({"GitSource", ns, name})
+      .observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  metrics.reconcile_total.labels({"GitSource", result}).inc();
+  source_queue.done(key);
+  if (again && !work_stopping.abort_requested()) {
+    source_queue.add_after(key, std::chrono::duration_cast<runtime::Clock::Duration>(*again));
+  }
+}
+
+void Manager::State::reconcile_policy(const std::string& name) {
+  try {
+    policy_reconciler.reconcile(name);
+    metrics.reconcile_total.labels({"SigningPolicy", "success"}).inc();
+  } catch (...) {
+    spdlog::error("SigningPolicy {}: {}", name, Error::from_current_exception().message());
+    metrics.reconcile_total.labels({"SigningPolicy", "failure"}).inc();
+    policy_queue.add_after(name, std::chrono::seconds(30));
+  }
+  policy_queue.done(name);
+}
+
+namespace {
+
+Json histogram_vars(server::Family<server::Histogram>& family,
+                    const std::vector<std::string>& labels) {
+  Json out = Json::object();
+  for (const std::string& label : labels) {
+    const server::Histogram::Snapshot snapshot = family.labels({label}).snapshot();
+    out[label] =
+        Json{{"count", snapshot.count},
+             {"mean_seconds",
+              snapshot.count == 0 ? 0.0 : snapshot.sum / static_cast<double>(snapshot.count)}};
+  }
+  return out;
+}
+
+}  // namespace
+
+void Manager::State::add_debug_vars() {
+  State& s = *this;
+  server::DebugVars& vars = *debug_vars;
+  vars.set("queues", [&s] {
+    return Json{{"gitsources", s.source_queue.depth()},
+                {"applications", s.application_queue.depth()},
+                {"signingpolicies", s.policy_queue.depth()}};
+  });
+  vars.set("pipeline", [&s] {
+    return Json{{"in_flight", s.pipeline.in_flight()},
+                {"stages", histogram_vars(s.metrics.stage_duration,
+                                          {"render", "verify", "apply", "health", "finish"})}};
+  });
+  vars.set("informers", [&s] {
+    return Json{{"gitsources", s.sources.size()},
+                {"applications", s.applications.size()},
+                {"signingpolicies", s.policies.size()},
+                {"owned_objects", s.owned.objects()},
+                {"owned_kinds", s.owned.kinds()}};
+  });
+  vars.set("artifacts", [&s] { return Json{{"current", s.store.size()}}; });
+  vars.set("pools", [&s] {
+    return Json{{"fiber_threads", s.pool.size()}, {"blocking_threads", s.blocking.size()}};
+  });
+  vars.set("leader_election", [&s] {
+    Json out{{"enabled", s.elector != nullptr}, {"working", s.working.load()}};
+    if (s.elector) {
+      out["leading"] = s.elector->is_leader();
+      out["holder"] = s.elector->holder();
+    }
+    return out;
+  });
+}
 
 Manager::Manager(ManagerOptions options) : options_(std::move(options)) {}
 
@@ -150,8 +288,10 @@ void Manager::start() {
     return s.sources.has_synced() && s.applications.has_synced() && s.policies.has_synced();
   });
   s.health->add(server::Probe::kLiveness, "ping", [] { return true; });
+  s.add_debug_vars();
   server::mount_metrics(s.metrics_server, s.registry);
   server::mount_health(s.health_server, s.health);
+  server::mount_debug_vars(s.health_server, s.debug_vars);
   s.metrics_server.start();
   s.health_server.start();
   s.registry->gauge_function("sluice_owned_objects",
@@ -162,7 +302,8 @@ void Manager::start() {
   s.events.start(s.pool);
   s.started = true;
 
-  // Informers and the routers that turn their events into keys.
+  // Informers and the routers that turn their events into keys: on every replica, so that a
+  // standby's caches and queues are current when it takes over.
   const auto watch = [&s](kube::Informer& informer,
                           void (EventRouter::*route)(const kube::InformerEvent&)) {
     s.pool.spawn([&s, &informer, holder = s.fibers.enter()] { informer.run(s.stopping); });
@@ -176,53 +317,80 @@ void Manager::start() {
   watch(s.applications, &EventRouter::on_application);
   watch(s.policies, &EventRouter::on_policy);
 
+  if (options_.leader_election.enabled) {
+    campaign();
+  } else {
+    start_work();
+  }
+  spdlog::info(
+      "sluice operator started: metrics on {}, health on {}, watching {}{}",
+      s.metrics_server.local_address(), s.health_server.local_address(),
+      options_.watch_namespace.empty() ? "all namespaces" : "namespace " + options_.watch_namespace,
+      options_.watch_label_selector.empty()
+          ? ""
+          : " with labels \"" + options_.watch_label_selector + "\"");
+}
+
+void Manager::campaign() {
+  State& s = *state_;
+  const LeaderElectionOptions& le = options_.leader_election;
+  kube::LeaderElectionConfig config;
+  config.identity = candidate_identity(options_.instance);
+  config.lease_duration = le.lease_duration;
+  config.renew_deadline = le.renew_deadline;
+  config.retry_period = le.retry_period;
+  config.clock = s.clock;
+  config.on_started_leading = [this, &s](runtime::AbortSource& leading) {
+    spdlog::info("leading: lease {} acquired, starting work", options_.leader_election.lease_name);
+    start_work();
+    runtime::wait_for_abort(leading);
+    spdlog::info("stopping work: {}",
+                 s.stopping.abort_requested() ? "shutting down" : "leadership lost");
+    stop_work();
+  };
+  config.on_stopped_leading = [this, &s] {
+    if (!s.stopping.abort_requested() && options_.on_leadership_lost) {
+      options_.on_leadership_lost();
+    }
+  };
+  config.on_new_leader = [](const std::string& holder) {
+    spdlog::info("leader is {}", holder.empty() ? "nobody (the lease was released)" : holder);
+  };
+  const std::string lease_namespace =
+      le.lease_namespace.empty() ? options_.operator_namespace : le.lease_namespace;
+  spdlog::info("leader election: campaigning for lease {}/{} as {}", lease_namespace, le.lease_name,
+               config.identity);
+  s.elector = std::make_unique<kube::LeaderElector>(
+      std::make_shared<kube::ClientLeaseStore>(lease_client(options_), lease_namespace,
+                                               le.lease_name),
+      std::move(config));
+  s.pool.spawn([&s, holder = s.fibers.enter()] { s.elector->run(s.pool, s.stopping); });
+}
+
+void Manager::start_work() {
+  State& s = *state_;
   for (std::size_t i = 0; i < options_.concurrency; ++i) {
-    s.pool.spawn([&s, holder = s.fibers.enter()] {
-      while (std::optional<std::string> key = s.source_queue.get()) {
-        const auto started = std::chrono::steady_clock::now();
-        std::optional<Duration> again;
-        std::string result = "success";
-        try {
-          again = s.source_reconciler.reconcile(*key, s.stopping);
-        } catch (...) {
-          const Error error = Error::from_current_exception();
-          if (error.code() != ErrorCode::kCancelled) {
-            spdlog::error("GitSource {}: {}", *key, error.message());
-          }
-          result = "failure";
-          again = std::chrono::seconds(30);
-        }
-        const auto [ns, name] = split_key(*key);
-        s.metrics.reconcile_duration.labels({"GitSource", ns, name})
-            .observe(
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-        s.metrics.reconcile_total.labels({"GitSource", result}).inc();
-        s.source_queue.done(*key);
-        if (again && !s.stopping.abort_requested()) {
-          s.source_queue.add_after(*key,
-                                   std::chrono::duration_cast<runtime::Clock::Duration>(*again));
-        }
-      }
+    s.pool.spawn([&s, holder = s.work.enter()] {
+      while (std::optional<std::string> key = s.source_queue.get()) s.reconcile_source(*key);
     });
   }
-  s.pool.spawn([&s, holder = s.fibers.enter()] {
-    while (std::optional<std::string> key = s.policy_queue.get()) {
-      try {
-        s.policy_reconciler.reconcile(*key);
-        s.metrics.reconcile_total.labels({"SigningPolicy", "success"}).inc();
-      } catch (...) {
-        spdlog::error("SigningPolicy {}: {}", *key, Error::from_current_exception().message());
-        s.metrics.reconcile_total.labels({"SigningPolicy", "failure"}).inc();
-        s.policy_queue.add_after(*key, std::chrono::seconds(30));
-      }
-      s.policy_queue.done(*key);
-    }
+  s.pool.spawn([&s, holder = s.work.enter()] {
+    while (std::optional<std::string> key = s.policy_queue.get()) s.reconcile_policy(*key);
   });
   s.pipeline.start();
-  spdlog::info("sluice operator started: metrics on {}, health on {}, watching {}",
-               s.metrics_server.local_address(), s.health_server.local_address(),
-               options_.watch_namespace.empty() ? "all namespaces"
-                                                : "namespace " + options_.watch_namespace);
+  s.working = true;
+  s.metrics.leader.labels({}).set(1);
+}
+
+void Manager::stop_work() {
+  State& s = *state_;
+  s.pipeline.stop();
+  s.source_queue.shut_down();
+  s.policy_queue.shut_down();
+  s.work_stopping.request_abort("operator stopping");
+  s.work.close();
+  s.working = false;
+  s.metrics.leader.labels({}).set(0);
 }
 
 void Manager::stop() {
@@ -230,12 +398,12 @@ void Manager::stop() {
   State& s = *state_;
   s.stopped = true;
   if (s.started) {
-    s.pipeline.stop();
-    s.source_queue.shut_down();
-    s.policy_queue.shut_down();
-    s.owned.stop();
+    // With an election, the abort ends leadership: the leader's work drains (stop_work, on the
+    // elector's fiber) and then the lease is released for a standby; the gate waits for both.
+    if (!s.elector) stop_work();
     s.stopping.request_abort("operator stopping");
     s.fibers.close();
+    s.owned.stop();
     s.events.stop();
   }
   s.metrics_server.stop();

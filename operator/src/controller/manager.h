@@ -13,9 +13,25 @@
 // Ready (/readyz) once the three informers have synced. Stop drains: no new work is taken,
 // reconciles in flight finish (health waits are cut short), then informers, events, servers
 // and pools stop.
+//
+// Leader election (LeaderElectionOptions::enabled, `sluice run --leader-elect`): every replica
+// serves its endpoints and keeps its informers and work queues current (a warm standby), but
+// only the holder of the Lease runs workers, so only it writes. It takes over the queues as
+// they are, so every GitSource and Application is reconciled once at take-over. On stop() the
+// leader drains its work first and then releases the Lease (holder "", one second), so a
+// standby takes over on its next retry instead of waiting for the lease to expire. A leader
+// that fails to renew stops its work at the renew deadline (before any standby may take the
+// lease) and calls on_leadership_lost: the process should then exit and restart as a standby,
+// as client-go's controllers do, since its queues and memory are no longer trustworthy.
+//
+// Sharding (watch_label_selector): GitSources and Applications are watched through a label
+// selector, so several deployments each take their share; SigningPolicies are watched whole,
+// since every shard must gate by every policy.
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -23,6 +39,15 @@
 #include "runtime/abort_source.h"
 
 namespace sluice::controller {
+
+struct LeaderElectionOptions {
+  bool enabled = false;
+  std::string lease_name = "sluice-leader-election";
+  std::string lease_namespace;  // empty: ManagerOptions::operator_namespace
+  std::chrono::milliseconds lease_duration = std::chrono::seconds(15);
+  std::chrono::milliseconds renew_deadline = std::chrono::seconds(10);
+  std::chrono::milliseconds retry_period = std::chrono::seconds(2);
+};
 
 struct ManagerOptions {
   kube::ClusterConfig cluster;
@@ -34,6 +59,11 @@ struct ManagerOptions {
   std::string metrics_address = "127.0.0.1:8080";
   std::string health_address = "127.0.0.1:8081";
   std::string instance = "sluice";  // reportingInstance of events (the pod name)
+  // Kubernetes label selector syntax ("sharding.sluice.dev/key in (shard1)"); empty: all.
+  std::string watch_label_selector;
+  LeaderElectionOptions leader_election;
+  // Called once, from a fiber, when this replica led and lost the Lease (not on stop()).
+  std::function<void()> on_leadership_lost;
 };
 
 class Manager {
@@ -44,8 +74,9 @@ class Manager {
   // stop().
   ~Manager();
 
-  // Starts servers, informers and workers; returns once the HTTP servers listen. Throws what
-  // keeps it from starting (a port in use, an unwritable storage directory).
+  // Starts servers, informers and workers (or the election that starts them); returns once the
+  // HTTP servers listen. Throws what keeps it from starting (a port in use, an unwritable
+  // storage directory, a malformed label selector).
   void start();
   // Stops in order (see above) and waits. Idempotent; from outside the fiber pool.
   void stop();
@@ -55,6 +86,11 @@ class Manager {
 
  private:
   struct State;
+  // The reconcile workers: started when leading (or at once without leader election), drained
+  // by stop_work(), which may run on a fiber or a plain thread.
+  void start_work();
+  void stop_work();
+  void campaign();
   ManagerOptions options_;
   std::unique_ptr<State> state_;
 };

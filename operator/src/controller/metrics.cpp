@@ -25,6 +25,13 @@ Metrics::Metrics(server::Registry& r)
                                     "How long a key waited in a work queue before a worker "
                                     "took it.",
                                     {"queue"}, server::exponential_buckets(0.001, 4, 10))),
+      stage_duration(r.histogram("sluice_pipeline_stage_duration_seconds",
+                                 "How long one Application run spent in a pipeline stage.",
+                                 {"stage"}, server::exponential_buckets(0.0005, 3, 12))),
+      leader(r.gauge("sluice_leader",
+                     "1 while this replica holds the leader Lease (or runs without leader "
+                     "election), else 0.",
+                     {})),
       registry(r) {}
 
 }  // namespace sluice::controller

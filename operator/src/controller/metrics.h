@@ -11,6 +11,9 @@
 //   sluice_drift_total{action}                               counter (corrected, reported)
 //   sluice_workqueue_depth{queue}, sluice_workqueue_latency_seconds{queue}
 //   sluice_owned_objects, sluice_owned_kinds                 gauges (the watch cache)
+//   sluice_pipeline_stage_duration_seconds{stage}            histogram (render, verify, apply,
+//                                                            health, finish)
+//   sluice_leader                                            gauge (1 while doing the work)
 
 #include <string>
 
@@ -29,6 +32,8 @@ struct Metrics {
   server::Family<server::Counter>& drift;
   server::Family<server::Gauge>& workqueue_depth;
   server::Family<server::Histogram>& workqueue_latency;
+  server::Family<server::Histogram>& stage_duration;
+  server::Family<server::Gauge>& leader;
   server::Registry& registry;
 };
 

@@ -92,4 +92,15 @@ void sleep_for(Clock::Duration delay, AbortSource& abort, Clock& clock) {
   sleep_until(clock.now() + delay, abort, clock);
 }
 
+void wait_for_abort(AbortSource& abort) {
+  auto state = std::make_shared<Wakeup>();
+  AbortSource::Subscription subscription = abort.subscribe([state] {
+    std::lock_guard lock(state->mu);
+    state->woken = true;
+    state->cv.notify_all();
+  });
+  std::unique_lock lock(state->mu);
+  state->cv.wait(lock, [&] { return state->woken; });
+}
+
 }  // namespace sluice::runtime

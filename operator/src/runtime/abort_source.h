@@ -91,4 +91,8 @@ void sleep_until(Clock::TimePoint deadline, AbortSource& abort,
 // sleep_until(clock.now() + delay, abort, clock).
 void sleep_for(Clock::Duration delay, AbortSource& abort, Clock& clock = *SystemClock::instance());
 
+// Suspends the calling fiber (or blocks the calling thread) until `abort` is requested; returns
+// at once if it already was. For work that runs "until told to stop" and has nothing to poll.
+void wait_for_abort(AbortSource& abort);
+
 }  // namespace sluice::runtime

@@ -81,13 +81,14 @@ std::string indent(const std::string& text, const std::string& prefix) {
 
 OperatorProcess::OperatorProcess(const TestEnvironment& env, std::string kubeconfig,
                                  std::string watch_namespace, fs::path storage_dir,
-                                 std::vector<std::string> extra_args)
+                                 std::vector<std::string> extra_args, const std::string& name)
     : env_(env),
       kubeconfig_(std::move(kubeconfig)),
       watch_namespace_(std::move(watch_namespace)),
       storage_dir_(std::move(storage_dir)),
       extra_args_(std::move(extra_args)) {
-  log_file_ = fs::path(SLUICE_BINARY_DIR) / "env" / "operator-logs" / (watch_namespace_ + ".log");
+  log_file_ = fs::path(SLUICE_BINARY_DIR) / "env" / "operator-logs" /
+              (watch_namespace_ + (name.empty() ? "" : "-" + name) + ".log");
   fs::create_directories(log_file_.parent_path());
 }
 
@@ -159,6 +160,17 @@ std::pair<int, std::string> OperatorProcess::get(std::uint16_t port,
   const auto newline = result.out.rfind('\n');
   if (result.exit_code != 0 || newline == std::string::npos) return {0, result.err};
   return {std::atoi(result.out.c_str() + newline + 1), result.out.substr(0, newline)};
+}
+
+Json OperatorProcess::debug_vars() const {
+  const auto [status, body] = get(health_port_, "/debug/vars");
+  if (status != 200) return nullptr;
+  return Json::parse(body, nullptr, false);
+}
+
+bool OperatorProcess::working() const {
+  const Json vars = debug_vars();
+  return vars.is_object() && vars["leader_election"]["working"] == true;
 }
 
 std::string OperatorProcess::log(std::size_t lines) const {
@@ -286,7 +298,60 @@ void OperatorTest::TearDown() {
         {"patch", name, "-n", ns(), "--type=merge", "-p", R"({"metadata":{"finalizers":null}})"});
   }
   fs::remove_all(storage_dir_);
+  for (const std::string& account : accounts_) {
+    for (const char* suffix : {"-c", "-a"}) {
+      env().kubectl({"delete", "clusterrolebinding", account + suffix, "--ignore-not-found"});
+    }
+    env().kubectl({"-n", kOperatorNamespace, "delete", "serviceaccount", account});
+    fs::remove(storage_dir_.string() + "-" + account + ".kubeconfig");
+  }
   EnvTest::TearDown();
+}
+
+std::string OperatorTest::account_kubeconfig(const std::string& account) {
+  const std::string ns = kOperatorNamespace;
+  const auto check = [](const ProcessResult& result, const std::string& what) {
+    if (result.exit_code != 0) throw internal_error(what + ": " + result.err);
+  };
+  check(env().kubectl({"-n", ns, "create", "serviceaccount", account}), "serviceaccount");
+  accounts_.push_back(account);
+  for (const auto& [suffix, role] :
+       {std::pair<std::string, std::string>{"c", "sluice-controller"}, {"a", "cluster-admin"}}) {
+    check(env().kubectl({"create", "clusterrolebinding", account + "-" + suffix,
+                         "--clusterrole=" + role, "--serviceaccount=" + ns + ":" + account}),
+          "clusterrolebinding");
+  }
+  const ProcessResult token =
+      env().kubectl({"create", "token", account, "-n", ns, "--duration=1h"});
+  check(token, "token");
+  const std::string kubeconfig = storage_dir_.string() + "-" + account + ".kubeconfig";
+  const std::string config =
+      std::regex_replace(read_file(operator_kubeconfig()), std::regex("token: .*"),
+                         "token: " + token.out.substr(0, token.out.find('\n')));
+  std::ofstream(kubeconfig) << config;
+  fs::permissions(kubeconfig, fs::perms::owner_read | fs::perms::owner_write);
+  return kubeconfig;
+}
+
+std::uintmax_t OperatorTest::audit_offset() const {
+  return fs::file_size(env().var("SLUICE_AUDIT_LOG"));
+}
+
+std::vector<std::string> OperatorTest::audit_requests(const std::string& account,
+                                                      std::uintmax_t offset) const {
+  std::ifstream log(env().var("SLUICE_AUDIT_LOG"));
+  log.seekg(static_cast<std::streamoff>(offset));
+  std::vector<std::string> found;
+  const std::string user =
+      std::string("system:serviceaccount:") + kOperatorNamespace + ":" + account;
+  for (std::string line; std::getline(log, line);) {
+    if (line.find(user) == std::string::npos) continue;
+    const Json event = Json::parse(line, nullptr, false);
+    if (event.is_discarded() || string_member(event, {"user", "username"}) != user) continue;
+    found.push_back(string_member(event, {"stage"}) + " " + string_member(event, {"verb"}) + " " +
+                    string_member(event, {"requestURI"}));
+  }
+  return found;
 }
 
 void OperatorTest::apply(const std::string& yaml) {

@@ -24,8 +24,11 @@ namespace sluice::testing {
 class OperatorProcess {
  public:
   // `kubeconfig`: the operator's identity. `extra_args` are added to `sluice-full run`.
+  // `name` tells the logs of several operators of one test apart (build/env/operator-logs/
+  // <namespace>[-<name>].log).
   OperatorProcess(const TestEnvironment& env, std::string kubeconfig, std::string watch_namespace,
-                  std::filesystem::path storage_dir, std::vector<std::string> extra_args = {});
+                  std::filesystem::path storage_dir, std::vector<std::string> extra_args = {},
+                  const std::string& name = "");
   ~OperatorProcess();
 
   // Starts the process and waits until /readyz answers 200. Throws on failure, with the log.
@@ -39,6 +42,10 @@ class OperatorProcess {
   std::uint16_t health_port() const { return health_port_; }
   // GET on the metrics or health port; {status, body}.
   std::pair<int, std::string> get(std::uint16_t port, const std::string& path) const;
+  // /debug/vars on the health port (null when it does not answer).
+  Json debug_vars() const;
+  // Whether it runs the reconcile workers (leads, or has no leader election).
+  bool working() const;
   // The process's output so far (for failure messages: the last `lines` lines).
   std::string log(std::size_t lines = 60) const;
   const std::filesystem::path& log_file() const { return log_file_; }
@@ -68,6 +75,14 @@ class OperatorTest : public EnvTest {
   virtual bool start_operator() const { return true; }
   // A kubeconfig for the operator's ServiceAccount (manifests/rbac.yaml's ClusterRoles).
   static const std::string& operator_kubeconfig();
+  // A kubeconfig for a new ServiceAccount `account` of the operator namespace with the same
+  // rights, so the API server's audit log tells this operator's requests apart (audit_requests).
+  // Removed with its bindings in TearDown.
+  std::string account_kubeconfig(const std::string& account);
+  // The audit log's requests of `account` (from account_kubeconfig) from byte `offset` on, as
+  // "VERB URI" lines of the ResponseComplete stage; and the log's current size.
+  std::vector<std::string> audit_requests(const std::string& account, std::uintmax_t offset) const;
+  std::uintmax_t audit_offset() const;
 
   // kubectl apply of a YAML stream into the cluster; fails the test on error.
   void apply(const std::string& yaml);
@@ -100,6 +115,7 @@ class OperatorTest : public EnvTest {
  private:
   std::filesystem::path storage_dir_;
   std::unique_ptr<OperatorProcess> operator_;
+  std::vector<std::string> accounts_;
 };
 
 }  // namespace sluice::testing

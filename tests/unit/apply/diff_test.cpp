@@ -53,5 +53,32 @@ TEST(Diff, LeavesObjectsWithReconcileDisabledAlone) {
   ASSERT_EQ(result.disabled.size(), 1U);
 }
 
+TEST(Diff, AdoptsWhatStillHoldsOnlyWhenToldItWasAppliedBefore) {
+  testing::FakeLiveObjects live;
+  Json listed = config_map("kept", "1");
+  listed["metadata"]["resourceVersion"] = "7";
+  live.put_listed(listed);
+  live.put(config_map("edited", "by hand"));
+  const std::vector<Object> desired{Object(config_map("kept", "1")),
+                                    Object(config_map("edited", "1")),
+                                    Object(config_map("absent", "1"))};
+
+  // A fresh process, and the status does not vouch for this desired set: everything is sent.
+  EXPECT_EQ(plan(desired, {}, live).to_apply.size(), 3U);
+
+  const Plan adopting = plan(desired, {}, live, true);
+  std::vector<std::string> sent;
+  for (const Object& object : adopting.to_apply) sent.push_back(object.name());
+  EXPECT_EQ(sent, (std::vector<std::string>{"edited", "absent"}));
+  ASSERT_EQ(adopting.adopted.size(), 1U);
+  const ObjectId kept = Object(config_map("kept", "1")).id();
+  ASSERT_TRUE(adopting.adopted.contains(kept));
+  // Remembered as if applied: the next plan finds it unchanged, and drift still shows.
+  EXPECT_TRUE(plan({desired[0]}, adopting.adopted, live).to_apply.empty());
+  Json drifted = config_map("kept", "2");
+  live.put(drifted);
+  EXPECT_EQ(plan({desired[0]}, adopting.adopted, live).drifted.size(), 1U);
+}
+
 }  // namespace
 }  // namespace sluice::apply

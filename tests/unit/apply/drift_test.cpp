@@ -67,6 +67,35 @@ TEST(Drift, NewDesiredStateOrMissingObjectMeansApply) {
   EXPECT_EQ(need_apply(kDesired, &state, nullptr), Need::kApplyMissing);
 }
 
+TEST(Drift, AnObjectFromAListResponseIsTheSameObject) {
+  // Items of a list (an informer's relist) carry no apiVersion or kind.
+  const AppliedState state = applied_state(kDesired, server_answer());
+  Json listed = server_answer();
+  listed.erase("apiVersion");
+  listed.erase("kind");
+  EXPECT_EQ(need_apply(kDesired, &state, &listed), Need::kNothing);
+  EXPECT_TRUE(live_object_holds(listed, kDesired));
+}
+
+TEST(Drift, LiveHoldsTheDesiredValuesDespiteServerDefaults) {
+  EXPECT_TRUE(live_object_holds(server_answer(), kDesired));
+  EXPECT_TRUE(holds(server_answer()["spec"], kDesired["spec"]));
+
+  Json scaled = server_answer();
+  scaled["spec"]["replicas"] = 5;
+  EXPECT_FALSE(live_object_holds(scaled, kDesired));
+  Json unlabelled = server_answer();
+  unlabelled["metadata"]["labels"].erase("app");
+  EXPECT_FALSE(live_object_holds(unlabelled, kDesired));
+  Json extra_container = server_answer();
+  extra_container["spec"]["template"]["spec"]["containers"].push_back(Json{{"name", "sidecar"}});
+  EXPECT_FALSE(live_object_holds(extra_container, kDesired));
+  Json normalised = server_answer();
+  normalised["spec"]["replicas"] = "2";  // another type is another value
+  EXPECT_FALSE(live_object_holds(normalised, kDesired));
+  EXPECT_FALSE(live_object_holds(Json(nullptr), kDesired));
+}
+
 TEST(Drift, FingerprintIsCanonical) {
   EXPECT_EQ(fingerprint(Json::parse(R"({"a":1,"b":[1,2]})")),
             fingerprint(Json::parse(R"({"b":[1,2],"a":1})")));

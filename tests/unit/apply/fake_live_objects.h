@@ -40,6 +40,16 @@ class FakeLiveObjects final : public LiveObjects {
     objects_[{o.gvk(), o.namespace_name(), o.name()}] = object;
     ++changes_;
   }
+  // As a list response (a relist) has it: stored without apiVersion and kind.
+  void put_listed(const Json& object) {
+    const Object o(object);
+    Json stored = object;
+    stored.erase("apiVersion");
+    stored.erase("kind");
+    std::lock_guard lock(mu_);
+    objects_[{o.gvk(), o.namespace_name(), o.name()}] = std::move(stored);
+    ++changes_;
+  }
   void erase(const Json& object) {
     const Object o(object);
     std::lock_guard lock(mu_);

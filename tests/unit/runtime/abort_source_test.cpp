@@ -137,5 +137,30 @@ TEST(SleepFor, WorksFromAPlainThread) {
   EXPECT_GE(std::chrono::steady_clock::now() - start, 2ms);
 }
 
+TEST(WaitForAbort, ReturnsOnceAbortIsRequestedFromAnotherFiber) {
+  FiberPool pool(2);
+  AbortSource abort;
+  std::atomic<bool> waiting{false};
+  std::atomic<bool> returned{false};
+  auto done = pool.submit([&] {
+    waiting = true;
+    wait_for_abort(abort);
+    returned = true;
+  });
+  while (!waiting) std::this_thread::yield();
+  std::this_thread::sleep_for(20ms);
+  EXPECT_FALSE(returned);  // still waiting: nothing asked it to stop
+  abort.request_abort();
+  done.get();
+  EXPECT_TRUE(returned);
+}
+
+TEST(WaitForAbort, ReturnsAtOnceWhenAlreadyAborted) {
+  AbortSource abort;
+  abort.request_abort();
+  wait_for_abort(abort);  // from a plain thread: must not block
+  SUCCEED();
+}
+
 }  // namespace
 }  // namespace sluice::runtime
