@@ -137,6 +137,17 @@ Schema make_status_schema() {
                                            .one_of_values({"Corrected", "Reported"})
                                            .describe("What sluice did about it.")),
                     field("objects", object_ids("Objects that drifted (at most 20).", 20)),
+                    field("fields",
+                          Schema::array(
+                              Schema::object({
+                                  required("object", Schema::string()),
+                                  required("paths", Schema::array(Schema::string())
+                                                        .max_items(10)
+                                                        .describe("Fields that differ, e.g. "
+                                                                  "spec.replicas.")),
+                              }))
+                              .max_items(20)
+                              .describe("For each drifted object, the fields that changed.")),
                     field("count", Schema::integer().describe("How many objects drifted.")),
                     required(
                         "time",

@@ -75,6 +75,41 @@ bool holds(const Json& live, const Json& desired) {
   return live == desired;
 }
 
+namespace {
+
+void collect_drift(const Json& desired, const Json& live, const std::string& path,
+                   std::size_t limit, std::vector<std::string>& out) {
+  if (out.size() >= limit) return;
+  if (desired.is_object() && live.is_object()) {
+    for (const auto& [key, value] : desired.items()) {
+      if (path.empty() && is_identity(key)) continue;
+      const std::string at = path.empty() ? key : path + "." + key;
+      const auto it = live.find(key);
+      if (it == live.end()) {
+        if (out.size() < limit) out.push_back(at);
+      } else {
+        collect_drift(value, *it, at, limit, out);
+      }
+    }
+    return;
+  }
+  if (desired.is_array() && live.is_array() && desired.size() == live.size()) {
+    for (std::size_t i = 0; i < desired.size(); ++i) {
+      collect_drift(desired[i], live[i], path + "[" + std::to_string(i) + "]", limit, out);
+    }
+    return;
+  }
+  if (!holds(live, desired)) out.push_back(path);
+}
+
+}  // namespace
+
+std::vector<std::string> drifted_fields(const Json& desired, const Json& live, std::size_t limit) {
+  std::vector<std::string> out;
+  collect_drift(desired, live, "", limit, out);
+  return out;
+}
+
 Need need_apply(const Json& desired, const AppliedState* remembered, const Json* live) {
   if (live == nullptr || live->is_null()) return Need::kApplyMissing;
   if (remembered == nullptr || remembered->desired != fingerprint(desired)) {

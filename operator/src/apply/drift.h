@@ -19,6 +19,7 @@
 // apiVersion and kind are left out of it: objects from a list response lack them.
 
 #include <string>
+#include <vector>
 
 #include "core/json.h"
 
@@ -48,6 +49,13 @@ AppliedState applied_state(const Json& desired, const Json& response);
 bool holds(const Json& live, const Json& desired);
 // holds() for a whole object, but for its top-level apiVersion and kind (see above).
 bool live_object_holds(const Json& live, const Json& desired);
+
+// The fields of `desired` that `live` does not hold, as paths ("spec.replicas",
+// "spec.template.spec.containers[0].image", "metadata.labels.app"), in document order, at
+// most `limit` of them; a list whose length changed is one path. For telling people what
+// drifted: the server's normalisation of a value can show up here too.
+std::vector<std::string> drifted_fields(const Json& desired, const Json& live,
+                                        std::size_t limit = 10);
 
 // Whether `desired` must be sent again, given what was remembered and the live object (null
 // when the cache has none): a new desired object, a missing live object, or a projection that

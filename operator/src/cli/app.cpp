@@ -37,7 +37,8 @@ constexpr Command kCommands[] = {
     {"run",
      "run [--kubeconfig PATH] [--namespace NS] [--concurrency N] [--storage-dir DIR] "
      "[--metrics-addr HOST:PORT] [--health-addr HOST:PORT] [--operator-namespace NS] "
-     "[--watch-label-selector SELECTOR] [--leader-elect] [--leader-election-namespace NS] "
+     "[--watch-label-selector SELECTOR] [--default-service-account NAME] "
+     "[--no-cross-namespace-refs] [--leader-elect] [--leader-election-namespace NS] "
      "[--leader-election-lease-duration D] [--leader-election-renew-deadline D] "
      "[--leader-election-retry-period D]",
      "Run the operator: watch GitSources and Applications and reconcile them", &run_operator,
@@ -45,6 +46,10 @@ constexpr Command kCommands[] = {
      "--watch-label-selector reconciles only the GitSources and Applications whose labels match\n"
      "(e.g. 'sharding.sluice.dev/key in (shard1)'), so several deployments can share a cluster;\n"
      "SigningPolicies always apply to everything.\n\n"
+     "Tenancy: an Application's spec.serviceAccountName (or --default-service-account) is the\n"
+     "ServiceAccount of its namespace that every apply and prune is sent as, so its RBAC bounds\n"
+     "what the Application can change. --no-cross-namespace-refs refuses a sourceRef or\n"
+     "dependsOn into another namespace.\n\n"
      "--leader-elect runs one active replica: standbys keep their caches warm and take over the\n"
      "Lease 'sluice-leader-election' (in the operator namespace) when the leader stops or fails\n"
      "to renew (defaults: lease 15s, renew deadline 10s, retry 2s). On SIGTERM the leader\n"

@@ -55,7 +55,8 @@ RunArgs parse_args(std::span<const std::string> raw) {
   RunArgs parsed;
   parsed.manager.operator_namespace.clear();
   controller::LeaderElectionOptions& election = parsed.manager.leader_election;
-  const std::vector<std::string> args = with_boolean_values(raw, {"--leader-elect"});
+  const std::vector<std::string> args =
+      with_boolean_values(raw, {"--leader-elect", "--no-cross-namespace-refs"});
   for_each_argument(
       args,
       [&](const std::string& flag, const std::string& value) {
@@ -69,6 +70,10 @@ RunArgs parse_args(std::span<const std::string> raw) {
           election.renew_deadline = parse_period(flag, value);
         } else if (flag == "--leader-election-retry-period") {
           election.retry_period = parse_period(flag, value);
+        } else if (flag == "--default-service-account") {
+          parsed.manager.default_service_account = value;
+        } else if (flag == "--no-cross-namespace-refs") {
+          parsed.manager.no_cross_namespace_refs = parse_bool_flag(flag, value);
         } else if (flag == "--watch-label-selector") {
           parsed.manager.watch_label_selector = value;
         } else if (flag == "--kubeconfig") {

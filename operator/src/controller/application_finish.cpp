@@ -137,10 +137,24 @@ Json ApplicationReconciler::next_status(const ApplicationRun& run) const {
 
   if (!run.plan.drifted.empty()) {
     const bool report = run.spec.drift == api::DriftMode::kReport;
-    status["drift"] = Json{{"action", report ? "Reported" : "Corrected"},
-                           {"objects", ids(run.plan.drifted)},
-                           {"count", run.plan.drifted.size()},
-                           {"time", now}};
+    Json fields = Json::array();
+    for (const auto& [id, paths] : run.drift_fields) {
+      if (fields.size() == kListedObjects) break;
+      fields.push_back(Json{{"object", id.to_string()}, {"paths", paths}});
+    }
+    Json drift{{"action", report ? "Reported" : "Corrected"},
+               {"objects", ids(run.plan.drifted)},
+               {"fields", std::move(fields)},
+               {"count", run.plan.drifted.size()}};
+    // The same drift found again (Report leaves it in place) keeps its time: an interval
+    // reconcile that finds nothing new writes nothing.
+    const Json* previous = find_member(status, {"drift"});
+    Json unchanged = drift;
+    if (previous != nullptr && previous->is_object() && previous->contains("time")) {
+      unchanged["time"] = (*previous)["time"];
+    }
+    drift["time"] = now;
+    status["drift"] = previous != nullptr && *previous == unchanged ? unchanged : drift;
   } else if (run.spec.drift == api::DriftMode::kReport && run.outcome == Outcome::kApplied) {
     status.erase("drift");  // nothing drifted any more
   }
@@ -200,7 +214,14 @@ void ApplicationReconciler::record_events(const ApplicationRun& run) {
     const bool report = run.spec.drift == api::DriftMode::kReport;
     std::string objects;
     for (std::size_t i = 0; i < run.plan.drifted.size() && i < 5; ++i) {
-      objects += (i == 0 ? "" : ", ") + apply::describe(run.plan.drifted[i]);
+      const ObjectId& id = run.plan.drifted[i];
+      objects += (i == 0 ? "" : ", ") + apply::describe(id);
+      const auto fields = run.drift_fields.find(id);
+      if (fields != run.drift_fields.end() && !fields->second.empty()) {
+        std::string paths;
+        for (const std::string& path : fields->second) paths += (paths.empty() ? "" : ", ") + path;
+        objects += " (" + paths + ")";
+      }
     }
     record(report ? kube::EventType::kWarning : kube::EventType::kNormal,
            report ? reason::kDriftDetected : reason::kDriftCorrected, "Apply",

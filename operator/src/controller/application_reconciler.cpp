@@ -104,9 +104,12 @@ std::unique_ptr<ApplicationRun> ApplicationReconciler::start(const std::string& 
 }
 
 kube::Client ApplicationReconciler::client_for(const ApplicationRun& run) const {
-  if (run.spec.service_account_name.empty()) return context_.client;
-  return context_.client.impersonating(kube::Impersonation::service_account(
-      run.application.namespace_name(), run.spec.service_account_name));
+  const std::string& account = run.spec.service_account_name.empty()
+                                   ? options_.default_service_account
+                                   : run.spec.service_account_name;
+  if (account.empty()) return context_.client;
+  return context_.client.impersonating(
+      kube::Impersonation::service_account(run.application.namespace_name(), account));
 }
 
 // ---- load -----------------------------------------------------------------------------------
@@ -146,6 +149,7 @@ void ApplicationReconciler::load(ApplicationRun& run, runtime::AbortSource& abor
     run.outcome = Outcome::kSuspended;
     return;
   }
+  if (!references_allowed(run)) return;
   ensure_finalizer(run);
   if (run.done() || !dependencies_ready(run)) return;
 
@@ -221,6 +225,27 @@ void ApplicationReconciler::finalize(ApplicationRun& run, runtime::AbortSource& 
   }
   forget(run.key);
   run.outcome = Outcome::kGone;
+}
+
+bool ApplicationReconciler::references_allowed(ApplicationRun& run) {
+  if (!options_.no_cross_namespace_refs) return true;
+  const std::string& ns = run.application.namespace_name();
+  const auto refuse = [&](const std::string& field, const std::string& other) {
+    run.fail(reason::kAccessDenied,
+             Error(ErrorCode::kPermissionDenied, field + " refers to namespace '" + other +
+                                                     "': cross-namespace references "
+                                                     "are not allowed (--no-cross-namespace-refs)"),
+             true);
+    return false;
+  };
+  const std::string& source_ns = run.spec.source_ref.namespace_;
+  if (!source_ns.empty() && source_ns != ns) return refuse("spec.sourceRef", source_ns);
+  for (const api::DependencyReference& dependency : run.spec.depends_on) {
+    if (!dependency.namespace_.empty() && dependency.namespace_ != ns) {
+      return refuse("spec.dependsOn", dependency.namespace_);
+    }
+  }
+  return true;
 }
 
 bool ApplicationReconciler::dependencies_ready(ApplicationRun& run) {

@@ -41,9 +41,19 @@
 
 namespace sluice::controller {
 
+// Tenancy. An Application's spec.serviceAccountName (else default_service_account, when set)
+// names the ServiceAccount of its own namespace that every apply and prune is sent as
+// (impersonation), so its RBAC decides what the Application may create or delete: another
+// namespace (targetNamespace, or a namespace in a manifest), cluster-scoped objects, or a
+// SigningPolicy are refused unless the account may write them. Health and drift read the
+// operator's watch cache, and only the objects the Application applied. With
+// no_cross_namespace_refs a sourceRef or dependsOn into another namespace is refused
+// (Ready=False AccessDenied, Stalled until the spec changes).
 struct ApplicationReconcilerOptions {
   std::string operator_namespace = "sluice-system";  // default namespace of policy Secrets
   std::size_t apply_parallelism = 8;
+  std::string default_service_account;  // empty: the operator's own identity
+  bool no_cross_namespace_refs = false;
 };
 
 struct Caches {
@@ -77,6 +87,8 @@ class ApplicationReconciler {
   void ensure_finalizer(ApplicationRun& run);
   void finalize(ApplicationRun& run, runtime::AbortSource& abort);
   bool dependencies_ready(ApplicationRun& run);
+  // --no-cross-namespace-refs; fails the run (stalled) and returns false on a violation.
+  bool references_allowed(ApplicationRun& run);
   StringMap substitutions(const ApplicationRun& run);
   std::vector<Object> build(const ApplicationRun& run, const StringMap& variables);
   void prepare(const ApplicationRun& run, std::vector<Object>& objects);

@@ -182,8 +182,12 @@ Manager::State::State(const ManagerOptions& o)
       source_reconciler(context, sources, store,
                         [this](const std::string& key) { router.on_artifact(key); }),
       policy_reconciler(context, policies, applications, o.watch_namespace),
-      application_reconciler(context, caches, store, owned, commit_verifier, image_verifier,
-                             ApplicationReconcilerOptions{o.operator_namespace, 8}),
+      application_reconciler(
+          context, caches, store, owned, commit_verifier, image_verifier,
+          ApplicationReconcilerOptions{.operator_namespace = o.operator_namespace,
+                                       .apply_parallelism = 8,
+                                       .default_service_account = o.default_service_account,
+                                       .no_cross_namespace_refs = o.no_cross_namespace_refs}),
       pipeline(application_reconciler, application_queue, pool, metrics, pipeline_options(o)),
       metrics_server(server_options(o.metrics_address)),
       health_server(server_options(o.health_address)) {}

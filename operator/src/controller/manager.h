@@ -61,6 +61,10 @@ struct ManagerOptions {
   std::string instance = "sluice";  // reportingInstance of events (the pod name)
   // Kubernetes label selector syntax ("sharding.sluice.dev/key in (shard1)"); empty: all.
   std::string watch_label_selector;
+  // Tenancy (controller/application_reconciler.h): the ServiceAccount Applications without
+  // spec.serviceAccountName are applied as; refuse references into other namespaces.
+  std::string default_service_account;
+  bool no_cross_namespace_refs = false;
   LeaderElectionOptions leader_election;
   // Called once, from a fiber, when this replica led and lost the Lease (not on stop()).
   std::function<void()> on_leadership_lost;

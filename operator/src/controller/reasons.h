@@ -24,6 +24,8 @@ inline constexpr std::string_view kArtifactFailed = "ArtifactFailed";  // writin
 // Application.
 inline constexpr std::string_view kApplied = "ReconciliationSucceeded";
 inline constexpr std::string_view kSourceNotFound = "SourceNotFound";
+// --no-cross-namespace-refs: a sourceRef or dependsOn into another namespace (Flux's reason).
+inline constexpr std::string_view kAccessDenied = "AccessDenied";
 inline constexpr std::string_view kArtifactNotReady = "ArtifactNotReady";  // no artifact yet
 inline constexpr std::string_view kDependencyNotReady = "DependencyNotReady";
 inline constexpr std::string_view kSubstituteFailed = "SubstitutionFailed";    // substituteFrom

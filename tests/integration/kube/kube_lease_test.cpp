@@ -50,20 +50,6 @@ double seconds_since(SteadyClock::time_point start) {
   return std::chrono::duration<double>(SteadyClock::now() - start).count();
 }
 
-// Suspends the calling fiber until `abort` fires.
-void wait_for_abort(runtime::AbortSource& abort) {
-  boost::fibers::mutex mu;
-  boost::fibers::condition_variable cv;
-  bool aborted = false;
-  auto subscription = abort.subscribe([&] {
-    std::lock_guard lock(mu);
-    aborted = true;
-    cv.notify_all();
-  });
-  std::unique_lock lock(mu);
-  cv.wait(lock, [&] { return aborted; });
-}
-
 // One candidate: an elector running on its own fiber, with what it saw.
 struct Candidate {
   explicit Candidate(std::string id) : identity(std::move(id)) {}
@@ -100,7 +86,7 @@ class KubeLeaseTest : public EnvTest {
     config.on_started_leading = [&candidate, this](runtime::AbortSource& leading) {
       if (leaders_.fetch_add(1) + 1 > 1) two_leaders_ = true;
       candidate.leading = true;
-      wait_for_abort(leading);
+      runtime::wait_for_abort(leading);
       candidate.aborted_at = SteadyClock::now();
       candidate.work_aborted = true;
       candidate.leading = false;

@@ -52,6 +52,7 @@ TEST_F(DriftTest, ReportModeRecordsDriftAndLeavesIt) {
   apply(git_source_yaml("repo", "1h") + "---\n" +
         application_yaml("shop", "./app", "drift: Report\ninterval: 3s"));
   wait_ready("shop");
+  const std::uintmax_t offset = audit_offset();
   ASSERT_EQ(env()
                 .kubectl({"-n", ns(), "patch", "configmap", "a", "--type=merge", "-p",
                           R"({"data":{"value":"by hand"}})"})
@@ -64,9 +65,27 @@ TEST_F(DriftTest, ReportModeRecordsDriftAndLeavesIt) {
   })) << app.dump(2)
       << op().log();
   EXPECT_EQ(app["status"]["drift"]["objects"][0], ns() + "_a__ConfigMap");
-  // Several intervals later it is still as the person left it.
+  EXPECT_EQ(app["status"]["drift"]["fields"][0]["object"], ns() + "_a__ConfigMap");
+  EXPECT_EQ(app["status"]["drift"]["fields"][0]["paths"], Json::array({"data.value"}));
+  const std::string found_at = string_member(app, {"status", "drift", "time"});
+  // Several intervals later it is still as the person left it, and sluice wrote nothing to
+  // it: the API server's audit log has no write of the operator's to this namespace's
+  // ConfigMaps. The drift, found again each interval, keeps the time it was first found.
   std::this_thread::sleep_for(seconds(7));
   EXPECT_EQ(get("configmap", "a")["data"]["value"], "by hand");
+  for (const std::string& request : audit_requests("sluice", offset)) {
+    const bool write = request.find(" get ") == std::string::npos &&
+                       request.find(" list ") == std::string::npos &&
+                       request.find(" watch ") == std::string::npos;
+    EXPECT_FALSE(write && request.find("/namespaces/" + ns() + "/configmaps") != std::string::npos)
+        << request;
+  }
+  EXPECT_EQ(string_member(get("applications.sluice.dev", "shop"), {"status", "drift", "time"}),
+            found_at);
+  const ProcessResult events =
+      env().kubectl({"-n", ns(), "get", "events", "--field-selector", "reason=DriftDetected", "-o",
+                     "jsonpath={.items[*].message}"});
+  EXPECT_NE(events.out.find("data.value"), std::string::npos) << events.out << events.err;
   EXPECT_EQ(string_member(condition(get("applications.sluice.dev", "shop"), "Ready"), {"status"}),
             "True");
 }

@@ -96,6 +96,22 @@ TEST(Drift, LiveHoldsTheDesiredValuesDespiteServerDefaults) {
   EXPECT_FALSE(live_object_holds(Json(nullptr), kDesired));
 }
 
+TEST(Drift, DriftedFieldsNameWhatChangedOrWent) {
+  EXPECT_TRUE(drifted_fields(kDesired, server_answer()).empty());
+  Json live = server_answer();
+  live.erase("apiVersion");  // as listed: not drift
+  live["spec"]["replicas"] = 5;
+  live["spec"]["template"]["spec"]["containers"][0]["image"] = "nginx:evil";
+  live["metadata"]["labels"].erase("app");
+  EXPECT_EQ(drifted_fields(kDesired, live),
+            (std::vector<std::string>{"metadata.labels.app", "spec.replicas",
+                                      "spec.template.spec.containers[0].image"}));
+  live["spec"]["template"]["spec"]["containers"].push_back(Json{{"name", "sidecar"}});
+  EXPECT_EQ(drifted_fields(kDesired, live, 2),
+            (std::vector<std::string>{"metadata.labels.app", "spec.replicas"}));
+  EXPECT_EQ(drifted_fields(kDesired, live).back(), "spec.template.spec.containers");
+}
+
 TEST(Drift, FingerprintIsCanonical) {
   EXPECT_EQ(fingerprint(Json::parse(R"({"a":1,"b":[1,2]})")),
             fingerprint(Json::parse(R"({"b":[1,2],"a":1})")));
