@@ -36,7 +36,8 @@ struct Command {
 constexpr Command kCommands[] = {
     {"run",
      "run [--kubeconfig PATH] [--namespace NS] [--concurrency N] [--storage-dir DIR] "
-     "[--metrics-addr HOST:PORT] [--health-addr HOST:PORT] [--operator-namespace NS]",
+     "[--metrics-addr HOST:PORT] [--health-addr HOST:PORT] [--webhook-addr HOST:PORT] "
+     "[--operator-namespace NS]",
      "Run the operator: watch GitSources and Applications and reconcile them", &run_operator,
      LogFormat::kJson},
     {"build", "build DIR [--root ROOT] [--substitute KEY=VALUE ...]",
