@@ -37,6 +37,8 @@ class OperatorProcess {
 
   std::uint16_t metrics_port() const { return metrics_port_; }
   std::uint16_t health_port() const { return health_port_; }
+  // The webhook receiver's (every test operator runs one, on --webhook-addr 127.0.0.1:0).
+  std::uint16_t webhook_port() const { return webhook_port_; }
   // GET on the metrics or health port; {status, body}.
   std::pair<int, std::string> get(std::uint16_t port, const std::string& path) const;
   // The process's output so far (for failure messages: the last `lines` lines).
@@ -53,6 +55,7 @@ class OperatorProcess {
   std::unique_ptr<BackgroundProcess> process_;
   std::uint16_t metrics_port_ = 0;
   std::uint16_t health_port_ = 0;
+  std::uint16_t webhook_port_ = 0;
 };
 
 class OperatorTest : public EnvTest {
