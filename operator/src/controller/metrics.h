@@ -11,6 +11,8 @@
 //   sluice_drift_total{action}                               counter (corrected, reported)
 //   sluice_workqueue_depth{queue}, sluice_workqueue_latency_seconds{queue}
 //   sluice_owned_objects, sluice_owned_kinds                 gauges (the watch cache)
+//   sluice_webhook_requests_total{result}                    counter, registered by the webhook
+//                                                            receiver (server/webhook_receiver.h)
 
 #include <string>
 

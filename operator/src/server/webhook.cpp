@@ -1,7 +1,6 @@
 #include "server/webhook.h"
 
 #include <array>
-#include <cctype>
 #include <utility>
 
 #include "core/error.h"
