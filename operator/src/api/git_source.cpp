@@ -46,6 +46,24 @@ Schema make_spec_schema() {
                           "repository's .sluiceignore.")),
       field("suspend", Schema::boolean().default_value(false).describe(
                            "Stop polling; the last artifact stays available.")),
+      field("webhook",
+            Schema::object(
+                {
+                    required("secretRef",
+                             Schema::object({required("name", name_schema("The Secret's name."))})
+                                 .describe("A Secret in the GitSource's namespace whose key "
+                                           "`token` holds the secret shared with the Git host.")),
+                    field("type", Schema::string()
+                                      .one_of_values({"github", "gitlab", "gitea", "generic"})
+                                      .describe("The Git host's webhook format: github "
+                                                "(X-Hub-Signature-256), gitlab (X-Gitlab-Token), "
+                                                "gitea (Gitea and Forgejo, X-Gitea-Signature), "
+                                                "generic (X-Signature-256: sha256=<hex HMAC>). "
+                                                "Unset: told by the request's headers.")),
+                })
+                .describe("Receive push notifications at status.webhookPath on the operator's "
+                          "--webhook-addr: a push of the followed branch (or of any tag, for "
+                          "tag and semver refs) triggers a fetch at once.")),
   });
 }
 
@@ -87,6 +105,10 @@ Schema make_status_schema() {
       field("lastHandledReconcileAt",
             Schema::string().describe(
                 "The last sluice.dev/reconcile-requested-at value the controller handled.")),
+      field("webhookPath",
+            Schema::string().describe(
+                "Where the operator's webhook receiver takes this source's push notifications "
+                "(spec.webhook): \"/hook/<HMAC of the source's name under the token>\".")),
   });
 }
 
@@ -117,6 +139,13 @@ GitSourceSpec parse_git_source_spec(const Object& object, std::set<std::string>*
   if (auto secret = spec.object("secretRef")) out.secret_name = secret->string("name");
   out.ignore = spec.string_or("ignore", "");
   out.suspend = spec.boolean_or("suspend", false);
+  if (auto webhook = spec.object("webhook")) {
+    GitSourceWebhook& hook = out.webhook.emplace();
+    if (auto secret = webhook->object("secretRef")) {
+      hook.secret_name = secret->string("name").value_or("");
+    }
+    hook.type = webhook->string_or("type", "");
+  }
   return out;
 }
 

@@ -22,6 +22,13 @@ struct GitRef {
   std::string commit;  // 40 hex digits
 };
 
+// spec.webhook: a push notification from the Git host triggers an immediate fetch (the
+// receiver is server/webhook_receiver.h; its path is reported in status.webhookPath).
+struct GitSourceWebhook {
+  std::string secret_name;  // secretRef.name, in the GitSource's namespace; key `token`
+  std::string type;         // "github", "gitlab", "gitea", "generic"; "" by the request's headers
+};
+
 struct GitSourceSpec {
   std::string url;  // https://, http://, ssh://, git://, file://
   GitRef ref;
@@ -30,6 +37,7 @@ struct GitSourceSpec {
   std::optional<std::string> secret_name;  // secretRef.name, in the GitSource's namespace
   std::string ignore;                      // gitignore lines, on top of .sluiceignore
   bool suspend = false;
+  std::optional<GitSourceWebhook> webhook;
 };
 
 // Validates `object`'s spec against git_source_spec_schema() and reads it. Throws

@@ -36,7 +36,8 @@ struct Command {
 constexpr Command kCommands[] = {
     {"run",
      "run [--kubeconfig PATH] [--namespace NS] [--concurrency N] [--storage-dir DIR] "
-     "[--metrics-addr HOST:PORT] [--health-addr HOST:PORT] [--operator-namespace NS] "
+     "[--metrics-addr HOST:PORT] [--health-addr HOST:PORT] [--webhook-addr HOST:PORT] "
+     "[--operator-namespace NS] "
      "[--watch-label-selector SELECTOR] [--default-service-account NAME] "
      "[--no-cross-namespace-refs] [--leader-elect] [--leader-election-namespace NS] "
      "[--leader-election-lease-duration D] [--leader-election-renew-deadline D] "

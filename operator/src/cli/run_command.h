@@ -3,6 +3,7 @@
 //   --kubeconfig PATH          else $KUBECONFIG, else the in-cluster service account
 //   --metrics-addr HOST:PORT   /metrics (default 127.0.0.1:8080)
 //   --health-addr HOST:PORT    /healthz, /readyz (default 127.0.0.1:8081)
+//   --webhook-addr HOST:PORT   the webhook receiver, POST /hook/... (default: none)
 //   --concurrency N            reconciles in parallel per pipeline stage (default 4)
 //   --namespace NS             watch one namespace (default: all)
 //   --storage-dir DIR          source snapshots and the repository cache (default /tmp/sluice)

@@ -12,6 +12,7 @@
 #include "core/sha256.h"
 #include "git/pull.h"
 #include "git/ref.h"
+#include "server/webhook.h"
 #include "verify/signature_evidence.h"
 
 namespace sluice::controller {
@@ -71,6 +72,41 @@ std::string_view fetch_reason(const Error& error) {
   }
 }
 
+// Registers the source's spec.webhook with the receiver, or removes it, and sets
+// status.webhookPath to match. An unreadable Secret unregisters the source (its path answers
+// 404) and is returned, to be reported once the fetch is done. The token is never logged.
+std::optional<Failure> sync_webhook(server::WebhookRegistry* webhooks, const kube::Client& client,
+                                    const std::string& key, const api::GitSourceSpec& spec,
+                                    Json& status) {
+  if (webhooks == nullptr || !spec.webhook) {
+    if (webhooks != nullptr) webhooks->remove(key);
+    status.erase("webhookPath");
+    return std::nullopt;
+  }
+  const auto [ns, name] = split_key(key);
+  const std::string& secret_name = spec.webhook->secret_name;
+  try {
+    const Json secret = client.get(kube::secrets(), ns, secret_name);
+    std::optional<std::string> token = data_value(secret, "token", DataSource::kSecret);
+    if (!token || token->empty()) {
+      throw invalid_argument("Secret " + ns + "/" + secret_name + " has no key \"token\"");
+    }
+    server::WebhookTarget target;
+    target.source_key = key;
+    target.token = std::move(*token);
+    target.provider = server::webhook_provider_named(spec.webhook->type);
+    target.branch = spec.ref.branch;
+    target.tags = !spec.ref.tag.empty() || !spec.ref.semver.empty();
+    status["webhookPath"] = webhooks->set(std::move(target));
+    return std::nullopt;
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::kCancelled) throw;
+    webhooks->remove(key);
+    status.erase("webhookPath");
+    return Failure{reason::kWebhookSecretNotFound, e.with_context("spec.webhook.secretRef"), false};
+  }
+}
+
 Json verification_of(const Artifact& artifact) {
   const auto& signature =
       artifact.tag_signature ? artifact.tag_signature : artifact.commit_signature;
@@ -90,18 +126,21 @@ kube::Resource git_sources() {
 
 GitSourceReconciler::GitSourceReconciler(Context& context, const kube::Informer& sources,
                                          ArtifactStore& store,
-                                         std::function<void(const std::string&)> on_artifact)
+                                         std::function<void(const std::string&)> on_artifact,
+                                         server::WebhookRegistry* webhooks)
     : context_(context),
       sources_(sources),
       store_(store),
       repositories_(store.repositories()),
-      on_artifact_(std::move(on_artifact)) {}
+      on_artifact_(std::move(on_artifact)),
+      webhooks_(webhooks) {}
 
 std::optional<Duration> GitSourceReconciler::reconcile(const std::string& key,
                                                        runtime::AbortSource& abort) {
   const auto [ns, name] = split_key(key);
   const std::optional<Json> cached = sources_.get(ns, name);
   if (!cached || find_member(*cached, {"metadata", "deletionTimestamp"}) != nullptr) {
+    if (webhooks_ != nullptr) webhooks_->remove(key);
     store_.remove(key);
     context_.blocking.run([this] { store_.collect_garbage(); });
     return std::nullopt;
@@ -140,9 +179,15 @@ std::optional<Duration> GitSourceReconciler::reconcile(const std::string& key,
     spec = api::parse_git_source_spec(source);
     ref = to_git_ref(spec.ref);
   } catch (const Error& e) {
+    if (webhooks_ != nullptr) webhooks_->remove(key);
+    status.erase("webhookPath");
     finish(Failure{reason::kInvalidSpec, e, true});
     return std::nullopt;
   }
+  // Before the suspend check: a suspended source keeps its path (a push then finds nothing to
+  // do), and after a restart it answers as before.
+  const std::optional<Failure> webhook_failure =
+      sync_webhook(webhooks_, context_.client, key, spec, status);
   if (spec.suspend) return std::nullopt;
 
   git::FetchOptions fetch_options;
@@ -220,9 +265,16 @@ std::optional<Duration> GitSourceReconciler::reconcile(const std::string& key,
            {"digest", artifact->digest},
            {"lastUpdateTime", same ? string_member(*previous, {"lastUpdateTime"}) : now}};
   status["verification"] = verification_of(*artifact);
-  conditions.set(condition::kReady, ConditionStatus::kTrue, reason::kArtifactStored,
-                 "stored artifact for revision '" + artifact->revision + "'", observed, now);
-  finish(std::nullopt);
+  if (webhook_failure) {
+    finish(webhook_failure);
+    context_.events.record({kube::ObjectReference::to(*cached), kube::EventType::kWarning,
+                            std::string(webhook_failure->reason), "Webhook",
+                            webhook_failure->error.message()});
+  } else {
+    conditions.set(condition::kReady, ConditionStatus::kTrue, reason::kArtifactStored,
+                   "stored artifact for revision '" + artifact->revision + "'", observed, now);
+    finish(std::nullopt);
+  }
   if (!same) {
     context_.events.record({kube::ObjectReference::to(*cached), kube::EventType::kNormal,
                             std::string(reason::kArtifactStored), "Fetch",

@@ -7,7 +7,13 @@
 //   Ready=True  ArtifactStored            the artifact is current
 //   Ready=False SecretNotFound | AuthenticationFailed | HostKeyRejected | RefNotFound |
 //               GitOperationFailed | ArtifactFailed      retried after the interval
+//   Ready=False WebhookSecretNotFound     the artifact is current, the webhook is not served
 //   Ready=False InvalidSpec, Stalled=True                 waits for a spec change
+//
+// With a webhook receiver (`webhooks`), each reconcile also registers the source's
+// spec.webhook there (reading its Secret's `token`; before the fetch, so the path answers
+// while a fetch runs) or removes it, and reports the path in status.webhookPath. Without one,
+// spec.webhook is ignored and status.webhookPath stays unset.
 //
 // Status is patched only when it changed, so an unchanged poll writes nothing.
 
@@ -21,15 +27,17 @@
 #include "git/repository_cache.h"
 #include "kube/informer.h"
 #include "runtime/abort_source.h"
+#include "server/webhook_receiver.h"
 
 namespace sluice::controller {
 
 class GitSourceReconciler {
  public:
   // `on_artifact(source_key)` is called when a new artifact is published (Applications using
-  // the source are enqueued by it).
+  // the source are enqueued by it). `webhooks`, when not null, must outlive the reconciler.
   GitSourceReconciler(Context& context, const kube::Informer& sources, ArtifactStore& store,
-                      std::function<void(const std::string&)> on_artifact);
+                      std::function<void(const std::string&)> on_artifact,
+                      server::WebhookRegistry* webhooks = nullptr);
 
   // Reconciles the GitSource `key` ("namespace/name"); returns when to poll again, nullopt for
   // "only when the object changes" (suspended, invalid, deleted).
@@ -41,6 +49,7 @@ class GitSourceReconciler {
   ArtifactStore& store_;
   git::RepositoryCache repositories_;
   std::function<void(const std::string&)> on_artifact_;
+  server::WebhookRegistry* webhooks_;
 };
 
 // The GitSource resource (sluice.dev/v1alpha1 gitsources).

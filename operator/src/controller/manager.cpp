@@ -14,6 +14,7 @@
 #include "server/debug_vars.h"
 #include "server/health.h"
 #include "server/http_server.h"
+#include "server/webhook_receiver.h"
 #include "verify/policy_verifiers.h"
 
 namespace sluice::controller {
@@ -71,6 +72,16 @@ server::HttpServer::Options server_options(const std::string& address) {
   server::HttpServer::Options options;
   options.address = address;
   options.threads = 1;
+  return options;
+}
+
+// Webhooks come from outside the cluster: fewer connections, a shorter patience, and a body
+// bound that still takes a large push's payload (GitHub's carry up to 20 commits' file lists).
+server::HttpServer::Options webhook_server_options(const std::string& address) {
+  server::HttpServer::Options options = server_options(address);
+  options.max_body_bytes = std::size_t{1024} * 1024;
+  options.max_connections = 64;
+  options.io_timeout = std::chrono::seconds(10);
   return options;
 }
 
@@ -135,6 +146,7 @@ struct Manager::State {
   KeyQueue application_queue{"applications", metrics, queue_options()};
   KeyQueue policy_queue{"signingpolicies", metrics, queue_options()};
   EventRouter router{caches, source_queue, application_queue, policy_queue};
+  std::unique_ptr<server::WebhookReceiver> webhooks;  // null without --webhook-addr
 
   ArtifactStore store;
   OwnedObjects owned;
@@ -156,6 +168,7 @@ struct Manager::State {
   server::DebugVarsPtr debug_vars = std::make_shared<server::DebugVars>();
   server::HttpServer metrics_server;
   server::HttpServer health_server;
+  std::unique_ptr<server::HttpServer> webhook_server;  // with `webhooks` only
   bool started = false;
   bool stopped = false;
 
@@ -177,10 +190,16 @@ Manager::State::State(const ManagerOptions& o)
       applications(client, controller::applications(), o.watch_namespace,
                    informer_options(o.watch_label_selector)),
       policies(client, signing_policies(), "", informer_options()),
+      webhooks(o.webhook_address.empty()
+                   ? nullptr
+                   : std::make_unique<server::WebhookReceiver>(
+                         server::WebhookReceiver::Options{}, *registry,
+                         [this](const std::string& key) { source_queue.add(key); })),
       store(o.storage_dir),
       owned(client, mapper, pool, owned_options(o.watch_namespace, router)),
-      source_reconciler(context, sources, store,
-                        [this](const std::string& key) { router.on_artifact(key); }),
+      source_reconciler(
+          context, sources, store, [this](const std::string& key) { router.on_artifact(key); },
+          webhooks.get()),
       policy_reconciler(context, policies, applications, o.watch_namespace),
       application_reconciler(
           context, caches, store, owned, commit_verifier, image_verifier,
@@ -190,7 +209,10 @@ Manager::State::State(const ManagerOptions& o)
                                        .no_cross_namespace_refs = o.no_cross_namespace_refs}),
       pipeline(application_reconciler, application_queue, pool, metrics, pipeline_options(o)),
       metrics_server(server_options(o.metrics_address)),
-      health_server(server_options(o.health_address)) {}
+      health_server(server_options(o.health_address)),
+      webhook_server(
+          webhooks ? std::make_unique<server::HttpServer>(webhook_server_options(o.webhook_address))
+                   : nullptr) {}
 
 void Manager::State::reconcile_source(const std::string& key) {
   const auto start = std::chrono::steady_clock::now();
@@ -298,6 +320,11 @@ void Manager::start() {
   server::mount_debug_vars(s.health_server, s.debug_vars);
   s.metrics_server.start();
   s.health_server.start();
+  if (s.webhook_server) {
+    s.webhooks->mount(*s.webhook_server);
+    s.webhook_server->start();
+    spdlog::info("webhook receiver on {}", s.webhook_server->local_address());
+  }
   s.registry->gauge_function("sluice_owned_objects",
                              "Objects in the watch cache of applied objects.",
                              [&s] { return static_cast<double>(s.owned.objects()); });
@@ -412,6 +439,7 @@ void Manager::stop() {
   }
   s.metrics_server.stop();
   s.health_server.stop();
+  if (s.webhook_server) s.webhook_server->stop();
   s.pool.shutdown();
   s.blocking.shutdown();
   spdlog::info("sluice operator stopped");
@@ -422,6 +450,9 @@ std::uint16_t Manager::metrics_port() const {
 }
 std::uint16_t Manager::health_port() const {
   return state_->health_server.port();
+}
+std::uint16_t Manager::webhook_port() const {
+  return state_->webhook_server ? state_->webhook_server->port() : 0;
 }
 
 }  // namespace sluice::controller

@@ -14,6 +14,8 @@
 //   sluice_pipeline_stage_duration_seconds{stage}            histogram (render, verify, apply,
 //                                                            health, finish)
 //   sluice_leader                                            gauge (1 while doing the work)
+//   sluice_webhook_requests_total{result}                    counter, registered by the webhook
+//                                                            receiver (server/webhook_receiver.h)
 
 #include <string>
 

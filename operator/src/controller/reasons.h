@@ -20,6 +20,8 @@ inline constexpr std::string_view kHostKeyRejected = "HostKeyRejected";  // ssh 
 inline constexpr std::string_view kRefNotFound = "RefNotFound";
 inline constexpr std::string_view kGitOperationFailed = "GitOperationFailed";
 inline constexpr std::string_view kArtifactFailed = "ArtifactFailed";  // writing the snapshot
+// spec.webhook.secretRef unreadable or without a `token` (the artifact is still fetched).
+inline constexpr std::string_view kWebhookSecretNotFound = "WebhookSecretNotFound";
 
 // Application.
 inline constexpr std::string_view kApplied = "ReconciliationSucceeded";

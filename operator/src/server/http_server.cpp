@@ -63,19 +63,14 @@ class HttpServer::Impl final : public detail::ConnectionOwner {
   }
 
   void handle(const std::string& method, const std::string& path, HttpHandler handler) {
-    if (!path.starts_with('/')) {
-      throw invalid_argument("HTTP route \"" + path + "\" does not start with '/'");
+    add_route(routes_, method, path, std::move(handler));
+  }
+
+  void handle_prefix(const std::string& method, const std::string& prefix, HttpHandler handler) {
+    if (!prefix.ends_with('/')) {
+      throw invalid_argument("HTTP route prefix \"" + prefix + "\" does not end with '/'");
     }
-    if (method.empty() || !handler) {
-      throw invalid_argument("HTTP route " + path + ": no method or handler");
-    }
-    std::lock_guard lock(mu_);
-    if (state_ != State::kNew) {
-      throw Error(ErrorCode::kFailedPrecondition, "HTTP route " + path + " added after start()");
-    }
-    if (!routes_[path].emplace(method, std::move(handler)).second) {
-      throw Error(ErrorCode::kAlreadyExists, "HTTP route " + method + " " + path + " given twice");
-    }
+    add_route(prefixes_, method, prefix, std::move(handler));
   }
 
   void start() {
@@ -150,6 +145,41 @@ class HttpServer::Impl final : public detail::ConnectionOwner {
 
  private:
   enum class State { kNew, kRunning, kStopped };
+  // method -> handler, per path or prefix.
+  using Methods = std::map<std::string, HttpHandler>;
+  using Routes = std::map<std::string, Methods>;
+
+  void add_route(Routes& routes, const std::string& method, const std::string& path,
+                 HttpHandler handler) {
+    if (!path.starts_with('/')) {
+      throw invalid_argument("HTTP route \"" + path + "\" does not start with '/'");
+    }
+    if (method.empty() || !handler) {
+      throw invalid_argument("HTTP route " + path + ": no method or handler");
+    }
+    std::lock_guard lock(mu_);
+    if (state_ != State::kNew) {
+      throw Error(ErrorCode::kFailedPrecondition, "HTTP route " + path + " added after start()");
+    }
+    if (!routes[path].emplace(method, std::move(handler)).second) {
+      throw Error(ErrorCode::kAlreadyExists, "HTTP route " + method + " " + path + " given twice");
+    }
+  }
+
+  // The exact route of `path`, else its longest matching prefix route; nullptr for none.
+  const Methods* find_route(const std::string& path) const {
+    if (const auto exact = routes_.find(path); exact != routes_.end()) return &exact->second;
+    // Prefixes are few (one per receiver), so a scan is cheaper than anything cleverer.
+    const Methods* best = nullptr;
+    std::size_t best_size = 0;
+    for (const auto& [prefix, methods] : prefixes_) {
+      if (prefix.size() > best_size && path.starts_with(prefix)) {
+        best = &methods;
+        best_size = prefix.size();
+      }
+    }
+    return best;
+  }
 
   tcp::endpoint resolve(const std::string& address) {
     const auto parts = split_address(address);
@@ -213,8 +243,9 @@ class HttpServer::Impl final : public detail::ConnectionOwner {
   const Options options_;
   const detail::ConnectionLimits limits_{options_.max_body_bytes, options_.max_header_bytes,
                                          options_.io_timeout};
-  // path -> method -> handler; written before start() only, so read without a lock after.
-  std::map<std::string, std::map<std::string, HttpHandler>> routes_;
+  // Written before start() only, so read without a lock after.
+  Routes routes_;    // exact paths
+  Routes prefixes_;  // path prefixes
   net::io_context ioc_;
   tcp::acceptor acceptor_;  // on its own strand, like the retry timer
   net::steady_timer retry_timer_;
@@ -260,9 +291,9 @@ HttpResponse plain(int status, std::string body) {
 }  // namespace
 
 HttpResponse HttpServer::Impl::serve(const HttpRequest& request) const {
-  const auto path = routes_.find(request.path);
-  if (path == routes_.end()) return plain(404, "404 page not found\n");
-  const auto& methods = path->second;
+  const Methods* route = find_route(request.path);
+  if (route == nullptr) return plain(404, "404 page not found\n");
+  const Methods& methods = *route;
   auto handler = methods.find(request.method);
   if (handler == methods.end() && request.method == "HEAD") handler = methods.find("GET");
   if (handler == methods.end()) {
@@ -295,6 +326,11 @@ HttpServer::~HttpServer() {
 
 void HttpServer::handle(const std::string& method, const std::string& path, HttpHandler handler) {
   impl_->handle(method, path, std::move(handler));
+}
+
+void HttpServer::handle_prefix(const std::string& method, const std::string& prefix,
+                               HttpHandler handler) {
+  impl_->handle_prefix(method, prefix, std::move(handler));
 }
 
 void HttpServer::start() {

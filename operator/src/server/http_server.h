@@ -1,10 +1,10 @@
 #pragma once
 
 // HttpServer: the HTTP/1.1 server behind the operator's own endpoints (/metrics, /healthz,
-// /readyz; later the webhook receiver and the status page). Handlers are registered per method
-// and exact path; the server answers 404 for an unknown path, 405 (with Allow) for a known path
-// and another method, 413 for a body over Options::max_body_bytes, 431 for oversized headers
-// and 400 for a malformed request. A GET handler also serves HEAD. Keep-alive and
+// /readyz, the webhook receiver; later the status page). Handlers are registered per method
+// and exact path or path prefix; the server answers 404 for an unknown path, 405 (with Allow)
+// for a known path and another method, 413 for a body over Options::max_body_bytes, 431 for
+// oversized headers and 400 for a malformed request. A GET handler also serves HEAD. Keep-alive and
 // `Expect: 100-continue` are honoured (a body too large is refused before it is sent).
 //
 // Threads: the server runs its own Options::threads plain threads, and handlers run on them,
@@ -64,6 +64,13 @@ class HttpServer {
   // Error(kFailedPrecondition) after it. A path must start with '/' (kInvalidArgument); the
   // same method and path twice is Error(kAlreadyExists).
   void handle(const std::string& method, const std::string& path, HttpHandler handler);
+
+  // Registers `handler` for `method` on every path that starts with `prefix`, which must start
+  // and end with '/' (kInvalidArgument): "/hook/" serves "/hook/" and "/hook/abc/d", not
+  // "/hook". An exact route (handle()) wins over a prefix, and the longest matching prefix
+  // wins over shorter ones; the methods of the winning route alone decide 405. Otherwise as
+  // handle(): before start() only, the same method and prefix twice is kAlreadyExists.
+  void handle_prefix(const std::string& method, const std::string& prefix, HttpHandler handler);
 
   // Binds, listens and starts the threads; port() is valid when it returns. Throws
   // Error(kInvalidArgument) for an address that does not parse or resolve, Error(kUnavailable)

@@ -81,6 +81,17 @@ TEST_F(NoOpTest, IntervalReconcilesOfAnUnchangedRevisionSendNothing) {
                                 << listed;
   EXPECT_EQ(string_member(get("applications.sluice.dev", "shop"), {"metadata", "resourceVersion"}),
             resource_version);
+
+  // /debug/vars tells what it has been doing.
+  const Json vars = noop_operator_->debug_vars();
+  ASSERT_TRUE(vars.is_object());
+  EXPECT_EQ(vars["informers"]["applications"], 1) << vars.dump(2);
+  EXPECT_EQ(vars["informers"]["owned_objects"], 3) << vars.dump(2);
+  EXPECT_GE(vars["pipeline"]["stages"]["render"]["count"].get<double>(), after) << vars.dump(2);
+  EXPECT_GE(vars["pipeline"]["stages"]["finish"]["count"].get<double>(), after) << vars.dump(2);
+  EXPECT_EQ(vars["queues"]["applications"], 0) << vars.dump(2);
+  EXPECT_EQ(vars["leader_election"]["working"], true);
+  EXPECT_GT(vars["process"]["peak_rss_bytes"].get<double>(), 0);
 }
 
 }  // namespace

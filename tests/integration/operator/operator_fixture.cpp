@@ -107,6 +107,8 @@ void OperatorProcess::start() {
                                 "127.0.0.1:0",
                                 "--health-addr",
                                 "127.0.0.1:0",
+                                "--webhook-addr",
+                                "127.0.0.1:0",
                                 "--storage-dir",
                                 storage_dir_.string(),
                                 "--operator-namespace",
@@ -124,6 +126,11 @@ void OperatorProcess::start() {
     if (std::regex_search(text, match, started)) {
       metrics_port_ = static_cast<std::uint16_t>(std::stoi(match[1]));
       health_port_ = static_cast<std::uint16_t>(std::stoi(match[2]));
+      // Logged before the line above.
+      std::smatch webhook;
+      if (std::regex_search(text, webhook, std::regex("webhook receiver on [0-9.]+:([0-9]+)"))) {
+        webhook_port_ = static_cast<std::uint16_t>(std::stoi(webhook[1]));
+      }
       break;
     }
     if (!process_->running() || std::chrono::steady_clock::now() > deadline) {

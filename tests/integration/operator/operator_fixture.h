@@ -40,6 +40,8 @@ class OperatorProcess {
 
   std::uint16_t metrics_port() const { return metrics_port_; }
   std::uint16_t health_port() const { return health_port_; }
+  // The webhook receiver's (every test operator runs one, on --webhook-addr 127.0.0.1:0).
+  std::uint16_t webhook_port() const { return webhook_port_; }
   // GET on the metrics or health port; {status, body}.
   std::pair<int, std::string> get(std::uint16_t port, const std::string& path) const;
   // /debug/vars on the health port (null when it does not answer).
@@ -60,6 +62,7 @@ class OperatorProcess {
   std::unique_ptr<BackgroundProcess> process_;
   std::uint16_t metrics_port_ = 0;
   std::uint16_t health_port_ = 0;
+  std::uint16_t webhook_port_ = 0;
 };
 
 class OperatorTest : public EnvTest {

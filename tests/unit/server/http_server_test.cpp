@@ -80,7 +80,7 @@ TEST(HttpServer, UnknownPathsAndMethods) {
   server.start();
 
   EXPECT_EQ(get(server.port(), "/b").status, 404);
-  EXPECT_EQ(get(server.port(), "/a/").status, 404);  // exact paths only
+  EXPECT_EQ(get(server.port(), "/a/").status, 404);  // exact paths
   auto response =
       round_trip(server.port(), "DELETE /a HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(response.status, 405);
@@ -93,6 +93,55 @@ TEST(HttpServer, UnknownPathsAndMethods) {
   EXPECT_TRUE(text.starts_with("HTTP/1.1 200 OK\r\n")) << text;
   EXPECT_TRUE(text.ends_with("\r\n\r\n")) << text;
   EXPECT_NE(text.find("Content-Length: 63\r\n"), std::string::npos) << text;
+}
+
+TEST(HttpServer, PrefixRoutes) {
+  HttpServer server(small_limits());
+  server.handle_prefix("POST", "/hook/", echo);
+  server.handle_prefix("GET", "/hook/deep/", echo);
+  server.handle("GET", "/hook/exact", echo);
+  server.start();
+  const auto post = [&](const std::string& target) {
+    return round_trip(server.port(), "POST " + target +
+                                         " HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n"
+                                         "Connection: close\r\n\r\nhi");
+  };
+
+  auto response = post("/hook/abc?x=1");
+  EXPECT_EQ(response.status, 200);
+  EXPECT_NE(response.body.find("path=/hook/abc\n"), std::string::npos) << response.body;
+  EXPECT_NE(response.body.find("body=hi\n"), std::string::npos) << response.body;
+  EXPECT_EQ(post("/hook/").status, 200);
+  EXPECT_EQ(post("/hook/a/b/c").status, 200);
+  EXPECT_EQ(post("/hook").status, 404);  // the prefix ends with '/'
+  EXPECT_EQ(post("/hooks/a").status, 404);
+  EXPECT_EQ(post("/other").status, 404);
+
+  // The longest prefix decides alone: /hook/deep/ has GET only.
+  EXPECT_EQ(get(server.port(), "/hook/deep/x").status, 200);
+  response = post("/hook/deep/x");
+  EXPECT_EQ(response.status, 405);
+  EXPECT_EQ(response.headers["allow"], "GET, HEAD");
+  // An exact route wins over any prefix.
+  EXPECT_EQ(get(server.port(), "/hook/exact").status, 200);
+  EXPECT_EQ(post("/hook/exact").status, 405);
+  EXPECT_EQ(get(server.port(), "/hook/abc").status, 405);
+}
+
+TEST(HttpServer, PrefixRouteRules) {
+  using sluice::testing::error_of;
+  HttpServer server(small_limits());
+  EXPECT_EQ(error_of([&] { server.handle_prefix("POST", "/hook", echo); }).code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(error_of([&] { server.handle_prefix("POST", "hook/", echo); }).code(),
+            ErrorCode::kInvalidArgument);
+  server.handle_prefix("POST", "/hook/", echo);
+  EXPECT_EQ(error_of([&] { server.handle_prefix("POST", "/hook/", echo); }).code(),
+            ErrorCode::kAlreadyExists);
+  server.handle("POST", "/hook/", echo);  // an exact route of the same text is another route
+  server.start();
+  EXPECT_EQ(error_of([&] { server.handle_prefix("GET", "/late/", echo); }).code(),
+            ErrorCode::kFailedPrecondition);
 }
 
 TEST(HttpServer, BodiesOverTheLimitAre413) {
