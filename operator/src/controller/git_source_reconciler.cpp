@@ -78,30 +78,20 @@ std::string_view fetch_reason(const Error& error) {
 std::optional<Failure> sync_webhook(server::WebhookRegistry* webhooks, const kube::Client& client,
                                     const std::string& key, const api::GitSourceSpec& spec,
                                     Json& status) {
-  if (webhooks == nullptr || !spec.webhook) {
-    if (webhooks != nullptr) webhooks->remove(key);
+  if (webhooks == nullptr) {
     status.erase("webhookPath");
     return std::nullopt;
   }
-  const auto [ns, name] = split_key(key);
-  const std::string& secret_name = spec.webhook->secret_name;
   try {
-    const Json secret = client.get(kube::secrets(), ns, secret_name);
-    std::optional<std::string> token = data_value(secret, "token", DataSource::kSecret);
-    if (!token || token->empty()) {
-      throw invalid_argument("Secret " + ns + "/" + secret_name + " has no key \"token\"");
+    const std::string path = register_webhook(*webhooks, client, key, spec);
+    if (path.empty()) {
+      status.erase("webhookPath");
+    } else {
+      status["webhookPath"] = path;
     }
-    server::WebhookTarget target;
-    target.source_key = key;
-    target.token = std::move(*token);
-    target.provider = server::webhook_provider_named(spec.webhook->type);
-    target.branch = spec.ref.branch;
-    target.tags = !spec.ref.tag.empty() || !spec.ref.semver.empty();
-    status["webhookPath"] = webhooks->set(std::move(target));
     return std::nullopt;
   } catch (const Error& e) {
     if (e.code() == ErrorCode::kCancelled) throw;
-    webhooks->remove(key);
     status.erase("webhookPath");
     return Failure{reason::kWebhookSecretNotFound, e.with_context("spec.webhook.secretRef"), false};
   }
@@ -122,6 +112,33 @@ Json verification_of(const Artifact& artifact) {
 
 kube::Resource git_sources() {
   return sluice_resource(api::kGitSourcePlural, true);
+}
+
+std::string register_webhook(server::WebhookRegistry& webhooks, const kube::Client& client,
+                             const std::string& key, const api::GitSourceSpec& spec) {
+  if (!spec.webhook) {
+    webhooks.remove(key);
+    return "";
+  }
+  const auto [ns, name] = split_key(key);
+  const std::string& secret_name = spec.webhook->secret_name;
+  try {
+    const Json secret = client.get(kube::secrets(), ns, secret_name);
+    std::optional<std::string> token = data_value(secret, "token", DataSource::kSecret);
+    if (!token || token->empty()) {
+      throw invalid_argument("Secret " + ns + "/" + secret_name + " has no key \"token\"");
+    }
+    server::WebhookTarget target;
+    target.source_key = key;
+    target.token = std::move(*token);
+    target.provider = server::webhook_provider_named(spec.webhook->type);
+    target.branch = spec.ref.branch;
+    target.tags = !spec.ref.tag.empty() || !spec.ref.semver.empty();
+    return webhooks.set(std::move(target));
+  } catch (...) {
+    webhooks.remove(key);
+    throw;
+  }
 }
 
 GitSourceReconciler::GitSourceReconciler(Context& context, const kube::Informer& sources,

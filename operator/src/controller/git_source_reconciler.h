@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 
+#include "api/git_source.h"
 #include "controller/artifact_store.h"
 #include "controller/context.h"
 #include "core/duration.h"
@@ -51,6 +52,13 @@ class GitSourceReconciler {
   std::function<void(const std::string&)> on_artifact_;
   server::WebhookRegistry* webhooks_;
 };
+
+// Registers spec.webhook of the source `key` with `webhooks`, reading its Secret's `token`, and
+// returns the path; without spec.webhook removes the source and returns "". A Secret that
+// cannot be read, or has no token, is thrown (the source is removed first, so its path answers
+// 404). The token is never logged.
+std::string register_webhook(server::WebhookRegistry& webhooks, const kube::Client& client,
+                             const std::string& key, const api::GitSourceSpec& spec);
 
 // The GitSource resource (sluice.dev/v1alpha1 gitsources).
 kube::Resource git_sources();

@@ -9,6 +9,7 @@
 #include "controller/event_router.h"
 #include "controller/git_source_reconciler.h"
 #include "controller/policy_reconciler.h"
+#include "controller/standby_webhooks.h"
 #include "kube/leader_election.h"
 #include "render/transformers/patches.h"
 #include "server/debug_vars.h"
@@ -147,6 +148,7 @@ struct Manager::State {
   KeyQueue policy_queue{"signingpolicies", metrics, queue_options()};
   EventRouter router{caches, source_queue, application_queue, policy_queue};
   std::unique_ptr<server::WebhookReceiver> webhooks;  // null without --webhook-addr
+  std::unique_ptr<StandbyWebhooks> standby_webhooks;  // with webhooks and leader election
 
   ArtifactStore store;
   OwnedObjects owned;
@@ -176,6 +178,14 @@ struct Manager::State {
   void reconcile_source(const std::string& key);
   void reconcile_policy(const std::string& name);
   void add_debug_vars();
+  // A genuine webhook push: fetch now, or (a standby) ask the leader to.
+  void on_push(const std::string& source_key) {
+    if (working || !standby_webhooks) {
+      source_queue.add(source_key);
+    } else {
+      standby_webhooks->forward(source_key);
+    }
+  }
 };
 
 Manager::State::State(const ManagerOptions& o)
@@ -190,11 +200,10 @@ Manager::State::State(const ManagerOptions& o)
       applications(client, controller::applications(), o.watch_namespace,
                    informer_options(o.watch_label_selector)),
       policies(client, signing_policies(), "", informer_options()),
-      webhooks(o.webhook_address.empty()
-                   ? nullptr
-                   : std::make_unique<server::WebhookReceiver>(
-                         server::WebhookReceiver::Options{}, *registry,
-                         [this](const std::string& key) { source_queue.add(key); })),
+      webhooks(o.webhook_address.empty() ? nullptr
+                                         : std::make_unique<server::WebhookReceiver>(
+                                               server::WebhookReceiver::Options{}, *registry,
+                                               [this](const std::string& key) { on_push(key); })),
       store(o.storage_dir),
       owned(client, mapper, pool, owned_options(o.watch_namespace, router)),
       source_reconciler(
@@ -391,6 +400,14 @@ void Manager::campaign() {
       le.lease_namespace.empty() ? options_.operator_namespace : le.lease_namespace;
   spdlog::info("leader election: campaigning for lease {}/{} as {}", lease_namespace, le.lease_name,
                config.identity);
+  if (s.webhooks) {
+    s.standby_webhooks = std::make_unique<StandbyWebhooks>(s.client, s.sources, *s.webhooks);
+    s.pool.spawn([&s, holder = s.fibers.enter()] {
+      s.standby_webhooks->run(s.stopping, [&s] { return s.working.load(); });
+    });
+    s.pool.spawn(
+        [&s, holder = s.fibers.enter()] { s.standby_webhooks->run_forwarder(s.stopping); });
+  }
   s.elector = std::make_unique<kube::LeaderElector>(
       std::make_shared<kube::ClientLeaseStore>(lease_client(options_), lease_namespace,
                                                le.lease_name),

@@ -36,7 +36,7 @@ class WebhookTest : public OperatorTest {
   // POSTs `body` to the receiver with GitHub's headers, signed under `secret` unless it is
   // empty; returns the HTTP status (0 when curl failed).
   int post(const std::string& path, const std::string& event, const std::string& body,
-           const std::string& secret = kToken) {
+           const std::string& secret = kToken, std::uint16_t port = 0) {
     std::vector<std::string> argv{"curl",       "-s",
                                   "-o",         "/dev/null",
                                   "-w",         "%{http_code}",
@@ -48,8 +48,10 @@ class WebhookTest : public OperatorTest {
       argv.insert(argv.end(),
                   {"-H", "X-Hub-Signature-256: sha256=" + to_hex(hmac_sha256(secret, body))});
     }
-    argv.insert(argv.end(), {"--data-binary", "@-",
-                             "http://127.0.0.1:" + std::to_string(op().webhook_port()) + path});
+    argv.insert(
+        argv.end(),
+        {"--data-binary", "@-",
+         "http://127.0.0.1:" + std::to_string(port != 0 ? port : op().webhook_port()) + path});
     const ProcessResult result = run_process(argv, ProcessOptions{}.set_input(body));
     return std::atoi(result.out.c_str());
   }
@@ -145,6 +147,61 @@ TEST_F(WebhookTest, AMissingSecretIsReportedAndTheArtifactStillFetched) {
     return find_member(get("gitsources.sluice.dev", "repo"), {"status", "webhookPath"}) == nullptr;
   })) << op().log();
   EXPECT_EQ(post(path, "push", push("refs/heads/main")), 404);
+}
+
+// With --leader-elect a Service hands a push to any replica; one that reaches the standby is
+// passed on to the leader (the reconcile-requested-at annotation) and fetched at once.
+class WebhookStandbyTest : public WebhookTest {
+ protected:
+  bool start_operator() const override { return false; }
+
+  std::unique_ptr<OperatorProcess> replica(const std::string& name) {
+    return std::make_unique<OperatorProcess>(
+        env(), operator_kubeconfig(), ns(), storage_dir().string() + "-" + name,
+        std::vector<std::string>{"--leader-elect", "--leader-election-namespace", ns(),
+                                 "--leader-election-lease-duration", "4s",
+                                 "--leader-election-renew-deadline", "3s",
+                                 "--leader-election-retry-period", "500ms"},
+        name);
+  }
+};
+
+TEST_F(WebhookStandbyTest, APushToTheStandbyIsFetchedByTheLeader) {
+  const std::string first = repo().commit({{"README.md", "one\n"}}, "first");
+  apply(source_yaml("1h"));
+  auto leader = replica("leader");
+  ASSERT_NO_THROW(leader->start());
+  ASSERT_TRUE(eventually([&] { return leader->working(); }, seconds(15))) << leader->log();
+  auto standby = replica("standby");
+  ASSERT_NO_THROW(standby->start());
+  const Json source = wait_source_ready("repo");
+  ASSERT_EQ(source["status"]["artifact"]["revision"], "main@sha1:" + first);
+  const std::string path = string_member(source, {"status", "webhookPath"});
+  ASSERT_FALSE(path.empty());
+  ASSERT_FALSE(standby->working());
+
+  const std::string second = repo().commit({{"README.md", "two\n"}}, "second");
+  // The standby registers the sources from its cache within its sync period (2 s).
+  int status = 0;
+  ASSERT_TRUE(eventually(
+      [&] {
+        status = post(path, "push", push("refs/heads/main"), kToken, standby->webhook_port());
+        return status != 404;
+      },
+      seconds(10)))
+      << standby->log();
+  EXPECT_EQ(status, 202) << standby->log();
+  EXPECT_EQ(post(path, "push", push("refs/heads/main"), "a-guess", standby->webhook_port()), 401);
+  const auto posted = std::chrono::steady_clock::now();
+  ASSERT_TRUE(eventually([&] { return revision() == "main@sha1:" + second; }, seconds(10)))
+      << leader->log() << standby->log();
+  std::cout
+      << "push to the standby -> fetched by the leader: "
+      << std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - posted).count()
+      << " ms\n";
+  EXPECT_FALSE(standby->working());
+  EXPECT_EQ(standby->stop(), 0) << standby->log();
+  EXPECT_EQ(leader->stop(), 0) << leader->log();
 }
 
 }  // namespace
