@@ -200,6 +200,7 @@ void Manager::State::add_debug_vars() {
                 {"applications", s.applications.size()},
                 {"signingpolicies", s.policies.size()},
                 {"owned_objects", s.owned.objects()},
+                {"owned_cache_bytes", s.owned.cache_bytes()},
                 {"owned_kinds", s.owned.kinds()}};
   });
   vars.set("artifacts", [&s] { return Json{{"current", s.store.size()}}; });

@@ -169,4 +169,11 @@ std::size_t OwnedObjects::objects() const {
   return total;
 }
 
+std::size_t OwnedObjects::cache_bytes() const {
+  std::lock_guard lock(mu_);
+  std::size_t total = 0;
+  for (const auto& [gvk, watched] : watched_) total += watched->informer->text_bytes();
+  return total;
+}
+
 }  // namespace sluice::controller

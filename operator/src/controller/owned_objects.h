@@ -65,6 +65,8 @@ class OwnedObjects final : public apply::LiveObjects {
   // Kinds watched, and objects cached over all of them (metrics).
   std::size_t kinds() const;
   std::size_t objects() const;
+  // Bytes of the cached objects' JSON text (kube::Informer::text_bytes).
+  std::size_t cache_bytes() const;
 
  private:
   struct Watched {

@@ -193,6 +193,17 @@ std::size_t Informer::size() const {
   return store_.size();
 }
 
+std::size_t Informer::text_bytes() const {
+  const std::lock_guard lock(mu_);
+  return store_.text_bytes();
+}
+
+std::size_t InformerStore::text_bytes() const noexcept {
+  std::size_t total = 0;
+  for (const auto& [key, entry] : objects_) total += entry.text.size();
+  return total;
+}
+
 void Informer::begin_replace() {
   const std::lock_guard lock(mu_);
   store_.begin_replace();

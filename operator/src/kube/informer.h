@@ -88,6 +88,9 @@ class InformerStore {
   std::optional<Json> get(const std::string& ns, const std::string& name) const;
   std::vector<Json> list() const;
   std::size_t size() const noexcept { return objects_.size(); }
+  // Bytes of the stored JSON texts (kCompactText; 0 for kTree, whose size is not tracked),
+  // keys and bookkeeping left out: a floor of what the cache holds, for introspection.
+  std::size_t text_bytes() const noexcept;
 
   // "namespace/name", or "name" for cluster-scoped objects.
   static std::string key_of(const Json& object);
@@ -147,6 +150,7 @@ class Informer : private ReflectorSink {
   std::optional<Json> get(const std::string& ns, const std::string& name) const;
   std::vector<Json> list() const;
   std::size_t size() const;
+  std::size_t text_bytes() const;  // InformerStore::text_bytes
 
   const runtime::ChannelPtr<InformerEvent>& events() const noexcept { return events_; }
   const Reflector& reflector() const noexcept { return reflector_; }

@@ -87,6 +87,7 @@ TEST_F(NoOpTest, IntervalReconcilesOfAnUnchangedRevisionSendNothing) {
   ASSERT_TRUE(vars.is_object());
   EXPECT_EQ(vars["informers"]["applications"], 1) << vars.dump(2);
   EXPECT_EQ(vars["informers"]["owned_objects"], 3) << vars.dump(2);
+  EXPECT_GT(vars["informers"]["owned_cache_bytes"].get<double>(), 100) << vars.dump(2);
   EXPECT_GE(vars["pipeline"]["stages"]["render"]["count"].get<double>(), after) << vars.dump(2);
   EXPECT_GE(vars["pipeline"]["stages"]["finish"]["count"].get<double>(), after) << vars.dump(2);
   EXPECT_EQ(vars["queues"]["applications"], 0) << vars.dump(2);

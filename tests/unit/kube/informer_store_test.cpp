@@ -33,6 +33,21 @@ std::string name_of(const Json& object) {
 
 class InformerStoreTest : public ::testing::TestWithParam<StoreFormat> {};
 
+TEST(InformerStoreBytes, CountsTheTextOfCompactStoresOnly) {
+  InformerStore text(StoreFormat::kCompactText);
+  EXPECT_EQ(text.text_bytes(), 0u);
+  text.replace({cm("a", "1"), cm("b", "2")});
+  Json stripped = cm("a", "1");
+  stripped["metadata"].erase("managedFields");
+  EXPECT_EQ(text.text_bytes(), 2 * stripped.dump().size());
+  text.apply(event(WatchEventType::kDeleted, cm("b", "3")));
+  EXPECT_EQ(text.text_bytes(), stripped.dump().size());
+
+  InformerStore tree(StoreFormat::kTree);
+  tree.replace({cm("a", "1")});
+  EXPECT_EQ(tree.text_bytes(), 0u);
+}
+
 TEST_P(InformerStoreTest, ReplaceDiffsAgainstTheStore) {
   InformerStore store(GetParam());
   auto first = store.replace({cm("a", "1"), cm("b", "2"), cm("c", "3")});
