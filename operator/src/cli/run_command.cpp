@@ -70,6 +70,10 @@ RunArgs parse_args(std::span<const std::string> raw) {
           election.renew_deadline = parse_period(flag, value);
         } else if (flag == "--leader-election-retry-period") {
           election.retry_period = parse_period(flag, value);
+        } else if (flag == "--kube-api-qps") {
+          parsed.manager.kube_api_qps = static_cast<double>(parse_count(flag, value));
+        } else if (flag == "--kube-api-burst") {
+          parsed.manager.kube_api_burst = static_cast<int>(parse_count(flag, value));
         } else if (flag == "--default-service-account") {
           parsed.manager.default_service_account = value;
         } else if (flag == "--no-cross-namespace-refs") {

@@ -56,6 +56,12 @@ struct ManagerOptions {
   std::filesystem::path storage_dir = "/tmp/sluice";
   std::size_t concurrency = 4;  // parallel reconciles per stage
   std::size_t threads = 2;      // fiber pool threads
+  // The API client's own rate limit (kube/client.h), shared by every request the operator
+  // sends. client-go's 5/10 and even 50 make a large first sync wait on the limiter rather
+  // than on the API server, whose priority and fairness (429 + Retry-After, honoured) is the
+  // real guard; qps <= 0 turns the limiter off.
+  double kube_api_qps = 200;
+  int kube_api_burst = 400;
   std::string operator_namespace = "sluice-system";
   std::string metrics_address = "127.0.0.1:8080";
   std::string health_address = "127.0.0.1:8081";
