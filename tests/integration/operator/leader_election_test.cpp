@@ -57,6 +57,15 @@ class LeaderElectionTest : public OperatorTest {
     return out;
   }
 
+  // `sluice reconcile source`'s request: the leader fetches now.
+  void request_fetch(const std::string& tag) {
+    ASSERT_EQ(env()
+                  .kubectl({"-n", ns(), "annotate", "--overwrite", "gitsource", "repo",
+                            "sluice.dev/reconcile-requested-at=" + tag})
+                  .exit_code,
+              0);
+  }
+
   std::string revision_of(const std::string& app) const {
     return string_member(get("applications.sluice.dev", app), {"status", "lastAppliedRevision"});
   }
@@ -147,11 +156,7 @@ TEST_F(LeaderElectionTest, TheStandbyTakesOverWithinTheLeaseDurationWhenTheLeade
 
   // And it does the work from now on.
   const std::string next = repo().commit({{"app/a.yaml", config_map_yaml("a", "2")}}, "a=2");
-  ASSERT_EQ(env()
-                .kubectl({"-n", ns(), "annotate", "--overwrite", "gitsource", "repo",
-                          "sluice.dev/reconcile-requested-at=after-fail-over"})
-                .exit_code,
-            0);
+  ASSERT_NO_FATAL_FAILURE(request_fetch("after-fail-over"));
   EXPECT_TRUE(eventually([&] { return revision_of("shop") == "main@sha1:" + next; }))
       << second->log();
   EXPECT_EQ(get("configmap", "a")["data"]["value"], "2");
@@ -185,11 +190,7 @@ TEST_F(LeaderElectionTest, SigtermHandsOverAtOnceAndARollingUpgradeLosesNoReconc
   // Step 1 of the upgrade: the leader is stopped while a new revision is waiting and a new
   // Application appears in the middle of the hand-over.
   std::string next = repo().commit({{"app/a.yaml", config_map_yaml("a", "2")}}, "a=2");
-  ASSERT_EQ(env()
-                .kubectl({"-n", ns(), "annotate", "--overwrite", "gitsource", "repo",
-                          "sluice.dev/reconcile-requested-at=step-1"})
-                .exit_code,
-            0);
+  ASSERT_NO_FATAL_FAILURE(request_fetch("step-1"));
   auto stopping = Clock::now();
   EXPECT_EQ(replicas[0]->stop(), 0) << replicas[0]->log();
   apply(application_yaml("late", "./late", "interval: 1h"));
@@ -207,11 +208,7 @@ TEST_F(LeaderElectionTest, SigtermHandsOverAtOnceAndARollingUpgradeLosesNoReconc
     ASSERT_NO_THROW(replicas[2]->start());
   }
   next = repo().commit({{"app/a.yaml", config_map_yaml("a", "3")}}, "a=3");
-  ASSERT_EQ(env()
-                .kubectl({"-n", ns(), "annotate", "--overwrite", "gitsource", "repo",
-                          "sluice.dev/reconcile-requested-at=step-2"})
-                .exit_code,
-            0);
+  ASSERT_NO_FATAL_FAILURE(request_fetch("step-2"));
   stopping = Clock::now();
   EXPECT_EQ(replicas[1]->stop(), 0) << replicas[1]->log();
   ASSERT_TRUE(eventually([&] { return replicas[2]->working(); }, seconds(20)));
