@@ -67,8 +67,15 @@ def setup_gpgsm(ca):
         cwd=WORK)
     run("gpgsm", "--batch", "--import", os.path.join(ca, "root.pem"),
         os.path.join(ca, "intermediate.pem"), cwd=WORK)
-    run("gpgsm", "--batch", "--pinentry-mode", "loopback", "--passphrase-fd", "0", "--import",
-        p12, cwd=WORK, stdin=b"test\n")
+    # Once in CI, on a loaded machine, gpgsm reported "decryption failed; possibly bad
+    # passphrase" for this import while the same import passed alone: the agent it had just
+    # started took no passphrase. One retry with a fresh agent; a second failure is reported.
+    imported = run("gpgsm", "--batch", "--pinentry-mode", "loopback", "--passphrase-fd", "0",
+                   "--import", p12, cwd=WORK, stdin=b"test\n", check=False)
+    if imported.returncode != 0:
+        run("gpgconf", "--kill", "gpg-agent", cwd=WORK, check=False)
+        run("gpgsm", "--batch", "--pinentry-mode", "loopback", "--passphrase-fd", "0",
+            "--import", p12, cwd=WORK, stdin=b"test\n")
     fingerprint = run("openssl", "x509", "-in", os.path.join(ca, "root.pem"), "-noout",
                       "-fingerprint", "-sha1", cwd=WORK).stdout.decode().strip().split("=")[1]
     with open(os.path.join(GNUPGHOME, "trustlist.txt"), "w") as f:
