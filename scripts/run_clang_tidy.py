@@ -71,10 +71,12 @@ def keys(build_dir, sources):
         h = hashlib.sha256()
         h.update(version.encode())
         h.update(config)
-        h.update(entry["command"].encode())
+        # Paths relative to the checkout, so that another clone of the same tree (CI's) finds
+        # the results of this one.
+        h.update(entry["command"].replace(build_dir, "<build>").replace(ROOT, "<root>").encode())
         for dep in sorted(set(deps[obj] + [source])):
             if dep.startswith(ROOT + os.sep) and os.path.exists(dep):
-                h.update(dep.encode())
+                h.update(os.path.relpath(dep, ROOT).encode())
                 h.update(file_digest(dep, memo).encode())
         out[source] = h.hexdigest()
     return out
