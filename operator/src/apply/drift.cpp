@@ -4,14 +4,53 @@
 
 namespace sluice::apply {
 
-Json project(const Json& desired, const Json& live) {
+namespace {
+
+// apiVersion and kind say which object it is, which the caller matched already; and objects
+// from a list response (an informer's relist) do not carry them, while those from a watch event
+// or an apply response do. Left out at the top of a whole object, the same object compares
+// equal however it was read.
+bool is_identity(std::string_view key) {
+  return key == "apiVersion" || key == "kind";
+}
+
+// project() and holds(), for a value (`whole_object` false) or a whole object (true: its
+// top-level identity keys left out).
+Json project_value(const Json& desired, const Json& live, bool whole_object) {
   if (!desired.is_object() || !live.is_object()) return live;
   Json out = Json::object();
   for (const auto& [key, value] : desired.items()) {
+    if (whole_object && is_identity(key)) continue;
     const auto it = live.find(key);
-    if (it != live.end()) out[key] = project(value, *it);
+    if (it != live.end()) out[key] = project_value(value, *it, false);
   }
   return out;
+}
+
+bool holds_value(const Json& live, const Json& desired, bool whole_object) {
+  if (desired.is_object()) {
+    if (!live.is_object()) return false;
+    for (const auto& [key, value] : desired.items()) {
+      if (whole_object && is_identity(key)) continue;
+      const auto it = live.find(key);
+      if (it == live.end() || !holds_value(*it, value, false)) return false;
+    }
+    return true;
+  }
+  if (desired.is_array()) {
+    if (!live.is_array() || live.size() != desired.size()) return false;
+    for (std::size_t i = 0; i < desired.size(); ++i) {
+      if (!holds_value(live[i], desired[i], false)) return false;
+    }
+    return true;
+  }
+  return !whole_object && live == desired;
+}
+
+}  // namespace
+
+Json project(const Json& desired, const Json& live) {
+  return project_value(desired, live, false);
 }
 
 std::string fingerprint(const Json& value) {
@@ -20,59 +59,16 @@ std::string fingerprint(const Json& value) {
   return sha256_hex(value.dump(-1, ' ', false, Json::error_handler_t::replace));
 }
 
-namespace {
-
-// apiVersion and kind say which object it is, which the caller matched already; and objects
-// from a list response (an informer's relist) do not carry them, while those from a watch event
-// or an apply response do. Left out, the same object compares equal however it was read.
-bool is_identity(std::string_view key) {
-  return key == "apiVersion" || key == "kind";
-}
-
-Json project_object(const Json& desired, const Json& live) {
-  if (!desired.is_object() || !live.is_object()) return live;
-  Json out = Json::object();
-  for (const auto& [key, value] : desired.items()) {
-    if (is_identity(key)) continue;
-    const auto it = live.find(key);
-    if (it != live.end()) out[key] = project(value, *it);
-  }
-  return out;
-}
-
-}  // namespace
-
 AppliedState applied_state(const Json& desired, const Json& response) {
-  return {fingerprint(desired), fingerprint(project_object(desired, response))};
-}
-
-bool live_object_holds(const Json& live, const Json& desired) {
-  if (!live.is_object() || !desired.is_object()) return false;
-  for (const auto& [key, value] : desired.items()) {
-    if (is_identity(key)) continue;
-    const auto it = live.find(key);
-    if (it == live.end() || !holds(*it, value)) return false;
-  }
-  return true;
+  return {fingerprint(desired), fingerprint(project_value(desired, response, true))};
 }
 
 bool holds(const Json& live, const Json& desired) {
-  if (desired.is_object()) {
-    if (!live.is_object()) return false;
-    for (const auto& [key, value] : desired.items()) {
-      const auto it = live.find(key);
-      if (it == live.end() || !holds(*it, value)) return false;
-    }
-    return true;
-  }
-  if (desired.is_array()) {
-    if (!live.is_array() || live.size() != desired.size()) return false;
-    for (std::size_t i = 0; i < desired.size(); ++i) {
-      if (!holds(live[i], desired[i])) return false;
-    }
-    return true;
-  }
-  return live == desired;
+  return holds_value(live, desired, false);
+}
+
+bool live_object_holds(const Json& live, const Json& desired) {
+  return holds_value(live, desired, true);
 }
 
 namespace {
@@ -115,7 +111,7 @@ Need need_apply(const Json& desired, const AppliedState* remembered, const Json*
   if (remembered == nullptr || remembered->desired != fingerprint(desired)) {
     return Need::kApplyChanged;
   }
-  if (remembered->response != fingerprint(project_object(desired, *live))) {
+  if (remembered->response != fingerprint(project_value(desired, *live, true))) {
     return Need::kApplyDrifted;
   }
   return Need::kNothing;
