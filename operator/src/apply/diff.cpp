@@ -31,6 +31,7 @@ Plan plan(const std::vector<Object>& desired, const AppliedStates& remembered,
         continue;
       case Need::kApplyDrifted:
         out.drifted.push_back(id);
+        out.drift_fields[id] = drifted_fields(object.json(), *current);
         break;
       case Need::kApplyMissing:
         out.missing.push_back(id);

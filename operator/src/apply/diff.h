@@ -25,8 +25,10 @@ namespace sluice::apply {
 using AppliedStates = std::map<ObjectId, AppliedState>;
 
 struct Plan {
-  std::vector<Object> to_apply;     // in the order given
-  std::vector<ObjectId> drifted;    // changed by someone else since sluice applied them
+  std::vector<Object> to_apply;   // in the order given
+  std::vector<ObjectId> drifted;  // changed by someone else since sluice applied them
+  // For each drifted object, the fields that differ (drift.h's drifted_fields).
+  std::map<ObjectId, std::vector<std::string>> drift_fields;
   std::vector<ObjectId> missing;    // deleted by someone else (or never applied)
   std::vector<ObjectId> unchanged;  // nothing to send
   std::vector<ObjectId> disabled;   // sluice.dev/reconcile: disabled on the live object

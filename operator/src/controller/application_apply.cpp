@@ -4,7 +4,6 @@
 #include "api/conditions.h"
 #include "api/group.h"
 #include "apply/applier.h"
-#include "apply/drift.h"
 #include "apply/pruner.h"
 #include "controller/application_reconciler.h"
 #include "controller/reasons.h"
@@ -62,15 +61,6 @@ void ApplicationReconciler::apply(ApplicationRun& run, runtime::AbortSource& abo
   if (!run.plan.unchanged.empty()) {
     context_.metrics.objects_applied.labels({"unchanged"})
         .inc(static_cast<double>(run.plan.unchanged.size()));
-  }
-  for (const ObjectId& id : run.plan.drifted) {
-    for (const Object& object : desired) {
-      if (object.id() != id) continue;
-      if (const std::optional<Json> live = owned_.get(object.gvk(), id.namespace_, id.name)) {
-        run.drift_fields[id] = apply::drifted_fields(object.json(), *live);
-      }
-      break;
-    }
   }
   const apply::Inventory next = apply::Inventory::of(desired);
   const bool report_only = run.spec.drift == api::DriftMode::kReport;

@@ -138,7 +138,7 @@ Json ApplicationReconciler::next_status(const ApplicationRun& run) const {
   if (!run.plan.drifted.empty()) {
     const bool report = run.spec.drift == api::DriftMode::kReport;
     Json fields = Json::array();
-    for (const auto& [id, paths] : run.drift_fields) {
+    for (const auto& [id, paths] : run.plan.drift_fields) {
       if (fields.size() == kListedObjects) break;
       fields.push_back(Json{{"object", id.to_string()}, {"paths", paths}});
     }
@@ -216,8 +216,8 @@ void ApplicationReconciler::record_events(const ApplicationRun& run) {
     for (std::size_t i = 0; i < run.plan.drifted.size() && i < 5; ++i) {
       const ObjectId& id = run.plan.drifted[i];
       objects += (i == 0 ? "" : ", ") + apply::describe(id);
-      const auto fields = run.drift_fields.find(id);
-      if (fields != run.drift_fields.end() && !fields->second.empty()) {
+      const auto fields = run.plan.drift_fields.find(id);
+      if (fields != run.plan.drift_fields.end() && !fields->second.empty()) {
         std::string paths;
         for (const std::string& path : fields->second) paths += (paths.empty() ? "" : ", ") + path;
         objects += " (" + paths + ")";

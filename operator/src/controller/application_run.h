@@ -76,8 +76,6 @@ struct ApplicationRun {
   policy::Verdict verdict;
   bool verified = false;  // the gate gave a verdict (allowed or not) in this run
   apply::Plan plan;
-  // For each drifted object, the fields someone else changed (apply/drift.h drifted_fields).
-  std::map<ObjectId, std::vector<std::string>> drift_fields;
   apply::Results applied;
   apply::Results pruned;
   std::optional<apply::HealthReport> health;

@@ -39,6 +39,8 @@ TEST(Diff, SendsOnlyWhatChangedDriftedOrIsMissing) {
   EXPECT_EQ(result.unchanged[0].name, "same");
   ASSERT_EQ(result.drifted.size(), 1U);
   EXPECT_EQ(result.drifted[0].name, "drifted");
+  EXPECT_EQ(result.drift_fields.at(result.drifted[0]), std::vector<std::string>{"data.key"});
+  EXPECT_EQ(result.drift_fields.size(), 1U);
   ASSERT_EQ(result.missing.size(), 1U);
   EXPECT_EQ(result.missing[0].name, "gone");
 }
