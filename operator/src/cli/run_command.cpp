@@ -14,6 +14,7 @@
 #include "core/duration.h"
 #include "http/exchange.h"
 #include "kube/config.h"
+#include "kube/leader_election.h"
 
 namespace sluice::cli {
 namespace {
@@ -101,14 +102,10 @@ RunArgs parse_args(std::span<const std::string> raw) {
         }
       },
       [](const std::string& arg) { throw invalid_argument("unexpected argument " + arg); });
-  // client-go's rule, checked here so that a bad combination is a usage error, not a crash.
-  if (election.enabled &&
-      !(election.lease_duration > election.renew_deadline &&
-        election.renew_deadline.count() * 5 > election.retry_period.count() * 6 &&
-        election.lease_duration >= std::chrono::seconds(1))) {
-    throw invalid_argument(
-        "leader election wants lease duration > renew deadline > 1.2 x retry period, and a "
-        "lease of at least 1s");
+  // Checked here too, so that a bad combination is a usage error rather than a failed start.
+  if (election.enabled) {
+    kube::validate_lease_timing(election.lease_duration, election.renew_deadline,
+                                election.retry_period);
   }
   return parsed;
 }

@@ -157,23 +157,29 @@ constexpr double kJitterFactor = 1.2;  // client-go's JitterFactor
 
 void validate(const LeaderElectionConfig& config) {
   if (config.identity.empty()) throw invalid_argument("leader election needs an identity");
-  if (config.retry_period.count() <= 0) {
+  validate_lease_timing(config.lease_duration, config.renew_deadline, config.retry_period);
+}
+
+}  // namespace
+
+void validate_lease_timing(std::chrono::milliseconds lease_duration,
+                           std::chrono::milliseconds renew_deadline,
+                           std::chrono::milliseconds retry_period) {
+  if (retry_period.count() <= 0) {
     throw invalid_argument("leader election: retry_period must be positive");
   }
-  if (config.lease_duration < std::chrono::seconds(1)) {
+  if (lease_duration < std::chrono::seconds(1)) {
     throw invalid_argument("leader election: lease_duration must be at least one second");
   }
-  if (config.lease_duration <= config.renew_deadline) {
+  if (lease_duration <= renew_deadline) {
     throw invalid_argument("leader election: lease_duration must be greater than renew_deadline");
   }
-  if (static_cast<double>(config.renew_deadline.count()) <=
-      kJitterFactor * static_cast<double>(config.retry_period.count())) {
+  if (static_cast<double>(renew_deadline.count()) <=
+      kJitterFactor * static_cast<double>(retry_period.count())) {
     throw invalid_argument(
         "leader election: renew_deadline must be greater than 1.2 * retry_period");
   }
 }
-
-}  // namespace
 
 LeaderElector::LeaderElector(std::shared_ptr<LeaseStore> store, LeaderElectionConfig config)
     : store_(std::move(store)),

@@ -168,10 +168,16 @@ struct LeaderElectionConfig {
   std::function<void(const std::string& holder)> on_new_leader;
 };
 
+// client-go's rule for the three durations: lease_duration > renew_deadline >
+// 1.2 * retry_period > 0, lease_duration at least one second. Throws Error(kInvalidArgument)
+// naming the one that breaks it. LeaderElector checks it; a command line can check it first.
+void validate_lease_timing(std::chrono::milliseconds lease_duration,
+                           std::chrono::milliseconds renew_deadline,
+                           std::chrono::milliseconds retry_period);
+
 class LeaderElector {
  public:
-  // Validates the durations as client-go: lease_duration > renew_deadline >
-  // 1.2 * retry_period > 0, lease_duration at least one second.
+  // Validates the identity and the durations (validate_lease_timing).
   LeaderElector(std::shared_ptr<LeaseStore> store, LeaderElectionConfig config);
 
   // Campaigns on the calling fiber until this candidate leads (or `stop` fires), then runs

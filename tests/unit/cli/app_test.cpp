@@ -64,6 +64,21 @@ TEST(AppTest, BadGlobalFlagsAreUsageErrors) {
   EXPECT_EQ(run({"run", "--log-level"}).code, kExitUsage);
 }
 
+TEST(AppTest, LeaderElectionTimingIsCheckedAsAUsageError) {
+  const CliResult result = run({"run", "--leader-elect", "--leader-election-lease-duration", "2s",
+                                "--leader-election-renew-deadline", "3s"});
+  EXPECT_EQ(result.code, kExitUsage);
+  EXPECT_NE(result.err.find("lease_duration must be greater than renew_deadline"),
+            std::string::npos)
+      << result.err;
+  // Without --leader-elect the durations are not used, so not checked.
+  EXPECT_NE(
+      run({"run", "--leader-election-lease-duration", "2s", "--leader-election-renew-deadline",
+           "3s", "--kubeconfig", "/nonexistent/kubeconfig"})
+          .code,
+      kExitUsage);
+}
+
 TEST(AppTest, RunLogsJsonLinesByDefault) {
   const CliResult result = run({"run", "--kubeconfig", "/nonexistent/kubeconfig"});
   EXPECT_EQ(result.code, kExitFailure);
