@@ -64,18 +64,21 @@ void Manager::start() {
 
   // Informers and the routers that turn their events into keys: on every replica, so that a
   // standby's caches and queues are current when it takes over.
-  const auto watch = [&s](kube::Informer& informer,
-                          void (EventRouter::*route)(const kube::InformerEvent&)) {
+  using Route = std::function<void(const kube::InformerEvent&)>;
+  const auto watch = [&s](kube::Informer& informer, Route route) {
     s.pool.spawn([&s, &informer, holder = s.fibers.enter()] { informer.run(s.stopping); });
-    s.pool.spawn([&s, &informer, route, holder = s.fibers.enter()] {
+    s.pool.spawn([&informer, route = std::move(route), holder = s.fibers.enter()] {
       while (std::optional<kube::InformerEvent> event = informer.events()->receive()) {
-        (s.router.*route)(*event);
+        route(*event);
       }
     });
   };
-  watch(s.sources, &EventRouter::on_source);
-  watch(s.applications, &EventRouter::on_application);
-  watch(s.policies, &EventRouter::on_policy);
+  watch(s.sources, [&s](const kube::InformerEvent& event) {
+    s.router.on_source(event);
+    if (s.standby_webhooks) s.standby_webhooks->changed(event);
+  });
+  watch(s.applications, [&s](const kube::InformerEvent& event) { s.router.on_application(event); });
+  watch(s.policies, [&s](const kube::InformerEvent& event) { s.router.on_policy(event); });
 
   if (options_.leader_election.enabled) {
     campaign();
@@ -120,8 +123,7 @@ void Manager::campaign() {
       le.lease_namespace.empty() ? options_.operator_namespace : le.lease_namespace;
   spdlog::info("leader election: campaigning for lease {}/{} as {}", lease_namespace, le.lease_name,
                config.identity);
-  if (s.webhooks) {
-    s.standby_webhooks = std::make_unique<StandbyWebhooks>(s.client, s.sources, *s.webhooks);
+  if (s.standby_webhooks) {
     s.pool.spawn([&s, holder = s.fibers.enter()] {
       s.standby_webhooks->run(s.stopping, [&s] { return s.working.load(); });
     });

@@ -119,6 +119,9 @@ Manager::State::State(const ManagerOptions& o)
                                          : std::make_unique<server::WebhookReceiver>(
                                                server::WebhookReceiver::Options{}, *registry,
                                                [this](const std::string& key) { on_push(key); })),
+      standby_webhooks(webhooks && o.leader_election.enabled
+                           ? std::make_unique<StandbyWebhooks>(client, sources, *webhooks)
+                           : nullptr),
       store(o.storage_dir),
       owned(client, mapper, pool, owned_options(o.watch_namespace, router)),
       source_reconciler(

@@ -11,10 +11,13 @@
 // immediate fetch. That annotation is the only thing a standby ever writes, and only when an
 // authenticated push arrives.
 //
-// Threads: forward() runs on the HTTP server's threads and only queues; run() and the patches
-// run on fibers of the pool.
+// The registry follows the GitSource informer's events (changed(), fed by the router fiber),
+// so a source is looked at when it changes, not on a timer.
+//
+// Threads: forward() runs on the HTTP server's threads and changed() on the router's fiber;
+// both only queue. run() and run_forwarder() run on fibers of the pool.
 
-#include <map>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -22,6 +25,7 @@
 #include "kube/informer.h"
 #include "runtime/abort_source.h"
 #include "runtime/channel.h"
+#include "runtime/work_queue.h"
 #include "server/webhook_receiver.h"
 
 namespace sluice::controller {
@@ -31,10 +35,11 @@ class StandbyWebhooks {
   StandbyWebhooks(kube::Client client, const kube::Informer& sources,
                   server::WebhookRegistry& registry);
 
-  // Keeps the registry current every `period` until `stop` fires; does nothing while
-  // `skip()` says this replica leads (its reconciles register the sources then).
-  void run(runtime::AbortSource& stop, const std::function<bool()>& skip,
-           std::chrono::milliseconds period = std::chrono::seconds(2));
+  // A GitSource was added, changed or deleted: queues its key for run().
+  void changed(const kube::InformerEvent& event);
+  // Registers or removes each changed source until `stop` fires; skips them while `skip()`
+  // says this replica leads (its reconciles register the sources then).
+  void run(runtime::AbortSource& stop, const std::function<bool()>& skip);
 
   // Queues a request for the leader to fetch `source_key` now. Never blocks; a request while
   // 64 are queued is dropped (the leader will be fetching those sources anyway).
@@ -43,12 +48,13 @@ class StandbyWebhooks {
   void run_forwarder(runtime::AbortSource& stop);
 
  private:
-  void sync();
+  void sync(const std::string& key);
 
   kube::Client client_;
   const kube::Informer& sources_;
   server::WebhookRegistry& registry_;
-  std::map<std::string, std::string> registered_;  // source key -> resourceVersion synced
+  // Sources to look at (de-duplicated while waiting); see the constructor for its options.
+  runtime::WorkQueue<std::string> changes_;
   runtime::ChannelPtr<std::string> requests_;
 };
 

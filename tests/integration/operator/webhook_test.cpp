@@ -181,7 +181,7 @@ TEST_F(WebhookStandbyTest, APushToTheStandbyIsFetchedByTheLeader) {
   ASSERT_FALSE(standby->working());
 
   const std::string second = repo().commit({{"README.md", "two\n"}}, "second");
-  // The standby registers the sources from its cache within its sync period (2 s).
+  // The standby registers the source when its informer reports it (then reads the Secret).
   int status = 0;
   ASSERT_TRUE(eventually(
       [&] {
