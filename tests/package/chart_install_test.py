@@ -8,8 +8,9 @@ SigningPolicy from the values; NOTES printed), `helm upgrade` (two replicas: lea
 CRDs and custom resources kept, as helm never upgrades crds/), then `sluice run` as a local
 process holding only a token of the chart's ServiceAccount (there is no kubelet: kwok fakes the
 pods) reconciles an Application from a signed commit to Ready under the chart's SigningPolicy;
-an upgrade to the restricted RBAC mode takes its apply rights away (the apply is Forbidden) until
-the Application applies as a tenant's ServiceAccount; `helm uninstall` removes what it installed
+an upgrade to the restricted RBAC mode takes its apply rights away: sluice, started afresh with
+only those rights, takes the Lease and reports the apply Forbidden until the Application applies
+as a tenant's ServiceAccount; `helm uninstall` removes what it installed
 and leaves the CRDs and custom resources.
 """
 import json
@@ -108,7 +109,7 @@ class ChartInstallTest(unittest.TestCase):
         return must([*git, "rev-parse", "HEAD"]).strip()
 
     def start_operator(self, kubeconfig):
-        log = open(os.path.join(self.work, "operator.log"), "w", encoding="utf-8")
+        log = open(os.path.join(self.work, "operator.log"), "a", encoding="utf-8")
         self.addCleanup(log.close)
         self.operator = subprocess.Popen(
             [SLUICE, "--log-format", "text", "run", "--kubeconfig", kubeconfig,
@@ -215,6 +216,12 @@ class ChartInstallTest(unittest.TestCase):
         self.assertIsNone(get("clusterrolebinding", f"{self.release}-applier"))
         self.assertEqual(kubectl("auth", "can-i", "create", "configmaps", "-n", self.app_ns,
                                  "--as", user).stdout.strip(), "no")
+        # A fresh start with only these rights: it must create the Lease, read its resources,
+        # patch their status and finalizers, and impersonate the tenant.
+        self.stop_operator()
+        self.assertEqual(self.operator.returncode, 0, self.operator_log())
+        must(["kubectl", "-n", self.ns, "delete", "lease", "sluice-leader-election"])
+        self.start_operator(kubeconfig)
         second = self.commit({"app/settings.yaml": config_map_yaml("settings", "v2")}, "v2")
         app = self.wait_app("ApplyFailed")
         self.assertIn("Forbidden", condition(app, "Ready")["message"])
@@ -224,6 +231,7 @@ class ChartInstallTest(unittest.TestCase):
               "--type=merge", "-p", '{"spec":{"serviceAccountName":"deployer"}}'])
         self.wait_app("ReconciliationSucceeded", second)
         self.assertEqual(self.config_map("settings")["data"], {"value": "v2"})
+        self.assertIsNotNone(get("lease", "sluice-leader-election", self.ns))
         self.stop_operator()
         self.assertEqual(self.operator.returncode, 0, self.operator_log())
 
