@@ -45,7 +45,8 @@ class ManifestsTest(unittest.TestCase):
         crds = {name for kind, name in objects if kind == "CustomResourceDefinition"}
         self.assertEqual(crds, CRDS)
         for key in (("Namespace", "sluice-system"), ("ServiceAccount", "sluice"),
-                    ("ClusterRole", "sluice-controller"), ("ClusterRoleBinding", "sluice-controller"),
+                    ("ClusterRole", "sluice-controller"),
+                    ("ClusterRoleBinding", "sluice-controller"),
                     ("ClusterRoleBinding", "sluice-applier"), ("Role", "sluice-leader-election"),
                     ("RoleBinding", "sluice-leader-election"), ("Deployment", "sluice"),
                     ("Service", "sluice-metrics")):
@@ -97,7 +98,8 @@ class ManifestsTest(unittest.TestCase):
             if "namespace" in doc["metadata"]:
                 args += ["-n", doc["metadata"]["namespace"]]
             live = kubectl(*args)
-            self.assertEqual(live.returncode, 0, (doc["kind"], doc["metadata"]["name"], live.stderr))
+            self.assertEqual(live.returncode, 0,
+                             (doc["kind"], doc["metadata"]["name"], live.stderr))
         deployment = json.loads(kubectl("get", "deployment", f"sluice-{suffix}", "-n", namespace,
                                         "-o", "json").stdout)
         self.assertEqual(deployment["spec"]["template"]["spec"]["serviceAccountName"],
