@@ -2,7 +2,7 @@
 PRESET ?= default
 BUILD_DIR := build
 
-.PHONY: all bootstrap configure build test demo bench format clean fuzz-kustomize
+.PHONY: all bootstrap configure build test demo demo-down bench format clean fuzz-kustomize
 
 all: build
 
@@ -18,8 +18,13 @@ build: configure
 test: build
 	@ctest --preset $(PRESET) -j2
 
+# The demo leaves the local cluster and the operator running for exploring; demo-down stops
+# what it started.
 demo: build
 	@scripts/demo
+
+demo-down:
+	@scripts/demo down
 
 bench: build
 	@$(BUILD_DIR)/bin/sluice_bench_runtime
