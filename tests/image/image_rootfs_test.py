@@ -90,6 +90,11 @@ class ImageRootfsTest(unittest.TestCase):
                          "/etc/ssl/certs/ca-certificates.crt")  # resolved in the image
         with open(self.path("etc/ssl/certs/ca-certificates.crt"), encoding="utf-8") as bundle:
             self.assertGreater(bundle.read().count("BEGIN CERTIFICATE"), 50)
+        # Where Debian's libgit2 (on mbedTLS) reads the system's CAs: built in, no setting.
+        libgit2 = [path for path in ldd_paths(SLUICE) if "/libgit2.so" in path]
+        self.assertEqual(len(libgit2), 1, libgit2)
+        with open(self.path(libgit2[0]), "rb") as library:
+            self.assertIn(b"/etc/ssl/certs/ca-certificates.crt\0", library.read())
         tmp = os.stat(self.path("tmp"))
         self.assertEqual(stat.S_IMODE(tmp.st_mode), 0o1777)
         home = os.stat(self.path("home/nonroot"))

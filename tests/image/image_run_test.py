@@ -6,10 +6,12 @@ Usage: image_run_test.py SLUICE ENV_FILE CRDS_DIR
 ENV_FILE is tests/env's build/env/env.sh (the environment is up: ctest fixture test_env).
 Assembles the rootfs (scripts/image-rootfs) and runs the operator in it as the image would,
 chrooted as user 65532 with none of the host's environment, on a kubeconfig copied into it. It
-must start, sync its informers (/readyz 200 on its health address) and reconcile an Application
-from a GitSource over https: one source with its own CA in the Secret's ca.crt, one trusting the
-image's CA bundle (to which this test adds the git server's CA, as a user would bake a private CA
-into a derived image). Its log must show no missing library or file.
+must start, sync its informers (/readyz 200 on its health address), fetch a GitSource over https
+with a login and its own CA (the Secret's ca.crt: libgit2 on mbedTLS, checked with OpenSSL),
+apply the Application's ConfigMap and stop cleanly on SIGTERM. Its log must show no missing
+library or file. (A source trusting the image's CA bundle instead cannot be tried here: the test
+git server's certificate names 127.0.0.1 as an IP address, which Debian's libgit2 on mbedTLS 2.28
+never matches; image_rootfs_test.py checks that the bundle is where that libgit2 reads it.)
 """
 import json
 import os
@@ -171,28 +173,18 @@ class ImageRunTest(unittest.TestCase):
 
     def test_run_reconciles_over_https_inside_the_image(self):
         url = self.publish_repository()
-        with open(ENV["GIT_CA_FILE"], encoding="utf-8") as ca_file:
-            git_ca = ca_file.read()
-        # The image's bundle, extended the way a derived image adds a private CA.
-        with open(os.path.join(self.root, "etc/ssl/certs/ca-certificates.crt"), "a",
-                  encoding="utf-8") as bundle:
-            bundle.write("\n" + git_ca)
-        for secret, ca in (("git-own-ca", ["--from-file=ca.crt=" + ENV["GIT_CA_FILE"]]),
-                           ("git-login", [])):
-            kubectl("create", "secret", "generic", secret, "-n", NAMESPACE,
-                    "--from-literal=username=" + ENV["GIT_HTTP_USER"],
-                    "--from-literal=password=" + ENV["GIT_HTTP_PASSWORD"], *ca)
-        manifests = ""
-        for source, secret in (("own-ca", "git-own-ca"), ("image-bundle", "git-login")):
-            manifests += ("---\napiVersion: sluice.dev/v1alpha1\nkind: GitSource\n"
-                          "metadata: {name: %s, namespace: %s}\n"
-                          "spec: {url: '%s', ref: {branch: main}, interval: 1m, "
-                          "secretRef: {name: %s}}\n" % (source, NAMESPACE, url, secret))
-        manifests += ("---\napiVersion: sluice.dev/v1alpha1\nkind: Application\n"
-                      "metadata: {name: app, namespace: %s}\n"
-                      "spec: {sourceRef: {name: own-ca}, path: ./, interval: 1m, "
-                      "retryInterval: 2s, prune: true}\n" % NAMESPACE)
-        kubectl("apply", "-f", "-", stdin=manifests)
+        kubectl("create", "secret", "generic", "git-https", "-n", NAMESPACE,
+                "--from-literal=username=" + ENV["GIT_HTTP_USER"],
+                "--from-literal=password=" + ENV["GIT_HTTP_PASSWORD"],
+                "--from-file=ca.crt=" + ENV["GIT_CA_FILE"])
+        kubectl("apply", "-f", "-", stdin=(
+            "apiVersion: sluice.dev/v1alpha1\nkind: GitSource\n"
+            "metadata: {name: repo, namespace: %s}\n"
+            "spec: {url: '%s', ref: {branch: main}, interval: 1m, secretRef: {name: git-https}}\n"
+            "---\napiVersion: sluice.dev/v1alpha1\nkind: Application\n"
+            "metadata: {name: app, namespace: %s}\n"
+            "spec: {sourceRef: {name: repo}, path: ./, interval: 1m, retryInterval: 2s, "
+            "prune: true}\n" % (NAMESPACE, url, NAMESPACE)))
 
         health_port = self.start_operator()
         deadline = time.monotonic() + 30
@@ -200,8 +192,7 @@ class ImageRunTest(unittest.TestCase):
             self.assertLess(time.monotonic(), deadline, "/readyz never 200:\n" + self.log())
             time.sleep(0.2)
         self.assertEqual(health(health_port, "/healthz"), 200)
-        self.wait_ready("gitsources.sluice.dev", "own-ca")
-        self.wait_ready("gitsources.sluice.dev", "image-bundle")
+        self.wait_ready("gitsources.sluice.dev", "repo")
         self.wait_ready("applications.sluice.dev", "app")
         served = kubectl("get", "configmap", "from-image", "-n", NAMESPACE, "-o",
                          "jsonpath={.data.served}")
