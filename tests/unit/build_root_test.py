@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """`sluice build`'s default root, end to end: the top of the Git work tree holding DIR.
 
-Usage: build_root_test.py SLUICE SLUICE_FULL KUBECTL
+Usage: build_root_test.py SLUICE KUBECTL
 
 In a `git init`ed temp folder, `sluice build repo/overlays/prod` with `resources: [../../base]`
-must print what `kubectl kustomize` prints, through the front end and sluice-full alike, from a
-relative DIR, a symlink to it and a linked worktree; paths leaving the work tree stay refused.
+must print what `kubectl kustomize` prints, from a relative DIR, a symlink to it and a linked
+worktree; paths leaving the work tree stay refused.
 """
 import os
 import subprocess
@@ -14,9 +14,8 @@ import tempfile
 import unittest
 
 # The builds run in a temp folder: a relative program path must not depend on it.
-SLUICE, SLUICE_FULL, KUBECTL = (os.path.abspath(arg) if os.sep in arg else arg
-                                for arg in sys.argv[1:4])
-del sys.argv[1:4]
+SLUICE, KUBECTL = (os.path.abspath(arg) if os.sep in arg else arg for arg in sys.argv[1:3])
+del sys.argv[1:3]
 
 FILES = {
     "base/kustomization.yaml": "resources:\n- deployment.yaml\n"
@@ -51,18 +50,16 @@ class BuildRootTest(unittest.TestCase):
         expected = run([KUBECTL, "kustomize", folder], self.top)
         self.assertEqual(expected.returncode, 0, expected.stderr)
         self.assertIn(b"name: prod-settings-", expected.stdout)
-        for binary in (SLUICE, SLUICE_FULL):
-            rendered = run([binary, "build", folder], self.top)
-            self.assertEqual(rendered.returncode, 0, (binary, folder, rendered.stderr))
-            self.assertEqual(rendered.stdout, expected.stdout, (binary, folder))
+        rendered = run([SLUICE, "build", folder], self.top)
+        self.assertEqual(rendered.returncode, 0, (folder, rendered.stderr))
+        self.assertEqual(rendered.stdout, expected.stdout, folder)
 
     def assert_refused(self, args, root):
-        for binary in (SLUICE, SLUICE_FULL):
-            refused = run([binary, "build", *args], self.top)
-            self.assertEqual(refused.returncode, 1, (binary, args))
-            self.assertEqual(refused.stdout, b"")
-            self.assertIn(b"outside the root '" + os.path.realpath(root).encode() + b"'",
-                          refused.stderr)
+        refused = run([SLUICE, "build", *args], self.top)
+        self.assertEqual(refused.returncode, 1, args)
+        self.assertEqual(refused.stdout, b"")
+        self.assertIn(b"outside the root '" + os.path.realpath(root).encode() + b"'",
+                      refused.stderr)
 
     def test_overlay_reaches_its_base_in_the_work_tree(self):
         self.assert_renders_as_kubectl("repo/overlays/prod")

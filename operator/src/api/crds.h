@@ -1,7 +1,7 @@
 #pragma once
 
 // The CustomResourceDefinitions of sluice.dev, printed from the Schemas declared in C++
-// (api/schema.h). crds/*.yaml are this output, written by `sluice-full crds --out crds/`; a
+// (api/schema.h). crds/*.yaml are this output, written by `sluice crds --out crds/`; a
 // unit test fails when they differ, so the files, the operator's own validation and its types
 // cannot drift apart. Tests, the install manifests and the Helm chart all use crds/.
 

@@ -71,13 +71,6 @@ std::filesystem::path real_dir(const std::string& dir) {
 
 }  // namespace
 
-bool is_build_flag(std::string_view arg) {
-  for (const std::string_view flag : {"--root", "--substitute"}) {
-    if (arg == flag || (arg.starts_with(flag) && arg[flag.size()] == '=')) return true;
-  }
-  return false;
-}
-
 int run_build(std::span<const std::string> arguments, std::ostream& out, std::ostream& err) {
   BuildArgs args;
   try {

@@ -1,12 +1,11 @@
 #pragma once
 // `sluice build DIR [--root ROOT] [--substitute KEY=VALUE ...]`: renders a kustomization the way
-// `kubectl kustomize DIR` does and prints it to stdout. It needs only the renderer, so the
-// statically linked front end (front_main.cpp) runs it without loading the rest of sluice.
+// `kubectl kustomize DIR` does and prints it to stdout. It needs only the renderer and core
+// (nothing of the cluster side), and touches no cluster, Git or network.
 
 #include <ostream>
 #include <span>
 #include <string>
-#include <string_view>
 
 namespace sluice::cli {
 
@@ -16,10 +15,5 @@ namespace sluice::cli {
 // `out` (the output is rendered in full before a byte is written). kustomize's deprecation
 // warnings go to `err` either way. Returns the exit code (cli/report.h).
 int run_build(std::span<const std::string> args, std::ostream& out, std::ostream& err);
-
-// Whether `arg` is one of run_build's own flags ("--root", "--root=DIR", "--substitute", ...).
-// The front end renders only command lines made of these and operands, so a flag added to
-// run_build belongs here too.
-bool is_build_flag(std::string_view arg);
 
 }  // namespace sluice::cli

@@ -1,7 +1,7 @@
 #pragma once
-// Exit codes and the one-line error report every subcommand uses. Apart from cli/app.h so the
-// statically linked front end (front_main.cpp), which runs `sluice build` without the rest of
-// the CLI, shares them.
+// Exit codes and the one-line error report every subcommand uses. Apart from cli/app.h so that
+// `sluice build` (cli/build_command.h, which needs only the renderer) shares them without
+// depending on the rest of the CLI.
 #include <ostream>
 
 #include "core/error.h"

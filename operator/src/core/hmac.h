@@ -1,9 +1,9 @@
 #pragma once
 // HMAC-SHA256 and constant-time comparison, for webhook signatures and shared tokens.
 //
-// In a file of its own, not in sha256.h: HMAC goes through OpenSSL's EVP layer, which the
-// statically linked `sluice build` front end must not pull in (see sha256.h), and a static link
-// takes only the object files that are referenced.
+// In a file of its own, not in sha256.h: HMAC goes through OpenSSL's EVP layer, which
+// sha256.h avoids on purpose (the first EVP call loads provider tables: about 2 MiB resident in
+// a `sluice build` that only hashes generated ConfigMaps).
 
 #include <string>
 #include <string_view>

@@ -69,7 +69,7 @@ class FileSystem {
 // tree holding `dir`, so that an overlay may name `../../base` (Flux confines a build to its
 // repository; kubectl kustomize confines nothing). That is the nearest folder, from `dir`'s
 // canonical path upwards, with a `.git` entry: a directory, or the file a linked worktree or a
-// submodule has. Git itself is not run: the static front end must stay free of it. Outside any
+// submodule has. Git itself is not run: rendering only reads files. Outside any
 // work tree, and when `dir` does not exist, `dir` itself (the root before work trees counted),
 // so FileSystem reports a missing or wrong DIR as it always did.
 std::filesystem::path work_tree_root(const std::filesystem::path& dir);

@@ -95,7 +95,7 @@ OperatorProcess::OperatorProcess(const TestEnvironment& env, std::string kubecon
 OperatorProcess::~OperatorProcess() = default;
 
 void OperatorProcess::start() {
-  std::vector<std::string> argv{std::string(SLUICE_BINARY_DIR) + "/bin/sluice-full",
+  std::vector<std::string> argv{std::string(SLUICE_BINARY_DIR) + "/bin/sluice",
                                 "--log-format",
                                 "text",
                                 "run",

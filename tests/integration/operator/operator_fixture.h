@@ -1,6 +1,6 @@
 #pragma once
 
-// The operator under test: `sluice-full run` as a real process, against the real environment
+// The operator under test: `sluice run` as a real process, against the real environment
 // (tests/env: kube-apiserver with kube-controller-manager, kube-scheduler and kwok, the git
 // servers), with the CRDs from crds/ and the ClusterRole from manifests/rbac.yaml bound to a
 // test ServiceAccount, so the operator runs with exactly the rights the install manifests give.
@@ -23,7 +23,7 @@ namespace sluice::testing {
 
 class OperatorProcess {
  public:
-  // `kubeconfig`: the operator's identity. `extra_args` are added to `sluice-full run`.
+  // `kubeconfig`: the operator's identity. `extra_args` are added to `sluice run`.
   // `name` tells the logs of several operators of one test apart (build/env/operator-logs/
   // <namespace>[-<name>].log).
   OperatorProcess(const TestEnvironment& env, std::string kubeconfig, std::string watch_namespace,

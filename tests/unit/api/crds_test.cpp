@@ -1,7 +1,7 @@
 // The CRDs in crds/ are printed from the C++ Schemas, the parsers read exactly what the Schemas
 // declare, and the SigningPolicy schema declares exactly what policy/signing_policy.cpp knows.
 // Together: one source of truth for every field (regenerate crds/ with
-// `build/bin/sluice-full crds --out crds`).
+// `build/bin/sluice crds --out crds`).
 #include "api/crds.h"
 
 #include <filesystem>
@@ -34,7 +34,7 @@ TEST(Crds, FilesInTheRepositoryAreTheGeneratedOnes) {
   for (const CrdFile& file : crds()) {
     SCOPED_TRACE(file.file_name);
     EXPECT_EQ(read_file(dir / file.file_name), crd_yaml(file))
-        << "crds/ is stale: run build/bin/sluice-full crds --out crds";
+        << "crds/ is stale: run build/bin/sluice crds --out crds";
   }
 }
 
