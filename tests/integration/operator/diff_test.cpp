@@ -191,8 +191,26 @@ TEST_F(DiffTest, ComparesALocalFolderForAPullRequest) {
   EXPECT_EQ(same.out, "");
   EXPECT_NE(same.err.find("a local folder has no commit"), std::string::npos) << same.err;
 
+  // A pull request that changes a, adds c, and brings a Namespace with an object in it and a
+  // CRD with an object of its kind: neither can be dry-run before the other exists, so they
+  // show as created.
   std::ofstream(folder / "a.yaml") << config_map_yaml("a", "from the pull request");
   std::ofstream(folder / "c.yaml") << config_map_yaml("c", "1");
+  const std::string other = ns() + "-x";
+  std::ofstream(folder / "namespace.yaml")
+      << "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + other + "\n---\n" +
+             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: in-x\n  namespace: " + other +
+             "\ndata: {value: \"1\"}\n";
+  const std::string group = ns() + ".example.com";
+  std::ofstream(folder / "crd.yaml")
+      << "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n"
+         "  name: widgets." +
+             group + "\nspec:\n  group: " + group +
+             "\n  names: {kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}\n"
+             "  scope: Namespaced\n  versions:\n  - name: v1\n    served: true\n"
+             "    storage: true\n    schema:\n      openAPIV3Schema:\n        type: object\n"
+             "        x-kubernetes-preserve-unknown-fields: true\n---\napiVersion: " +
+             group + "/v1\nkind: Widget\nmetadata:\n  name: w\nspec: {size: 1}\n";
   const ProcessResult changed = diff({"app", "shop", "-n", ns(), "--path", folder.string()});
   EXPECT_EQ(changed.exit_code, 1) << changed.out << changed.err;
   EXPECT_NE(changed.out.find("\n-  value: \"1\"\n+  value: from the pull request\n"),
@@ -200,7 +218,16 @@ TEST_F(DiffTest, ComparesALocalFolderForAPullRequest) {
       << changed.out;
   EXPECT_NE(changed.out.find("► ConfigMap/" + ns() + "/c created\n"), std::string::npos)
       << changed.out;
+  for (const std::string& subject :
+       {"Namespace/" + other, "ConfigMap/" + other + "/in-x",
+        "CustomResourceDefinition/widgets." + group, "Widget/" + ns() + "/w"}) {
+    EXPECT_NE(changed.out.find("► " + subject + " created\n"), std::string::npos)
+        << subject << "\n"
+        << changed.out << changed.err;
+  }
   EXPECT_TRUE(get("configmap", "c").is_null());
+  EXPECT_TRUE(get("namespace", other).is_null());
+  EXPECT_TRUE(get("customresourcedefinition", "widgets." + group).is_null());
   fs::remove_all(folder);
 }
 
