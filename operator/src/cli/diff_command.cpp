@@ -42,7 +42,7 @@ struct Rendered {
 // The commit of a Flux-style revision: "main@sha1:<sha>", "v1@sha1:<sha>", "sha1:<sha>".
 std::string commit_of(const std::string& revision) {
   const std::size_t at = revision.rfind("sha1:");
-  const std::string sha = at == std::string::npos ? "" : revision.substr(at + 5);
+  std::string sha = at == std::string::npos ? "" : revision.substr(at + 5);
   if (!git::is_full_sha(sha)) {
     throw invalid_argument("cannot read a commit from the revision \"" + revision + "\"");
   }
