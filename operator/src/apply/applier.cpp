@@ -92,7 +92,7 @@ ObjectResult Applier::apply_one(const Object& object, runtime::AbortSource& abor
     const std::optional<Json> before = live_.get(gvk, ns, object.name());
     Json response;
     try {
-      response = server_side_apply(resource, ns, object);
+      response = server_side_apply(client_, resource, ns, object);
       result.action = !before ? Action::kCreated
                       : resource_version_of(response) == resource_version_of(*before)
                           ? Action::kUnchanged
@@ -137,15 +137,16 @@ Json Applier::recreate(const kube::Resource& resource, const Object& object,
     }
     runtime::sleep_for(options_.poll_interval, abort, *options_.clock);
   }
-  return server_side_apply(resource, ns, object);
+  return server_side_apply(client_, resource, ns, object);
 }
 
-Json Applier::server_side_apply(const kube::Resource& resource, const std::string& ns,
-                                const Object& object) const {
+Json server_side_apply(const kube::Client& client, const kube::Resource& resource,
+                       const std::string& ns, const Object& object, bool dry_run) {
   kube::ApplyOptions options;
   options.force = true;  // sluice owns what it applies (see the header)
   options.field_manager = std::string(api::kFieldManager);
-  return client_.apply(resource, ns, object.name(), object.json(), options);
+  options.dry_run = dry_run;
+  return client.apply(resource, ns, object.name(), object.json(), options);
 }
 
 void Applier::wait_established(std::vector<ObjectResult>& results, runtime::AbortSource& abort) {

@@ -38,6 +38,12 @@ struct ApplierOptions {
   runtime::ClockPtr clock = runtime::SystemClock::instance();
 };
 
+// One server-side apply of `object` as sluice sends it (field manager "sluice", forced
+// ownership); `dry_run`: dryRun=All, so admission and validation run, the answer is the object
+// the apply would produce, and nothing is stored (`sluice diff`).
+Json server_side_apply(const kube::Client& client, const kube::Resource& resource,
+                       const std::string& ns, const Object& object, bool dry_run = false);
+
 class Applier {
  public:
   // `client` may impersonate (Application spec.serviceAccountName). Must run on a fiber of
@@ -49,9 +55,6 @@ class Applier {
 
  private:
   ObjectResult apply_one(const Object& object, runtime::AbortSource& abort);
-  // One server-side apply: field manager "sluice", forced ownership.
-  Json server_side_apply(const kube::Resource& resource, const std::string& ns,
-                         const Object& object) const;
   Json recreate(const kube::Resource& resource, const Object& object, const Json& live_before,
                 runtime::AbortSource& abort);
   // Marks CRDs that do not become Established in time as failed.

@@ -8,6 +8,7 @@
 
 #include "cli/build_command.h"
 #include "cli/crds_command.h"
+#include "cli/diff_command.h"
 #include "cli/get_command.h"
 #include "cli/pull_command.h"
 #include "cli/reconcile_command.h"
@@ -102,8 +103,13 @@ constexpr Command kCommands[] = {
      "Stop reconciling an object", &run_suspend},
     {"resume", "resume app|source NAME [-n NAMESPACE] [--timeout 5m] [--kubeconfig PATH]",
      "Resume reconciling an object and wait for the result", &run_resume},
-    {"diff", "diff app NAME [-n NAMESPACE]", "Show what applying the current revision would change",
-     nullptr},
+    {"diff", "diff app NAME [-n NAMESPACE] [--path DIR] [--kubeconfig PATH]",
+     "Show what applying the current revision would change", &run_diff, LogFormat::kText,
+     "Renders the Application as the operator does, from its GitSource's current revision (or,\n"
+     "with --path, from the folder DIR, e.g. a pull request's checkout), server-side dry-runs\n"
+     "every object and prints what would be created, a unified diff of what would change, and\n"
+     "what prune would delete. Secret values are masked. Nothing is written.\n\n"
+     "Exit codes: 0 no changes, 1 changes, 2 an error.\n"},
 };
 
 const Command* find_command(std::string_view name) {

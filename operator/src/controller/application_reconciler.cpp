@@ -6,12 +6,10 @@
 #include "api/group.h"
 #include "apply/drift.h"
 #include "apply/pruner.h"
+#include "controller/application_render.h"
 #include "controller/policy_inputs.h"
 #include "controller/reasons.h"
 #include "policy/gate.h"
-#include "render/builder.h"
-#include "render/post_build.h"
-#include "render/transformers/namespace.h"
 
 namespace sluice::controller {
 namespace {
@@ -37,17 +35,6 @@ Json finalizer_patch(const Json& object, bool add) {
   return Json{{"metadata",
                {{"finalizers", std::move(list)},
                 {"resourceVersion", string_member(object, {"metadata", "resourceVersion"})}}}};
-}
-
-// spec.path inside the artifact: "./apps/x", "apps/x" and "/apps/x" all name the same folder;
-// nothing may leave the artifact.
-std::filesystem::path folder_in(const std::filesystem::path& root, const std::string& path) {
-  std::filesystem::path relative = std::filesystem::path(path).relative_path().lexically_normal();
-  if (relative.empty() || relative == ".") return root;
-  if (*relative.begin() == "..") {
-    throw Error(ErrorCode::kPermissionDenied, "spec.path \"" + path + "\" leaves the repository");
-  }
-  return root / relative;
 }
 
 std::string join_fingerprint(std::initializer_list<std::string_view> parts) {
@@ -280,88 +267,19 @@ bool ApplicationReconciler::dependencies_ready(ApplicationRun& run) {
 // ---- render ---------------------------------------------------------------------------------
 
 StringMap ApplicationReconciler::substitutions(const ApplicationRun& run) {
-  StringMap variables;
-  const std::string ns = run.application.namespace_name();
-  for (const api::SubstituteReference& from : run.spec.substitute_from) {
-    const bool secret = from.kind == "Secret";
-    const kube::Resource resource = secret ? kube::secrets() : kube::configmaps();
-    Json object;
-    try {
-      object = context_.client.get(resource, ns, from.name);
-    } catch (const Error& e) {
-      if (e.code() == ErrorCode::kNotFound && from.optional) continue;
-      throw e.with_context("postBuild.substituteFrom " + from.kind + " " + from.name);
-    }
-    for (const char* field : {"data", "binaryData"}) {
-      const Json* data = find_member(object, {field});
-      if (data == nullptr || !data->is_object()) continue;
-      for (const auto& [key, unused] : data->items()) {
-        if (auto value =
-                data_value(object, key, secret ? DataSource::kSecret : DataSource::kConfigMap)) {
-          variables[key] = std::move(*value);
-        }
-      }
-    }
-  }
-  for (const auto& [key, value] : run.spec.substitute) variables[key] = value;
-  render::validate_variable_names(variables);
-  return variables;
+  return read_substitutions(context_.client, run.application.namespace_name(), run.spec);
 }
 
 std::vector<Object> ApplicationReconciler::build(const ApplicationRun& run,
                                                  const StringMap& variables) {
   const std::filesystem::path root = run.artifact->dir;
   const std::filesystem::path dir = folder_in(root, run.spec.path);
-  const std::string target = run.spec.target_namespace;
   // File I/O and CPU: on a blocking thread, whose stack also suits the renderer's recursion.
-  return context_.blocking.run([&] {
-    render::BuildOptions options;
-    options.root = root;
-    std::vector<Object> objects = render::build(dir, options);
-    render::substitute_variables(objects, variables);
-    if (!target.empty()) render::transformers::set_namespace(objects, target);
-    return objects;
-  });
+  return context_.blocking.run([&] { return render_manifests(root, dir, run.spec, variables); });
 }
 
 void ApplicationReconciler::prepare(const ApplicationRun& run, std::vector<Object>& objects) {
-  // Scopes of kinds defined in this very revision (their CRDs are not served yet).
-  std::map<GroupKind, bool> namespaced;
-  for (const Object& object : objects) {
-    if (object.gvk().group_kind() !=
-        GroupKind{"apiextensions.k8s.io", "CustomResourceDefinition"}) {
-      continue;
-    }
-    const Json& crd = object.json();
-    namespaced[GroupKind{string_member(crd, {"spec", "group"}),
-                         string_member(crd, {"spec", "names", "kind"})}] =
-        string_member(crd, {"spec", "scope"}) != "Cluster";
-  }
-  const std::string app_ns = run.application.namespace_name();
-  for (Object& object : objects) {
-    const GroupVersionKind gvk = object.gvk();
-    if (gvk.kind.empty() || gvk.version.empty() || object.name().empty()) {
-      throw invalid_argument("an object without apiVersion, kind or metadata.name: " +
-                             object.json().dump().substr(0, 200));
-    }
-    auto scope = namespaced.find(gvk.group_kind());
-    if (scope == namespaced.end()) {
-      bool is_namespaced = true;  // unknown kinds: their apply will say what is wrong
-      try {
-        is_namespaced = context_.mapper.resource_for(gvk).namespaced;
-      } catch (const Error& e) {
-        if (e.code() != ErrorCode::kNotFound) throw;
-      }
-      scope = namespaced.emplace(gvk.group_kind(), is_namespaced).first;
-    }
-    if (!scope->second) {
-      object.set_namespace("");
-    } else if (object.namespace_name().empty()) {
-      object.set_namespace(app_ns);
-    }
-    object.set_label(api::label::kApplicationName, run.application.name());
-    object.set_label(api::label::kApplicationNamespace, app_ns);
-  }
+  prepare_manifests(context_.mapper, run.application, objects);
 }
 
 void ApplicationReconciler::render(ApplicationRun& run, runtime::AbortSource& abort) {

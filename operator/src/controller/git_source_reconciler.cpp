@@ -37,27 +37,6 @@ git::Ref to_git_ref(const api::GitRef& ref) {
   return out;
 }
 
-// The Secret's keys as git credentials (see git/credentials.h). Values never reach a message.
-git::Credentials read_credentials(const kube::Client& client, const std::string& ns,
-                                  const std::string& name) {
-  const Json secret = client.get(kube::secrets(), ns, name);
-  const auto value = [&](const std::string& key) {
-    try {
-      return data_value(secret, key, DataSource::kSecret);
-    } catch (const Error& e) {
-      throw e.with_context("Secret " + ns + "/" + name);
-    }
-  };
-  git::Credentials credentials;
-  credentials.username = value("username");
-  credentials.password = value("password");
-  credentials.bearer_token = value("bearerToken");
-  credentials.identity = value("identity");
-  credentials.known_hosts = value("known_hosts");
-  credentials.ca_cert = value("ca.crt");
-  return credentials;
-}
-
 std::string_view fetch_reason(const Error& error) {
   switch (error.code()) {
     case ErrorCode::kUnauthenticated:
@@ -112,6 +91,26 @@ Json verification_of(const Artifact& artifact) {
 
 kube::Resource git_sources() {
   return sluice_resource(api::kGitSourcePlural, true);
+}
+
+git::Credentials read_git_credentials(const kube::Client& client, const std::string& ns,
+                                      const std::string& name) {
+  const Json secret = client.get(kube::secrets(), ns, name);
+  const auto value = [&](const std::string& key) {
+    try {
+      return data_value(secret, key, DataSource::kSecret);
+    } catch (const Error& e) {
+      throw e.with_context("Secret " + ns + "/" + name);
+    }
+  };
+  git::Credentials credentials;
+  credentials.username = value("username");
+  credentials.password = value("password");
+  credentials.bearer_token = value("bearerToken");
+  credentials.identity = value("identity");
+  credentials.known_hosts = value("known_hosts");
+  credentials.ca_cert = value("ca.crt");
+  return credentials;
 }
 
 std::string register_webhook(server::WebhookRegistry& webhooks, const kube::Client& client,
@@ -211,7 +210,7 @@ std::optional<Duration> GitSourceReconciler::reconcile(const std::string& key,
   fetch_options.timeout = spec.timeout;
   if (spec.secret_name) {
     try {
-      fetch_options.credentials = read_credentials(context_.client, ns, *spec.secret_name);
+      fetch_options.credentials = read_git_credentials(context_.client, ns, *spec.secret_name);
     } catch (const Error& e) {
       abort.check();
       finish(Failure{reason::kSecretNotFound, e.with_context("secretRef"), false});

@@ -63,4 +63,10 @@ std::string register_webhook(server::WebhookRegistry& webhooks, const kube::Clie
 // The GitSource resource (sluice.dev/v1alpha1 gitsources).
 kube::Resource git_sources();
 
+// The git credentials in Secret `ns`/`name` (spec.secretRef; keys as git/credentials.h names
+// them), read with `client`. Throws what the read throws, and kInvalidArgument (naming the
+// Secret, never a value) for data that is not base64. The values never reach a message.
+git::Credentials read_git_credentials(const kube::Client& client, const std::string& ns,
+                                      const std::string& name);
+
 }  // namespace sluice::controller

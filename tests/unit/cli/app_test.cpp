@@ -43,12 +43,6 @@ TEST(AppTest, UnknownCommandExitsNonZeroWithUsage) {
   EXPECT_TRUE(result.out.empty());
 }
 
-TEST(AppTest, CommandsNotBuiltYetSaySoAndFail) {
-  const CliResult result = run({"diff", "app", "shop"});
-  EXPECT_EQ(result.code, kExitFailure);
-  EXPECT_NE(result.err.find("\"diff\" is not built yet"), std::string::npos);
-}
-
 TEST(AppTest, CommandHelpShowsItsSynopsis) {
   for (const auto& args :
        {std::vector<std::string>{"build", "--help"}, std::vector<std::string>{"help", "build"}}) {
