@@ -27,13 +27,12 @@ struct Command {
   std::string_view name;
   std::string_view synopsis;
   std::string_view summary;
-  Handler handler;  // nullptr: not built yet
+  Handler handler;
   LogFormat default_log_format = LogFormat::kText;
   std::string_view details = {};  // `COMMAND --help` only, after the summary
 };
 
-// The whole command surface, including what is still to come, so `--help` tells users the
-// shape of the tool today.
+// The whole command surface, in the order `--help` lists it.
 constexpr Command kCommands[] = {
     {"run",
      "run [--kubeconfig PATH] [--namespace NS] [--concurrency N] [--storage-dir DIR] "
@@ -125,7 +124,7 @@ void print_usage(std::ostream& out) {
   for (const Command& command : kCommands) {
     std::string name(command.name);
     name.resize(16, ' ');
-    out << "  " << name << command.summary << (command.handler ? "" : " (not built yet)") << "\n";
+    out << "  " << name << command.summary << "\n";
   }
   out << "\nGlobal flags:\n"
       << "  -h, --help              Show this help, or a command's with COMMAND --help\n"
@@ -137,7 +136,6 @@ void print_usage(std::ostream& out) {
 void print_command_usage(const Command& command, std::ostream& out) {
   out << "Usage: sluice " << command.synopsis << "\n\n" << command.summary << "\n";
   if (!command.details.empty()) out << "\n" << command.details;
-  if (command.handler == nullptr) out << "\nThis command is not built yet.\n";
 }
 
 struct ParsedLine {
@@ -228,10 +226,6 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
     return kExitUsage;
   }
   configure_logging(log, log_sink);
-  if (command->handler == nullptr) {
-    err << "sluice: \"" << command->name << "\" is not built yet\n";
-    return kExitFailure;
-  }
   const std::vector<std::string> command_args(line.rest.begin() + 1, line.rest.end());
   try {
     return command->handler(CommandContext{command_args, out, err, log});
