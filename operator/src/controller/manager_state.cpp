@@ -164,8 +164,8 @@ Manager::State::State(const ManagerOptions& o)
           webhooks ? std::make_unique<server::HttpServer>(webhook_server_options(o.webhook_address))
                    : nullptr) {
   if (!o.status_address.empty()) {
-    status_page = std::make_unique<server::StatusPage>([this] { return status_inputs(); },
-                                                       recent_events, server::StatusPage::Options{});
+    status_page = std::make_unique<server::StatusPage>(
+        [this] { return status_inputs(); }, recent_events, server::StatusPage::Options{});
     status_server = std::make_unique<server::HttpServer>(status_server_options(o.status_address));
   }
 }

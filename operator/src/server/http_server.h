@@ -22,10 +22,10 @@
 // keeps writing into after it returned, for server-sent events.
 //
 // Stopping: stop() stops accepting, closes idle keep-alive connections, streaming responses and
-// connections still reading a request, lets every handler already running finish and its response be written
-// (with `Connection: close`), and returns once every connection is closed and the threads are
-// joined. A handler that never returns therefore keeps stop() waiting; I/O is bounded by
-// Options::io_timeout, so a slow client cannot.
+// connections still reading a request, lets every handler already running finish and its response
+// be written (with `Connection: close`), and returns once every connection is closed and the
+// threads are joined. A handler that never returns therefore keeps stop() waiting; I/O is bounded
+// by Options::io_timeout, so a slow client cannot.
 
 #include <chrono>
 #include <cstddef>

@@ -75,7 +75,8 @@ const std::string_view kStatusPageHtml = R"html(<!doctype html>
 )html";
 
 // Status is never told by colour alone: every badge carries a symbol and a word.
-const std::string_view kStatusPageCss = R"css(:root{color-scheme:light dark;--fg:#1b1b1b;--bg:#fff;--muted:#555;--line:#ccc;--ok:#0a6b2d;--bad:#a4161a;--unk:#7a5b00;--link:#0b57d0}
+const std::string_view kStatusPageCss =
+    R"css(:root{color-scheme:light dark;--fg:#1b1b1b;--bg:#fff;--muted:#555;--line:#ccc;--ok:#0a6b2d;--bad:#a4161a;--unk:#7a5b00;--link:#0b57d0}
 @media (prefers-color-scheme:dark){:root{--fg:#e8e8e8;--bg:#141414;--muted:#aaa;--line:#444;--ok:#6fd08c;--bad:#ff8a8a;--unk:#f0c75e;--link:#8ab4f8}}
 *{box-sizing:border-box}
 body{margin:0 auto;max-width:80rem;padding:0 1rem 2rem;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg);overflow-wrap:break-word}

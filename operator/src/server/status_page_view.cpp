@@ -171,8 +171,8 @@ Json application_view(const Json& app, const std::vector<Json>& sources) {
       {"namespace", cut_text(ns)},
       {"name", text_at(app, {"metadata", "name"})},
       {"suspended", bool_at(app, {"spec", "suspend"})},
-      {"source", Json{{"kind", text_at(app, {"spec", "sourceRef", "kind"})},
-                      {"key", cut_text(source_key)}}},
+      {"source",
+       Json{{"kind", text_at(app, {"spec", "sourceRef", "kind"})}, {"key", cut_text(source_key)}}},
       {"path", text_at(app, {"spec", "path"})},
       {"serviceAccountName", text_at(app, {"spec", "serviceAccountName"})},
       {"revision", text_at(app, {"status", "lastAppliedRevision"})},
@@ -185,9 +185,8 @@ Json application_view(const Json& app, const std::vector<Json>& sources) {
       {"health", health == nullptr ? Json(nullptr)
                                    : Json{{"status", text_at(*health, {"status"})},
                                           {"message", text_at(*health, {"message"})}}},
-      {"verification",
-       Json{{"condition", condition_summary(conditions, "Verified")},
-            {"source", std::move(source_signature)}}},
+      {"verification", Json{{"condition", condition_summary(conditions, "Verified")},
+                            {"source", std::move(source_signature)}}},
   };
 }
 

@@ -94,7 +94,11 @@ TEST_F(StatusPageTest, ReadOnlyOtherMethodsAreRefused) {
 
 TEST_F(StatusPageTest, JsonEndpointServesTheViewWithEvents) {
   set_app("web", "main@sha1:1");
-  events_->add(StatusEvent{.type = "Normal", .reason = "Applied", .kind = "Application"});
+  StatusEvent applied;
+  applied.type = "Normal";
+  applied.reason = "Applied";
+  applied.kind = "Application";
+  events_->add(applied);
   start();
   const auto response = testing::get(server_->port(), "/api/v1/status");
   ASSERT_EQ(response.status, 200);
@@ -152,8 +156,7 @@ TEST_F(StatusPageTest, StreamsPastTheBoundAreRefusedAndAClosedOneFreesItsSlot) {
     ASSERT_TRUE(first.send(stream_request()));
     ASSERT_TRUE(read_until(first, seen, "event: status"));
     const auto second = testing::round_trip(
-        server_->port(),
-        "GET /api/v1/events HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+        server_->port(), "GET /api/v1/events HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
     EXPECT_EQ(second.status, 503);
   }
   // The first client is gone: the server notices on its next write (a change or keep-alive).

@@ -9,6 +9,13 @@
 namespace sluice::server {
 namespace {
 
+StatusEvent event(const std::string& reason, const std::string& note = "") {
+  StatusEvent out;
+  out.reason = reason;
+  out.note = note;
+  return out;
+}
+
 Json condition(const std::string& type, const std::string& status, const std::string& time,
                const std::string& message = "") {
   return Json{{"type", type},
@@ -71,16 +78,15 @@ TEST(StatusView, ShowsRevisionReadyLastReconcileInventoryDriftAndVerification) {
   app["status"]["history"] = Json::array({{{"time", "2026-01-01T00:00:09Z"}}});
   app["status"]["inventory"]["entries"] = Json::array();
   for (int i = 0; i < 150; ++i) {
-    app["status"]["inventory"]["entries"].push_back({{"id", "team_cm" + std::to_string(i) + "__"},
-                                                     {"v", "v1"}});
+    app["status"]["inventory"]["entries"].push_back(
+        {{"id", "team_cm" + std::to_string(i) + "__"}, {"v", "v1"}});
   }
-  app["status"]["drift"] = {
-      {"action", "Correct"},
-      {"count", 1},
-      {"time", "2026-01-01T00:00:05Z"},
-      {"objects", Json::array({"apps/v1/Deployment/team/web"})},
-      {"fields", Json::array({{{"object", "apps/v1/Deployment/team/web"},
-                               {"paths", Json::array({"spec.replicas"})}}})}};
+  app["status"]["drift"] = {{"action", "Correct"},
+                            {"count", 1},
+                            {"time", "2026-01-01T00:00:05Z"},
+                            {"objects", Json::array({"apps/v1/Deployment/team/web"})},
+                            {"fields", Json::array({{{"object", "apps/v1/Deployment/team/web"},
+                                                     {"paths", Json::array({"spec.replicas"})}}})}};
   inputs.applications = {app};
   inputs.sources = {git_source("team", "repo")};
   const Json view = status_view(inputs);
@@ -123,11 +129,10 @@ TEST(StatusView, NoSecretValuesReachTheDocument) {
   app["status"]["data"] = {{"password", "c2VjcmV0LWJ5dGVz"}};  // whatever lands in status
   inputs.applications = {app};
   inputs.sources = {git_source("team", "repo")};
-  inputs.events = {StatusEvent{.reason = "Applied", .note = "applied 3 objects"}};
+  inputs.events = {event("Applied", "applied 3 objects")};
   const std::string text = status_json(status_view(inputs));
-  for (const char* secret :
-       {"s3cr3t-token", "git:", "hunter2-value", "c2VjcmV0LWJ5dGVz", "0123abcd-secret-path",
-        "hook-token"}) {
+  for (const char* secret : {"s3cr3t-token", "git:", "hunter2-value", "c2VjcmV0LWJ5dGVz",
+                             "0123abcd-secret-path", "hook-token"}) {
     EXPECT_EQ(text.find(secret), std::string::npos) << secret << " in " << text;
   }
   // References by name are shown: they say where the credentials come from, not what they are.
@@ -182,19 +187,20 @@ TEST(StatusView, CapsTheNumberOfObjects) {
 
 TEST(RecentEvents, KeepsTheNewestUpToItsCapacity) {
   RecentEvents events(3);
-  for (int i = 0; i < 5; ++i) events.add(StatusEvent{.reason = "R" + std::to_string(i)});
+  for (int i = 0; i < 5; ++i) events.add(event("R" + std::to_string(i)));
   const auto newest = events.newest_first(10);
   ASSERT_EQ(newest.size(), 3U);
   EXPECT_EQ(newest[0].reason, "R4");
   EXPECT_EQ(newest[2].reason, "R2");
   EXPECT_EQ(events.newest_first(1).size(), 1U);
-  events.add(StatusEvent{.note = std::string(10000, 'n')});
+  events.add(event("Long", std::string(10000, 'n')));
   EXPECT_LE(events.newest_first(1)[0].note.size(), kMaxText + 3);
 }
 
 TEST(ServerSentEvents, FramesEveryLineOfDataAndEndsWithABlankLine) {
   EXPECT_EQ(sse_event("status", "{}", 7), "id: 7\nevent: status\ndata: {}\n\n");
-  EXPECT_EQ(sse_event("m", "a\nb\r\nc\rd", 1), "id: 1\nevent: m\ndata: a\ndata: b\ndata: c\ndata: d\n\n");
+  EXPECT_EQ(sse_event("m", "a\nb\r\nc\rd", 1),
+            "id: 1\nevent: m\ndata: a\ndata: b\ndata: c\ndata: d\n\n");
   EXPECT_EQ(sse_event("m", "", 2), "id: 2\nevent: m\ndata: \n\n");
   EXPECT_EQ(sse_event("m", "end\n", 3), "id: 3\nevent: m\ndata: end\ndata: \n\n");
   EXPECT_THROW(sse_event("bad\nname", "x", 1), Error);
