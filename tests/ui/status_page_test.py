@@ -197,6 +197,7 @@ return {
   revision: field(row, 'revision'),
   objects: field(row, 'objects'),
   signer: field(article, 'signer'),
+  method: field(article, 'signature-method'),
   fingerprint: field(article, 'fingerprint'),
   verified: field(article, 'verified'),
   verifiedMessage: field(article, 'verified-message'),
@@ -358,17 +359,21 @@ spec:
 
         def page_ready():
             facts = browser.js(PAGE_FACTS, key_name)
-            return facts if facts["revision"] == revision and facts["signer"] not in (None, "\u2014") \
-                else None
+            return facts if facts["revision"] == revision and facts["fingerprint"] not in (
+                None, "\u2014") else None
         facts = eventually("the page to show the applied revision", page_ready, 30)
 
         check(facts["readyStatus"] == "True" and facts["ready"].startswith("\u2713 Ready"),
               f"Ready not shown: {facts['ready']!r}")
         check(facts["objects"] == "3", f"inventory count {facts['objects']!r}, want 3")
+        check(facts["method"] == "ssh", f"signature method {facts['method']!r}, want ssh")
         check(facts["fingerprint"] == fingerprint,
               f"fingerprint {facts['fingerprint']!r}, want {fingerprint}")
         check("PolicyAllowed" in facts["verified"], f"verified: {facts['verified']!r}")
-        check(policy in facts["verifiedMessage"], f"policy decision: {facts['verifiedMessage']!r}")
+        # An SSH signature names no one: the signer is the allowed signer the policy matched.
+        check(policy in facts["verifiedMessage"] and "ui@sluice.dev" in facts["verifiedMessage"]
+              and fingerprint in facts["verifiedMessage"],
+              f"policy decision: {facts['verifiedMessage']!r}")
         check(any(policy in row and "Enforce" in row for row in facts["policies"]),
               f"policy mode not shown: {facts['policies']}")
         check(facts["secretRef"] == "Secret git-credentials", f"secretRef: {facts['secretRef']!r}")
@@ -383,7 +388,7 @@ spec:
         check(facts["colHeaders"] == 5 and facts["rowHeaders"] >= 1, "table headers with scope")
         check(facts["filterLabel"] == "yes" and facts["viewport"] == "yes", "label / viewport")
         check(facts["events"] >= 1, "no events listed")
-        log(f"DOM ok: {facts['row']!r}, signer {facts['signer']!r}")
+        log(f"DOM ok: {facts['row']!r}; {facts['verifiedMessage']!r}")
 
         png = browser.screenshot()
         shot = os.path.join(BUILD, "ui", "status-page.png")
