@@ -108,8 +108,8 @@ article{border:1px solid var(--line);border-radius:.5rem;padding:0 1rem 1rem;mar
 const std::string_view kStatusPageJs = R"js('use strict';
 (() => {
   const byId = (id) => document.getElementById(id);
-  // Builds an element; `text` sets textContent, other keys set attributes. Data never goes
-  // through innerHTML.
+  // Builds an element; `text` sets textContent, other keys set attributes. Data is never
+  // parsed as markup.
   function el(tag, props, ...children) {
     const node = document.createElement(tag);
     for (const [key, value] of Object.entries(props || {})) {

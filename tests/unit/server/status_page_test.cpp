@@ -80,7 +80,10 @@ TEST_F(StatusPageTest, ServesTheEmbeddedPageWithASafePolicy) {
   EXPECT_EQ(page.headers.at("x-content-type-options"), "nosniff");
   const auto script = testing::get(server_->port(), "/status.js");
   EXPECT_EQ(script.status, 200);
-  EXPECT_EQ(script.body.find("innerHTML"), std::string::npos);  // data goes in as text only
+  // Data goes in as text only: no API of the script parses markup.
+  for (const char* parser : {"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write"}) {
+    EXPECT_EQ(script.body.find(parser), std::string::npos) << parser;
+  }
   EXPECT_EQ(testing::get(server_->port(), "/status.css").status, 200);
 }
 
