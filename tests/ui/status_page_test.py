@@ -45,6 +45,8 @@ def log(message):
 
 
 def load_env():
+    if not os.path.exists(ENV_SH):
+        raise SystemExit(f"{ENV_SH} is missing: bring the environment up (tests/env/up)")
     out = subprocess.run(["bash", "-c", f". '{ENV_SH}' && env -0"], check=True,
                          capture_output=True).stdout
     env = dict(os.environ)
@@ -55,7 +57,7 @@ def load_env():
     return env
 
 
-ENV = load_env()
+ENV = {}  # the environment's variables (KUBECONFIG, GIT_*), loaded by main()
 
 
 def run(args, stdin=None, check=True, cwd=None):
@@ -232,6 +234,7 @@ def check(condition, message):
 
 
 def main():
+    ENV.update(load_env())
     suffix = uuid.uuid4().hex[:8]
     ns = f"ui-{suffix}"
     repo_name = f"ui-{suffix}"
@@ -240,6 +243,7 @@ def main():
     bare = os.path.join(ENV["GIT_ROOT"], repo_name + ".git")
     operator = driver = None
     browsers = []
+    passed = False
     operator_log = os.path.join(BUILD, "env", "operator-logs", f"{ns}.log")
     os.makedirs(os.path.dirname(operator_log), exist_ok=True)
     try:
@@ -428,6 +432,7 @@ spec:
         width, height, colours = png_colours(phone.screenshot())
         check(len(colours) >= 16, f"phone screenshot looks blank: {len(colours)} colours")
         log("PASS")
+        passed = True
         return 0
     except Failure as e:
         log(f"FAIL: {e}")
@@ -447,7 +452,7 @@ spec:
                 process.wait()
             if name == "operator" and process.returncode != 0:
                 log(f"the operator exited with {process.returncode}")
-        if operator is not None and sys.exc_info()[0] is not None:
+        if operator is not None and not passed:
             with open(operator_log) as f:
                 log("operator log (last lines):\n" + "".join(f.readlines()[-30:]))
         kubectl("delete", "applications.sluice.dev", "--all", "-n", ns, "--wait=false",
@@ -461,5 +466,12 @@ spec:
 
 SOURCE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+def stop_on_signal(signum, _frame):
+    # ctest's timeout and Ctrl-C: leave through main()'s `finally`, which stops what we started.
+    raise SystemExit(128 + signum)
+
+
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, stop_on_signal)
+    signal.signal(signal.SIGINT, stop_on_signal)
     sys.exit(main())
