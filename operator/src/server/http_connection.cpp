@@ -204,7 +204,9 @@ void Connection::dispatch() {
     }
     response.stream->close();
     response.stream.reset();
-    if (request.method != "HEAD") response = plain(503, "503 too many streams\n");
+    if (request.method != "HEAD") {
+      response = plain(503, owner_.stopping() ? "503 stopping\n" : "503 too many streams\n");
+    }
   }
   write(response, message.version(), message.keep_alive() && !owner_.stopping(),
         request.method == "HEAD", false);
