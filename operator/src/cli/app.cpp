@@ -37,6 +37,7 @@ constexpr Command kCommands[] = {
     {"run",
      "run [--kubeconfig PATH] [--namespace NS] [--concurrency N] [--storage-dir DIR] "
      "[--metrics-addr HOST:PORT] [--health-addr HOST:PORT] [--webhook-addr HOST:PORT] "
+     "[--status-addr HOST:PORT] "
      "[--operator-namespace NS] [--kube-api-qps N] [--kube-api-burst N] "
      "[--watch-label-selector SELECTOR] [--default-service-account NAME] "
      "[--no-cross-namespace-refs] [--leader-elect] [--leader-election-namespace NS] "

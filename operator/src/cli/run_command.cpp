@@ -89,6 +89,8 @@ RunArgs parse_args(std::span<const std::string> raw) {
           parsed.manager.health_address = value;
         } else if (flag == "--webhook-addr") {
           parsed.manager.webhook_address = value;
+        } else if (flag == "--status-addr") {
+          parsed.manager.status_address = value;
         } else if (flag == "--concurrency") {
           parsed.manager.concurrency = parse_count(flag, value);
         } else if (flag == "--namespace") {

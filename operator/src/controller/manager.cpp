@@ -54,6 +54,12 @@ void Manager::start() {
     s.webhook_server->start();
     spdlog::info("webhook receiver on {}", s.webhook_server->local_address());
   }
+  if (s.status_server) {
+    s.status_page->mount(*s.status_server);
+    s.status_server->start();
+    s.status_page->start();
+    spdlog::info("status page on http://{}/", s.status_server->local_address());
+  }
   s.registry->gauge_function("sluice_owned_objects",
                              "Objects in the watch cache of applied objects.",
                              [&s] { return static_cast<double>(s.owned.objects()); });
@@ -75,10 +81,17 @@ void Manager::start() {
   };
   watch(s.sources, [&s](const kube::InformerEvent& event) {
     s.router.on_source(event);
+    if (s.status_page) s.status_page->changed();
     if (s.standby_webhooks) s.standby_webhooks->changed(event);
   });
-  watch(s.applications, [&s](const kube::InformerEvent& event) { s.router.on_application(event); });
-  watch(s.policies, [&s](const kube::InformerEvent& event) { s.router.on_policy(event); });
+  watch(s.applications, [&s](const kube::InformerEvent& event) {
+    s.router.on_application(event);
+    if (s.status_page) s.status_page->changed();
+  });
+  watch(s.policies, [&s](const kube::InformerEvent& event) {
+    s.router.on_policy(event);
+    if (s.status_page) s.status_page->changed();
+  });
 
   if (options_.leader_election.enabled) {
     campaign();
@@ -176,6 +189,9 @@ void Manager::stop() {
     s.owned.stop();
     s.events.stop();
   }
+  // The page first: it ends its streams, so nothing writes into a server being torn down.
+  if (s.status_page) s.status_page->stop();
+  if (s.status_server) s.status_server->stop();
   s.metrics_server.stop();
   s.health_server.stop();
   if (s.webhook_server) s.webhook_server->stop();
@@ -192,6 +208,9 @@ std::uint16_t Manager::health_port() const {
 }
 std::uint16_t Manager::webhook_port() const {
   return state_->webhook_server ? state_->webhook_server->port() : 0;
+}
+std::uint16_t Manager::status_port() const {
+  return state_->status_server ? state_->status_server->port() : 0;
 }
 
 }  // namespace sluice::controller

@@ -9,7 +9,9 @@
 //   OwnedObjects (informers of applied kinds) ─▶ drift ─▶ applications queue
 //   policies queue ─▶ PolicyReconciler
 //   HTTP: /metrics on --metrics-addr, /healthz and /readyz on --health-addr, the webhook
-//   receiver (server/webhook_receiver.h) on --webhook-addr: a push ─▶ sources queue
+//   receiver (server/webhook_receiver.h) on --webhook-addr: a push ─▶ sources queue; the
+//   read-only status page (server/status_page.h) on --status-addr, fed from the informers'
+//   caches and the events recorded
 //
 // Ready (/readyz) once the three informers have synced. Stop drains: no new work is taken,
 // reconciles in flight finish (health waits are cut short), then informers, events, servers
@@ -66,6 +68,7 @@ struct ManagerOptions {
   std::string metrics_address = "127.0.0.1:8080";
   std::string health_address = "127.0.0.1:8081";
   std::string webhook_address;      // empty: no webhook receiver (spec.webhook is ignored)
+  std::string status_address;       // empty: no status page (server/status_page.h)
   std::string instance = "sluice";  // reportingInstance of events (the pod name)
   // Kubernetes label selector syntax ("sharding.sluice.dev/key in (shard1)"); empty: all.
   std::string watch_label_selector;
@@ -96,6 +99,7 @@ class Manager {
   std::uint16_t metrics_port() const;
   std::uint16_t health_port() const;
   std::uint16_t webhook_port() const;  // 0 without a receiver
+  std::uint16_t status_port() const;   // 0 without a status page
 
  private:
   struct State;

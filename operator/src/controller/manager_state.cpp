@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/group.h"
+#include "core/rfc3339.h"
 #include "render/transformers/patches.h"
 
 namespace sluice::controller {
@@ -72,9 +73,31 @@ runtime::FiberPool::Options pool_options(std::size_t threads) {
   return options;
 }
 
-kube::EventRecorderOptions event_options(const std::string& instance) {
+kube::EventRecorderOptions event_options(const std::string& instance,
+                                         const server::RecentEventsPtr& recent) {
   kube::EventRecorderOptions options;
   options.reporting_instance = instance;
+  options.on_record = [recent](const kube::Event& event, std::chrono::system_clock::time_point at) {
+    recent->add(server::StatusEvent{
+        .time = format_rfc3339(at),
+        .type = event.type == kube::EventType::kWarning ? "Warning" : "Normal",
+        .reason = event.reason,
+        .action = event.action,
+        .note = event.note,
+        .kind = event.regarding.kind,
+        .ns = event.regarding.ns,
+        .name = event.regarding.name,
+    });
+  };
+  return options;
+}
+
+// The status page is for people: few connections, and a bound on the live streams.
+server::HttpServer::Options status_server_options(const std::string& address) {
+  server::HttpServer::Options options = server_options(address);
+  options.max_body_bytes = std::size_t{4} * 1024;  // GET only
+  options.max_connections = 64;
+  options.max_streams = 16;
   return options;
 }
 
@@ -106,7 +129,7 @@ Manager::State::State(const ManagerOptions& o)
       mapper(client),
       blocking(4),
       pool(pool_options(o.threads)),
-      events(client, event_options(o.instance)),
+      events(client, event_options(o.instance, recent_events)),
       sources(client, git_sources(), o.watch_namespace,
               informer_options(checked_selector(o.watch_label_selector))),
       applications(client, controller::applications(), o.watch_namespace,
@@ -139,7 +162,21 @@ Manager::State::State(const ManagerOptions& o)
       health_server(server_options(o.health_address)),
       webhook_server(
           webhooks ? std::make_unique<server::HttpServer>(webhook_server_options(o.webhook_address))
-                   : nullptr) {}
+                   : nullptr) {
+  if (!o.status_address.empty()) {
+    status_page = std::make_unique<server::StatusPage>(
+        [this] { return status_inputs(); }, recent_events, server::StatusPage::Options{});
+    status_server = std::make_unique<server::HttpServer>(status_server_options(o.status_address));
+  }
+}
+
+server::StatusInputs Manager::State::status_inputs() const {
+  server::StatusInputs inputs;
+  inputs.applications = applications.list();
+  inputs.sources = sources.list();
+  inputs.policies = policies.list();
+  return inputs;
+}
 
 void Manager::State::reconcile_source(const std::string& key) {
   const auto start = std::chrono::steady_clock::now();

@@ -18,6 +18,7 @@
 #include "server/debug_vars.h"
 #include "server/health.h"
 #include "server/http_server.h"
+#include "server/status_page.h"
 #include "server/webhook_receiver.h"
 #include "verify/policy_verifiers.h"
 
@@ -35,6 +36,8 @@ struct Manager::State {
   kube::RestMapper mapper;
   runtime::BlockingPool blocking;
   runtime::FiberPool pool;
+  // What the status page lists as recent events; filled by `events` as it records.
+  server::RecentEventsPtr recent_events = std::make_shared<server::RecentEvents>();
   kube::EventRecorder events;
   Context context{client, mapper, pool, blocking, events, metrics, *clock};
 
@@ -71,6 +74,8 @@ struct Manager::State {
   server::HttpServer metrics_server;
   server::HttpServer health_server;
   std::unique_ptr<server::HttpServer> webhook_server;  // with `webhooks` only
+  std::unique_ptr<server::StatusPage> status_page;     // with --status-addr only
+  std::unique_ptr<server::HttpServer> status_server;   // with `status_page` only
   bool started = false;
   bool stopped = false;
 
@@ -78,6 +83,8 @@ struct Manager::State {
   void reconcile_source(const std::string& key);
   void reconcile_policy(const std::string& name);
   void add_debug_vars();
+  // What the status page shows, read from the informers' caches (no API request).
+  server::StatusInputs status_inputs() const;
   // A genuine webhook push: fetch now, or (a standby) ask the leader to.
   void on_push(const std::string& source_key) {
     if (working || !standby_webhooks) {

@@ -231,6 +231,7 @@ void EventRecorder::record(const Event& event) {
                           type_name(event.type) + sep + event.reason + sep + event.action + sep +
                           note;
   const auto wall = options_.wall_clock();
+  if (options_.on_record) options_.on_record(event, wall);
   const std::string wall_text = micro_time(wall);
   const std::string ns = ref.ns.empty() ? "default" : ref.ns;
 

@@ -160,6 +160,10 @@ struct EventRecorderOptions {
   std::size_t queue_capacity = 1000;  // writes waiting for the writer fiber
   runtime::ClockPtr clock = runtime::SystemClock::instance();
   std::function<std::chrono::system_clock::time_point()> wall_clock;  // for eventTime etc.
+  // Called by record() with every valid event and its time, rate-limited or not, before it is
+  // queued (e.g. the status page's ring of recent events). On the caller's thread or fiber:
+  // must be quick and must not throw.
+  std::function<void(const Event&, std::chrono::system_clock::time_point)> on_record;
 };
 
 struct EventRecorderStats {

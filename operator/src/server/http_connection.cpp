@@ -79,13 +79,17 @@ std::string format_endpoint(const tcp::endpoint& endpoint) {
 }
 
 Connection::Connection(ConnectionOwner& owner, tcp::socket socket)
-    : owner_(owner), stream_(std::move(socket)) {
+    : owner_(owner), stream_(std::move(socket)), wake_timer_(stream_.get_executor()) {
   beast::error_code ec;
   const auto remote = stream_.socket().remote_endpoint(ec);
   if (!ec) remote_ = format_endpoint(remote);
 }
 
 Connection::~Connection() {
+  if (streaming_) {
+    source_->detach();
+    owner_.end_stream();
+  }
   owner_.forget(this);
 }
 
@@ -95,7 +99,7 @@ void Connection::start() {
 
 void Connection::close_if_idle() {
   net::post(stream_.get_executor(), [self = shared_from_this()] {
-    if (!self->busy_) self->close();
+    if (!self->busy_ || self->streaming_) self->close();
   });
 }
 
@@ -192,7 +196,18 @@ void Connection::dispatch() {
       bad = true;
     }
   }
-  const auto response = bad ? plain(400, "400 bad request\n") : owner_.serve(request);
+  auto response = bad ? plain(400, "400 bad request\n") : owner_.serve(request);
+  if (response.stream) {
+    if (request.method != "HEAD" && !owner_.stopping() && owner_.begin_stream()) {
+      start_stream(std::move(response), message.version());
+      return;
+    }
+    response.stream->close();
+    response.stream.reset();
+    if (request.method != "HEAD") {
+      response = plain(503, owner_.stopping() ? "503 stopping\n" : "503 too many streams\n");
+    }
+  }
   write(response, message.version(), message.keep_alive() && !owner_.stopping(),
         request.method == "HEAD", false);
 }
@@ -232,6 +247,83 @@ void Connection::on_write(beast::error_code ec, bool close_after, bool linger) {
   }
 }
 
+void Connection::start_stream(HttpResponse response, unsigned version) {
+  busy_ = true;
+  streaming_ = true;
+  chunked_ = version >= 11;
+  source_ = std::move(response.stream);
+  std::shared_ptr<http::response<http::empty_body>> head;
+  try {
+    head = build<http::empty_body>(response, version, false);
+  } catch (const std::exception&) {
+    source_->close();
+    write(plain(500, "500 internal server error\n"), version, false, false, false);
+    return;
+  }
+  head->erase(http::field::content_length);
+  if (chunked_) head->chunked(true);
+  // The stream's producer wakes the connection through its strand; a weak reference, since
+  // the stream outlives the connection in the producer's list until its next send().
+  source_->attach([weak = weak_from_this(), executor = stream_.get_executor()] {
+    net::post(executor, [weak] {
+      if (auto self = weak.lock()) self->wake_timer_.cancel();
+    });
+  });
+  auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*head);
+  stream_.expires_after(owner_.limits().io_timeout);
+  http::async_write_header(
+      stream_, *serializer,
+      [self = shared_from_this(), head, serializer](beast::error_code ec, std::size_t) {
+        if (ec) {
+          self->close();
+        } else {
+          self->pump();
+        }
+      });
+}
+
+void Connection::pump() {
+  if (!streaming_) return;  // closed meanwhile
+  auto taken = source_->take();
+  if (taken.data.empty()) {
+    if (taken.ended) {
+      finish_stream();
+      return;
+    }
+    // Nothing to write: no deadline while waiting for the producer (it sends keep-alives).
+    stream_.expires_never();
+    wake_timer_.expires_at(net::steady_timer::time_point::max());
+    wake_timer_.async_wait([self = shared_from_this()](beast::error_code) { self->pump(); });
+    return;
+  }
+  out_ = std::move(taken.data);
+  auto done = [self = shared_from_this(), ended = taken.ended](beast::error_code ec, std::size_t) {
+    if (ec) {
+      self->close();
+    } else if (ended) {
+      self->finish_stream();
+    } else {
+      self->pump();
+    }
+  };
+  stream_.expires_after(owner_.limits().io_timeout);
+  if (chunked_) {
+    net::async_write(stream_, http::make_chunk(net::buffer(out_)), std::move(done));
+  } else {
+    net::async_write(stream_, net::buffer(out_), std::move(done));
+  }
+}
+
+void Connection::finish_stream() {
+  if (!chunked_) {
+    close();
+    return;
+  }
+  stream_.expires_after(owner_.limits().io_timeout);
+  net::async_write(stream_, http::make_chunk_last(),
+                   [self = shared_from_this()](beast::error_code, std::size_t) { self->close(); });
+}
+
 void Connection::linger() {
   busy_ = false;  // nothing in flight any more: stop() may cut this short
   beast::error_code ignored;
@@ -252,6 +344,12 @@ void Connection::drain() {
 }
 
 void Connection::close() {
+  if (streaming_) {
+    streaming_ = false;
+    source_->detach();
+    owner_.end_stream();
+    wake_timer_.cancel();
+  }
   beast::error_code ignored;
   stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
   stream_.close();

@@ -15,6 +15,7 @@
 
 #include "server/asio.h"
 #include "server/http_message.h"
+#include "server/response_stream.h"
 
 namespace sluice::server::detail {
 
@@ -41,6 +42,9 @@ class ConnectionOwner {
   virtual HttpResponse serve(const HttpRequest& request) const = 0;
   // Called as a connection is destroyed.
   virtual void forget(const Connection* connection) noexcept = 0;
+  // Takes one of the streaming slots (false when all are taken); end_stream() gives it back.
+  virtual bool begin_stream() noexcept = 0;
+  virtual void end_stream() noexcept = 0;
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {
@@ -54,7 +58,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void start();
 
   // Closes the connection unless a request is being served or answered (then it closes after
-  // the answer, since the owner is stopping). Callable from any thread.
+  // the answer, since the owner is stopping); a streaming answer is cut off. Callable from any
+  // thread.
   void close_if_idle();
 
  private:
@@ -69,6 +74,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   template <class Message>
   void send(std::shared_ptr<Message> message, bool close_after, bool linger);
   void on_write(boost::beast::error_code ec, bool close_after, bool linger);
+  // A streaming answer: writes the head, then pump()s what the stream queues, waiting on
+  // wake_timer_ (cancelled by the stream's wake) while it has nothing; finish_stream() ends it.
+  void start_stream(HttpResponse response, unsigned version);
+  void pump();
+  void finish_stream();
   // Stops sending and reads what the client still sends for a short while before closing:
   // closing with unread input makes the kernel reset the connection, and the client could lose
   // the error answer (e.g. a 413 while it is still sending the body).
@@ -83,6 +93,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string remote_;
   // A request is being served or its answer written: stop() lets it finish.
   bool busy_ = false;
+  // Serving HttpResponse::stream: source_ is set and holds a streaming slot of the owner.
+  bool streaming_ = false;
+  bool chunked_ = false;  // HTTP/1.1: chunked; HTTP/1.0: ends with the connection
+  ResponseStreamPtr source_;
+  std::string out_;  // the data being written
+  boost::asio::steady_timer wake_timer_;
   std::array<char, 4096> scratch_{};  // what linger() reads and throws away
 };
 

@@ -5,6 +5,7 @@
 // tests need nothing but this header.
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,8 @@
 #include <vector>
 
 namespace sluice::server {
+
+class ResponseStream;  // server/response_stream.h
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
@@ -44,6 +47,11 @@ struct HttpResponse {
   // answered as 500.
   HeaderList headers;
   std::string body;
+  // A streaming answer (server-sent events): when set, `body` is ignored and the server sends
+  // the status and headers, then what is written into the stream until it ends (see
+  // response_stream.h); the connection is not reused afterwards. A HEAD request, or a stream
+  // past HttpServer::Options::max_streams (503), closes the stream unsent.
+  std::shared_ptr<ResponseStream> stream;
 };
 
 // Runs on one of the server's threads (see HttpServer), so it must be quick and must not block

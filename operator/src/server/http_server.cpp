@@ -142,6 +142,14 @@ class HttpServer::Impl final : public detail::ConnectionOwner {
     std::lock_guard lock(mu_);
     connections_.erase(connection);
   }
+  bool begin_stream() noexcept override {
+    std::size_t open = streams_.load();
+    do {
+      if (open >= options_.max_streams) return false;
+    } while (!streams_.compare_exchange_weak(open, open + 1));
+    return true;
+  }
+  void end_stream() noexcept override { streams_.fetch_sub(1); }
 
  private:
   enum class State { kNew, kRunning, kStopped };
@@ -252,6 +260,7 @@ class HttpServer::Impl final : public detail::ConnectionOwner {
   std::vector<std::thread> threads_;
   std::atomic<bool> stopping_{false};
   std::atomic<std::uint16_t> port_{0};
+  std::atomic<std::size_t> streams_{0};
 
   std::mutex stop_mu_;
   mutable std::mutex mu_;  // guards what follows

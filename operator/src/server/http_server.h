@@ -1,7 +1,7 @@
 #pragma once
 
 // HttpServer: the HTTP/1.1 server behind the operator's own endpoints (/metrics, /healthz,
-// /readyz, the webhook receiver; later the status page). Handlers are registered per method
+// /readyz, the webhook receiver, the status page). Handlers are registered per method
 // and exact path or path prefix; the server answers 404 for an unknown path, 405 (with Allow)
 // for a known path and another method, 413 for a body over Options::max_body_bytes, 431 for
 // oversized headers and 400 for a malformed request. A GET handler also serves HEAD. Keep-alive and
@@ -18,11 +18,14 @@
 // cpprestsdk's process-wide thread pool with the API clients instead of having threads of its
 // own that stop() can join. Beast gives all of these in a few hundred lines.
 //
-// Stopping: stop() stops accepting, closes idle keep-alive connections and connections still
-// reading a request, lets every handler already running finish and its response be written
-// (with `Connection: close`), and returns once every connection is closed and the threads are
-// joined. A handler that never returns therefore keeps stop() waiting; I/O is bounded by
-// Options::io_timeout, so a slow client cannot.
+// Streaming: a handler may answer with a ResponseStream (server/response_stream.h) that it
+// keeps writing into after it returned, for server-sent events.
+//
+// Stopping: stop() stops accepting, closes idle keep-alive connections, streaming responses and
+// connections still reading a request, lets every handler already running finish and its response
+// be written (with `Connection: close`), and returns once every connection is closed and the
+// threads are joined. A handler that never returns therefore keeps stop() waiting; I/O is bounded
+// by Options::io_timeout, so a slow client cannot.
 
 #include <chrono>
 #include <cstddef>
@@ -51,6 +54,9 @@ class HttpServer {
     std::chrono::milliseconds io_timeout = std::chrono::seconds(30);
     // Connections open at once; a connection accepted past this is closed straight away.
     std::size_t max_connections = 256;
+    // Streaming responses (HttpResponse::stream) open at once; a request for another is
+    // answered 503. Each also counts as a connection.
+    std::size_t max_streams = 32;
   };
 
   explicit HttpServer(Options options);
