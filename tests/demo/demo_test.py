@@ -14,6 +14,7 @@ import re
 import sys
 import time
 import unittest
+import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "package"))
 import package_env  # noqa: E402  (after the path it is found on)
@@ -66,6 +67,14 @@ class DemoTest(unittest.TestCase):
         with open(os.path.join(STATE, "operator.pid"), encoding="utf-8") as pid_file:
             pid = int(pid_file.read())
         self.assertTrue(os.path.exists(f"/proc/{pid}"), "the operator stays up for exploring")
+
+        # The status page the demo points at answers and shows the refused revision.
+        page = re.search(r"Status page: open (http://127\.0\.0\.1:\d+/) ", out)
+        self.assertIsNotNone(page, out)
+        with urllib.request.urlopen(page.group(1) + "api/v1/status", timeout=10) as response:
+            status = response.read().decode()
+        self.assertIn("CommitUnsigned", status)
+        self.assertIn(ready.group(1), status)
 
         down = run([DEMO, "down"], timeout=180)
         self.assertEqual(down.returncode, 0, down.stdout + down.stderr)

@@ -141,13 +141,17 @@ class ChartRenderTest(unittest.TestCase):
         self.assertIn("--leader-elect", container(render("leaderElection.enabled=true"))["args"])
 
     def test_optional_objects(self):
-        objects = render("metrics.serviceMonitor.enabled=true", "webhook.enabled=true",
+        objects = render("metrics.serviceMonitor.enabled=true", "statusPage.enabled=true",
+                         "webhook.enabled=true",
                          "webhook.ingress.enabled=true", "webhook.ingress.host=hooks.example.com",
                          "signingPolicy.enabled=true", "signingPolicy.spec.mode=Audit",
                          "signingPolicy.spec.commits.required=true")
         monitor = objects[("ServiceMonitor", "sluice")]
         self.assertEqual(monitor["spec"]["endpoints"][0]["port"], "metrics")
         self.assertIn("--webhook-addr=:9292", container(objects)["args"])
+        self.assertIn("--status-addr=:9393", container(objects)["args"])
+        self.assertIn({"name": "status", "containerPort": 9393}, container(objects)["ports"])
+        self.assertNotIn("--status-addr=:9393", container(render())["args"])
         self.assertEqual(objects[("Service", "sluice-webhook")]["spec"]["ports"][0]["targetPort"],
                          "webhook")
         rule = objects[("Ingress", "sluice-webhook")]["spec"]["rules"][0]
