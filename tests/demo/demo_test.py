@@ -8,7 +8,6 @@ The demo must show the Application Ready from a signed commit, the unsigned comm
 cluster must agree with what it printed. Then `scripts/demo down` must stop the operator it
 started and remove its Helm release, namespaces, SigningPolicy, repository and files.
 """
-import json
 import os
 import re
 import sys
@@ -18,19 +17,11 @@ import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "package"))
 import package_env  # noqa: E402  (after the path it is found on)
-from package_env import SOURCE_DIR, eventually, kubectl, run  # noqa: E402
+from package_env import SOURCE_DIR, eventually, get, kubectl, run  # noqa: E402
 
 DEMO = os.path.join(SOURCE_DIR, "scripts", "demo")
 STATE = os.path.join(SOURCE_DIR, "build", "demo")
 BUDGET_SECONDS = 180
-
-
-def get(resource, name, namespace=None):
-    args = ["get", resource, name, "-o", "json", "--ignore-not-found"]
-    if namespace:
-        args += ["-n", namespace]
-    result = kubectl(*args)
-    return json.loads(result.stdout) if result.returncode == 0 and result.stdout else None
 
 
 class DemoTest(unittest.TestCase):

@@ -25,20 +25,12 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 import package_env  # noqa: E402  (after the path it is found on)
-from package_env import SOURCE_DIR, condition, eventually, kubectl, must, run  # noqa: E402
+from package_env import SOURCE_DIR, condition, eventually, get, kubectl, must, run  # noqa: E402
 
 SLUICE = os.path.abspath(sys.argv[1])
 del sys.argv[1]
 CHART = os.path.join(SOURCE_DIR, "charts", "sluice")
 CRDS = ("gitsources.sluice.dev", "applications.sluice.dev", "signingpolicies.sluice.dev")
-
-
-def get(resource, name, namespace=None):
-    args = ["get", resource, name, "-o", "json", "--ignore-not-found"]
-    if namespace:
-        args += ["-n", namespace]
-    result = kubectl(*args)
-    return json.loads(result.stdout) if result.returncode == 0 and result.stdout else None
 
 
 class ChartInstallTest(unittest.TestCase):

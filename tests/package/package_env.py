@@ -3,6 +3,7 @@
 The environment is tests/env's (idempotent `tests/env/up`, which prints the path of env.sh):
 under ctest the test_env fixture has brought it up already and this only reads it back.
 """
+import json
 import os
 import subprocess
 import time
@@ -41,6 +42,15 @@ def must(args, stdin=None, timeout=120, cwd=None, env=None):
 
 def kubectl(*args, stdin=None, timeout=120):
     return run(["kubectl", *args], stdin=stdin, timeout=timeout)
+
+
+def get(resource, name, namespace=None):
+    """The parsed object, or None when it does not exist (or kubectl fails)."""
+    args = ["get", resource, name, "-o", "json", "--ignore-not-found"]
+    if namespace:
+        args += ["-n", namespace]
+    result = kubectl(*args)
+    return json.loads(result.stdout) if result.returncode == 0 and result.stdout else None
 
 
 def eventually(check, seconds, interval=0.5):
