@@ -21,7 +21,9 @@ std::string redact_url(std::string_view url) {
     const std::size_t start = from + 3;
     const std::size_t end = text.find_first_of("/ \t\n'\"", start);
     const std::size_t at = text.rfind('@', end == std::string::npos ? text.size() : end);
-    if (at != std::string::npos && at >= start && text.find(':', start) < at) {
+    // Any userinfo goes, not only "user:password": a token is often the user alone
+    // ("https://<token>@github.com/..."), and an ssh user lost from a message costs nothing.
+    if (at != std::string::npos && at >= start) {
       text.erase(start, at + 1 - start);
     }
     from = start;

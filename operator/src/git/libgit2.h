@@ -28,7 +28,8 @@ inline void check(int rc, std::string_view what) {
   if (rc < 0) throw_git_error(rc, what);
 }
 
-// "https://user:pass@host/x" -> "https://host/x"; other text unchanged.
+// Drops the userinfo of every URL in `text`: "https://user:pass@host/x" and
+// "https://<token>@host/x" -> "https://host/x"; other text unchanged.
 std::string redact_url(std::string_view url);
 
 using RepositoryPtr = UniqueCPtr<git_repository, git_repository_free>;

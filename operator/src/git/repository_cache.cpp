@@ -365,8 +365,27 @@ std::string peel_to_commit(git_repository* repo, const git_oid& oid, const std::
 
 RepositoryCache::RepositoryCache(std::filesystem::path root) : root_(std::move(root)) {}
 
-std::filesystem::path RepositoryCache::repository_path(const std::string& url) const {
-  return root_ / (sha256_hex(redact_url(url)).substr(0, 32) + ".git");
+std::filesystem::path RepositoryCache::repository_path(const std::string& url,
+                                                       const Credentials& credentials) const {
+  // The whole URL (userinfo included: credentials may live there too) and every credential
+  // field, each length-prefixed so no two different inputs hash alike. Only the digest is kept.
+  Sha256 key;
+  const auto add = [&key](std::string_view field) {
+    key.update(std::to_string(field.size()) + ":");
+    key.update(field);
+  };
+  const auto add_optional = [&](const std::optional<std::string>& field) {
+    key.update(field ? "+" : "-");
+    if (field) add(*field);
+  };
+  add(url);
+  add_optional(credentials.username);
+  add_optional(credentials.password);
+  add_optional(credentials.bearer_token);
+  add_optional(credentials.identity);
+  add_optional(credentials.known_hosts);
+  add_optional(credentials.ca_cert);
+  return root_ / (to_hex(key.finish_raw()).substr(0, 32) + ".git");
 }
 
 std::mutex& RepositoryCache::lock_for(const std::filesystem::path& repository) {
@@ -388,7 +407,7 @@ FetchResult RepositoryCache::fetch(const std::string& url, const Ref& ref,
 
   FetchResult result;
   result.resolved = ref;
-  result.repository = repository_path(url);
+  result.repository = repository_path(url, options.credentials);
   const std::lock_guard<std::mutex> guard(lock_for(result.repository));
 
   std::error_code ec;

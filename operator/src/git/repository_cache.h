@@ -1,6 +1,6 @@
 #pragma once
 
-// A cache of bare repositories, one per source URL, under one directory. `fetch` brings the
+// A cache of bare repositories, one per source URL and credentials, under one directory. `fetch` brings the
 // cached repository up to date for one ref and resolves it to a commit:
 //  * branch/tag/semver: connects once and lists the remote's refs (ls-remote); when the remote ref
 //  still
@@ -64,8 +64,13 @@ class RepositoryCache {
   // A failed fetch leaves the cache as it was.
   FetchResult fetch(const std::string& url, const Ref& ref, const FetchOptions& options);
 
-  // The bare repository used for `url` (it may not exist yet).
-  std::filesystem::path repository_path(const std::string& url) const;
+  // The bare repository used for `url` fetched with `credentials` (it may not exist yet). The
+  // credentials are part of the key: a commit the cache holds is served without contacting the
+  // remote, so sources that share a URL share a repository only when they present the same
+  // credentials; another tenant naming the same private URL without them must not be handed
+  // commits fetched with someone else's (docs/security.md, finding "shared git cache").
+  std::filesystem::path repository_path(const std::string& url,
+                                        const Credentials& credentials) const;
 
   // How many downloads (git fetches) and ref listings (ls-remote) this cache made; for tests
   // and metrics.

@@ -44,6 +44,24 @@ TEST_F(GitPollerTest, HttpWrongPasswordIsUnauthenticated) {
   EXPECT_FALSE(fs::exists(out()));
 }
 
+// A pinned commit is served from the cache without contacting the remote, so the cache must not
+// hand a commit fetched with one source's credentials to another source naming the same private
+// URL without them (another tenant's GitSource): it is keyed by the credentials as well.
+TEST_F(GitPollerTest, CachedCommitIsNotServedWithoutTheCredentials) {
+  const std::string sha = repo().commit({{"secret.yaml", "s: 1\n"}}, "first");
+  EXPECT_EQ(pull(plain_http_url(), Ref::branch("main"), http_credentials()).commit, sha);
+  EXPECT_EQ(pull_error(plain_http_url(), Ref::commit(sha)), ErrorCode::kUnauthenticated);
+  git::Credentials wrong = http_credentials();
+  wrong.password = "not-the-password-q7z";
+  EXPECT_EQ(pull_error(plain_http_url(), Ref::commit(sha), wrong), ErrorCode::kUnauthenticated);
+  EXPECT_NE(cache_->repository_path(plain_http_url(), wrong),
+            cache_->repository_path(plain_http_url(), http_credentials()));
+  // The rightful owner still gets it from the cache, without a new download.
+  const std::uint64_t downloads = cache_->download_count();
+  EXPECT_EQ(pull(plain_http_url(), Ref::commit(sha), http_credentials()).commit, sha);
+  EXPECT_EQ(cache_->download_count(), downloads);
+}
+
 TEST_F(GitPollerTest, SshWithKeyAndKnownHosts) {
   const std::string sha = repo().commit({{"a.yaml", "a: 1\n"}}, "first");
   const git::PullResult result = pull(repo().ssh_url(), Ref::branch("main"), ssh_credentials());
@@ -200,13 +218,13 @@ TEST_F(GitPollerTest, UnchangedRemoteMakesNoFetchAndNewCommitFetchesIncrementall
   EXPECT_EQ(cache_->download_count(), 1U);
   EXPECT_EQ(cache_->list_count(), 2U);
 
-  const fs::path cached = cache_->repository_path(plain_http_url());
+  const fs::path cached = cache_->repository_path(plain_http_url(), http_credentials());
   const std::string second = repo().commit({{"b", "2"}}, "second");
   const git::PullResult next = pull(plain_http_url(), Ref::branch("main"), http_credentials());
   EXPECT_TRUE(next.downloaded);
   EXPECT_EQ(next.commit, second);
   EXPECT_EQ(cache_->download_count(), 2U);
-  EXPECT_EQ(cache_->repository_path(plain_http_url()), cached);  // same cache, not a new clone
+  EXPECT_EQ(cache_->repository_path(plain_http_url(), http_credentials()), cached);  // same cache, not a new clone
   EXPECT_EQ(read_text_file(out() / "b"), "2");
 }
 

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "git/libgit2.h"
 
 namespace sluice::git {
 namespace {
@@ -61,6 +62,21 @@ TEST_F(CredentialsTest, HugeFileIsRefused) {
     EXPECT_EQ(e.code(), ErrorCode::kResourceExhausted);
     EXPECT_EQ(e.message().find("xxx"), std::string::npos);
   }
+}
+
+// Every git error message passes through redact_url (detail::throw_git_error, the fetch's
+// display URL), so no credential in a source's URL reaches a condition or the log.
+TEST(RedactUrlTest, DropsEveryUserinfo) {
+  EXPECT_EQ(detail::redact_url("https://user:s3cret@host/x.git"), "https://host/x.git");
+  EXPECT_EQ(detail::redact_url("https://ghp_t0ken@github.com/o/r.git"),
+            "https://github.com/o/r.git");
+  EXPECT_EQ(detail::redact_url("ssh://git@host:2222/r.git"), "ssh://host:2222/r.git");
+  EXPECT_EQ(detail::redact_url("fetching https://t0ken@host/r: failed; retry https://u:p@h2/s"),
+            "fetching https://host/r: failed; retry https://h2/s");
+  // An '@' past the host is part of the path or the text, not userinfo.
+  EXPECT_EQ(detail::redact_url("https://host/a@b.git"), "https://host/a@b.git");
+  EXPECT_EQ(detail::redact_url("see https://host mail me@example.com"),
+            "see https://host mail me@example.com");
 }
 
 }  // namespace
