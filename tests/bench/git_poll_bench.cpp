@@ -112,7 +112,7 @@ void run_transport(const Transport& transport, const fs::path& work, const fs::p
       time_ms([&] { commit = cache.fetch(transport.url, main_branch, options).commit; });
   const double git_clone =
       time_ms([&] { sh("git clone -q '" + transport.cli_url + "' " + clone.string()); });
-  const fs::path repository = cache.repository_path(transport.url);
+  const fs::path repository = cache.repository_path(transport.url, transport.credentials);
   std::vector<double> snapshot;
   snapshot.reserve(kRuns);
   for (int run = 0; run < kRuns; ++run) {

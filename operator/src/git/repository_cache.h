@@ -70,7 +70,7 @@ class RepositoryCache {
   // credentials; another tenant naming the same private URL without them must not be handed
   // commits fetched with someone else's (docs/security.md, finding "shared git cache").
   std::filesystem::path repository_path(const std::string& url,
-                                        const Credentials& credentials) const;
+                                        const Credentials& credentials = {}) const;
 
   // How many downloads (git fetches) and ref listings (ls-remote) this cache made; for tests
   // and metrics.

@@ -243,6 +243,12 @@ std::shared_ptr<web_http::client::http_client> Client::new_http_client(
 Json Client::request_json(const std::string& method, const std::string& path_and_query,
                           const std::string& body, const std::string& content_type) const {
   const Response response = request(method, path_and_query, body, content_type);
+  // Objects come from whoever may write them (a tenant's custom resource with a schema that
+  // keeps unknown fields can nest thousands of levels): bounded as watch events are.
+  if (json_nests_deeper_than(response.body, kMaxResponseDepth)) {
+    throw resource_exhausted(method + " " + path_and_query + ": the answer nests deeper than " +
+                             std::to_string(kMaxResponseDepth) + " levels");
+  }
   auto parsed = Json::parse(response.body, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) {
     throw Error(ErrorCode::kUnavailable,

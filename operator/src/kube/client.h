@@ -224,6 +224,8 @@ class Client {
   // A JSON merge patch of the object (or subresource) at `object_path`.
   Json merge_patch_at(const std::string& object_path, const Json& patch,
                       const WriteOptions& options) const;
+  // request() and its answer parsed; kResourceExhausted for an answer nested deeper than
+  // kMaxResponseDepth (kube/watch.h), kUnavailable for one that is no JSON.
   Json request_json(const std::string& method, const std::string& path_and_query,
                     const std::string& body = {}, const std::string& content_type = {}) const;
 

@@ -73,10 +73,19 @@ pplx::task<std::string> read_some(ByteBuffer body) {
   });
 }
 
-// True when `text` nests objects/arrays deeper than `limit`. A linear scan before parsing:
-// nlohmann's parser is iterative, but dump() and copies recurse once per level, and they run on
-// fiber stacks of a few hundred KiB.
-bool nests_deeper_than(std::string_view text, std::size_t limit) {
+
+WatchEventType event_type(const std::string& name) {
+  if (name == "ADDED") return WatchEventType::kAdded;
+  if (name == "MODIFIED") return WatchEventType::kModified;
+  if (name == "DELETED") return WatchEventType::kDeleted;
+  if (name == "BOOKMARK") return WatchEventType::kBookmark;
+  if (name == "ERROR") return WatchEventType::kError;
+  throw invalid_argument("watch event has unknown type \"" + name.substr(0, 40) + "\"");
+}
+
+}  // namespace
+
+bool json_nests_deeper_than(std::string_view text, std::size_t limit) {
   std::size_t depth = 0;
   bool in_string = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -97,17 +106,6 @@ bool nests_deeper_than(std::string_view text, std::size_t limit) {
   }
   return false;
 }
-
-WatchEventType event_type(const std::string& name) {
-  if (name == "ADDED") return WatchEventType::kAdded;
-  if (name == "MODIFIED") return WatchEventType::kModified;
-  if (name == "DELETED") return WatchEventType::kDeleted;
-  if (name == "BOOKMARK") return WatchEventType::kBookmark;
-  if (name == "ERROR") return WatchEventType::kError;
-  throw invalid_argument("watch event has unknown type \"" + name.substr(0, 40) + "\"");
-}
-
-}  // namespace
 
 const char* to_string(WatchEventType type) noexcept {
   switch (type) {
@@ -147,7 +145,7 @@ std::string watch_query(const WatchOptions& options, std::chrono::seconds timeou
 }
 
 WatchEvent parse_watch_event(std::string_view line) {
-  if (nests_deeper_than(line, kMaxEventDepth)) {
+  if (json_nests_deeper_than(line, kMaxEventDepth)) {
     throw resource_exhausted("watch stream: an event nests deeper than " +
                              std::to_string(kMaxEventDepth) + " levels");
   }

@@ -70,6 +70,14 @@ std::string watch_query(const WatchOptions& options, std::chrono::seconds timeou
 // Kubernetes objects rarely pass 30 levels; the limit keeps the recursive parts of nlohmann
 // (dump, copies) within a fiber's stack.
 inline constexpr std::size_t kMaxEventDepth = 200;
+// The same bound for the answers of Client::request_json (get, list, apply...): a list wraps
+// its objects in one level more than an event does, so a list takes every object a watch does.
+inline constexpr std::size_t kMaxResponseDepth = kMaxEventDepth + 1;
+
+// True when the JSON `text` nests objects and arrays deeper than `limit` (brackets inside
+// strings do not count). A linear scan before parsing: nlohmann's parser is iterative, but
+// dump() and copies recurse once per level, and they run on fiber stacks of a few hundred KiB.
+bool json_nests_deeper_than(std::string_view text, std::size_t limit);
 
 // Parses one event line: {"type": "...", "object": {...}}. Throws kInvalidArgument for
 // anything else, kResourceExhausted past kMaxEventDepth. ERROR events are returned as such

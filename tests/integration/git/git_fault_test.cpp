@@ -164,7 +164,7 @@ TEST_F(GitFaultTest, ServerKilledMidFetchKeepsTheSnapshotAndTheCache) {
   const git::PullResult first = pull(via_proxy, Ref::branch("main"), http_credentials());
   EXPECT_TRUE(first.downloaded);
   const std::string old_digest = digest_of_dir(out());
-  const fs::path cached = cache_->repository_path(via_proxy);
+  const fs::path cached = cache_->repository_path(via_proxy, http_credentials());
 
   const std::string big =
       repo().commit({{"big.bin", random_bytes(2'000'000, 3)}, {"a.yaml", "a: 2\n"}}, "big");

@@ -3,7 +3,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <string>
 #include <thread>
+#include <utility>
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -12,6 +14,7 @@
 
 #include "core/error.h"
 #include "kube/client.h"
+#include "kube/watch.h"
 
 namespace sluice::kube {
 namespace {
@@ -167,6 +170,73 @@ TEST(ClientTransportTest, ChunkedBodyOverTheLimitIsRefusedEarly) {
   }
   // The transfer was cut off, not read to its end and then refused.
   EXPECT_LT(server.bytes_sent(), kHuge / 2);
+}
+
+// Serves one plain-HTTP connection: reads the request head and answers 200 with `body`.
+class FixedAnswerServer {
+ public:
+  explicit FixedAnswerServer(std::string body) : body_(std::move(body)) {
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~FixedAnswerServer() {
+    ::shutdown(listener_.fd(), SHUT_RDWR);
+    thread_.join();
+  }
+  FixedAnswerServer(const FixedAnswerServer&) = delete;
+  FixedAnswerServer& operator=(const FixedAnswerServer&) = delete;
+
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(listener_.port()); }
+
+ private:
+  void serve() {
+    const int fd = ::accept(listener_.fd(), nullptr, nullptr);
+    if (fd < 0) return;
+    char buffer[4096];
+    std::string head;
+    while (head.find("\r\n\r\n") == std::string::npos) {
+      const auto n = ::recv(fd, buffer, sizeof buffer, 0);
+      if (n <= 0) break;
+      head.append(buffer, static_cast<std::size_t>(n));
+    }
+    const std::string answer = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                               "Connection: close\r\nContent-Length: " +
+                               std::to_string(body_.size()) + "\r\n\r\n" + body_;
+    std::size_t at = 0;
+    while (at < answer.size()) {
+      const auto n = ::send(fd, answer.data() + at, answer.size() - at, MSG_NOSIGNAL);
+      if (n <= 0) break;
+      at += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+  }
+
+  SilentListener listener_;
+  std::string body_;
+  std::thread thread_;
+};
+
+// A ConfigMap whose data nests `levels` deep in all (the object itself is one level).
+std::string nested_object(std::size_t levels) {
+  return R"({"kind":"ConfigMap","data":)" + std::string(levels - 1, '[') +
+         std::string(levels - 1, ']') + "}";
+}
+
+// Objects come from whoever may write them; one nested thousands of levels deep must be refused
+// before nlohmann's recursive parts (dump, copies) run on a fiber's stack, as watch events are.
+TEST(ClientTransportTest, AnswersNestedTooDeeplyAreRefused) {
+  {
+    FixedAnswerServer server(nested_object(kMaxResponseDepth));
+    const Json object = plain_client(server.url(), std::size_t{1024} * 1024)
+                            .get(configmaps(), "default", "deep");
+    EXPECT_EQ(object["kind"], "ConfigMap");
+  }
+  FixedAnswerServer server(nested_object(100'000));
+  try {
+    plain_client(server.url(), std::size_t{1024} * 1024).get(configmaps(), "default", "deep");
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kResourceExhausted) << e.message();
+  }
 }
 
 }  // namespace
