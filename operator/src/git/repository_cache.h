@@ -1,7 +1,7 @@
 #pragma once
 
-// A cache of bare repositories, one per source URL and credentials, under one directory. `fetch` brings the
-// cached repository up to date for one ref and resolves it to a commit:
+// A cache of bare repositories, one per source URL and credentials, under one directory. `fetch`
+// brings the cached repository up to date for one ref and resolves it to a commit:
 //  * branch/tag/semver: connects once and lists the remote's refs (ls-remote); when the remote ref
 //  still
 //    points at the commit the cache already holds, nothing is downloaded. Otherwise only that

@@ -73,7 +73,6 @@ pplx::task<std::string> read_some(ByteBuffer body) {
   });
 }
 
-
 WatchEventType event_type(const std::string& name) {
   if (name == "ADDED") return WatchEventType::kAdded;
   if (name == "MODIFIED") return WatchEventType::kModified;

@@ -224,7 +224,8 @@ TEST_F(GitPollerTest, UnchangedRemoteMakesNoFetchAndNewCommitFetchesIncrementall
   EXPECT_TRUE(next.downloaded);
   EXPECT_EQ(next.commit, second);
   EXPECT_EQ(cache_->download_count(), 2U);
-  EXPECT_EQ(cache_->repository_path(plain_http_url(), http_credentials()), cached);  // same cache, not a new clone
+  EXPECT_EQ(cache_->repository_path(plain_http_url(), http_credentials()),
+            cached);  // same cache, not a new clone
   EXPECT_EQ(read_text_file(out() / "b"), "2");
 }
 

@@ -198,9 +198,10 @@ class FixedAnswerServer {
       if (n <= 0) break;
       head.append(buffer, static_cast<std::size_t>(n));
     }
-    const std::string answer = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                               "Connection: close\r\nContent-Length: " +
-                               std::to_string(body_.size()) + "\r\n\r\n" + body_;
+    const std::string answer =
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        "Connection: close\r\nContent-Length: " +
+        std::to_string(body_.size()) + "\r\n\r\n" + body_;
     std::size_t at = 0;
     while (at < answer.size()) {
       const auto n = ::send(fd, answer.data() + at, answer.size() - at, MSG_NOSIGNAL);
@@ -226,8 +227,8 @@ std::string nested_object(std::size_t levels) {
 TEST(ClientTransportTest, AnswersNestedTooDeeplyAreRefused) {
   {
     FixedAnswerServer server(nested_object(kMaxResponseDepth));
-    const Json object = plain_client(server.url(), std::size_t{1024} * 1024)
-                            .get(configmaps(), "default", "deep");
+    const Json object =
+        plain_client(server.url(), std::size_t{1024} * 1024).get(configmaps(), "default", "deep");
     EXPECT_EQ(object["kind"], "ConfigMap");
   }
   FixedAnswerServer server(nested_object(100'000));
