@@ -36,8 +36,9 @@ class FaultInjectionTest : public FaultTest {};
 // number of attempts, none of one request sooner than Retry-After after the previous), then
 // converges once the throttling ends.
 TEST_F(FaultInjectionTest, ThrottledWritesHonourRetryAfterThenConverge) {
-  repo().commit({{"app/a.yaml", config_map_yaml("a", "1")}, {"app/b.yaml", config_map_yaml("b", "2")}},
-                "two config maps");
+  repo().commit(
+      {{"app/a.yaml", config_map_yaml("a", "1")}, {"app/b.yaml", config_map_yaml("b", "2")}},
+      "two config maps");
   constexpr int kRetryAfter = 3;
   constexpr int kThrottleSeconds = 12;
   proxy().set_rules(Json::array({{{"methods", {"POST", "PUT", "PATCH", "DELETE"}},
@@ -72,13 +73,15 @@ TEST_F(FaultInjectionTest, ThrottledWritesHonourRetryAfterThenConverge) {
   EXPECT_LE(throttled.size(), bound);
   double min_gap = 1e9;
   for (const auto& [request, times] : by_request) {
-    for (std::size_t i = 1; i < times.size(); ++i) min_gap = std::min(min_gap, times[i] - times[i - 1]);
+    for (std::size_t i = 1; i < times.size(); ++i)
+      min_gap = std::min(min_gap, times[i] - times[i - 1]);
   }
   std::cout << "[fault] throttled writes in " << kThrottleSeconds << " s: " << throttled.size()
             << " (bound " << bound << ") over " << by_request.size()
-            << " distinct requests; shortest gap between repeats " << min_gap
-            << " s; converged " << converge << " s after the throttling ended\n";
-  for (const auto& [request, times] : by_request) std::cout << "  " << request << " x" << times.size() << "\n";
+            << " distinct requests; shortest gap between repeats " << min_gap << " s; converged "
+            << converge << " s after the throttling ended\n";
+  for (const auto& [request, times] : by_request)
+    std::cout << "  " << request << " x" << times.size() << "\n";
   EXPECT_GE(min_gap, kRetryAfter - 0.2) << "a throttled request was repeated before Retry-After";
 }
 
@@ -120,7 +123,8 @@ TEST_F(FaultInjectionTest, WatchesCutRepeatedlyMissNoUpdateAndDoNotRelist) {
                           R"({"data":{"value":"by hand"}})"})
                 .exit_code,
             0);
-  EXPECT_TRUE(eventually([&] { return get("configmap", "a")["data"]["value"] == "9"; }, seconds(15)))
+  EXPECT_TRUE(
+      eventually([&] { return get("configmap", "a")["data"]["value"] == "9"; }, seconds(15)))
       << op().log();
 
   const Json seen = proxy().requests();
@@ -137,8 +141,8 @@ TEST_F(FaultInjectionTest, WatchesCutRepeatedlyMissNoUpdateAndDoNotRelist) {
   }
   std::cout << "[fault] " << kRounds << " cuts (" << cut << " streams cut), watch requests "
             << watches.size() << " on " << streams.size() << " streams, lists " << lists.size()
-            << ", watches without resourceVersion " << without_version << "; converged "
-            << converge << " s after the last change\n";
+            << ", watches without resourceVersion " << without_version << "; converged " << converge
+            << " s after the last change\n";
   for (const Json& l : lists) std::cout << "  list " << l["path"] << "?" << l["query"] << "\n";
   EXPECT_GE(cut, kRounds) << "the proxy cut no watch: the test proves nothing";
   EXPECT_LE(watches.size(), static_cast<std::size_t>(cut) + 2 * streams.size());
@@ -150,17 +154,17 @@ TEST_F(FaultInjectionTest, WatchesCutRepeatedlyMissNoUpdateAndDoNotRelist) {
 // says why it fails meanwhile (Ready=False, the server's error in the message), the other
 // work goes on, and everything converges once the server is well again.
 TEST_F(FaultInjectionTest, ServerErrorsReportAClearConditionThenConverge) {
-  repo().commit({{"app/a.yaml", config_map_yaml("a", "1")}, {"app/b.yaml", config_map_yaml("b", "2")}},
-                "two config maps");
-  proxy().set_rules(Json::array(
-      {{{"path", "/namespaces/" + ns() + "/configmaps"},
-        {"methods", {"PATCH", "POST", "PUT"}},
-        {"action", "status"},
-        {"status", 500}},
-       {{"verbs", {"get", "list", "create", "update", "patch", "delete"}},
-        {"share", 0.5},
-        {"action", "status"},
-        {"status", 500}}}));
+  repo().commit(
+      {{"app/a.yaml", config_map_yaml("a", "1")}, {"app/b.yaml", config_map_yaml("b", "2")}},
+      "two config maps");
+  proxy().set_rules(Json::array({{{"path", "/namespaces/" + ns() + "/configmaps"},
+                                  {"methods", {"PATCH", "POST", "PUT"}},
+                                  {"action", "status"},
+                                  {"status", 500}},
+                                 {{"verbs", {"get", "list", "create", "update", "patch", "delete"}},
+                                  {"share", 0.5},
+                                  {"action", "status"},
+                                  {"status", 500}}}));
   proxy().clear_requests();
   apply(git_source_yaml("repo", "1h") + "---\n" + application_yaml("shop", "./app"));
   Json app;
