@@ -28,7 +28,7 @@
 //    are not retried on connection failures or plain 5xx: a lost answer does not say whether
 //    the server applied them. They are retried, like client-go does, when the answer is 429 or
 //    5xx *with* Retry-After: the server refused them before acting and said when to come back
-//    (tests/integration/operator/fault_test.cpp proves the wait against a real apiserver).
+//    (tests/integration/fault/fault_test.cpp proves the wait against a real apiserver).
 //    Timeouts (kDeadlineExceeded) are not retried: the per-request timeout was already spent.
 //  * Waits use runtime::sleep_until on ClientOptions::clock, suspending a fiber without
 //    blocking its thread; tests inject a ManualClock and a fixed random source.

@@ -27,7 +27,7 @@ FaultProxy::FaultProxy(const TestEnvironment& env, fs::path work_dir)
     : work_dir_(std::move(work_dir)) {
   fs::create_directories(work_dir_);
   const fs::path script =
-      fs::path(SLUICE_SOURCE_DIR) / "tests" / "integration" / "operator" / "fault_proxy.py";
+      fs::path(SLUICE_SOURCE_DIR) / "tests" / "integration" / "fault" / "fault_proxy.py";
   process_ = std::make_unique<BackgroundProcess>(
       std::vector<std::string>{"python3", script.string(), "--upstream",
                                env.var("SLUICE_APISERVER_URL"), "--upstream-ca",
