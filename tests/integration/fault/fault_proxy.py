@@ -147,6 +147,10 @@ class Proxy:
                     continue
                 if rule and rule.action == "delay":
                     await asyncio.sleep(rule.seconds)
+                if upstream is not None and (upstream[0].at_eof() or upstream[1].is_closing()):
+                    # The apiserver closed the idle connection: a new one, as a client would.
+                    upstream[1].close()
+                    upstream = None
                 if upstream is None:
                     upstream = await asyncio.open_connection(
                         self.upstream_host, self.upstream_port, ssl=self.upstream_tls,
