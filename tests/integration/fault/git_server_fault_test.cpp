@@ -1,7 +1,7 @@
 // The git server down and back (label `fault`): the operator's own git daemon for this test
 // (git daemon on 127.0.0.1, serving the environment's repositories) is stopped while the
 // Application runs and started again on the same port.
-#include <csignal>
+#include <map>
 #include <memory>
 #include <thread>
 
@@ -20,18 +20,25 @@ class GitServerFaultTest : public OperatorTest {
  protected:
   void TearDown() override {
     OperatorTest::TearDown();
-    daemon_.reset();
+    if (daemon_) daemon_->stop();
   }
 
-  // Starts a git daemon on `port_` and waits until it serves the test's repository.
+  // Starts a git daemon on `port_` and waits until it serves the test's repository. git-daemon
+  // itself, not `git daemon`: the wrapper would leave its child running when killed.
   void start_daemon() {
     const std::string root = env().var("GIT_ROOT");
+    const ProcessResult exec_path = run_process({"git", "--exec-path"});
+    ASSERT_EQ(exec_path.exit_code, 0) << exec_path.err;
+    const std::string git_daemon =
+        exec_path.out.substr(0, exec_path.out.find('\n')) + "/git-daemon";
     daemon_ = std::make_unique<BackgroundProcess>(
-        std::vector<std::string>{"git", "-c", "safe.directory=*", "daemon", "--reuseaddr",
-                                 "--listen=127.0.0.1", "--port=" + std::to_string(port_),
-                                 "--base-path=" + root, "--export-all", "--informative-errors",
-                                 root},
-        (storage_dir().string() + "-git-daemon.log"));
+        std::vector<std::string>{git_daemon, "--reuseaddr", "--listen=127.0.0.1",
+                                 "--port=" + std::to_string(port_), "--base-path=" + root,
+                                 "--export-all", "--informative-errors", root},
+        storage_dir().string() + "-git-daemon.log",
+        std::map<std::string, std::string>{{"GIT_CONFIG_COUNT", "1"},
+                                           {"GIT_CONFIG_KEY_0", "safe.directory"},
+                                           {"GIT_CONFIG_VALUE_0", "*"}});
     ASSERT_TRUE(eventually(
         [&] {
           return run_process({"git", "ls-remote", url()}).exit_code == 0;
