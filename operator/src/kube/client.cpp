@@ -172,7 +172,11 @@ Response Client::request(const std::string& method, const std::string& path_and_
       Response response = send_once(method, path_and_query, body, content_type, retry_after);
       if (response.status >= 200 && response.status <= 299) return response;
       failure = error_from_response(response.status, response.body, what);
-      if (!retry || !is_retryable_status(response.status)) throw *failure;
+      // Any verb is sent again when the server asked for it (429/5xx *with* Retry-After, as
+      // client-go does): it refused the request before acting on it (priority and fairness,
+      // max in flight), so a repeat cannot apply it twice.
+      const bool asked_to_retry = retry_after.has_value();
+      if (!(retry || asked_to_retry) || !is_retryable_status(response.status)) throw *failure;
     } catch (const Error& e) {
       if (failure) throw;
       // Transport failures: only a connection-level kUnavailable is worth another attempt.

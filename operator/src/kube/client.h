@@ -24,9 +24,12 @@
 //    Retry-After (seconds) when the server sends it and exponential backoff with jitter
 //    otherwise, until RetryPolicy::max_attempts or until the next wait would pass
 //    RetryPolicy::deadline after the first attempt (an attempt in flight is bounded by
-//    `timeout`). Then the last error is thrown as is. Create, delete and merge patch are never
-//    retried: a lost answer does not say whether the server applied them. Timeouts
-//    (kDeadlineExceeded) are not retried either: the per-request timeout was already spent.
+//    `timeout`). Then the last error is thrown as is. Create, update, delete and merge patch
+//    are not retried on connection failures or plain 5xx: a lost answer does not say whether
+//    the server applied them. They are retried, like client-go does, when the answer is 429 or
+//    5xx *with* Retry-After: the server refused them before acting and said when to come back
+//    (tests/integration/fault/fault_test.cpp proves the wait against a real apiserver).
+//    Timeouts (kDeadlineExceeded) are not retried: the per-request timeout was already spent.
 //  * Waits use runtime::sleep_until on ClientOptions::clock, suspending a fiber without
 //    blocking its thread; tests inject a ManualClock and a fixed random source.
 //
@@ -190,10 +193,10 @@ class Client {
   // --- whole-object writes (leases, events; issue 6) ---
   // PUT of the whole object (its metadata.name is `name`). Optimistic concurrency: when
   // `object` carries metadata.resourceVersion, a stale one is refused with kConflict (409),
-  // which callers resolve by reading again. Never retried, as client-go retries no write on a
-  // connection failure or a plain 5xx: a lost answer does not say whether the write landed,
-  // and a blind retry of a versioned PUT would only report our own write as a conflict.
-  // (client-go does resend any verb on 429/5xx *with* Retry-After; request() does not yet.)
+  // which callers resolve by reading again. Not retried on a connection failure or a plain 5xx
+  // (as in client-go): a lost answer does not say whether the write landed, and a blind retry
+  // of a versioned PUT would only report our own write as a conflict. Retried on 429/5xx with
+  // Retry-After, like every verb (see the top of this file).
   Json replace(const Resource& resource, const std::string& ns, const std::string& name,
                const Json& object, const WriteOptions& options = {}) const;
   // Starts a watch of a collection (kube/watch.h, which callers include). Takes one rate-limit

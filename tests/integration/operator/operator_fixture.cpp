@@ -282,7 +282,8 @@ void OperatorTest::SetUp() {
   EnvTest::SetUp();
   storage_dir_ = fs::temp_directory_path() / ("sluice-storage-" + ns());
   if (!start_operator()) return;
-  operator_ = std::make_unique<OperatorProcess>(env(), operator_kubeconfig(), ns(), storage_dir_);
+  operator_ =
+      std::make_unique<OperatorProcess>(env(), operator_kubeconfig_path(), ns(), storage_dir_);
   ASSERT_NO_THROW(operator_->start());
 }
 

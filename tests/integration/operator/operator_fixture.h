@@ -76,6 +76,9 @@ class OperatorTest : public EnvTest {
   // The operator of this test (started by SetUp unless start_operator() is overridden).
   OperatorProcess& op() { return *operator_; }
   virtual bool start_operator() const { return true; }
+  // The kubeconfig SetUp starts the operator with (operator_kubeconfig() unless overridden,
+  // e.g. by FaultTest to go through its fault proxy).
+  virtual std::string operator_kubeconfig_path() const { return operator_kubeconfig(); }
   // A kubeconfig for the operator's ServiceAccount (manifests/rbac.yaml's ClusterRoles).
   static const std::string& operator_kubeconfig();
   // A kubeconfig for a new ServiceAccount `account` of the operator namespace with the same

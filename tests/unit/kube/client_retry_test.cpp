@@ -242,6 +242,33 @@ TEST(ClientRetryTest, NonIdempotentRequestsAreNotRetried) {
   EXPECT_EQ(f.clock->pending_timers(), 0U);
 }
 
+// A 429 (or 5xx) *with* Retry-After says the server did not act on the request: every verb
+// waits as told and is sent again, as in client-go.
+TEST(ClientRetryTest, NonIdempotentRequestsAreRetriedWhenTheServerSaysRetryAfter) {
+  const std::string throttled =
+      http_response(429, "Too Many Requests", "Retry-After: 2\r\n",
+                    R"({"kind":"Status","reason":"TooManyRequests","code":429})");
+  ScriptedServer server({throttled, kOk, throttled, kOk});
+  Fixture f;
+  const Client client = f.client(server);
+  auto patched = std::async(std::launch::async, [&] {
+    return client.merge_patch(configmaps(), "default", "x", Json::object());
+  });
+  f.clock->wait_for_timers(1);
+  f.clock->advance(milliseconds(1999));
+  EXPECT_EQ(f.clock->pending_timers(), 1U) << "retried before Retry-After";
+  EXPECT_EQ(server.requests(), 1);
+  f.clock->advance(milliseconds(1));
+  EXPECT_EQ(patched.get()["metadata"]["name"], "x");
+  auto created = std::async(std::launch::async, [&] {
+    return client.create(configmaps(), "default", Json{{"kind", "ConfigMap"}});
+  });
+  f.clock->wait_for_timers(1);
+  f.clock->advance(seconds(2));
+  EXPECT_EQ(created.get()["metadata"]["name"], "x");
+  EXPECT_EQ(server.methods(), (std::vector<std::string>{"PATCH", "PATCH", "POST", "POST"}));
+}
+
 TEST(ClientRetryTest, GivesUpWhenTheNextWaitWouldPassTheDeadline) {
   ScriptedServer server({});  // 500 forever
   Fixture f;
