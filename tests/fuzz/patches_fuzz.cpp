@@ -40,11 +40,10 @@ void apply_strategic_merge(const Json& patch_document) {
   const Object patch{Json(patch_document)};
   for (const bool allow_changes : {false, true}) {
     std::vector<Object> objects = small_objects();
-    const sluice::render::transformers::StrategicMergeOptions options{allow_changes,
-                                                                      allow_changes};
+    const sluice::render::transformers::StrategicMergeOptions options{allow_changes, allow_changes};
     sluice::fuzz::refusals_allowed([&] {
       (void)sluice::render::transformers::apply_strategic_merge_patch_to(objects, {0, 1}, patch,
-                                                                        options);
+                                                                         options);
     });
   }
 }

@@ -256,8 +256,7 @@ ListPage decode_list_page(Json list) {
   if (!list.is_object()) return page;
   const auto string_member = [](const Json& map, const char* name) {
     const auto member = map.find(name);
-    return member != map.end() && member->is_string() ? member->get<std::string>()
-                                                      : std::string();
+    return member != map.end() && member->is_string() ? member->get<std::string>() : std::string();
   };
   const auto metadata = list.find("metadata");
   if (metadata != list.end() && metadata->is_object()) {

@@ -92,8 +92,8 @@ TEST(StatusTest, BodiesOfAnyShapeBecomeErrors) {
 // A list response of another shape decodes as an empty page rather than throwing
 // nlohmann's type_error (corpus: list-wrong-types).
 TEST(ListPageTest, DecodesWhatTheServerSentAndIgnoresTheRest) {
-  const ListPage page = decode_list_page(Json::parse(
-      R"({"metadata":{"resourceVersion":"42","continue":"c"},"items":[{"a":1},3]})"));
+  const ListPage page = decode_list_page(
+      Json::parse(R"({"metadata":{"resourceVersion":"42","continue":"c"},"items":[{"a":1},3]})"));
   EXPECT_EQ(page.resource_version, "42");
   EXPECT_EQ(page.continue_token, "c");
   EXPECT_EQ(page.items.size(), 2U);

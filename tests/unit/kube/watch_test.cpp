@@ -93,8 +93,7 @@ TEST(WatchEventTest, ErrorEventsWithoutAUsableCodeAreServerErrors) {
   for (const char* code : {R"("410")", "null", "4.1e2", "-1", "99999999999"}) {
     const WatchEvent event = parse_watch_event(
         std::string(R"({"type":"ERROR","object":{"kind":"Status","code":)") + code + "}}");
-    EXPECT_EQ(code_of([&] { throw_if_error(event, "WATCH /x"); }), ErrorCode::kUnavailable)
-        << code;
+    EXPECT_EQ(code_of([&] { throw_if_error(event, "WATCH /x"); }), ErrorCode::kUnavailable) << code;
   }
 }
 
