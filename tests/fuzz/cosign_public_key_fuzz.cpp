@@ -10,6 +10,8 @@ namespace {
 constexpr std::size_t kMaxSecretBytes = std::size_t{1024} * 1024;
 }  // namespace
 
+// libFuzzer's entry point, named by libFuzzer.
+// NOLINTNEXTLINE(readability-identifier-naming)
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size > kMaxSecretBytes) return 0;
   const std::string_view input = sluice::fuzz::as_text(data, size);

@@ -29,6 +29,8 @@ void read_watch_stream(std::string_view input) {
 
 }  // namespace
 
+// libFuzzer's entry point, named by libFuzzer.
+// NOLINTNEXTLINE(readability-identifier-naming)
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input = sluice::fuzz::as_text(data, size);
   sluice::fuzz::refusals_allowed([&] { read_watch_stream(input); });

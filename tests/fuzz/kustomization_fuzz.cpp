@@ -4,6 +4,8 @@
 #include "render/file_system.h"
 #include "render/kustomization.h"
 
+// libFuzzer's entry point, named by libFuzzer.
+// NOLINTNEXTLINE(readability-identifier-naming)
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   // FileSystem::read_file refuses bigger files before they are parsed.
   if (size > sluice::render::kMaxFileBytes) return 0;

@@ -50,6 +50,8 @@ void apply_strategic_merge(const Json& patch_document) {
 
 }  // namespace
 
+// libFuzzer's entry point, named by libFuzzer.
+// NOLINTNEXTLINE(readability-identifier-naming)
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   // Patch files are read through FileSystem::read_file, which refuses bigger ones.
   if (size > sluice::render::kMaxFileBytes) return 0;

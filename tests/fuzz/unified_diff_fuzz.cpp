@@ -7,6 +7,8 @@
 #include "core/unified_diff.h"
 #include "fuzz_support.h"
 
+// libFuzzer's entry point, named by libFuzzer.
+// NOLINTNEXTLINE(readability-identifier-naming)
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input = sluice::fuzz::as_text(data, size);
   std::string before;

@@ -53,6 +53,8 @@ bool verifies(WebhookProvider provider, const HttpRequest& request) {
 
 }  // namespace
 
+// libFuzzer's entry point, named by libFuzzer.
+// NOLINTNEXTLINE(readability-identifier-naming)
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input = sluice::fuzz::as_text(data, size);
   const std::size_t header_end = input.find("\n\n");

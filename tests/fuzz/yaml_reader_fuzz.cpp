@@ -4,6 +4,8 @@
 #include "core/yaml_reader.h"
 #include "fuzz_support.h"
 
+// libFuzzer's entry point, named by libFuzzer.
+// NOLINTNEXTLINE(readability-identifier-naming)
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text = sluice::fuzz::as_text(data, size);
   for (const sluice::YamlSchema schema :

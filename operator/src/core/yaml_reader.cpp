@@ -1,5 +1,6 @@
 #include "core/yaml_reader.h"
 
+#include <algorithm>
 #include <istream>
 #include <map>
 #include <optional>
@@ -338,6 +339,54 @@ class JsonBuilder : public YAML::EventHandler {
   std::size_t documents_started_ = 0;
 };
 
+// The offset of the first byte that does not start a valid UTF-8 sequence (no overlong forms,
+// surrogates or code points past U+10FFFF) or is an ASCII control character YAML does not
+// allow, or npos. go-yaml refuses such input, and nlohmann cannot dump a string holding invalid
+// UTF-8 (its type_error would escape every caller).
+std::size_t invalid_utf8_offset(std::string_view text) noexcept {
+  const auto byte = [&text](std::size_t at) { return static_cast<unsigned char>(text[at]); };
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char lead = byte(i);
+    std::size_t length = 0;
+    unsigned char low = 0x80;
+    unsigned char high = 0xBF;  // bounds of the second byte
+    if (lead < 0x80) {
+      // Control characters other than tab and line breaks are not printable in YAML; NULs
+      // would also make yaml-cpp guess UTF-16 or UTF-32 and decode garbage.
+      if ((lead < 0x20 && lead != '\t' && lead != '\n' && lead != '\r') || lead == 0x7F) return i;
+      ++i;
+      continue;
+    }
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3;
+      if (lead == 0xE0) low = 0xA0;
+      if (lead == 0xED) high = 0x9F;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4;
+      if (lead == 0xF0) low = 0x90;
+      if (lead == 0xF4) high = 0x8F;
+    } else {
+      return i;
+    }
+    if (i + length > text.size() || byte(i + 1) < low || byte(i + 1) > high) return i;
+    for (std::size_t k = 2; k < length; ++k) {
+      if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return i;
+    }
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
+// Whether the stream starts with a UTF-16 or UTF-32 byte order mark: yaml-cpp converts such
+// input to UTF-8 itself.
+bool has_wide_bom(std::string_view text) noexcept {
+  return text.starts_with("\xFE\xFF") || text.starts_with("\xFF\xFE") ||
+         text.starts_with(std::string_view("\0\0\xFE\xFF", 4));
+}
+
 }  // namespace
 
 std::vector<json> parse_yaml_documents(std::string_view text, const YamlLimits& limits,
@@ -345,6 +394,16 @@ std::vector<json> parse_yaml_documents(std::string_view text, const YamlLimits& 
   if (text.size() > limits.max_input_bytes) {
     throw resource_exhausted("input is larger than " + std::to_string(limits.max_input_bytes) +
                              " bytes");
+  }
+  if (!has_wide_bom(text)) {
+    if (const std::size_t bad = invalid_utf8_offset(text); bad != std::string_view::npos) {
+      const std::size_t line_start = text.rfind('\n', bad == 0 ? 0 : bad - 1);
+      const std::size_t line = 1 + static_cast<std::size_t>(std::count(
+                                       text.begin(), text.begin() + static_cast<long>(bad), '\n'));
+      const std::size_t column = line_start == std::string_view::npos ? bad + 1 : bad - line_start;
+      throw invalid_argument("line " + std::to_string(line) + ", column " + std::to_string(column) +
+                             ": invalid UTF-8 or a control character");
+    }
   }
   std::vector<json> documents;
   ViewStreamBuf buffer(text);
