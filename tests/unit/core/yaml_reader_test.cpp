@@ -128,6 +128,12 @@ TEST(YamlReaderTest, RefusesInvalidUtf8WithItsPosition) {
   EXPECT_EQ(code_of([] { parse_yaml(std::string("a\0\0\0 : 12\n", 10)); }),
             ErrorCode::kInvalidArgument);
   EXPECT_EQ(code_of([] { parse_yaml("a: \x01\n"); }), ErrorCode::kInvalidArgument);
+  // Corpus utf16-bom: yaml-cpp's UTF-16 decoding let broken surrogates through. UTF-8 only.
+  EXPECT_EQ(code_of([] { parse_yaml(std::string("\xFE\xFF\0a\0:\0 \0b", 10)); }),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(parse_yaml("\xEF\xBB\xBF"
+                       "a: b\n")["a"],
+            "b");  // a UTF-8 byte order mark is fine
   EXPECT_EQ(parse_yaml("a: b\t\r\n")["a"], "b");
   EXPECT_EQ(parse_yaml("a: \"\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\"\n")["a"].dump(),
             "\"\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\"");
