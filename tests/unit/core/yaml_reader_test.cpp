@@ -134,6 +134,10 @@ TEST(YamlReaderTest, RefusesInvalidUtf8WithItsPosition) {
   EXPECT_EQ(parse_yaml("\xEF\xBB\xBF"
                        "a: b\n")["a"],
             "b");  // a UTF-8 byte order mark is fine
+  // Corpus escaped-nel: yaml-cpp unescaped "\N" and "\_" to lone bytes; they are U+0085 and
+  // U+00A0. Escaped control characters stay allowed.
+  EXPECT_EQ(parse_yaml(R"(a: "x\Ny\_z\x01\0")")["a"], std::string("x\xC2\x85y\xC2\xA0z\x01\0", 9));
+  EXPECT_NO_THROW((void)parse_yaml(R"(a: "\N\_")").dump());
   EXPECT_EQ(parse_yaml("a: b\t\r\n")["a"], "b");
   EXPECT_EQ(parse_yaml("a: \"\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\"\n")["a"].dump(),
             "\"\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\"");
