@@ -2,7 +2,7 @@
 PRESET ?= default
 BUILD_DIR := build
 
-.PHONY: all bootstrap configure build test demo demo-down bench format clean fuzz-kustomize
+.PHONY: all bootstrap configure build test demo demo-down bench format clean fuzz-kustomize fuzz
 
 all: build
 
@@ -36,6 +36,12 @@ fuzz-kustomize: configure
 	@cmake --build --preset $(PRESET) --target sluice
 	@python3 tests/conformance/kustomize-random/compare.py --sluice $(BUILD_DIR)/bin/sluice \
 		--count $(COUNT) $(if $(SEED),--seed $(SEED))
+
+# Every libFuzzer target of tests/fuzz (or FUZZ_TARGETS="webhook patches"), FUZZ_SECONDS each,
+# with ASan and UBSan in build-fuzz/ (tests/fuzz/run-libfuzzer; logs in build-fuzz/logs/).
+FUZZ_SECONDS ?= 60
+fuzz: bootstrap
+	@tests/fuzz/run-libfuzzer $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 format:
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i

@@ -1,5 +1,6 @@
 #include "core/yaml_reader.h"
 
+#include <algorithm>
 #include <istream>
 #include <map>
 #include <optional>
@@ -66,6 +67,74 @@ struct Frame {
 // Builds JSON directly from parser events: yaml-cpp's own node graph shares aliased subtrees,
 // and expanding an alias bomb from it would be unbounded; here every alias copy is paid for
 // from YamlLimits::max_alias_nodes before it is made.
+// The offset of the first byte that does not start a valid UTF-8 sequence (no overlong forms,
+// surrogates or code points past U+10FFFF) or is an ASCII control character YAML does not
+// allow (unless `controls_allowed`: escapes put them into scalars), or npos. go-yaml refuses such
+// input, and nlohmann cannot dump a string holding invalid UTF-8 (its type_error would escape every
+// caller).
+std::size_t invalid_utf8_offset(std::string_view text, bool controls_allowed = false) noexcept {
+  const auto byte = [&text](std::size_t at) { return static_cast<unsigned char>(text[at]); };
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char lead = byte(i);
+    std::size_t length = 0;
+    unsigned char low = 0x80;
+    unsigned char high = 0xBF;  // bounds of the second byte
+    if (lead < 0x80) {
+      // Control characters other than tab and line breaks are not printable in YAML; NULs
+      // would also make yaml-cpp guess UTF-16 or UTF-32 and decode garbage.
+      const bool control =
+          (lead < 0x20 && lead != '\t' && lead != '\n' && lead != '\r') || lead == 0x7F;
+      if (control && !controls_allowed) return i;
+      ++i;
+      continue;
+    }
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3;
+      if (lead == 0xE0) low = 0xA0;
+      if (lead == 0xED) high = 0x9F;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4;
+      if (lead == 0xF0) low = 0x90;
+      if (lead == 0xF4) high = 0x8F;
+    } else {
+      return i;
+    }
+    if (i + length > text.size() || byte(i + 1) < low || byte(i + 1) > high) return i;
+    for (std::size_t k = 2; k < length; ++k) {
+      if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return i;
+    }
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
+// yaml-cpp unescapes "\\N" and "\\_" in double-quoted scalars to the single bytes 0x85 and 0xA0,
+// not to U+0085 and U+00A0 in UTF-8 (found by fuzz_yaml_reader). The input is valid UTF-8
+// (checked before parsing), so such bytes where UTF-8 breaks come from those escapes and are
+// written as the characters they mean; anything else invalid is refused.
+std::string with_escapes_repaired(const YAML::Mark& mark, const std::string& value) {
+  std::size_t bad = invalid_utf8_offset(value, /*controls_allowed=*/true);
+  if (bad == std::string_view::npos) return value;
+  std::string repaired;
+  std::size_t done = 0;
+  while (bad != std::string_view::npos) {
+    const auto byte = static_cast<unsigned char>(value[done + bad]);
+    if (byte != 0x85 && byte != 0xA0) {
+      throw invalid_argument(position(mark) + ": scalar is not valid UTF-8");
+    }
+    repaired.append(value, done, bad);
+    repaired += '\xC2';
+    repaired += static_cast<char>(byte);
+    done += bad + 1;
+    bad = invalid_utf8_offset(std::string_view(value).substr(done), /*controls_allowed=*/true);
+  }
+  repaired.append(value, done);
+  return repaired;
+}
+
 class JsonBuilder : public YAML::EventHandler {
  public:
   JsonBuilder(std::string_view text, const YamlLimits& limits, YamlSchema schema,
@@ -112,7 +181,8 @@ class JsonBuilder : public YAML::EventHandler {
   }
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                const std::string& value) override {
+                const std::string& unescaped) override {
+    const std::string value = with_escapes_repaired(mark, unescaped);
     check_size(mark, value.size());
     Built built;
     built.scalar_text = value;
@@ -345,6 +415,16 @@ std::vector<json> parse_yaml_documents(std::string_view text, const YamlLimits& 
   if (text.size() > limits.max_input_bytes) {
     throw resource_exhausted("input is larger than " + std::to_string(limits.max_input_bytes) +
                              " bytes");
+  }
+  // UTF-8 only: go-yaml would also read UTF-16 with a byte order mark, but yaml-cpp's decoding
+  // of it passes broken surrogates through as invalid UTF-8 (found by fuzz_yaml_reader).
+  if (const std::size_t bad = invalid_utf8_offset(text); bad != std::string_view::npos) {
+    const std::size_t line_start = text.rfind('\n', bad == 0 ? 0 : bad - 1);
+    const std::size_t line = 1 + static_cast<std::size_t>(std::count(
+                                     text.begin(), text.begin() + static_cast<long>(bad), '\n'));
+    const std::size_t column = line_start == std::string_view::npos ? bad + 1 : bad - line_start;
+    throw invalid_argument("line " + std::to_string(line) + ", column " + std::to_string(column) +
+                           ": invalid UTF-8 or a control character");
   }
   std::vector<json> documents;
   ViewStreamBuf buffer(text);

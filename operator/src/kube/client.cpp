@@ -261,6 +261,26 @@ Json Client::request_json(const std::string& method, const std::string& path_and
   return parsed;
 }
 
+ListPage decode_list_page(Json list) {
+  ListPage page;
+  if (!list.is_object()) return page;
+  const auto string_member = [](const Json& map, const char* name) {
+    const auto member = map.find(name);
+    return member != map.end() && member->is_string() ? member->get<std::string>() : std::string();
+  };
+  const auto metadata = list.find("metadata");
+  if (metadata != list.end() && metadata->is_object()) {
+    page.resource_version = string_member(*metadata, "resourceVersion");
+    page.continue_token = string_member(*metadata, "continue");
+  }
+  const auto items = list.find("items");
+  if (items != list.end() && items->is_array()) {
+    page.items.reserve(items->size());
+    for (auto& item : *items) page.items.push_back(std::move(item));
+  }
+  return page;
+}
+
 Json Client::get(const Resource& resource, const std::string& ns, const std::string& name) const {
   return request_json("GET", resource.object_path(ns, name));
 }
@@ -272,19 +292,7 @@ ListPage Client::list(const Resource& resource, const std::string& ns,
   if (!options.field_selector.empty()) add_query(query, "fieldSelector", options.field_selector);
   if (options.limit) add_query(query, "limit", std::to_string(*options.limit));
   if (!options.continue_token.empty()) add_query(query, "continue", options.continue_token);
-  Json list = request_json("GET", resource.collection_path(ns) + query);
-  ListPage page;
-  const auto metadata = list.find("metadata");
-  if (metadata != list.end() && metadata->is_object()) {
-    page.resource_version = metadata->value("resourceVersion", std::string());
-    page.continue_token = metadata->value("continue", std::string());
-  }
-  const auto items = list.find("items");
-  if (items != list.end() && items->is_array()) {
-    page.items.reserve(items->size());
-    for (auto& item : *items) page.items.push_back(std::move(item));
-  }
-  return page;
+  return decode_list_page(request_json("GET", resource.collection_path(ns) + query));
 }
 
 std::vector<Json> Client::list_all(const Resource& resource, const std::string& ns,

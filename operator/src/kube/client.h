@@ -125,6 +125,12 @@ struct ListPage {
   std::string continue_token;  // empty on the last page
 };
 
+// Decodes a list response (a *List object) as Client::list() does: its items, whatever they
+// are, and metadata.resourceVersion and metadata.continue. Anything of another shape (not an
+// object, no items, fields of other types) decodes as an empty page, or with empty strings:
+// the server's answer is untrusted and must not throw anything but Error.
+ListPage decode_list_page(Json list);
+
 struct WriteOptions {
   bool dry_run = false;  // dryRun=All: admission and validation run, nothing is stored
   std::string field_manager = "sluice";

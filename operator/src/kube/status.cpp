@@ -107,7 +107,10 @@ Error error_from_response(int http_status, const std::string& body, const std::s
   std::string message;
   std::string causes;
   const auto status = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (status.is_object() && status.value("kind", std::string()) == "Status") {
+  // Compared as JSON, not through value<std::string>(): a "kind" of another type (the body is
+  // the server's, or a proxy's) would throw nlohmann's type_error rather than an Error.
+  const auto kind = status.is_object() ? status.find("kind") : status.end();
+  if (kind != status.end() && *kind == "Status") {
     if (const auto it = status.find("reason"); it != status.end() && it->is_string()) {
       reason = it->get<std::string>();
     }

@@ -168,7 +168,14 @@ WatchEvent parse_watch_event(std::string_view line) {
 
 void throw_if_error(const WatchEvent& event, const std::string& what) {
   if (event.type != WatchEventType::kError) return;
-  const int code = event.object.value("code", 500);
+  // An HTTP status code, or 500: a "code" of another type or range must not throw anything but
+  // the Error below (value<int>() would throw nlohmann's type_error for a string).
+  const auto field = event.object.find("code");
+  int code = 500;
+  if (field != event.object.end() && field->is_number_integer()) {
+    const auto number = field->get<std::int64_t>();
+    if (number >= 100 && number <= 599) code = static_cast<int>(number);
+  }
   throw error_from_response(code, event.object.dump(), what);
 }
 

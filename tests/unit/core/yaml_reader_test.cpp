@@ -106,6 +106,43 @@ TEST(YamlReaderTest, GoYamlV2SchemaReadsYaml11LikeSigsK8sIoYaml) {
   EXPECT_EQ(parse_yaml("a: yes\n")["a"], "yes");
 }
 
+// Found by fuzz_yaml_reader (corpus: invalid-utf8): yaml-cpp passed stray bytes into strings,
+// and dumping them threw nlohmann's type_error. go-yaml refuses such input; so does sluice.
+TEST(YamlReaderTest, RefusesInvalidUtf8WithItsPosition) {
+  for (const std::string& text : {std::string("a: \xDE\xDE\n"), std::string("a: \xC0\xAF\n"),
+                                  std::string("a: \xED\xA0\x80\n"),
+                                  std::string("a: \xF4\x90\x80\x80"), std::string("a: \xE2\x82")}) {
+    try {
+      (void)parse_yaml_documents(text);
+      ADD_FAILURE() << "accepted " << text;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+      EXPECT_NE(
+          std::string(e.what()).find("line 1, column 4: invalid UTF-8 or a control character"),
+          std::string::npos)
+          << e.what();
+    }
+  }
+  EXPECT_EQ(code_of([] { parse_yaml("ok: 1\nbad: \xFF\n"); }), ErrorCode::kInvalidArgument);
+  // Found by fuzz_yaml_reader (corpus: nul-in-key): NULs made yaml-cpp decode as UTF-32.
+  EXPECT_EQ(code_of([] { parse_yaml(std::string("a\0\0\0 : 12\n", 10)); }),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(code_of([] { parse_yaml("a: \x01\n"); }), ErrorCode::kInvalidArgument);
+  // Corpus utf16-bom: yaml-cpp's UTF-16 decoding let broken surrogates through. UTF-8 only.
+  EXPECT_EQ(code_of([] { parse_yaml(std::string("\xFE\xFF\0a\0:\0 \0b", 10)); }),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(parse_yaml("\xEF\xBB\xBF"
+                       "a: b\n")["a"],
+            "b");  // a UTF-8 byte order mark is fine
+  // Corpus escaped-nel: yaml-cpp unescaped "\N" and "\_" to lone bytes; they are U+0085 and
+  // U+00A0. Escaped control characters stay allowed.
+  EXPECT_EQ(parse_yaml(R"(a: "x\Ny\_z\x01\0")")["a"], std::string("x\xC2\x85y\xC2\xA0z\x01\0", 9));
+  EXPECT_NO_THROW((void)parse_yaml(R"(a: "\N\_")").dump());
+  EXPECT_EQ(parse_yaml("a: b\t\r\n")["a"], "b");
+  EXPECT_EQ(parse_yaml("a: \"\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\"\n")["a"].dump(),
+            "\"\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\"");
+}
+
 TEST(YamlReaderTest, ExplicitTagsWin) {
   const json doc = parse_yaml("a: !!str 42\nb: !!float 3\nc: !custom text\n");
   EXPECT_EQ(doc["a"], "42");

@@ -79,5 +79,32 @@ TEST(ClientTest, UnusableTlsMaterialIsRefusedUpFront) {
   EXPECT_THROW(Client{config}, Error);
 }
 
+// Found by fuzz_kube_response (corpus: status-kind-number): a body whose "kind" was not a
+// string threw nlohmann's type_error instead of becoming an Error.
+TEST(StatusTest, BodiesOfAnyShapeBecomeErrors) {
+  for (const char* body : {R"({"kind":7,"reason":"Conflict"})", R"({"kind":null})", "[1]", "3"}) {
+    const Error error = error_from_response(409, body, "GET /x");
+    EXPECT_EQ(error.code(), ErrorCode::kConflict) << body;
+    EXPECT_NE(std::string(error.what()).find("Conflict (409)"), std::string::npos) << body;
+  }
+}
+
+// A list response of another shape decodes as an empty page rather than throwing
+// nlohmann's type_error (corpus: list-wrong-types).
+TEST(ListPageTest, DecodesWhatTheServerSentAndIgnoresTheRest) {
+  const ListPage page = decode_list_page(
+      Json::parse(R"({"metadata":{"resourceVersion":"42","continue":"c"},"items":[{"a":1},3]})"));
+  EXPECT_EQ(page.resource_version, "42");
+  EXPECT_EQ(page.continue_token, "c");
+  EXPECT_EQ(page.items.size(), 2U);
+  const ListPage odd =
+      decode_list_page(Json::parse(R"({"metadata":{"resourceVersion":42,"continue":false},
+                                       "items":{}})"));
+  EXPECT_TRUE(odd.resource_version.empty());
+  EXPECT_TRUE(odd.continue_token.empty());
+  EXPECT_TRUE(odd.items.empty());
+  EXPECT_TRUE(decode_list_page(Json::parse("[1]")).items.empty());
+}
+
 }  // namespace
 }  // namespace sluice::kube

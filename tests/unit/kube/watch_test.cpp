@@ -87,6 +87,16 @@ TEST(WatchEventTest, ErrorEventsThrowTheirStatus) {
   EXPECT_NO_THROW(throw_if_error(parse_watch_event(R"({"type":"ADDED","object":{}})"), "x"));
 }
 
+// Found by fuzz_kube_response (corpus: error-code-string): a "code" that is not an integer
+// threw nlohmann's type_error instead of the event's Error.
+TEST(WatchEventTest, ErrorEventsWithoutAUsableCodeAreServerErrors) {
+  for (const char* code : {R"("410")", "null", "4.1e2", "-1", "99999999999"}) {
+    const WatchEvent event = parse_watch_event(
+        std::string(R"({"type":"ERROR","object":{"kind":"Status","code":)") + code + "}}");
+    EXPECT_EQ(code_of([&] { throw_if_error(event, "WATCH /x"); }), ErrorCode::kUnavailable) << code;
+  }
+}
+
 TEST(EventLineBufferTest, SplitsAcrossChunksAndDropsCarriageReturns) {
   EventLineBuffer lines(100);
   lines.append("{\"a\":1}\n{\"b\"");
