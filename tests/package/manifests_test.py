@@ -69,7 +69,7 @@ class ManifestsTest(unittest.TestCase):
         top = tempfile.mkdtemp(prefix="manifests-test-", dir=os.path.join(SOURCE_DIR, "build"))
         self.addCleanup(shutil.rmtree, top, True)
         with open(os.path.join(top, "kustomization.yaml"), "w", encoding="utf-8") as out:
-            out.write(f"namespace: {namespace}\nnameSuffix: -{suffix}\n"
+            out.write(f"namespace: {namespace}\nnameSuffix: \"-{suffix}\"\n"
                       f"resources:\n- {os.path.relpath(MANIFESTS, top)}\n")
         objects = render(top)
         by_kind = {}

@@ -22,8 +22,10 @@ std::string redact_url(std::string_view url) {
     const std::size_t end = text.find_first_of("/ \t\n'\"", start);
     const std::size_t at = text.rfind('@', end == std::string::npos ? text.size() : end);
     // Any userinfo goes, not only "user:password": a token is often the user alone
-    // ("https://<token>@github.com/..."), and an ssh user lost from a message costs nothing.
-    if (at != std::string::npos && at >= start) {
+    // ("https://<token>@github.com/..."). An ssh login name alone ("ssh://git@host") is no
+    // secret (ssh authenticates with keys) and tells users which account was tried.
+    const bool ssh = from >= 3 && text.compare(from - 3, 3, "ssh") == 0;
+    if (at != std::string::npos && at >= start && !(ssh && text.find(':', start) > at)) {
       text.erase(start, at + 1 - start);
     }
     from = start;

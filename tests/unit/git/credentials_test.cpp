@@ -70,7 +70,9 @@ TEST(RedactUrlTest, DropsEveryUserinfo) {
   EXPECT_EQ(detail::redact_url("https://user:s3cret@host/x.git"), "https://host/x.git");
   EXPECT_EQ(detail::redact_url("https://ghp_t0ken@github.com/o/r.git"),
             "https://github.com/o/r.git");
-  EXPECT_EQ(detail::redact_url("ssh://git@host:2222/r.git"), "ssh://host:2222/r.git");
+  // An ssh login name alone is no secret and stays; a password beside it goes.
+  EXPECT_EQ(detail::redact_url("ssh://git@host:2222/r.git"), "ssh://git@host:2222/r.git");
+  EXPECT_EQ(detail::redact_url("ssh://git:s3cret@host/r.git"), "ssh://host/r.git");
   EXPECT_EQ(detail::redact_url("fetching https://t0ken@host/r: failed; retry https://u:p@h2/s"),
             "fetching https://host/r: failed; retry https://h2/s");
   // An '@' past the host is part of the path or the text, not userinfo.
