@@ -80,6 +80,29 @@ TEST(ClientTransportTest, SilentServerTimesOut) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
 }
 
+// Reads from `fd` until the end of an HTTP request head (or the peer stops sending).
+void read_request_head(int fd) {
+  char buffer[4096];
+  std::string head;
+  while (head.find("\r\n\r\n") == std::string::npos) {
+    const auto n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) return;
+    head.append(buffer, static_cast<std::size_t>(n));
+  }
+}
+
+// Sends all of `data`, adding each byte sent to `sent`; false when the peer went away.
+bool send_fully(int fd, const std::string& data, std::atomic<std::size_t>& sent) {
+  std::size_t at = 0;
+  while (at < data.size()) {
+    const auto n = ::send(fd, data.data() + at, data.size() - at, MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    at += static_cast<std::size_t>(n);
+    sent += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
 // Serves one plain-HTTP connection at a time: reads the request head, answers 200 with a
 // chunked JSON string body of `body_bytes` bytes, sent in 16 KiB chunks.
 class ChunkedServer {
@@ -101,23 +124,8 @@ class ChunkedServer {
   void serve() {
     const int fd = ::accept(listener_.fd(), nullptr, nullptr);
     if (fd < 0) return;
-    char buffer[4096];
-    std::string head;
-    while (head.find("\r\n\r\n") == std::string::npos) {
-      const auto n = ::recv(fd, buffer, sizeof buffer, 0);
-      if (n <= 0) break;
-      head.append(buffer, static_cast<std::size_t>(n));
-    }
-    auto send_all = [&](const std::string& data) {
-      std::size_t at = 0;
-      while (at < data.size()) {
-        const auto n = ::send(fd, data.data() + at, data.size() - at, MSG_NOSIGNAL);
-        if (n <= 0) return false;
-        at += static_cast<std::size_t>(n);
-        sent_ += static_cast<std::size_t>(n);
-      }
-      return true;
-    };
+    read_request_head(fd);
+    auto send_all = [&](const std::string& data) { return send_fully(fd, data, sent_); };
     bool ok = send_all(
         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
     const auto chunk = [](const std::string& data) {
@@ -191,23 +199,13 @@ class FixedAnswerServer {
   void serve() {
     const int fd = ::accept(listener_.fd(), nullptr, nullptr);
     if (fd < 0) return;
-    char buffer[4096];
-    std::string head;
-    while (head.find("\r\n\r\n") == std::string::npos) {
-      const auto n = ::recv(fd, buffer, sizeof buffer, 0);
-      if (n <= 0) break;
-      head.append(buffer, static_cast<std::size_t>(n));
-    }
+    read_request_head(fd);
     const std::string answer =
         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
         "Connection: close\r\nContent-Length: " +
         std::to_string(body_.size()) + "\r\n\r\n" + body_;
-    std::size_t at = 0;
-    while (at < answer.size()) {
-      const auto n = ::send(fd, answer.data() + at, answer.size() - at, MSG_NOSIGNAL);
-      if (n <= 0) break;
-      at += static_cast<std::size_t>(n);
-    }
+    std::atomic<std::size_t> sent{0};
+    send_fully(fd, answer, sent);
     ::close(fd);
   }
 
