@@ -248,7 +248,8 @@ TEST_F(CliTest, ReconcileWithSourceFetchesFirst) {
 TEST_F(CliTest, ReconcileOfAFailingAppExitsOneWithTheReason) {
   repo().commit({{"app/kustomization.yaml", kustomization_yaml({"missing.yaml"})}}, "broken");
   apply(git_source_yaml("repo") + "---\n" + application_yaml("shop", "./app"));
-  wait_ready("shop", "False");
+  // Ready=False comes first as ArtifactNotReady while the source fetches: wait for the build.
+  wait_ready("shop", "False", seconds(60), "BuildFailed");
 
   const ProcessResult result = sluice({"reconcile", "app", "shop", "-n", ns()});
   EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
