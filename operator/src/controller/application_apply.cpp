@@ -76,25 +76,33 @@ void ApplicationReconciler::apply(ApplicationRun& run, runtime::AbortSource& abo
 
   // Inventory first: everything this run may create is recorded before it exists, so a crash
   // mid-apply leaves nothing that a later prune would not know of.
-  const apply::Inventory ahead = run.previous_inventory.merged_with(next);
-  if (ahead != run.previous_inventory) {
-    Json status = status_of(run.cached);
-    status["inventory"] = ahead.to_json();
-    api::Conditions conditions = api::Conditions::from_json(find_member(status, {"conditions"}));
-    conditions.set(api::condition::kReconciling, api::ConditionStatus::kTrue, reason::kProgressing,
-                   "applying revision " + run.revision(), run.generation,
-                   format_rfc3339(std::chrono::system_clock::now()));
-    status["conditions"] = conditions.to_json();
+  if (run.previous_inventory.merged_with(next) != run.previous_inventory) {
+    // Computed over the object the write lands on: after a conflict that is the server's,
+    // whose inventory may hold more than the cache showed.
+    const auto ahead = [&](const Json& object) {
+      Json status = status_of(object);
+      status["inventory"] = apply::Inventory::from_status(find_member(status, {"inventory"}))
+                                .merged_with(next)
+                                .to_json();
+      api::Conditions conditions = api::Conditions::from_json(find_member(status, {"conditions"}));
+      conditions.set(api::condition::kReconciling, api::ConditionStatus::kTrue,
+                     reason::kProgressing, "applying revision " + run.revision(), run.generation,
+                     format_rfc3339(std::chrono::system_clock::now()));
+      status["conditions"] = conditions.to_json();
+      return status;
+    };
     try {
-      patch_status(context_.client, applications(), run.cached, status);
+      // finish() diffs against what the server now holds.
+      run.cached = write_status(context_.client, applications(), run.cached, ahead);
     } catch (const Error& e) {
       abort.check();
       run.fail(reason::kInventoryFailed, e.with_context("recording the inventory"));
       return;
     }
-    // finish() diffs against what the server now holds.
-    run.cached["status"] = std::move(status);
-    run.previous_inventory = ahead;  // what the cluster may hold now
+    memory.written = run.cached;
+    // What the cluster may hold now.
+    run.previous_inventory =
+        apply::Inventory::from_status(find_member(run.cached, {"status", "inventory"}));
   }
 
   if (!run.plan.to_apply.empty()) {

@@ -85,8 +85,8 @@ std::string verified_message(const policy::Verdict& verdict) {
 
 }  // namespace
 
-Json ApplicationReconciler::next_status(const ApplicationRun& run) const {
-  Json status = status_of(run.cached);
+Json ApplicationReconciler::next_status(const ApplicationRun& run, const Json& current) const {
+  Json status = status_of(current);
   const std::string now = format_rfc3339(std::chrono::system_clock::now());
   api::Conditions conditions = api::Conditions::from_json(find_member(status, {"conditions"}));
   conditions.remove(condition::kReconciling);
@@ -260,16 +260,21 @@ std::optional<Duration> ApplicationReconciler::finish(ApplicationRun& run) {
   if (run.outcome == Outcome::kSuspended || cancelled) return std::nullopt;
   if (run.outcome == Outcome::kDeferred) return run.spec.effective_retry_interval();
 
+  ApplicationMemory& memory = *run.memory;
+  bool status_written = true;
   try {
-    patch_status(context_.client, applications(), run.cached, next_status(run));
+    memory.written = write_status(context_.client, applications(), run.cached,
+                                  [&](const Json& current) { return next_status(run, current); });
   } catch (const Error& e) {
-    // The next reconcile writes it; a lost status write loses nothing in the cluster.
     spdlog::warn("Application {}: writing status: {}", run.key, e.message());
+    status_written = false;
   }
   record_events(run);
 
-  ApplicationMemory& memory = *run.memory;
   memory.generation = run.generation;
+  // A lost status write loses nothing in the cluster, but the status would tell an old story
+  // until the next reconcile: that one comes after the retry interval, whatever the outcome.
+  if (!status_written) return run.spec.effective_retry_interval();
   if (run.failure && run.failure->stalled) return std::nullopt;
   const Duration interval = run.spec.interval;
   if (run.outcome == Outcome::kWaiting) return run.spec.effective_retry_interval();

@@ -9,6 +9,7 @@
 #include "controller/application_render.h"
 #include "controller/policy_inputs.h"
 #include "controller/reasons.h"
+#include "controller/status_patch.h"
 #include "policy/gate.h"
 
 namespace sluice::controller {
@@ -109,10 +110,10 @@ void ApplicationReconciler::load(ApplicationRun& run, runtime::AbortSource& abor
     run.outcome = Outcome::kGone;
     return;
   }
-  run.cached = std::move(*cached);
+  run.memory = &memory_of(run.key);
+  run.cached = newer_of(*cached, run.memory->written);
   run.application = Object(run.cached);
   run.generation = generation_of(run.cached);
-  run.memory = &memory_of(run.key);
   run.previous_inventory =
       apply::Inventory::from_status(find_member(run.cached, {"status", "inventory"}));
   run.inventory = run.previous_inventory;

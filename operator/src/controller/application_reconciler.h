@@ -93,7 +93,7 @@ class ApplicationReconciler {
   std::vector<Object> build(const ApplicationRun& run, const StringMap& variables);
   void prepare(const ApplicationRun& run, std::vector<Object>& objects);
   kube::Client client_for(const ApplicationRun& run) const;
-  Json next_status(const ApplicationRun& run) const;
+  Json next_status(const ApplicationRun& run, const Json& current) const;
   void record_events(const ApplicationRun& run);
 
   Context& context_;

@@ -38,6 +38,7 @@ struct ApplicationMemory {
   apply::AppliedStates applied;           // what the server answered to each apply (apply/drift.h)
   runtime::Clock::TimePoint next_full{};  // when the interval asks for a full reconcile
   std::uint32_t failures = 0;             // in a row, for the retry backoff
+  Json written;  // the server's answer to the last status write (controller/status_patch.h)
 };
 
 // A failure at one site of the reconcile: its reason constant (controller/reasons.h), what

@@ -186,7 +186,7 @@ std::optional<Duration> GitSourceReconciler::reconcile(const std::string& key,
     if (auto requested = source.annotation(api::annotation::kReconcileRequestedAt)) {
       status["lastHandledReconcileAt"] = *requested;
     }
-    patch_status(context_.client, git_sources(), *cached, status);
+    write_status(context_.client, git_sources(), *cached, status);
   };
 
   api::GitSourceSpec spec;

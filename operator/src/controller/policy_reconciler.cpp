@@ -52,7 +52,7 @@ void PolicyReconciler::reconcile(const std::string& name) {
   }
   status["conditions"] = conditions.to_json();
   status["observedGeneration"] = observed;
-  patch_status(context_.client, signing_policies(), *cached, status);
+  write_status(context_.client, signing_policies(), *cached, status);
   if (loaded.error) {
     context_.events.record({kube::ObjectReference::to(*cached), kube::EventType::kWarning,
                             std::string(reason::kPolicyInvalid), "Validate",

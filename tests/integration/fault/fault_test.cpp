@@ -150,5 +150,56 @@ TEST_F(FaultInjectionTest, WatchesCutRepeatedlyMissNoUpdateAndDoNotRelist) {
   EXPECT_LE(lists.size(), streams.size()) << "a relist per cut";
 }
 
+// 500s on every other request, and on every write of the applied objects: the Application
+// says why it fails meanwhile (Ready=False, the server's error in the message), the other
+// work goes on, and everything converges once the server is well again.
+TEST_F(FaultInjectionTest, ServerErrorsReportAClearConditionThenConverge) {
+  repo().commit(
+      {{"app/a.yaml", config_map_yaml("a", "1")}, {"app/b.yaml", config_map_yaml("b", "2")}},
+      "two config maps");
+  proxy().set_rules(Json::array({{{"path", "/namespaces/" + ns() + "/configmaps"},
+                                  {"methods", {"PATCH", "POST", "PUT"}},
+                                  {"action", "status"},
+                                  {"status", 500}},
+                                 {{"verbs", {"get", "list", "create", "update", "patch", "delete"}},
+                                  {"share", 0.5},
+                                  {"action", "status"},
+                                  {"status", 500}}}));
+  proxy().clear_requests();
+  apply(git_source_yaml("repo", "1h") + "---\n" + application_yaml("shop", "./app"));
+  Json app;
+  std::string reason;
+  std::string message;
+  const auto start = Steady::now();
+  ASSERT_TRUE(eventually(
+      [&] {
+        app = get("applications.sluice.dev", "shop");
+        const Json ready = condition(app, "Ready");
+        reason = string_member(ready, {"reason"});
+        message = string_member(ready, {"message"});
+        return string_member(ready, {"status"}) == "False" &&
+               message.find("500") != std::string::npos;
+      },
+      seconds(90)))
+      << app.dump(2) << op().log();
+  const double failed_after = seconds_since(start);
+  EXPECT_TRUE(reason == "ApplyFailed" || reason == "InventoryFailed") << reason << ": " << message;
+  EXPECT_NE(message.find("injected by the fault proxy"), std::string::npos) << message;
+  EXPECT_TRUE(get("configmap", "a").is_null());
+
+  proxy().set_rules(Json::array());
+  const auto released = Steady::now();
+  wait_ready("shop", "True", seconds(60));
+  const double converge = seconds_since(released);
+  EXPECT_EQ(get("configmap", "a")["data"]["value"], "1");
+  EXPECT_EQ(get("configmap", "b")["data"]["value"], "2");
+  const Json seen = proxy().requests();
+  const auto failed = matching(seen, [](const Json& r) { return r["fault"] == "status"; });
+  std::cout << "[fault] " << failed.size() << " of " << seen.size()
+            << " requests answered 500; Ready=False " << reason << " after " << failed_after
+            << " s (\"" << message.substr(0, 160) << "\"); converged " << converge
+            << " s after the errors stopped\n";
+}
+
 }  // namespace
 }  // namespace sluice::testing

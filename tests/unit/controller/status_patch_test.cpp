@@ -35,5 +35,22 @@ TEST(StatusPatch, StatusOfAnObject) {
   EXPECT_EQ(status_of(Json::parse(R"({"status":"junk"})")), Json::object());
 }
 
+Json object(const std::string& uid, const std::string& version) {
+  return Json{{"metadata", {{"uid", uid}, {"resourceVersion", version}}}};
+}
+
+TEST(StatusPatch, TheLaterOfTheCacheAndTheLastWrite) {
+  const Json cached = object("u1", "100");
+  EXPECT_EQ(newer_of(cached, object("u1", "120")), object("u1", "120"));
+  EXPECT_EQ(newer_of(cached, object("u1", "99")), cached);
+  EXPECT_EQ(newer_of(cached, object("u1", "100")), cached);
+  // Numbers, not strings: "99" < "100".
+  EXPECT_EQ(newer_of(object("u1", "99"), cached), cached);
+  EXPECT_EQ(newer_of(cached, object("u2", "120")), cached) << "another object of that name";
+  EXPECT_EQ(newer_of(cached, Json()), cached) << "nothing written yet";
+  EXPECT_EQ(newer_of(cached, object("u1", "12a")), cached);
+  EXPECT_EQ(newer_of(object("u1", ""), object("u1", "5")), object("u1", ""));
+}
+
 }  // namespace
 }  // namespace sluice::controller
