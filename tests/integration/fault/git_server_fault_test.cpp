@@ -3,10 +3,12 @@
 // Application runs and started again on the same port.
 #include <map>
 #include <memory>
+#include <random>
 #include <thread>
 
 #include <gtest/gtest.h>
 
+#include "loopback_servers.h"
 #include "manifests.h"
 #include "operator_fixture.h"
 #include "test_helpers.h"
@@ -114,6 +116,71 @@ TEST_F(GitServerFaultTest, DownThenBackKeepsTheLastRevisionThenRecovers) {
   wait_source_ready("repo");
   std::cout << "[fault] git server down: Ready=False after " << noticed
             << " s; back: the new revision applied after " << recovered << " s\n";
+}
+
+// Killed mid-fetch: the git server's connection dies in the middle of the pack of a new
+// commit (CuttingProxy, as a killed server would leave it), fetch after fetch. The GitSource
+// says so, the last artifact and what was applied from it stay; once the server is whole the
+// new commit is fetched (into the same cache) and applied.
+TEST_F(GitServerFaultTest, KilledMidFetchKeepsTheLastArtifactThenRecovers) {
+  const std::string first = repo().commit({{"app/a.yaml", config_map_yaml("a", "1")}}, "first");
+  const std::string daemon = repo().daemon_url();  // git://127.0.0.1:PORT/NAME.git
+  const std::size_t port_at = daemon.rfind(':') + 1;
+  CuttingProxy proxy(std::stoi(daemon.substr(port_at, daemon.find('/', port_at) - port_at)));
+  const std::string via_proxy =
+      "git://127.0.0.1:" + std::to_string(proxy.port()) + daemon.substr(daemon.find('/', port_at));
+  apply("apiVersion: sluice.dev/v1alpha1\nkind: GitSource\nmetadata:\n  name: repo\n  namespace: " +
+        ns() + "\nspec:\n  url: " + via_proxy + "\n  ref: {branch: main}\n  interval: 2s\n---\n" +
+        application_yaml("shop", "./app"));
+  ASSERT_EQ(wait_ready("shop")["status"]["lastAppliedRevision"], "main@sha1:" + first);
+
+  // Random bytes do not compress: the pack is megabytes long and the cut lands inside it.
+  std::mt19937 random(7);
+  std::string big(3'000'000, '\0');
+  for (char& c : big) c = static_cast<char>(random() & 0xff);
+  proxy.arm("PACK", 200'000);
+  const auto armed = std::chrono::steady_clock::now();
+  const std::string second =
+      repo().commit({{"big.bin", big}, {"app/a.yaml", config_map_yaml("a", "2")}}, "big");
+  Json source;
+  ASSERT_TRUE(eventually(
+      [&] {
+        source = get("gitsources.sluice.dev", "repo");
+        return proxy.cuts() >= 1 &&
+               string_member(condition(source, "Ready"), {"status"}) == "False";
+      },
+      seconds(30)))
+      << source.dump(2) << op().log();
+  const double noticed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - armed).count();
+  const Json ready = condition(source, "Ready");
+  EXPECT_EQ(string_member(ready, {"reason"}), "GitOperationFailed") << ready.dump();
+  EXPECT_NE(string_member(ready, {"message"}).find(via_proxy), std::string::npos) << ready.dump();
+  std::this_thread::sleep_for(seconds(4));  // more fetches, each cut
+  EXPECT_GE(proxy.cuts(), 2);
+  EXPECT_EQ(get("gitsources.sluice.dev", "repo")["status"]["artifact"]["revision"],
+            "main@sha1:" + first);
+  EXPECT_EQ(get("applications.sluice.dev", "shop")["status"]["lastAppliedRevision"],
+            "main@sha1:" + first);
+  EXPECT_EQ(get("configmap", "a")["data"]["value"], "1");
+
+  const int cuts = proxy.cuts();
+  proxy.disarm();
+  const auto whole = std::chrono::steady_clock::now();
+  Json app;
+  ASSERT_TRUE(eventually(
+      [&] {
+        app = get("applications.sluice.dev", "shop");
+        return string_member(app, {"status", "lastAppliedRevision"}) == "main@sha1:" + second;
+      },
+      seconds(60)))
+      << app.dump(2) << op().log();
+  const double recovered =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - whole).count();
+  EXPECT_EQ(get("configmap", "a")["data"]["value"], "2");
+  wait_source_ready("repo");
+  std::cout << "[fault] git connection cut mid-pack: " << cuts << " fetches cut, Ready=False after "
+            << noticed << " s; whole again: the new revision applied after " << recovered << " s\n";
 }
 
 }  // namespace
