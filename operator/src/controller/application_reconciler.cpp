@@ -268,7 +268,9 @@ bool ApplicationReconciler::dependencies_ready(ApplicationRun& run) {
 // ---- render ---------------------------------------------------------------------------------
 
 StringMap ApplicationReconciler::substitutions(const ApplicationRun& run) {
-  return read_substitutions(context_.client, run.application.namespace_name(), run.spec);
+  // As the Application's ServiceAccount: with the operator's own rights, a tenant could copy a
+  // Secret it may not read into an object it may (docs/security.md, F8).
+  return read_substitutions(client_for(run), run.application.namespace_name(), run.spec);
 }
 
 std::vector<Object> ApplicationReconciler::build(const ApplicationRun& run,

@@ -1,8 +1,9 @@
 // Tenancy: an Application applies as the ServiceAccount it names (or the operator's
 // --default-service-account), so the tenant's RBAC confines it to its namespace: another
 // namespace through targetNamespace, cluster-scoped objects and a SigningPolicy of its own are
-// all refused by the API server, and nothing of them is created. --no-cross-namespace-refs
-// refuses a sourceRef or dependsOn into another namespace before anything is read.
+// all refused by the API server, and nothing of them is created; postBuild.substituteFrom
+// reads as that account too. --no-cross-namespace-refs refuses a sourceRef or dependsOn into
+// another namespace before anything is read.
 #include <gtest/gtest.h>
 
 #include "manifests.h"
@@ -133,6 +134,45 @@ TEST_F(TenancyTest, CrossNamespaceReferencesAreRefusedWhenAskedTo) {
     EXPECT_NE(string_member(condition(status, "Ready"), {"message"}).find(other_),
               std::string::npos);
   }
+}
+
+// postBuild.substituteFrom is read as the Application's ServiceAccount: a tenant that may not
+// read a Secret cannot copy it into a ConfigMap it may read (docs/security.md, F8). What the
+// tenant may read still substitutes.
+TEST_F(TenancyTest, SubstitutionReadsOnlyWhatTheTenantMayRead) {
+  repo().commit({{"own/a.yaml",
+                  "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: copied}\n"
+                  "data: {value: \"${VALUE}\"}\n"}},
+                "a ConfigMap with a variable");
+  constexpr const char* kHidden = "not-for-the-tenant-7f3c";
+  apply("apiVersion: v1\nkind: Secret\nmetadata: {name: hidden, namespace: " + ns() +
+        "}\nstringData: {VALUE: " + kHidden +
+        "}\n---\napiVersion: v1\nkind: ConfigMap\n"
+        "metadata: {name: visible, namespace: " +
+        ns() + "}\ndata: {VALUE: shared}\n");
+  start({});
+  apply(git_source_yaml("repo", "1h") + "---\n" +
+        application_yaml("steal", "./own",
+                         "serviceAccountName: tenant\npostBuild:\n  substituteFrom:\n"
+                         "  - {kind: Secret, name: hidden}\n"));
+  const Json status = wait_ready("steal", "False", seconds(60), "SubstitutionFailed");
+  const std::string message = string_member(condition(status, "Ready"), {"message"});
+  EXPECT_NE(message.find("Forbidden"), std::string::npos) << message;
+  EXPECT_NE(message.find("hidden"), std::string::npos) << message;
+  EXPECT_NE(message.find("system:serviceaccount:" + ns() + ":tenant"), std::string::npos)
+      << message;
+  EXPECT_EQ(message.find(kHidden), std::string::npos) << message;
+  EXPECT_TRUE(get("configmap", "copied").is_null()) << "the Secret's value was copied";
+
+  ASSERT_EQ(
+      env()
+          .kubectl({"-n", ns(), "patch", "applications.sluice.dev", "steal", "--type=merge", "-p",
+                    R"({"spec":{"postBuild":{"substituteFrom":[{"kind":"ConfigMap",)"
+                    R"("name":"visible"}]}}})"})
+          .exit_code,
+      0);
+  wait_ready("steal");
+  EXPECT_EQ(get("configmap", "copied")["data"]["value"], "shared");
 }
 
 }  // namespace
