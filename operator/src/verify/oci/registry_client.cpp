@@ -219,6 +219,15 @@ RegistryClient::Answer RegistryClient::get(const std::string& repository, const 
       if (location.starts_with("/")) {
         target = location;  // same host: credentials still apply
       } else {
+        // Elsewhere, but never down to plain HTTP from HTTPS: a man in the middle could then
+        // answer in the registry's name (docs/security.md, F6).
+        if (!location.starts_with("https://") &&
+            !(options_.plain_http && location.starts_with("http://"))) {
+          throw Error(ErrorCode::kPermissionDenied,
+                      what + (location.starts_with("http://")
+                                  ? ": refused a redirect from HTTPS to plain HTTP"
+                                  : ": refused a redirect to a URL that is not https://"));
+        }
         const std::size_t path_at = location.find('/', location.find("://") + 3);
         client = make_client(location.substr(0, path_at), options_);
         target = path_at == std::string::npos ? "/" : location.substr(path_at);
