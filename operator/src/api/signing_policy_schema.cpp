@@ -1,6 +1,7 @@
 #include "api/signing_policy_schema.h"
 
 #include "api/conditions.h"
+#include "core/object.h"
 
 namespace sluice::api {
 namespace {
@@ -42,6 +43,18 @@ Schema keyless_schema() {
       field("trustedRootSecretRef",
             secret_key_ref("A sigstore trusted_root.json (key default \"trusted_root.json\").")),
   });
+}
+
+// Keyless signatures always need the log: an entry must not seem to say otherwise.
+Rule ignore_tlog_needs_keys() {
+  return Rule{
+      "!has(self.ignoreTlog) || !self.ignoreTlog || (has(self.keys) && size(self.keys) > 0)",
+      "ignoreTlog applies to keys, and this entry has none", [](const Json& entry) {
+        const Json* ignore = find_member(entry, {"ignoreTlog"});
+        const Json* keys = find_member(entry, {"keys"});
+        return ignore == nullptr || !ignore->is_boolean() || !ignore->get<bool>() ||
+               (keys != nullptr && keys->is_array() && !keys->empty());
+      }};
 }
 
 Schema string_list(std::string description) {
@@ -105,28 +118,38 @@ Schema make_spec_schema() {
       field(
           "images",
           Schema::array(
-              Schema::object({
-                  required("glob", Schema::string().length(1, 1024).describe(
-                                       "Images this entry covers: * within a path segment, "
-                                       "** across segments.")),
-                  field("keys", Schema::array(
-                                    Schema::object(
-                                        {
-                                            field("secretRef",
-                                                  secret_key_ref("A cosign public key (key "
-                                                                 "default \"cosign.pub\").")),
-                                            field("pem", Schema::string().length(1, 65536).describe(
-                                                             "A cosign public key, inline PEM.")),
-                                        })
-                                        .rule(exactly_one_of({"secretRef", "pem"})))
-                                    .max_items(20)
-                                    .example_value(Json::array(
-                                        {Json{{"pem",
-                                               "-----BEGIN PUBLIC KEY-----\nMFkw\n-----END "
-                                               "PUBLIC KEY-----\n"}}}))
-                                    .describe("cosign keys, any one of which must have signed.")),
-                  field("keyless", Schema(keyless_schema()).describe("Keyless cosign signers.")),
-              }))
+              Schema::object(
+                  {
+                      required("glob", Schema::string().length(1, 1024).describe(
+                                           "Images this entry covers: * within a path segment, "
+                                           "** across segments.")),
+                      field("keys",
+                            Schema::array(
+                                Schema::object(
+                                    {
+                                        field("secretRef",
+                                              secret_key_ref("A cosign public key (key "
+                                                             "default \"cosign.pub\").")),
+                                        field("pem", Schema::string().length(1, 65536).describe(
+                                                         "A cosign public key, inline PEM.")),
+                                    })
+                                    .rule(exactly_one_of({"secretRef", "pem"})))
+                                .max_items(20)
+                                .example_value(
+                                    Json::array({Json{{"pem",
+                                                       "-----BEGIN PUBLIC KEY-----\nMFkw\n-----END "
+                                                       "PUBLIC KEY-----\n"}}}))
+                                .describe("cosign keys, any one of which must have signed.")),
+                      field("keyless",
+                            Schema(keyless_schema()).describe("Keyless cosign signers.")),
+                      field("ignoreTlog",
+                            Schema::boolean().default_value(false).describe(
+                                "Accept key signatures without a transparency-log entry (cosign's "
+                                "--insecure-ignore-tlog, for images signed with "
+                                "--tlog-upload=false): "
+                                "the key alone vouches. Keyless signatures always need the log.")),
+                  })
+                  .rule(ignore_tlog_needs_keys()))
               .max_items(100)
               .describe("cosign signatures the images must carry.")),
       field(

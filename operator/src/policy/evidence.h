@@ -66,6 +66,7 @@ struct ImageRequirement {
   std::vector<std::string> public_keys_pem;  // cosign public keys ("-----BEGIN PUBLIC KEY-----")
   std::vector<KeylessIdentity> identities;   // keyless signers
   std::optional<std::string> trusted_root;   // for identities; nullopt: public-good sigstore
+  bool keys_ignore_tlog = false;             // key signatures need no transparency-log entry
   bool operator==(const ImageRequirement&) const = default;
 };
 

@@ -128,6 +128,7 @@ void check_images(const SigningPolicy& policy, const std::vector<ImageUse>& imag
     const ImagePolicy& entry = policy.images[i];
     const std::string path = "spec.images[" + std::to_string(i) + "]";
     ImageRequirement requirement;
+    requirement.keys_ignore_tlog = entry.ignore_tlog;
     bool complete = true;
     for (std::size_t k = 0; k < entry.keys.size(); ++k) {
       const ImageKey& key = entry.keys[k];

@@ -152,10 +152,10 @@ ImageGlob parse_glob(const Json& value, const std::string& path) {
 }
 
 ImagePolicy parse_image_policy(const Json& json, const std::string& path) {
-  expect_object(json, path, {"glob", "keys", "keyless"});
+  expect_object(json, path, {"glob", "keys", "keyless", "ignoreTlog"});
   const Json* glob = member(json, "glob");
   if (glob == nullptr) throw invalid_argument(path + ".glob: required");
-  ImagePolicy image{parse_glob(*glob, path + ".glob"), {}, {}};
+  ImagePolicy image{parse_glob(*glob, path + ".glob"), {}, {}, false};
   if (const Json* keys = member(json, "keys")) {
     const Json& list = expect_array(*keys, path + ".keys");
     for (std::size_t i = 0; i < list.size(); ++i) {
@@ -167,6 +167,13 @@ ImagePolicy parse_image_policy(const Json& json, const std::string& path) {
   }
   if (image.keys.empty() && !image.keyless) {
     throw invalid_argument(path + ": needs keys or keyless: who must have signed the images");
+  }
+  if (const Json* ignore = member(json, "ignoreTlog")) {
+    image.ignore_tlog = expect_bool(*ignore, path + ".ignoreTlog");
+    // Keyless signatures always need the log: a policy must not seem to say otherwise.
+    if (image.ignore_tlog && image.keys.empty()) {
+      throw invalid_argument(path + ".ignoreTlog: applies to keys, and this entry has none");
+    }
   }
   return image;
 }

@@ -16,6 +16,7 @@
 //     - glob: "registry.example.com/**"          see image_glob.h
 //       keys: [{secretRef: ref} | {pem: "-----BEGIN PUBLIC KEY-----..."}]
 //       keyless: {identities: [identity], trustedRootSecretRef: ref}
+//       ignoreTlog: false                         true: key signatures need no Rekor entry
 //     rules:
 //       allowedRegistries: [glob]                 absent: any; []: none
 //       deniedKinds: [ClusterRoleBinding]        "Kind", or "Kind.group" for one API group
@@ -94,6 +95,9 @@ struct ImagePolicy {
   ImageGlob glob;
   std::vector<ImageKey> keys;  // keys and keyless: at least one of the two
   std::optional<KeylessPolicy> keyless;
+  // Key signatures stand on the key alone, without a transparency-log entry (cosign's
+  // --insecure-ignore-tlog); keyless ones always need the log. Only with keys.
+  bool ignore_tlog = false;
 };
 
 struct Rules {

@@ -91,12 +91,19 @@ policy::Signer PolicyImageVerifier::verify(const ImageReference& image,
     any_signature = any_signature || e.code() == ErrorCode::kVerificationFailed;
     reasons += (reasons.empty() ? "" : "; ") + e.message();
   };
+  oci::ImageVerifyOptions key_options = options;
+  key_options.ignore_tlog = options.ignore_tlog || requirement.keys_ignore_tlog;
   for (std::size_t i = 0; i < requirement.public_keys_pem.size(); ++i) {
     const PublicKey key =
         PublicKey::from_pem(requirement.public_keys_pem[i], "key " + std::to_string(i + 1));
     try {
-      oci::verify_image_with_key(registry, image, key, options);
-      return policy::Signer{"key", key.description(), key.fingerprint()};
+      oci::verify_image_with_key(registry, image, key, key_options);
+      // Said in the accepted signer, so an audit sees which images no log vouches for.
+      return policy::Signer{
+          "key",
+          key.description() +
+              (requirement.keys_ignore_tlog ? " (no transparency log: ignoreTlog)" : ""),
+          key.fingerprint()};
     } catch (const Error& e) {
       refused(e);
     }

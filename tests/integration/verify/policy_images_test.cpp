@@ -95,16 +95,17 @@ class PolicyImagesTest : public ::testing::Test {
     ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
   }
 
-  policy::LoadedPolicy policy_for_key(const std::string& mode) const {
+  // The owner's key; `ignore_tlog` sets the entry's ignoreTlog.
+  policy::LoadedPolicy policy_for_key(const std::string& mode,
+                                      std::optional<bool> ignore_tlog = std::nullopt) const {
     Json pem = read_text_file(dir_ / "owner.pub");
-    const Json object = {
-        {"apiVersion", "sluice.dev/v1alpha1"},
-        {"kind", "SigningPolicy"},
-        {"metadata", {{"name", "images"}}},
-        {"spec",
-         {{"mode", mode},
-          {"images", Json::array({{{"glob", "127.0.0.1:" + std::to_string(port_) + "/shop/*"},
-                                   {"keys", Json::array({{{"pem", pem}}})}}})}}}};
+    Json entry = {{"glob", "127.0.0.1:" + std::to_string(port_) + "/shop/*"},
+                  {"keys", Json::array({{{"pem", pem}}})}};
+    if (ignore_tlog) entry["ignoreTlog"] = *ignore_tlog;
+    const Json object = {{"apiVersion", "sluice.dev/v1alpha1"},
+                         {"kind", "SigningPolicy"},
+                         {"metadata", {{"name", "images"}}},
+                         {"spec", {{"mode", mode}, {"images", Json::array({entry})}}}};
     return policy::load_signing_policy(Object(object));
   }
 
@@ -135,7 +136,11 @@ class PolicyImagesTest : public ::testing::Test {
     fs::path root_;
   };
 
-  policy::Verdict evaluate(const policy::LoadedPolicy& loaded, const std::string& image_name) {
+  // `options`: the verifier's own; by default offline (no Rekor here, nor a CT log), the
+  // operator's are the defaults.
+  policy::Verdict evaluate(const policy::LoadedPolicy& loaded, const std::string& image_name,
+                           verify::oci::ImageVerifyOptions verifier_options = {
+                               .ignore_tlog = true, .ignore_sct = true}) {
     const Object application(Json{{"apiVersion", "sluice.dev/v1alpha1"},
                                   {"kind", "Application"},
                                   {"metadata", {{"name", "shop"}, {"namespace", "shop"}}}});
@@ -155,7 +160,7 @@ class PolicyImagesTest : public ::testing::Test {
           options.plain_http = true;  // the test registry speaks plain HTTP on loopback
           return options;
         },
-        {.ignore_tlog = true, .ignore_sct = true});  // no Rekor here, nor a CT log
+        verifier_options);
     const FileSecrets secrets(dir_ / "trusted_root.json");
     policy::GateInput input;
     input.application = &application;
@@ -188,6 +193,26 @@ TEST_F(PolicyImagesTest, EnforcesTheKeyOnEveryMatchingImage) {
   ASSERT_EQ(foreign_verdict.violations.size(), 1U) << foreign_verdict.summary();
   EXPECT_EQ(foreign_verdict.violations[0].rule, "ImageSignerNotAllowed");
   EXPECT_THAT(foreign_verdict.violations[0].message, HasSubstr("verifies with the key"));
+}
+
+// As the operator verifies (its verifier has no trusted root and does not ignore the log): a
+// key entry needs ignoreTlog for images signed without a log entry (cosign sign
+// --tlog-upload=false), and says so when it lacks it; the accepted signer tells which.
+TEST_F(PolicyImagesTest, KeyEntriesWithoutALogNeedIgnoreTlogAsTheOperatorVerifies) {
+  const policy::Verdict with = evaluate(policy_for_key("Enforce", true), "signed", {});
+  EXPECT_TRUE(with.allowed) << with.summary();
+  ASSERT_EQ(with.signers.size(), 1U);
+  EXPECT_THAT(with.signers[0].signer, HasSubstr("(no transparency log: ignoreTlog)"));
+  const policy::Verdict foreign = evaluate(policy_for_key("Enforce", true), "foreign", {});
+  EXPECT_FALSE(foreign.allowed);
+  ASSERT_EQ(foreign.violations.size(), 1U) << foreign.summary();
+  EXPECT_EQ(foreign.violations[0].rule, "ImageSignerNotAllowed");
+
+  const policy::Verdict without = evaluate(policy_for_key("Enforce", false), "signed", {});
+  EXPECT_FALSE(without.allowed);
+  ASSERT_EQ(without.violations.size(), 1U) << without.summary();
+  EXPECT_EQ(without.violations[0].rule, "ImageVerificationError");
+  EXPECT_THAT(without.violations[0].message, HasSubstr("ignoreTlog"));
 }
 
 TEST_F(PolicyImagesTest, AuditReportsButLetsThrough) {

@@ -106,10 +106,12 @@ class FakeImageVerifier final : public ImageVerifier {
   std::map<std::string, std::string> signed_by;
   std::map<std::string, ErrorCode> failures;  // references whose lookup fails with this code
   mutable std::vector<std::string> asked;
+  mutable std::vector<ImageRequirement> requirements;  // as asked
 
   Signer verify(const ImageReference& image, const ImageRequirement& requirement) const override {
     const std::string reference = image.to_string();
     asked.push_back(reference);
+    requirements.push_back(requirement);
     if (const auto failure = failures.find(reference); failure != failures.end()) {
       throw Error(failure->second, "registry trouble for " + reference);
     }

@@ -215,6 +215,24 @@ TEST_F(Signatures, ImageVerifierTrouble) {
                           "ImageVerificationError image docker.io/library/nginx:1.25"));
 }
 
+TEST_F(Signatures, IgnoreTlogReachesTheVerifierForKeys) {
+  images_.signed_by["registry.example.com/app:1"] = kKeyPem;
+  std::string spec = key_entry("registry.example.com/**");
+  spec.insert(spec.rfind('}'), ", ignoreTlog: true");
+  EXPECT_THAT(check_images_with(spec, kTwoImages), IsEmpty());
+  ASSERT_EQ(images_.requirements.size(), 1U);
+  EXPECT_TRUE(images_.requirements[0].keys_ignore_tlog);
+  EXPECT_THAT(check_images_with(key_entry("registry.example.com/**"), kTwoImages), IsEmpty());
+  EXPECT_FALSE(images_.requirements.back().keys_ignore_tlog);
+}
+
+TEST_F(Signatures, AVerifierThatCannotCheckIsAVerificationErrorNotARefusedSigner) {
+  // E.g. keys without a trusted root for their log entries (no signer was at fault).
+  images_.failures["registry.example.com/app:1"] = ErrorCode::kFailedPrecondition;
+  EXPECT_THAT(check_images_with(key_entry("registry.example.com/**"), kTwoImages),
+              ElementsAre("ImageVerificationError image registry.example.com/app:1"));
+}
+
 TEST_F(Signatures, KeylessImages) {
   const std::string spec =
       "images: [{glob: '**', keyless: {identities: [{issuer: 'https://issuer.example', "

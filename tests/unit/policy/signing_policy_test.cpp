@@ -148,6 +148,12 @@ TEST(SigningPolicy, MalformedPoliciesNameThePolicyAndField) {
               HasSubstr("spec.images[0].glob: invalid image glob \"reg.io/a:1\""));
   EXPECT_THAT(problem("images: [{glob: 'reg.io/**', keys: [{pem: 'not a key'}]}]"),
               HasSubstr("spec.images[0].keys[0].pem: must hold a \"-----BEGIN PUBLIC KEY-----\""));
+  EXPECT_THAT(problem("images: [{glob: 'reg.io/**', keyless: {identities: [{issuer: i, subject: "
+                      "s}]}, ignoreTlog: true}]"),
+              HasSubstr("spec.images[0].ignoreTlog: applies to keys, and this entry has none"));
+  EXPECT_THAT(
+      problem("images: [{glob: 'reg.io/**', keys: [{secretRef: {name: k}}], ignoreTlog: yes}]"),
+      HasSubstr("spec.images[0].ignoreTlog: must be true or false"));
   EXPECT_THAT(problem("images: [{glob: 'reg.io/**', keys: [{}]}]"),
               HasSubstr("spec.images[0].keys[0]: exactly one of secretRef and pem"));
   EXPECT_THAT(problem("rules: {denyPrivileged: 'true'}"),

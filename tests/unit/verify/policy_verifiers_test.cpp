@@ -162,8 +162,10 @@ TEST(PolicyImageVerifier, CheckingTheLogNeedsATrustedRoot) {
   policy::ImageRequirement requirement;
   requirement.public_keys_pem.push_back(testdata("cosign/cosign.pub"));
   const Error e = verify_unreachable(PolicyImageVerifier(plain_http), requirement);
-  EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument) << e.message();
+  // Not the signer's fault (the gate reports ImageVerificationError), and it names the way out.
+  EXPECT_EQ(e.code(), ErrorCode::kFailedPrecondition) << e.message();
   EXPECT_THAT(e.message(), HasSubstr("trusted root"));
+  EXPECT_THAT(e.message(), HasSubstr("ignoreTlog"));
 }
 
 TEST(PolicyImageVerifier, UsesTheRequirementsTrustedRoot) {

@@ -43,9 +43,12 @@ std::int64_t verification_time(const ImageVerifyOptions& options) {
 SignedImage verify_image_with_key(RegistryClient& registry, const ImageReference& image,
                                   const PublicKey& key, const ImageVerifyOptions& options) {
   if (!options.ignore_tlog && !options.trusted_root) {
-    throw invalid_argument(
-        "checking image signatures' transparency-log entries needs a trusted root; "
-        "ignoring the log (cosign's --insecure-ignore-tlog) relies on the key alone");
+    // Not the signer's fault: failed_precondition, not a rejection of the signature.
+    throw Error(
+        ErrorCode::kFailedPrecondition,
+        "checking image signatures' transparency-log entries needs a trusted root (a "
+        "SigningPolicy image entry's keyless.trustedRootSecretRef); without one, ignoring the "
+        "log (the entry's ignoreTlog, cosign's --insecure-ignore-tlog) relies on the key alone");
   }
   SignatureCheckers checkers;
   checkers.classic = [&](const ClassicSignature& signature) {

@@ -34,7 +34,7 @@ struct ImageVerifyOptions {
   bool ignore_tlog = false;  // cosign --insecure-ignore-tlog
   bool ignore_sct = false;   // cosign --insecure-ignore-sct (certificates only)
   // The Rekor keys (and, for bundles and certificates, CAs and timestamp authorities) trusted;
-  // required unless ignore_tlog, and always for certificates (kInvalidArgument without).
+  // required unless ignore_tlog (kFailedPrecondition without), and always for certificates.
   std::optional<sigstore::TrustedRoot> trusted_root = std::nullopt;
   std::optional<std::int64_t> now = std::nullopt;  // Unix seconds; default: the current time
 };
