@@ -116,14 +116,28 @@ void PrivateControlPlane::start_etcd() {
   const std::string client = "http://127.0.0.1:" + std::to_string(etcd_client_port_);
   const std::string peer = "http://127.0.0.1:" + std::to_string(etcd_peer_port_);
   // The data folder is kept across stop and start: the same cluster comes back.
-  etcd_ = std::make_unique<BackgroundProcess>(
-      std::vector<std::string>{etcd_bin_, "--name", "private", "--data-dir",
-                               (work_dir_ / "etcd").string(), "--listen-client-urls", client,
-                               "--advertise-client-urls", client, "--listen-peer-urls", peer,
-                               "--initial-advertise-peer-urls", peer, "--initial-cluster",
-                               "private=" + peer, "--initial-cluster-state", "new",
-                               "--unsafe-no-fsync", "--log-level", "warn"},
-      (work_dir_ / "etcd.log").string());
+  etcd_ =
+      std::make_unique<BackgroundProcess>(std::vector<std::string>{etcd_bin_,
+                                                                   "--name",
+                                                                   "private",
+                                                                   "--data-dir",
+                                                                   (work_dir_ / "etcd").string(),
+                                                                   "--listen-client-urls",
+                                                                   client,
+                                                                   "--advertise-client-urls",
+                                                                   client,
+                                                                   "--listen-peer-urls",
+                                                                   peer,
+                                                                   "--initial-advertise-peer-urls",
+                                                                   peer,
+                                                                   "--initial-cluster",
+                                                                   "private=" + peer,
+                                                                   "--initial-cluster-state",
+                                                                   "new",
+                                                                   "--unsafe-no-fsync",
+                                                                   "--log-level",
+                                                                   "warn"},
+                                          (work_dir_ / "etcd.log").string());
   wait_until(
       [&] {
         return run_process({"curl", "-sf", "--max-time", "2", client + "/health"}).exit_code == 0;
@@ -217,13 +231,16 @@ std::string PrivateControlPlane::install_operator(const std::vector<std::string>
   }
   must(
       [&] {
-        return kubectl({"apply", "-f", "-"},
-                       "apiVersion: v1\nkind: Namespace\nmetadata: {name: sluice-system}\n" +
-                           namespace_yaml);
+        return kubectl(
+            {"apply", "-f", "-"},
+            "apiVersion: v1\nkind: Namespace\nmetadata: {name: sluice-system}\n" + namespace_yaml);
       },
       "the namespaces");
-  must([&] { return kubectl({"apply", "-f", (source / "manifests" / "rbac.yaml").string()}); },
-       "manifests/rbac.yaml");
+  must(
+      [&] {
+        return kubectl({"apply", "-f", (source / "manifests" / "rbac.yaml").string()});
+      },
+      "manifests/rbac.yaml");
   const ProcessResult token = must(
       [&] {
         return kubectl({"-n", "sluice-system", "create", "token", "sluice", "--duration=1h"});

@@ -32,9 +32,9 @@ class PruneKillFaultTest : public FaultTest {
  protected:
   // The ConfigMaps of the namespace carrying Application `app`'s ownership label.
   std::set<std::string> labelled(const std::string& app) const {
-    const ProcessResult listed = env().kubectl(
-        {"-n", ns(), "get", "configmaps", "-l", "sluice.dev/application-name=" + app, "-o",
-         "jsonpath={range .items[*]}{.metadata.name}{\"\\n\"}{end}"});
+    const ProcessResult listed =
+        env().kubectl({"-n", ns(), "get", "configmaps", "-l", "sluice.dev/application-name=" + app,
+                       "-o", "jsonpath={range .items[*]}{.metadata.name}{\"\\n\"}{end}"});
     std::set<std::string> names;
     std::istringstream lines(listed.out);
     for (std::string line; std::getline(lines, line);) {
