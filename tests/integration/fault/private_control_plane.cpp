@@ -25,7 +25,7 @@ std::string tool_path(const std::string& name) {
 }
 
 std::string tail(const fs::path& path, std::size_t lines) {
-  const std::string text = read_text_file(path);
+  std::string text = read_text_file(path);
   std::size_t start = text.size();
   for (std::size_t n = 0; n <= lines && start > 0; ++n) {
     start = text.rfind('\n', start - 1);
@@ -49,7 +49,7 @@ ProcessResult must(const std::function<ProcessResult()>& command, const std::str
 }  // namespace
 
 PrivateControlPlane::PrivateControlPlane(const TestEnvironment& env, fs::path work_dir)
-    : env_(env), work_dir_(std::move(work_dir)) {
+    : work_dir_(std::move(work_dir)) {
   ca_file_ = env.var("SLUICE_CA_FILE");
   cert_dir_ = fs::path(ca_file_).parent_path();
   etcd_bin_ = tool_path("etcd");

@@ -75,7 +75,6 @@ class PrivateControlPlane {
   void wait_until(const std::function<bool()>& ready, const std::string& what,
                   BackgroundProcess* process) const;
 
-  const TestEnvironment& env_;
   std::filesystem::path work_dir_;
   std::filesystem::path cert_dir_;
   std::string ca_file_;
