@@ -56,25 +56,42 @@ PrivateControlPlane::PrivateControlPlane(const TestEnvironment& env, fs::path wo
   apiserver_bin_ = tool_path("kube-apiserver");
   fs::create_directories(work_dir_ / "etcd");
   fs::permissions(work_dir_ / "etcd", fs::perms::owner_all);
-  etcd_client_port_ = static_cast<std::uint16_t>(unused_loopback_port());
-  etcd_peer_port_ = static_cast<std::uint16_t>(unused_loopback_port());
-  apiserver_port_ = static_cast<std::uint16_t>(unused_loopback_port());
-
   std::ofstream(work_dir_ / "audit-policy.yaml")
       << "apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n"
       << "- level: Metadata\n  users: [\"" << kOperatorUser << "\"]\n- level: None\n";
   kubeconfig_ = (work_dir_ / "admin.kubeconfig").string();
-  std::ofstream(kubeconfig_) << "apiVersion: v1\nkind: Config\nclusters:\n- name: private\n"
-                             << "  cluster:\n    server: " << url() << "\n"
-                             << "    certificate-authority: " << ca_file_ << "\n"
-                             << "users:\n- name: admin\n  user:\n"
-                             << "    client-certificate: " << (cert_dir_ / "admin.crt").string()
-                             << "\n    client-key: " << (cert_dir_ / "admin.key").string() << "\n"
-                             << "contexts:\n- name: private\n"
-                             << "  context: {cluster: private, user: admin}\n"
-                             << "current-context: private\n";
-  start_etcd();
-  start_apiserver();
+  // Free ports are chosen here and bound by the daemons later: another process can take one
+  // in between (tests/env/cluster-up knows it too). Then all start again on fresh ones.
+  for (int attempt = 1;; ++attempt) {
+    etcd_client_port_ = static_cast<std::uint16_t>(unused_loopback_port());
+    etcd_peer_port_ = static_cast<std::uint16_t>(unused_loopback_port());
+    apiserver_port_ = static_cast<std::uint16_t>(unused_loopback_port());
+    std::ofstream(kubeconfig_) << "apiVersion: v1\nkind: Config\nclusters:\n- name: private\n"
+                               << "  cluster:\n    server: " << url() << "\n"
+                               << "    certificate-authority: " << ca_file_ << "\n"
+                               << "users:\n- name: admin\n  user:\n"
+                               << "    client-certificate: " << (cert_dir_ / "admin.crt").string()
+                               << "\n    client-key: " << (cert_dir_ / "admin.key").string() << "\n"
+                               << "contexts:\n- name: private\n"
+                               << "  context: {cluster: private, user: admin}\n"
+                               << "current-context: private\n";
+    try {
+      start_etcd();
+      start_apiserver();
+      return;
+    } catch (const Error&) {
+      const bool port_taken = logs().find("address already in use") != std::string::npos;
+      apiserver_.reset();  // killed, if it runs
+      etcd_.reset();
+      if (!port_taken || attempt == 3) throw;
+      for (const char* file : {"etcd.log", "kube-apiserver.log", "audit.log"}) {
+        fs::remove(work_dir_ / file);
+      }
+      fs::remove_all(work_dir_ / "etcd");
+      fs::create_directories(work_dir_ / "etcd");
+      fs::permissions(work_dir_ / "etcd", fs::perms::owner_all);
+    }
+  }
 }
 
 PrivateControlPlane::~PrivateControlPlane() {
