@@ -356,7 +356,7 @@ TEST_F(ControlPlaneFaultTest, EtcdStoppedThirtySecondsNoCrashNoSpinThenConverges
         return string_member(get("gitsources.sluice.dev", "repo"),
                              {"status", "artifact", "revision"}) == "main@sha1:" + second;
       },
-      seconds(45));
+      seconds(75));
   EXPECT_TRUE(source_recorded) << op_->log();
   std::cout << "  GitSource status on the new commit " << seconds_since(back)
             << " s after etcd was back\n";
