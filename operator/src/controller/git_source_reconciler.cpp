@@ -269,6 +269,10 @@ std::optional<Duration> GitSourceReconciler::reconcile(const std::string& key,
     }
     store_.publish(artifact);
     context_.blocking.run([this] { store_.collect_garbage(); });
+    // The Applications read the artifact from the store, not from this status: tell them now.
+    // After the status patch below, a failing patch (an apiserver timeout, etcd down) would
+    // leave them waiting for their own interval, since the retry finds nothing fresh.
+    if (on_artifact_) on_artifact_(key);
   }
 
   // The artifact's lastUpdateTime moves only with the revision or digest.
@@ -296,7 +300,6 @@ std::optional<Duration> GitSourceReconciler::reconcile(const std::string& key,
                             std::string(reason::kArtifactStored), "Fetch",
                             "stored artifact for revision '" + artifact->revision + "'"});
   }
-  if (fresh && on_artifact_) on_artifact_(key);
   return with_jitter(spec.interval, 0.1);
 }
 

@@ -34,8 +34,10 @@ namespace sluice::controller {
 
 class GitSourceReconciler {
  public:
-  // `on_artifact(source_key)` is called when a new artifact is published (Applications using
-  // the source are enqueued by it). `webhooks`, when not null, must outlive the reconciler.
+  // `on_artifact(source_key)` is called as soon as a new artifact is published, before and
+  // whatever the outcome of the status patch that follows (Applications using the source are
+  // enqueued by it, and read the artifact from the store). `webhooks`, when not null, must outlive
+  // the reconciler.
   GitSourceReconciler(Context& context, const kube::Informer& sources, ArtifactStore& store,
                       std::function<void(const std::string&)> on_artifact,
                       server::WebhookRegistry* webhooks = nullptr);

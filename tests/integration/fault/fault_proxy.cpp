@@ -24,14 +24,17 @@ std::string read_file(const fs::path& path) {
 }  // namespace
 
 FaultProxy::FaultProxy(const TestEnvironment& env, fs::path work_dir)
+    : FaultProxy(env.var("SLUICE_APISERVER_URL"), env.var("SLUICE_CA_FILE"), std::move(work_dir)) {}
+
+FaultProxy::FaultProxy(const std::string& upstream_url, const std::string& upstream_ca,
+                       fs::path work_dir)
     : work_dir_(std::move(work_dir)) {
   fs::create_directories(work_dir_);
   const fs::path script =
       fs::path(SLUICE_SOURCE_DIR) / "tests" / "integration" / "fault" / "fault_proxy.py";
   process_ = std::make_unique<BackgroundProcess>(
-      std::vector<std::string>{"python3", script.string(), "--upstream",
-                               env.var("SLUICE_APISERVER_URL"), "--upstream-ca",
-                               env.var("SLUICE_CA_FILE"), "--cert-dir", work_dir_.string()},
+      std::vector<std::string>{"python3", script.string(), "--upstream", upstream_url,
+                               "--upstream-ca", upstream_ca, "--cert-dir", work_dir_.string()},
       (work_dir_ / "proxy.log").string());
   const std::regex ready(
       "listening on 127\\.0\\.0\\.1:([0-9]+), control on 127\\.0\\.0\\.1:([0-9]+)");

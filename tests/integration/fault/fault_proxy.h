@@ -24,6 +24,10 @@ class FaultProxy {
   // Starts the proxy in front of the environment's apiserver, with its certificates and log in
   // `work_dir`. Throws sluice::Error (with the log) when it does not come up.
   FaultProxy(const TestEnvironment& env, std::filesystem::path work_dir);
+  // The same in front of another apiserver (https://127.0.0.1:<port>, its serving certificate
+  // verified with `upstream_ca`), such as a PrivateControlPlane's.
+  FaultProxy(const std::string& upstream_url, const std::string& upstream_ca,
+             std::filesystem::path work_dir);
 
   // A copy of `kubeconfig` (a bearer-token one, as operator_fixture makes) whose cluster is
   // the proxy, trusted through the proxy's CA. Returns its path.
