@@ -7,8 +7,8 @@
 #include <vector>
 
 #include <fcntl.h>
-#include <unistd.h>
 #include <stdio.h>  // renameat2
+#include <unistd.h>
 
 #include "git/digest.h"
 #include "git/ignore.h"
@@ -101,7 +101,8 @@ void write_entry(WalkState& state, const std::string& path, const git_tree_entry
       throw invalid_argument("symlink " + path + " points outside the repository (" + link + ")");
     }
     fs::create_symlink(link, target, ec);
-    if (ec) throw Error(ErrorCode::kUnavailable, "cannot create symlink " + path + ": " + ec.message());
+    if (ec)
+      throw Error(ErrorCode::kUnavailable, "cannot create symlink " + path + ": " + ec.message());
     state.digest.add(path, kModeSymlink, bytes);
   } else {
     write_file(target, data, size);

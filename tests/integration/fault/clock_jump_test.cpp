@@ -49,7 +49,9 @@ class ClockJumpTest : public OperatorTest {
 
   fs::path offset_file() const { return storage_dir().string() + "-faketime"; }
   // libfaketime's offset from the real time, e.g. "+2h", "+0".
-  void set_offset(const std::string& offset) const { std::ofstream(offset_file()) << offset << "\n"; }
+  void set_offset(const std::string& offset) const {
+    std::ofstream(offset_file()) << offset << "\n";
+  }
 
   // The sum of the counter samples of `family` whose labels contain `labels` (from /metrics).
   double metric(const std::string& family, const std::string& labels) const {
