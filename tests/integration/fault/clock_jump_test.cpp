@@ -8,7 +8,9 @@
 // and Flux's do, so a wall jump neither fires an interval early (no refetch of an hourly
 // source, no reconcile storm) nor postpones it (a 2 s source keeps polling after the clock went
 // back); the leader keeps its Lease (expiry is judged by local steady time, renewTime is only
-// written); wall time only shows in what is written (condition times, the Lease's renewTime).
+// written), and a standby whose clock runs 2 h ahead does not take the lease from a leader
+// whose renewTime looks 2 h old to it (client-go judges expiry the same way); wall time only
+// shows in what is written (condition times, the Lease's renewTime).
 // The jump back ends at the real time: further back the apiserver's certificate, made when the
 // environment came up, would not be valid yet, and TLS verification would rightly refuse it.
 #include <fstream>
@@ -39,24 +41,65 @@ double seconds_since(Steady::time_point start) {
 class ClockJumpTest : public OperatorTest {
  protected:
   void TearDown() override {
-    if (clocked_ && clocked_->running()) {
-      if (HasFailure()) std::cerr << "--- clocked operator log:\n" << clocked_->log() << "\n";
-      EXPECT_EQ(clocked_->stop(), 0) << clocked_->log();
+    for (auto* process : {&leader_, &standby_}) {
+      if (!*process || !(*process)->running()) continue;
+      if (HasFailure()) std::cerr << "--- replica log:\n" << (*process)->log() << "\n";
+      EXPECT_EQ((*process)->stop(), 0) << (*process)->log();
     }
-    fs::remove(offset_file());
+    for (const char* name : {"leader", "standby"}) {
+      fs::remove(offset_file(name));
+      fs::remove_all(storage_dir().string() + "-" + name);
+    }
     OperatorTest::TearDown();
   }
 
-  fs::path offset_file() const { return storage_dir().string() + "-faketime"; }
-  // libfaketime's offset from the real time, e.g. "+2h", "+0".
-  void set_offset(const std::string& offset) const {
-    std::ofstream(offset_file()) << offset << "\n";
+  // libfaketime's offset file of replica `name`.
+  fs::path offset_file(const std::string& name) const {
+    return storage_dir().string() + "-" + name + ".faketime";
+  }
+  // Sets replica `name`'s offset from the real time, e.g. "+2h", "+0". Written aside and
+  // renamed into place: the operator reads the file at every clock call and must never see it
+  // half-written.
+  void set_offset(const std::string& name, const std::string& offset) const {
+    const fs::path next = offset_file(name).string() + ".next";
+    std::ofstream(next) << offset << "\n";
+    fs::rename(next, offset_file(name));
+  }
+  // A replica `name` with leader election and libfaketime, its clock at the real time.
+  std::unique_ptr<OperatorProcess> replica(const std::string& name) const {
+    set_offset(name, "+0");
+    auto process = std::make_unique<OperatorProcess>(
+        env(), operator_kubeconfig(), ns(), storage_dir().string() + "-" + name,
+        std::vector<std::string>{"--leader-elect", "--leader-election-namespace", ns(),
+                                 "--leader-election-lease-duration", "15s",
+                                 "--leader-election-renew-deadline", "10s",
+                                 "--leader-election-retry-period", "1s"},
+        name);
+    process->set_environment({{"LD_PRELOAD", kLibfaketime},
+                              {"FAKETIME_TIMESTAMP_FILE", offset_file(name).string()},
+                              {"FAKETIME_NO_CACHE", "1"},
+                              {"FAKETIME_DONT_FAKE_MONOTONIC", "1"}});
+    return process;
+  }
+  // Whether the Lease is still held by `holder`, never handed over.
+  void expect_lease_kept(const std::string& holder, const Json& transitions) const {
+    const Json now = lease();
+    EXPECT_EQ(string_member(now, {"spec", "holderIdentity"}), holder);
+    EXPECT_EQ(now["spec"]["leaseTransitions"], transitions);
   }
 
   // The sum of the counter samples of `family` whose labels contain `labels` (from /metrics).
   double metric(const std::string& family, const std::string& labels) const {
-    const auto [status, text] = clocked_->get(clocked_->metrics_port(), "/metrics");
-    EXPECT_EQ(status, 200);
+    std::string text;
+    // A few tries: on a loaded machine one scrape may take longer than curl's 5 s.
+    EXPECT_TRUE(eventually(
+        [&] {
+          auto [status, body] = leader_->get(leader_->metrics_port(), "/metrics");
+          text = std::move(body);
+          return status == 200;
+        },
+        seconds(30)))
+        << "/metrics does not answer";
     double sum = 0;
     std::istringstream lines(text);
     for (std::string line; std::getline(lines, line);) {
@@ -76,8 +119,8 @@ class ClockJumpTest : public OperatorTest {
 
   // Commits value `value` of configmap a and returns the seconds until it is applied.
   double commit_and_time(int value) {
-    last_commit_ = repo().commit({{"app/a.yaml", config_map_yaml("a", std::to_string(value))}},
-                                 "value " + std::to_string(value));
+    repo().commit({{"app/a.yaml", config_map_yaml("a", std::to_string(value))}},
+                  "value " + std::to_string(value));
     const auto committed = Steady::now();
     EXPECT_TRUE(eventually(
         [&] {
@@ -85,7 +128,7 @@ class ClockJumpTest : public OperatorTest {
         },
         seconds(60)))
         << "value " << value << " was not applied:\n"
-        << clocked_->log();
+        << leader_->log();
     return seconds_since(committed);
   }
 
@@ -97,35 +140,26 @@ class ClockJumpTest : public OperatorTest {
     return {reconciles("GitSource") - sources, reconciles("Application") - apps};
   }
 
-  std::unique_ptr<OperatorProcess> clocked_;
-  std::string last_commit_;
+  std::unique_ptr<OperatorProcess> leader_;
+  std::unique_ptr<OperatorProcess> standby_;
 };
 
 TEST_F(ClockJumpTest, WallClockJumpsFireNoTimerAndLoseNoLease) {
   ASSERT_TRUE(fs::exists(kLibfaketime)) << "libfaketime is missing: run scripts/bootstrap";
   const std::string first = repo().commit({{"app/a.yaml", config_map_yaml("a", "0")}}, "value 0");
-  // The fixture's operator gives way to one with libfaketime and leader election.
+  // The fixture's operator gives way to two replicas with libfaketime and leader election.
   ASSERT_EQ(op().stop(), 0);
-  set_offset("+0");
-  clocked_ = std::make_unique<OperatorProcess>(
-      env(), operator_kubeconfig(), ns(), storage_dir(),
-      std::vector<std::string>{"--leader-elect", "--leader-election-namespace", ns(),
-                               "--leader-election-lease-duration", "6s",
-                               "--leader-election-renew-deadline", "4500ms",
-                               "--leader-election-retry-period", "500ms"},
-      "clock");
-  clocked_->set_environment({{"LD_PRELOAD", kLibfaketime},
-                             {"FAKETIME_TIMESTAMP_FILE", offset_file().string()},
-                             {"FAKETIME_NO_CACHE", "1"},
-                             {"FAKETIME_DONT_FAKE_MONOTONIC", "1"}});
-  ASSERT_NO_THROW(clocked_->start());
-  ASSERT_TRUE(eventually([&] { return clocked_->working(); }, seconds(30))) << clocked_->log();
+  leader_ = replica("leader");
+  ASSERT_NO_THROW(leader_->start());
+  ASSERT_TRUE(eventually([&] { return leader_->working(); }, seconds(30))) << leader_->log();
+  standby_ = replica("standby");
+  ASSERT_NO_THROW(standby_->start());
 
   // "slow" polls hourly, "repo" every 2 s for the Application (whose own interval is 1m).
   apply(git_source_yaml("slow", "1h") + "---\n" + git_source_yaml("repo", "2s") + "---\n" +
         application_yaml("shop", "./app"));
   ASSERT_TRUE(eventually([&] { return revision_of("slow") == "main@sha1:" + first; }))
-      << clocked_->log();
+      << leader_->log();
   const double before = commit_and_time(1);  // "slow" stays at the first commit from here on
   const std::string holder = string_member(lease(), {"spec", "holderIdentity"});
   const Json transitions = lease()["spec"]["leaseTransitions"];
@@ -133,7 +167,7 @@ TEST_F(ClockJumpTest, WallClockJumpsFireNoTimerAndLoseNoLease) {
   const auto [idle_sources, idle_apps] = quiet_window();
 
   // +2 h: an hourly timer kept on the wall clock would be overdue now.
-  set_offset("+2h");
+  set_offset("leader", "+2h");
   const auto real_now = std::chrono::system_clock::now();
   std::string renewed;
   ASSERT_TRUE(eventually(
@@ -148,11 +182,10 @@ TEST_F(ClockJumpTest, WallClockJumpsFireNoTimerAndLoseNoLease) {
   const auto [ahead_sources, ahead_apps] = quiet_window();
   EXPECT_EQ(revision_of("slow"), "main@sha1:" + first) << "the hourly source was refetched";
   const double after_forward = commit_and_time(2);
-  EXPECT_EQ(string_member(lease(), {"spec", "holderIdentity"}), holder);
-  EXPECT_EQ(lease()["spec"]["leaseTransitions"], transitions);
+  expect_lease_kept(holder, transitions);
 
   // -2 h, back to the real time: a 2 s timer kept on the wall clock would wait 2 h now.
-  set_offset("+0");
+  set_offset("leader", "+0");
   ASSERT_TRUE(eventually(
       [&] {
         const auto at = parse_rfc3339(string_member(lease(), {"spec", "renewTime"}));
@@ -163,10 +196,34 @@ TEST_F(ClockJumpTest, WallClockJumpsFireNoTimerAndLoseNoLease) {
   const auto [back_sources, back_apps] = quiet_window();
   const double after_backward = commit_and_time(3);
   EXPECT_EQ(revision_of("slow"), "main@sha1:" + first) << "the hourly source was refetched";
-  EXPECT_EQ(string_member(lease(), {"spec", "holderIdentity"}), holder);
-  EXPECT_EQ(lease()["spec"]["leaseTransitions"], transitions);
-  EXPECT_TRUE(clocked_->running()) << "the operator exited (leadership lost?)";
-  EXPECT_TRUE(clocked_->working());
+  expect_lease_kept(holder, transitions);
+
+  // The standby's clock 2 h ahead: the leader's renewTime looks 2 h old to it. Judged by the
+  // wall clock the lease would have expired and the standby would take it (two leaders); it
+  // must judge by how long it has seen the record unchanged, on its steady clock.
+  set_offset("standby", "+2h");
+  std::this_thread::sleep_for(kWindow);  // eight retry periods of the standby
+  expect_lease_kept(holder, transitions);
+  EXPECT_FALSE(standby_->working()) << "two replicas work at once";
+  EXPECT_TRUE(leader_->running()) << "the leader exited (leadership lost?)";
+  EXPECT_TRUE(leader_->working());
+  EXPECT_TRUE(standby_->running());
+  // And the standby's clock did run ahead: handed the lease (the leader stops and releases
+  // it), it writes renewTimes 2 h ahead.
+  EXPECT_EQ(leader_->stop(), 0);
+  std::string standby_renewed;
+  EXPECT_TRUE(eventually(
+      [&] {
+        const Json now = lease();
+        standby_renewed = string_member(now, {"spec", "renewTime"});
+        const auto at = parse_rfc3339(standby_renewed);
+        return string_member(now, {"spec", "holderIdentity"}) != holder && at &&
+               at->seconds > unix_time(std::chrono::system_clock::now()).seconds + 3600;
+      },
+      seconds(30)))
+      << "the standby did not take over with its clock ahead (renewTime " << standby_renewed
+      << ")\n"
+      << standby_->log();
 
   std::cout << "[fault] clock jumps: reconciles in " << kWindow.count()
             << " s windows (GitSource/Application): idle " << idle_sources << "/" << idle_apps
