@@ -120,8 +120,15 @@ void Manager::campaign() {
     spdlog::info("leading: lease {} acquired, starting work", options_.leader_election.lease_name);
     start_work();
     runtime::wait_for_abort(leading);
-    spdlog::info("stopping work: {}",
-                 s.stopping.abort_requested() ? "shutting down" : "leadership lost");
+    if (s.stopping.abort_requested()) {
+      spdlog::info("stopping work: shutting down");
+    } else {
+      try {
+        leading.check();
+      } catch (const Error& e) {  // the reason: the renew deadline passed, or who holds it
+        spdlog::info("stopping work: {}", e.message());
+      }
+    }
     stop_work();
   };
   config.on_stopped_leading = [this, &s] {

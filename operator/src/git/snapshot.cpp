@@ -1,6 +1,6 @@
 #include "git/snapshot.h"
 
-#include <fstream>
+#include <cerrno>
 #include <optional>
 #include <random>
 #include <system_error>
@@ -8,6 +8,7 @@
 
 #include <fcntl.h>
 #include <stdio.h>  // renameat2
+#include <unistd.h>
 
 #include "git/digest.h"
 #include "git/ignore.h"
@@ -41,11 +42,27 @@ bool symlink_stays_inside(const std::string& path, const std::string& target) {
   return first != ".." && !resolved.is_absolute();
 }
 
+// Plain POSIX I/O rather than a stream: a failed write must say why (ENOSPC on a full
+// --storage-dir is the usual cause, and the GitSource's condition should name it).
 void write_file(const fs::path& file, const char* data, std::size_t size) {
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out.write(data, static_cast<std::streamsize>(size));
-  out.close();
-  if (!out) throw Error(ErrorCode::kUnavailable, "cannot write " + file.string());
+  const auto fail = [&file](int error) {
+    throw Error(ErrorCode::kUnavailable,
+                "cannot write " + file.string() + ": " + std::system_category().message(error));
+  };
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) fail(errno);
+  while (size > 0) {
+    const ssize_t written = ::write(fd, data, size);
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) {
+      const int error = written < 0 ? errno : ENOSPC;
+      ::close(fd);
+      fail(error);
+    }
+    data += written;
+    size -= static_cast<std::size_t>(written);
+  }
+  if (::close(fd) != 0) fail(errno);
 }
 
 void write_entry(WalkState& state, const std::string& path, const git_tree_entry* entry) {
@@ -74,13 +91,18 @@ void write_entry(WalkState& state, const std::string& path, const git_tree_entry
   const fs::path target = state.dir / path;
   std::error_code ec;
   fs::create_directories(target.parent_path(), ec);
+  if (ec) {
+    throw Error(ErrorCode::kUnavailable,
+                "cannot create " + target.parent_path().string() + ": " + ec.message());
+  }
   if (mode == GIT_FILEMODE_LINK) {
     const std::string link(bytes);
     if (link.find('\0') != std::string::npos || !symlink_stays_inside(path, link)) {
       throw invalid_argument("symlink " + path + " points outside the repository (" + link + ")");
     }
     fs::create_symlink(link, target, ec);
-    if (ec) throw Error(ErrorCode::kUnavailable, "cannot create symlink " + path);
+    if (ec)
+      throw Error(ErrorCode::kUnavailable, "cannot create symlink " + path + ": " + ec.message());
     state.digest.add(path, kModeSymlink, bytes);
   } else {
     write_file(target, data, size);

@@ -59,16 +59,20 @@ class WebhookReceiver::Impl {
                                   "Webhook requests answered by the receiver, by result.",
                                   {"result"})),
         on_push_(std::move(on_push)),
-        global_(options.global_qps, options.global_burst, Clock::now()) {}
+        unknown_path_(options.unknown_path_qps, options.unknown_path_burst, Clock::now()) {}
 
   void serve(const HttpRequest& request, HttpResponse& response) {
     WebhookTarget target;
     {
       std::lock_guard lock(mu_);
       const auto now = Clock::now();
-      if (!global_.take(now)) return respond(response, 429, "rate_limited", "too many requests");
       const auto path = by_path_.find(request.path);
-      if (path == by_path_.end()) return respond(response, 404, "not_found", "404 page not found");
+      if (path == by_path_.end()) {
+        if (!unknown_path_.take(now)) {
+          return respond(response, 429, "rate_limited", "too many requests");
+        }
+        return respond(response, 404, "not_found", "404 page not found");
+      }
       if (!path->second.bucket.take(now)) {
         return respond(response, 429, "rate_limited", "too many requests");
       }
@@ -144,8 +148,8 @@ class WebhookReceiver::Impl {
   const Options options_;
   Family<Counter>& requests_;
   const OnPush on_push_;
-  mutable std::mutex mu_;  // guards what follows
-  TokenBucket global_;
+  mutable std::mutex mu_;                       // guards what follows
+  TokenBucket unknown_path_;                    // shared by every request to a path no source has
   std::map<std::string, Entry> by_path_;        // path -> target
   std::map<std::string, std::string> path_of_;  // source key -> path
 };

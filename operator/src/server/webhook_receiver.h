@@ -8,7 +8,8 @@
 // (their spec.webhook and Secret); the receiver keeps no other state. Requests are answered
 // in this order, each step only reached when the one before passed:
 //
-//   429  the global rate limit is exhausted (Options::global_*)
+//   429  no source has this path, and the budget of such requests is spent
+//        (Options::unknown_path_*)
 //   404  no source has this path
 //   429  this path's rate limit is exhausted (Options::path_*)
 //   401  no provider is recognised, or the signature or token is missing, malformed or wrong
@@ -16,6 +17,9 @@
 //   200  genuine, nothing to do: a ping, another event, a push of another branch (or of a
 //        branch to a tag source), any push to a source pinned to a commit
 //   202  genuine push of what the source follows: on_push(source key) was called
+//
+// A source's path is charged to its own budget only: a flood of made-up paths, or of one
+// source's path (known only to whoever has its token), never refuses another source's push.
 //
 // 413 (body over HttpServer::Options::max_body_bytes) and 405 (another method than POST) are
 // the server's, answered before the body is read. Nothing is parsed before the signature is
@@ -67,8 +71,10 @@ class WebhookReceiver final : public WebhookRegistry {
     // Token buckets: requests per second, long-run, and at once after a quiet spell. Generous
     // for real hosts (one delivery per push), small enough that a flood costs little: each
     // request past the limits is refused before its signature is computed.
-    double global_qps = 20;
-    double global_burst = 100;
+    // One for all requests to paths no source has (answered 404 within it)...
+    double unknown_path_qps = 20;
+    double unknown_path_burst = 100;
+    // ...and one per source's path.
     double path_qps = 1;
     double path_burst = 10;
   };

@@ -115,7 +115,7 @@ void OperatorProcess::start() {
                                 kOperatorNamespace};
   argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
   const std::size_t log_offset = fs::exists(log_file_) ? fs::file_size(log_file_) : 0;
-  process_ = std::make_unique<BackgroundProcess>(argv, log_file_.string());
+  process_ = std::make_unique<BackgroundProcess>(argv, log_file_.string(), env_vars_);
 
   const std::regex started(
       "operator started: metrics on [0-9.]+:([0-9]+), health on [0-9.]+:([0-9]+)");

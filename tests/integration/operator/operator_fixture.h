@@ -11,6 +11,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,6 +32,9 @@ class OperatorProcess {
                   const std::string& name = "");
   ~OperatorProcess();
 
+  // Variables added to the environment the process starts with (from the next start() on),
+  // e.g. LD_PRELOAD of libfaketime for the clock-jump fault scenario.
+  void set_environment(std::map<std::string, std::string> env) { env_vars_ = std::move(env); }
   // Starts the process and waits until /readyz answers 200. Throws on failure, with the log.
   void start();
   // SIGTERM and wait (the exit code); SIGKILL.
@@ -58,6 +62,7 @@ class OperatorProcess {
   std::string watch_namespace_;
   std::filesystem::path storage_dir_;
   std::vector<std::string> extra_args_;
+  std::map<std::string, std::string> env_vars_;
   std::filesystem::path log_file_;
   std::unique_ptr<BackgroundProcess> process_;
   std::uint16_t metrics_port_ = 0;

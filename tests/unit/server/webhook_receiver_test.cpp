@@ -157,13 +157,13 @@ TEST_F(WebhookReceiverTest, UnknownRemovedAndRotatedPathsAre404) {
   EXPECT_EQ(counted("not_found"), 3);
 }
 
-TEST(WebhookReceiver, RateLimitsPerPathAndOverall) {
+TEST(WebhookReceiver, RateLimitsEachPathAndUnknownPathsApart) {
   Registry registry;
   WebhookReceiver::Options options;
   options.path_qps = 0.001;  // no refill within the test
   options.path_burst = 2;
-  options.global_qps = 0.001;
-  options.global_burst = 6;
+  options.unknown_path_qps = 0.001;
+  options.unknown_path_burst = 3;
   int pushes = 0;
   WebhookReceiver receiver(options, registry, [&](const std::string&) { ++pushes; });
   const std::string a = receiver.set({"ns/a", std::string(kToken), {}, "main", false});
@@ -177,13 +177,18 @@ TEST(WebhookReceiver, RateLimitsPerPathAndOverall) {
   EXPECT_EQ(status(a, "guess"), 401);
   EXPECT_EQ(status(a), 202);
   EXPECT_EQ(status(a), 429);
-  EXPECT_EQ(status(b), 202);  // another path has its own budget
-  EXPECT_EQ(status("/hook/unknown"), 404);
-  EXPECT_EQ(status(b), 202);  // the sixth request: the global budget is spent now
+  // Made-up paths share a budget of their own...
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(status("/hook/unknown-" + std::to_string(i)), 404);
   EXPECT_EQ(status("/hook/unknown"), 429);
+  // ...so neither they nor path a's flood take anything from path b.
+  EXPECT_EQ(status(b), 202);
+  EXPECT_EQ(status(b), 202);
   EXPECT_EQ(status(b), 429);
   EXPECT_EQ(pushes, 3);
   EXPECT_NE(registry.expose().find("sluice_webhook_requests_total{result=\"rate_limited\"} 3\n"),
+            std::string::npos)
+      << registry.expose();
+  EXPECT_NE(registry.expose().find("sluice_webhook_requests_total{result=\"not_found\"} 3\n"),
             std::string::npos)
       << registry.expose();
 }
