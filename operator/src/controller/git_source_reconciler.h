@@ -26,6 +26,7 @@
 #include "controller/context.h"
 #include "core/duration.h"
 #include "git/repository_cache.h"
+#include "git/snapshot.h"
 #include "kube/informer.h"
 #include "runtime/abort_source.h"
 #include "server/webhook_receiver.h"
@@ -36,9 +37,11 @@ class GitSourceReconciler {
  public:
   // `on_artifact(source_key)` is called when a new artifact is published (Applications using
   // the source are enqueued by it). `webhooks`, when not null, must outlive the reconciler.
+  // `snapshot_max_files` bounds the files of each snapshot (git::SnapshotOptions::max_entries).
   GitSourceReconciler(Context& context, const kube::Informer& sources, ArtifactStore& store,
                       std::function<void(const std::string&)> on_artifact,
-                      server::WebhookRegistry* webhooks = nullptr);
+                      server::WebhookRegistry* webhooks = nullptr,
+                      std::size_t snapshot_max_files = git::SnapshotOptions{}.max_entries);
 
   // Reconciles the GitSource `key` ("namespace/name"); returns when to poll again, nullopt for
   // "only when the object changes" (suspended, invalid, deleted).
@@ -51,6 +54,7 @@ class GitSourceReconciler {
   git::RepositoryCache repositories_;
   std::function<void(const std::string&)> on_artifact_;
   server::WebhookRegistry* webhooks_;
+  std::size_t snapshot_max_files_;
 };
 
 // Registers spec.webhook of the source `key` with `webhooks`, reading its Secret's `token`, and

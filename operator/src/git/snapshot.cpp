@@ -142,9 +142,8 @@ std::string read_ignore_file(git_repository* repo, git_odb* odb, const git_tree*
       git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK) {
     return {};
   }
-  const auto size =
-      static_cast<std::size_t>(blob_size(odb, *git_tree_entry_id(entry), ".sluiceignore",
-                                         kMaxIgnoreFileBytes));
+  const auto size = static_cast<std::size_t>(
+      blob_size(odb, *git_tree_entry_id(entry), ".sluiceignore", kMaxIgnoreFileBytes));
   git_blob* raw = nullptr;
   check(git_blob_lookup(&raw, repo, git_tree_entry_id(entry)), "reading .sluiceignore");
   const detail::BlobPtr blob(raw);

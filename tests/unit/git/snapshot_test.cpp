@@ -31,7 +31,8 @@ long long peak_rss_kib() {
 class SnapshotTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() / ("sluice-snapshot-test-" + std::to_string(std::random_device{}()));
+    root_ = fs::temp_directory_path() /
+            ("sluice-snapshot-test-" + std::to_string(std::random_device{}()));
     fs::create_directories(root_);
     const ProcessResult init = run_process({"git", "init", "-q", "--bare", bare().string()});
     ASSERT_EQ(init.exit_code, 0) << init.err;
@@ -57,8 +58,8 @@ class SnapshotTest : public ::testing::Test {
   }
 
   static std::string file(const std::string& path, const std::string& content) {
-    return "M 100644 inline " + path + "\ndata " + std::to_string(content.size()) + "\n" +
-           content + "\n";
+    return "M 100644 inline " + path + "\ndata " + std::to_string(content.size()) + "\n" + content +
+           "\n";
   }
 
   fs::path root_;
@@ -68,10 +69,9 @@ TEST_F(SnapshotTest, ABlobOverTheLimitIsRefusedBeforeItIsInflated) {
   // 256 MiB of zeros, about 256 KiB in the object database: a decompression bomb. Before the
   // fix, git_blob_lookup inflated all of it to learn its size.
   constexpr std::uint64_t kBomb = std::uint64_t{256} << 20U;
-  const ProcessResult written = run_process(
-      {"sh", "-c",
-       "head -c \"$2\" /dev/zero | git -C \"$1\" hash-object -w --stdin",
-       "hash", bare().string(), std::to_string(kBomb)});
+  const ProcessResult written =
+      run_process({"sh", "-c", "head -c \"$2\" /dev/zero | git -C \"$1\" hash-object -w --stdin",
+                   "hash", bare().string(), std::to_string(kBomb)});
   ASSERT_EQ(written.exit_code, 0) << written.err;
   const std::string blob = written.out.substr(0, written.out.find('\n'));
   const std::string commit =
@@ -123,8 +123,7 @@ TEST_F(SnapshotTest, ALargeSluiceignoreIsRefusedFromItsHeader) {
     FAIL() << "an oversized .sluiceignore was read";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::kResourceExhausted);
-    EXPECT_NE(e.message().find(".sluiceignore is 1048577 bytes"), std::string::npos)
-        << e.message();
+    EXPECT_NE(e.message().find(".sluiceignore is 1048577 bytes"), std::string::npos) << e.message();
   }
 }
 

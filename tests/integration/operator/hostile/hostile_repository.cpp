@@ -63,17 +63,16 @@ void import_hostile_repository(const std::filesystem::path& bare, const HostileT
   std::string commit = "commit refs/heads/main\ncommitter hostile <hostile@sluice.dev> 0 +0000\n";
   append_data(commit, "a hostile tree");
   for (const HostileEntry& entry : tree.entries) {
-    commit += std::string("M ") + (entry.symlink ? "120000" : "100644") + " inline " +
-              entry.path + "\n";
+    commit +=
+        std::string("M ") + (entry.symlink ? "120000" : "100644") + " inline " + entry.path + "\n";
     append_data(commit, entry.content);
   }
   if (!tree.zero_file.empty()) {
-    commit += "M 100644 " + write_zero_blob(bare, tree.zero_file_bytes) + " " + tree.zero_file +
-              "\n";
+    commit +=
+        "M 100644 " + write_zero_blob(bare, tree.zero_file_bytes) + " " + tree.zero_file + "\n";
   }
-  const ProcessResult imported =
-      run_process({"git", "-C", bare.string(), "fast-import", "--quiet"},
-                  ProcessOptions{}.set_input(commit));
+  const ProcessResult imported = run_process({"git", "-C", bare.string(), "fast-import", "--quiet"},
+                                             ProcessOptions{}.set_input(commit));
   if (imported.exit_code != 0) throw internal_error("git fast-import: " + imported.err);
 }
 

@@ -31,8 +31,8 @@ struct HostileTree {
 void import_hostile_repository(const std::filesystem::path& bare, const HostileTree& tree);
 
 // The YAML documents of the cases.
-std::string alias_bomb_yaml();                   // billion laughs: 9^9 "lol"s from 90 nodes
-std::string deeply_nested_yaml(int depth);       // a ConfigMap value nested `depth` flow levels
+std::string alias_bomb_yaml();              // billion laughs: 9^9 "lol"s from 90 nodes
+std::string deeply_nested_yaml(int depth);  // a ConfigMap value nested `depth` flow levels
 std::string kustomization_of(const std::string& body);  // kustomize's header plus `body`
 
 }  // namespace sluice::testing
