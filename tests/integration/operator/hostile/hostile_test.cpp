@@ -47,7 +47,8 @@ struct HostileCase {
   std::vector<std::string> operator_args = {};  // added to `sluice run`
 };
 
-// gtest prints a case by its name, not its bytes.
+// gtest prints a case by its name, not its bytes (gtest looks the function up by this name).
+// NOLINTNEXTLINE(readability-identifier-naming)
 void PrintTo(const HostileCase& hostile, std::ostream* out) {
   *out << hostile.name;
 }
@@ -248,7 +249,7 @@ HostileTree big_secret() {
 }
 
 std::vector<HostileCase> hostile_cases() {
-  const auto files = [](std::vector<HostileEntry> entries) {
+  const auto files = [](const std::vector<HostileEntry>& entries) {
     return [entries](const std::string&) { return HostileTree{entries, "", 0}; };
   };
   return {
