@@ -107,12 +107,19 @@ class HostileRepositoryTest : public OperatorTest,
   }
 
   std::string hostile_yaml(const HostileCase& hostile) const {
+    std::string application = application_yaml(
+        "hostile", hostile.path, hostile.as_tenant ? "serviceAccountName: tenant" : "", "hostile");
+    // Where the snapshot fails, the Application is not retried within the test: the source's
+    // failure must reach its ArtifactNotReady message through the source's status change.
+    if (!hostile.source_reason.empty()) {
+      const std::string retry = "retryInterval: 2s";
+      application.replace(application.find(retry), retry.size(), "retryInterval: 1h");
+    }
     const std::string url = env().var("GIT_DAEMON_URL") + "/" + ns() + "-hostile.git";
     return "apiVersion: sluice.dev/v1alpha1\nkind: GitSource\nmetadata: {name: hostile, "
            "namespace: " +
            ns() + "}\nspec:\n  url: " + url + "\n  ref: {branch: main}\n  interval: 1s\n---\n" +
-           application_yaml("hostile", hostile.path,
-                            hostile.as_tenant ? "serviceAccountName: tenant" : "", "hostile");
+           application;
   }
 
   // Whether the hostile Application shows the expected Ready condition at its generation.
