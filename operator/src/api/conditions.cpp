@@ -9,12 +9,25 @@ namespace {
 
 constexpr std::size_t kMaxMessageBytes = 32768;
 
+bool continues_a_character(char byte) {
+  return (static_cast<unsigned char>(byte) & 0xC0U) == 0x80U;
+}
+
+// Keeps the head and the tail: an error's cause is usually last ("...: must be no more than 253
+// characters"), after the objects and requests it names, which can be long themselves (a
+// 10,000-character name, quoted twice by the API server). Never splits a UTF-8 sequence: the
+// API refuses invalid UTF-8.
 std::string cut_message(std::string_view message) {
   if (message.size() <= kMaxMessageBytes) return std::string(message);
-  std::size_t end = kMaxMessageBytes;
-  // Never split a UTF-8 sequence: the API refuses invalid UTF-8.
-  while (end > 0 && (static_cast<unsigned char>(message[end]) & 0xC0U) == 0x80U) --end;
-  return std::string(message.substr(0, end));
+  constexpr std::string_view kMarker = " [...] ";
+  std::size_t head = (kMaxMessageBytes - kMarker.size()) / 2;
+  while (head > 0 && continues_a_character(message[head])) --head;
+  std::size_t tail = message.size() - (kMaxMessageBytes - kMarker.size() - head);
+  while (tail < message.size() && continues_a_character(message[tail])) ++tail;
+  std::string cut(message.substr(0, head));
+  cut += kMarker;
+  cut += message.substr(tail);
+  return cut;
 }
 
 }  // namespace

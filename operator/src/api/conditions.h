@@ -58,7 +58,8 @@ class Conditions {
   bool is_true(std::string_view type) const;
 
   // Sets `type`; keeps the previous lastTransitionTime when the status is unchanged, takes
-  // `now` otherwise. Messages are cut to 32,768 bytes (the API's limit).
+  // `now` otherwise. Messages are cut to 32,768 bytes (the API's limit), keeping their head
+  // and tail around a " [...] ".
   void set(std::string_view type, ConditionStatus status, std::string_view reason,
            std::string_view message, std::int64_t generation, const std::string& now);
   void remove(std::string_view type);

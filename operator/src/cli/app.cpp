@@ -42,7 +42,7 @@ constexpr Command kCommands[] = {
      "[--watch-label-selector SELECTOR] [--default-service-account NAME] "
      "[--no-cross-namespace-refs] [--leader-elect] [--leader-election-namespace NS] "
      "[--leader-election-lease-duration D] [--leader-election-renew-deadline D] "
-     "[--leader-election-retry-period D]",
+     "[--leader-election-retry-period D] [--snapshot-max-files N]",
      "Run the operator: watch GitSources and Applications and reconcile them", &run_operator,
      LogFormat::kJson,
      "--watch-label-selector reconciles only the GitSources and Applications whose labels match\n"
@@ -56,7 +56,10 @@ constexpr Command kCommands[] = {
      "Lease 'sluice-leader-election' (in the operator namespace) when the leader stops or fails\n"
      "to renew (defaults: lease 15s, renew deadline 10s, retry 2s). On SIGTERM the leader\n"
      "finishes or cancels its reconciles, releases the Lease and exits 0; a leader that loses\n"
-     "the Lease exits 1.\n"},
+     "the Lease exits 1.\n\n"
+     "--snapshot-max-files bounds the files and symlinks written for one revision of a GitSource\n"
+     "(default 262144; paths excluded by spec.ignore or .sluiceignore do not count): a larger\n"
+     "tree fails with ArtifactFailed and the previous artifact is kept.\n"},
     {"build", "build DIR [--root ROOT] [--substitute KEY=VALUE ...]",
      "Render a kustomize overlay (or a folder of YAML) to stdout",
      [](const CommandContext& context) {

@@ -91,6 +91,8 @@ RunArgs parse_args(std::span<const std::string> raw) {
           parsed.manager.webhook_address = value;
         } else if (flag == "--status-addr") {
           parsed.manager.status_address = value;
+        } else if (flag == "--snapshot-max-files") {
+          parsed.manager.snapshot_max_files = parse_count(flag, value);
         } else if (flag == "--concurrency") {
           parsed.manager.concurrency = parse_count(flag, value);
         } else if (flag == "--namespace") {

@@ -160,11 +160,18 @@ void ApplicationReconciler::load(ApplicationRun& run, runtime::AbortSource& abor
     return;
   }
   if (!run.artifact) {
+    // The source's own failure (a fetch or a snapshot refused: too large, a symlink out of the
+    // tree), so that the Application's status names the problem, not only the source.
+    std::string message = "waiting for GitSource " + source_key + " to fetch a revision";
+    const api::Conditions source_conditions =
+        api::Conditions::from_json(find_member(*source, {"status", "conditions"}));
+    const api::Condition* source_ready = source_conditions.find(api::condition::kReady);
+    if (source_ready != nullptr && source_ready->status == api::ConditionStatus::kFalse) {
+      message += ": " + source_ready->reason + ": " + source_ready->message;
+    }
     run.outcome = Outcome::kWaiting;
     run.failure = Failure{reason::kArtifactNotReady,
-                          Error(ErrorCode::kFailedPrecondition,
-                                "waiting for GitSource " + source_key + " to fetch a revision"),
-                          false};
+                          Error(ErrorCode::kFailedPrecondition, std::move(message)), false};
     return;
   }
 

@@ -24,6 +24,15 @@ std::string readiness(const Json& application) {
          (observed != nullptr ? observed->dump() : "-");
 }
 
+// A source's Ready condition as its Applications show it while it has no artifact.
+std::string source_failure(const Json& source) {
+  const api::Conditions conditions =
+      api::Conditions::from_json(find_member(source, {"status", "conditions"}));
+  const api::Condition* ready = conditions.find(api::condition::kReady);
+  if (ready == nullptr) return {};
+  return std::string(api::to_string(ready->status)) + "/" + ready->reason + "/" + ready->message;
+}
+
 std::string source_key_of(const Json& application) {
   const std::string ns = string_member(application, {"metadata", "namespace"});
   const std::string ref_ns = string_member(application, {"spec", "sourceRef", "namespace"});
@@ -52,6 +61,12 @@ void EventRouter::on_source(const kube::InformerEvent& event) {
     case Type::kUpdated:
       if (changed_beyond_status(event.old_object, event.new_object)) {
         sources_.add(object_key(event.new_object));
+      }
+      // Without an artifact, the source's Applications wait with ArtifactNotReady and show its
+      // failure (a refused snapshot, say): tell them now, not at their next retry.
+      if (find_member(event.new_object, {"status", "artifact"}) == nullptr &&
+          source_failure(event.old_object) != source_failure(event.new_object)) {
+        on_artifact(object_key(event.new_object));
       }
       break;
     case Type::kDeleted:

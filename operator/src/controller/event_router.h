@@ -4,6 +4,7 @@
 // artifacts and the owned objects' drift all end here and become keys in the work queues:
 //
 //   GitSource added, spec or annotations changed, deleted   → that source
+//   GitSource without an artifact: Ready condition changed  → Applications using the source
 //   new artifact published                                  → Applications using the source
 //   Application added, spec/labels/annotations/finalizers
 //     changed, deletion started, deleted                    → that Application

@@ -143,13 +143,15 @@ std::string register_webhook(server::WebhookRegistry& webhooks, const kube::Clie
 GitSourceReconciler::GitSourceReconciler(Context& context, const kube::Informer& sources,
                                          ArtifactStore& store,
                                          std::function<void(const std::string&)> on_artifact,
-                                         server::WebhookRegistry* webhooks)
+                                         server::WebhookRegistry* webhooks,
+                                         std::size_t snapshot_max_files)
     : context_(context),
       sources_(sources),
       store_(store),
       repositories_(store.repositories()),
       on_artifact_(std::move(on_artifact)),
-      webhooks_(webhooks) {}
+      webhooks_(webhooks),
+      snapshot_max_files_(snapshot_max_files) {}
 
 std::optional<Duration> GitSourceReconciler::reconcile(const std::string& key,
                                                        runtime::AbortSource& abort) {
@@ -253,6 +255,7 @@ std::optional<Duration> GitSourceReconciler::reconcile(const std::string& key,
         next->dir = store_.snapshot_dir(key, fetched.commit);
         git::SnapshotOptions options;
         options.max_total_bytes = fetch_options.max_repository_bytes;
+        options.max_entries = snapshot_max_files_;
         if (!spec.ignore.empty()) options.ignore.push_back(spec.ignore);
         next->digest =
             git::write_snapshot(fetched.repository, fetched.commit, next->dir, options).digest;

@@ -26,6 +26,7 @@
 #include "controller/context.h"
 #include "core/duration.h"
 #include "git/repository_cache.h"
+#include "git/snapshot.h"
 #include "kube/informer.h"
 #include "runtime/abort_source.h"
 #include "server/webhook_receiver.h"
@@ -37,10 +38,12 @@ class GitSourceReconciler {
   // `on_artifact(source_key)` is called as soon as a new artifact is published, before and
   // whatever the outcome of the status patch that follows (Applications using the source are
   // enqueued by it, and read the artifact from the store). `webhooks`, when not null, must outlive
-  // the reconciler.
+  // the reconciler. `snapshot_max_files` bounds the files of each snapshot
+  // (git::SnapshotOptions::max_entries).
   GitSourceReconciler(Context& context, const kube::Informer& sources, ArtifactStore& store,
                       std::function<void(const std::string&)> on_artifact,
-                      server::WebhookRegistry* webhooks = nullptr);
+                      server::WebhookRegistry* webhooks = nullptr,
+                      std::size_t snapshot_max_files = git::SnapshotOptions{}.max_entries);
 
   // Reconciles the GitSource `key` ("namespace/name"); returns when to poll again, nullopt for
   // "only when the object changes" (suspended, invalid, deleted).
@@ -53,6 +56,7 @@ class GitSourceReconciler {
   git::RepositoryCache repositories_;
   std::function<void(const std::string&)> on_artifact_;
   server::WebhookRegistry* webhooks_;
+  std::size_t snapshot_max_files_;
 };
 
 // Registers spec.webhook of the source `key` with `webhooks`, reading its Secret's `token`, and

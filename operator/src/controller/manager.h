@@ -38,6 +38,7 @@
 #include <memory>
 #include <string>
 
+#include "git/snapshot.h"
 #include "kube/config.h"
 #include "runtime/abort_source.h"
 
@@ -76,6 +77,9 @@ struct ManagerOptions {
   // spec.serviceAccountName are applied as; refuse references into other namespaces.
   std::string default_service_account;
   bool no_cross_namespace_refs = false;
+  // The most files and symlinks a GitSource's snapshot may write (git/snapshot.h, max_entries):
+  // a tree over it fails with ArtifactFailed, the previous artifact kept.
+  std::size_t snapshot_max_files = git::SnapshotOptions{}.max_entries;
   LeaderElectionOptions leader_election;
   // Called once, from a fiber, when this replica led and lost the Lease (not on stop()).
   std::function<void()> on_leadership_lost;

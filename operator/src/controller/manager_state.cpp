@@ -149,7 +149,7 @@ Manager::State::State(const ManagerOptions& o)
       owned(client, mapper, pool, owned_options(o.watch_namespace, router)),
       source_reconciler(
           context, sources, store, [this](const std::string& key) { router.on_artifact(key); },
-          webhooks.get()),
+          webhooks.get(), o.snapshot_max_files),
       policy_reconciler(context, policies, applications, o.watch_namespace),
       application_reconciler(
           context, caches, store, owned, commit_verifier, image_verifier,

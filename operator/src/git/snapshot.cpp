@@ -22,8 +22,25 @@ using detail::check;
 
 constexpr std::size_t kMaxIgnoreFileBytes = std::size_t{1} << 20U;
 
+using OdbPtr = UniqueCPtr<git_odb, git_odb_free>;
+
+// The size of blob `id` from its object header, without inflating it; throws
+// kResourceExhausted, naming `path`, when it is over `limit`.
+std::uint64_t blob_size(git_odb* odb, const git_oid& id, const std::string& path,
+                        std::uint64_t limit) {
+  std::size_t size = 0;
+  git_object_t type = GIT_OBJECT_INVALID;
+  check(git_odb_read_header(&size, &type, odb, &id), "reading " + path);
+  if (size > limit) {
+    throw resource_exhausted(path + " is " + std::to_string(size) + " bytes, over the limit of " +
+                             std::to_string(limit));
+  }
+  return size;
+}
+
 struct WalkState {
   git_repository* repo = nullptr;
+  OdbPtr odb;
   const SnapshotOptions* options = nullptr;
   IgnoreRules ignore;
   fs::path dir;
@@ -71,15 +88,19 @@ void write_entry(WalkState& state, const std::string& path, const git_tree_entry
       throw invalid_argument("unsafe path \"" + path + "\" in the tree");
     }
   }
+  if (state.entries >= state.options->max_entries) {
+    throw resource_exhausted("the snapshot has more than " +
+                             std::to_string(state.options->max_entries) + " files (at " + path +
+                             "); exclude paths with spec.ignore or .sluiceignore");
+  }
   const git_filemode_t mode = git_tree_entry_filemode(entry);
+  // The size from the object's header before the blob is read: git_blob_lookup inflates the
+  // whole object, and a 1 GiB blob of zeros is 1 MiB in a pack.
+  const std::uint64_t size =
+      blob_size(state.odb.get(), *git_tree_entry_id(entry), path, state.options->max_file_bytes);
   git_blob* raw = nullptr;
   check(git_blob_lookup(&raw, state.repo, git_tree_entry_id(entry)), "reading " + path);
   const detail::BlobPtr blob(raw);
-  const auto size = static_cast<std::uint64_t>(git_blob_rawsize(blob.get()));
-  if (size > state.options->max_file_bytes) {
-    throw resource_exhausted(path + " is " + std::to_string(size) + " bytes, over the limit of " +
-                             std::to_string(state.options->max_file_bytes));
-  }
   state.total_bytes += size;
   if (state.total_bytes > state.options->max_total_bytes) {
     throw resource_exhausted("the snapshot is over the limit of " +
@@ -137,20 +158,17 @@ int walk_cb(const char* root, const git_tree_entry* entry, void* payload) {
 }
 
 // The `.sluiceignore` file at the root of `tree`, or "" when there is none.
-std::string read_ignore_file(git_repository* repo, const git_tree* tree) {
+std::string read_ignore_file(git_repository* repo, git_odb* odb, const git_tree* tree) {
   const git_tree_entry* entry = git_tree_entry_byname(tree, ".sluiceignore");
   if (entry == nullptr || git_tree_entry_type(entry) != GIT_OBJECT_BLOB ||
       git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK) {
     return {};
   }
+  const auto size = static_cast<std::size_t>(
+      blob_size(odb, *git_tree_entry_id(entry), ".sluiceignore", kMaxIgnoreFileBytes));
   git_blob* raw = nullptr;
   check(git_blob_lookup(&raw, repo, git_tree_entry_id(entry)), "reading .sluiceignore");
   const detail::BlobPtr blob(raw);
-  const auto size = static_cast<std::size_t>(git_blob_rawsize(blob.get()));
-  if (size > kMaxIgnoreFileBytes) {
-    throw resource_exhausted(".sluiceignore is " + std::to_string(size) +
-                             " bytes, over the limit of " + std::to_string(kMaxIgnoreFileBytes));
-  }
   return {static_cast<const char*>(git_blob_rawcontent(blob.get())), size};
 }
 
@@ -187,10 +205,13 @@ Snapshot write_snapshot(const fs::path& repository, std::string_view commit, con
 
   WalkState state;
   state.repo = repo.get();
+  git_odb* odb_raw = nullptr;
+  check(git_repository_odb(&odb_raw, repo.get()), "opening the object database");
+  state.odb.reset(odb_raw);
   state.options = &options;
   state.dir = temp;
   try {
-    state.ignore.add(read_ignore_file(repo.get(), tree.get()));
+    state.ignore.add(read_ignore_file(repo.get(), state.odb.get(), tree.get()));
     for (const std::string& pattern : options.ignore) state.ignore.add(pattern);
     const int rc = git_tree_walk(tree.get(), GIT_TREEWALK_PRE, walk_cb, &state);
     if (state.error) throw *state.error;

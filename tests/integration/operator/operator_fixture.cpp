@@ -156,6 +156,10 @@ void OperatorProcess::kill() {
   process_->wait(std::chrono::seconds(10));
 }
 
+int OperatorProcess::pid() const {
+  return process_ ? process_->pid() : -1;
+}
+
 bool OperatorProcess::running() {
   return process_ && process_->running();
 }

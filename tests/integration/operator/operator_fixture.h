@@ -41,6 +41,8 @@ class OperatorProcess {
   int stop();
   void kill();
   bool running();
+  // The process id while it runs (for /proc/<pid>/status), -1 before start().
+  int pid() const;
 
   std::uint16_t metrics_port() const { return metrics_port_; }
   std::uint16_t health_port() const { return health_port_; }

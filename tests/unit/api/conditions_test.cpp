@@ -34,12 +34,31 @@ TEST(Conditions, RoundTripsThroughJsonAndSkipsJunk) {
   EXPECT_NO_THROW(conditions_schema().validate(conditions.to_json(), "status.conditions"));
 }
 
-TEST(Conditions, MessagesAreCutToTheApiLimitOnACharacterBoundary) {
+TEST(Conditions, MessagesAreCutToTheApiLimitOnCharacterBoundaries) {
   Conditions conditions;
-  std::string long_message(32767, 'a');
-  long_message += "äää";
-  conditions.set(condition::kReady, ConditionStatus::kFalse, "X", long_message, 1, "t");
-  EXPECT_EQ(conditions.find(condition::kReady)->message, std::string(32767, 'a'));
+  // The cause is at the end, after a long name: both ends are kept.
+  const std::string name(40'000, 'n');
+  const std::string cause = ": must be no more than 253 characters";
+  conditions.set(condition::kReady, ConditionStatus::kFalse, "X", "ConfigMap/" + name + cause, 1,
+                 "t");
+  const std::string& message = conditions.find(condition::kReady)->message;
+  EXPECT_EQ(message.size(), 32768U);
+  EXPECT_EQ(message.rfind("ConfigMap/nnn", 0), 0U);
+  EXPECT_NE(message.find("n [...] n"), std::string::npos);
+  EXPECT_EQ(message.substr(message.size() - cause.size()), cause);
+
+  // Multi-byte characters at both cuts are neither split nor kept in halves.
+  std::string wide;
+  while (wide.size() < 40'000) wide += "\u00e4";
+  conditions.set(condition::kReady, ConditionStatus::kFalse, "X", wide, 1, "t");
+  const std::string& cut = conditions.find(condition::kReady)->message;
+  EXPECT_LE(cut.size(), 32768U);
+  const std::size_t marker = cut.find(" [...] ");
+  ASSERT_NE(marker, std::string::npos);
+  EXPECT_EQ(marker % 2, 0U);
+  EXPECT_EQ((cut.size() - marker - 7) % 2, 0U);
+  EXPECT_EQ(cut.substr(0, 2), "\u00e4");
+  EXPECT_EQ(cut.substr(cut.size() - 2), "\u00e4");
 }
 
 TEST(Conditions, Remove) {
