@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -25,6 +26,16 @@ inline std::filesystem::path test_temp_path(const std::string& prefix) {
   return std::filesystem::temp_directory_path() /
          (prefix + "-" + std::to_string(unit.random_seed()) + "-" +
           unit.current_test_info()->name());
+}
+
+// The non-empty lines of `text` (names listed by `kubectl -o jsonpath=...{"\n"}...`), as a set.
+inline std::set<std::string> nonempty_lines(const std::string& text) {
+  std::set<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) lines.insert(line);
+  }
+  return lines;
 }
 
 // The whole file as bytes; empty when it cannot be read (the comparison that follows fails).

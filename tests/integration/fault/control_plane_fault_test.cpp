@@ -6,7 +6,6 @@
 #include <map>
 #include <regex>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -15,6 +14,7 @@
 #include "manifests.h"
 #include "operator_fixture.h"
 #include "private_control_plane.h"
+#include "test_helpers.h"
 
 namespace sluice::testing {
 namespace {
@@ -107,12 +107,7 @@ class ControlPlaneFaultTest : public EnvTest {
     const ProcessResult listed =
         plane_->kubectl({"-n", ns(), "get", "configmaps", "-l", "sluice.dev/application-name=shop",
                          "-o", "jsonpath={range .items[*]}{.metadata.name}{\"\\n\"}{end}"});
-    std::set<std::string> names;
-    std::istringstream lines(listed.out);
-    for (std::string line; std::getline(lines, line);) {
-      if (!line.empty()) names.insert(line);
-    }
-    return names;
+    return nonempty_lines(listed.out);
   }
 
   // A GitSource on the test's repository and the Application "shop" of `path` on it.

@@ -103,13 +103,7 @@ TEST_F(GitServerFaultTest, DownThenBackKeepsTheLastRevisionThenRecovers) {
 
   ASSERT_NO_FATAL_FAILURE(start_daemon());
   const auto up = std::chrono::steady_clock::now();
-  ASSERT_TRUE(eventually(
-      [&] {
-        app = get("applications.sluice.dev", "shop");
-        return string_member(app, {"status", "lastAppliedRevision"}) == "main@sha1:" + second;
-      },
-      seconds(60)))
-      << app.dump(2) << op().log();
+  wait_applied("shop", second);
   const double recovered =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - up).count();
   EXPECT_EQ(get("configmap", "a")["data"]["value"], "2");
@@ -167,14 +161,7 @@ TEST_F(GitServerFaultTest, KilledMidFetchKeepsTheLastArtifactThenRecovers) {
   const int cuts = proxy.cuts();
   proxy.disarm();
   const auto whole = std::chrono::steady_clock::now();
-  Json app;
-  ASSERT_TRUE(eventually(
-      [&] {
-        app = get("applications.sluice.dev", "shop");
-        return string_member(app, {"status", "lastAppliedRevision"}) == "main@sha1:" + second;
-      },
-      seconds(60)))
-      << app.dump(2) << op().log();
+  wait_applied("shop", second);
   const double recovered =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - whole).count();
   EXPECT_EQ(get("configmap", "a")["data"]["value"], "2");

@@ -6,13 +6,13 @@
 // object, keep their resourceVersion and get no DELETE.
 #include <map>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
 
 #include "fault_proxy.h"
 #include "manifests.h"
+#include "test_helpers.h"
 
 namespace sluice::testing {
 namespace {
@@ -35,12 +35,7 @@ class PruneKillFaultTest : public FaultTest {
     const ProcessResult listed =
         env().kubectl({"-n", ns(), "get", "configmaps", "-l", "sluice.dev/application-name=" + app,
                        "-o", "jsonpath={range .items[*]}{.metadata.name}{\"\\n\"}{end}"});
-    std::set<std::string> names;
-    std::istringstream lines(listed.out);
-    for (std::string line; std::getline(lines, line);) {
-      if (!line.empty()) names.insert(line);
-    }
-    return names;
+    return nonempty_lines(listed.out);
   }
 
   // The ConfigMap names the proxy saw a DELETE for, with how many each.

@@ -154,14 +154,7 @@ TEST_F(StorageFaultTest, AFullDiskKeepsTheLastSnapshotThenRecovers) {
 
   ASSERT_TRUE(fs::remove(filler()));
   const auto freed = std::chrono::steady_clock::now();
-  Json recovered;
-  ASSERT_TRUE(eventually(
-      [&] {
-        recovered = get("applications.sluice.dev", "shop");
-        return string_member(recovered, {"status", "lastAppliedRevision"}) == "main@sha1:" + second;
-      },
-      seconds(60)))
-      << recovered.dump(2) << op().log();
+  wait_applied("shop", second);
   const double took =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - freed).count();
   EXPECT_EQ(get("configmap", "a")["data"]["value"], "2");

@@ -422,6 +422,37 @@ Json OperatorTest::wait_ready(const std::string& name, const std::string& status
   return object;
 }
 
+Json OperatorTest::wait_applied(const std::string& name, const std::string& commit,
+                                std::chrono::milliseconds timeout) {
+  Json object;
+  const bool reached = eventually(
+      [&] {
+        object = get("applications.sluice.dev", name);
+        return string_member(object, {"status", "lastAppliedRevision"}) == "main@sha1:" + commit;
+      },
+      timeout);
+  if (!reached) {
+    ADD_FAILURE() << "Application " << name << " did not apply " << commit << ":\n"
+                  << (object.is_null() ? "(absent)" : object.dump(2)) << "\n--- operator log:\n"
+                  << op().log();
+  }
+  return object;
+}
+
+void OperatorTest::create_tenant_account() {
+  apply("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: tenant, namespace: " + ns() +
+        "}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: "
+        "configmaps, namespace: " +
+        ns() +
+        "}\nrules:\n- apiGroups: ['']\n  resources: [configmaps]\n  verbs: [get, list, watch, "
+        "create, patch, update, delete]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: "
+        "RoleBinding\nmetadata: {name: tenant, namespace: " +
+        ns() +
+        "}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: configmaps}\n"
+        "subjects: [{kind: ServiceAccount, name: tenant, namespace: " +
+        ns() + "}]\n");
+}
+
 Json OperatorTest::wait_source_ready(const std::string& name, std::chrono::milliseconds timeout) {
   Json object;
   const bool reached = eventually(

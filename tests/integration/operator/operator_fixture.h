@@ -115,6 +115,13 @@ class OperatorTest : public EnvTest {
                   const std::string& reason = "");
   Json wait_source_ready(const std::string& name,
                          std::chrono::milliseconds timeout = std::chrono::seconds(60));
+  // Waits until Application `name`'s status.lastAppliedRevision is main@sha1:`commit`, and
+  // returns the object; fails the test (with the object and the operator log) on timeout.
+  Json wait_applied(const std::string& name, const std::string& commit,
+                    std::chrono::milliseconds timeout = std::chrono::seconds(60));
+  // A ServiceAccount `tenant` of the test namespace that may manage its ConfigMaps, nothing
+  // else (a Role and RoleBinding, removed with the namespace).
+  void create_tenant_account();
 
   // YAML for a GitSource on this test's repository (git:// daemon URL, branch main), and an
   // Application on it.

@@ -2,13 +2,13 @@
 // nothing it created is forgotten. The inventory is recorded before the apply, so even objects
 // of a revision that never finished are pruned when a later revision drops them.
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
 
 #include "manifests.h"
 #include "operator_fixture.h"
+#include "test_helpers.h"
 
 namespace sluice::testing {
 namespace {
@@ -22,12 +22,7 @@ class RestartTest : public OperatorTest {
     const ProcessResult listed =
         env().kubectl({"-n", ns(), "get", "configmaps", "-l", "sluice.dev/application-name=shop",
                        "-o", "jsonpath={range .items[*]}{.metadata.name}{\"\\n\"}{end}"});
-    std::set<std::string> names;
-    std::istringstream lines(listed.out);
-    for (std::string line; std::getline(lines, line);) {
-      if (!line.empty()) names.insert(line);
-    }
-    return names;
+    return nonempty_lines(listed.out);
   }
 
   // Commits `count` ConfigMaps under many/ and applies an Application of them.

@@ -23,18 +23,7 @@ class TenancyTest : public OperatorTest {
     suffix_ = ns().substr(ns().size() - 6);
     other_ = "tenant-other-" + suffix_;
     ASSERT_EQ(env().kubectl({"create", "namespace", other_}).exit_code, 0);
-    // The tenant's account may manage ConfigMaps in its own namespace, nothing else.
-    apply("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: tenant, namespace: " + ns() +
-          "}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: "
-          "configmaps, namespace: " +
-          ns() +
-          "}\nrules:\n- apiGroups: ['']\n  resources: [configmaps]\n  verbs: [get, list, watch, "
-          "create, patch, update, delete]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: "
-          "RoleBinding\nmetadata: {name: tenant, namespace: " +
-          ns() +
-          "}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: configmaps}\n"
-          "subjects: [{kind: ServiceAccount, name: tenant, namespace: " +
-          ns() + "}]\n");
+    create_tenant_account();
   }
 
   void TearDown() override {

@@ -91,21 +91,6 @@ class HostileRepositoryTest : public OperatorTest,
     if (!hostile_bare_.empty()) fs::remove_all(hostile_bare_);
   }
 
-  // A ServiceAccount `tenant` that may manage ConfigMaps of the test's namespace only.
-  void set_up_tenant() {
-    apply("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: tenant, namespace: " + ns() +
-          "}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: "
-          "configmaps, namespace: " +
-          ns() +
-          "}\nrules:\n- apiGroups: ['']\n  resources: [configmaps]\n  verbs: [get, list, watch, "
-          "create, patch, update, delete]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: "
-          "RoleBinding\nmetadata: {name: tenant, namespace: " +
-          ns() +
-          "}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: configmaps}\n"
-          "subjects: [{kind: ServiceAccount, name: tenant, namespace: " +
-          ns() + "}]\n");
-  }
-
   std::string hostile_yaml(const HostileCase& hostile) const {
     std::string application = application_yaml(
         "hostile", hostile.path, hostile.as_tenant ? "serviceAccountName: tenant" : "", "hostile");
@@ -165,7 +150,7 @@ TEST_P(HostileRepositoryTest, FailsFastInBoundedMemoryWhileOthersAreServed) {
   other_ = "tenant-other-" + ns().substr(ns().size() - 6);
   if (hostile.as_tenant) {
     ASSERT_EQ(env().kubectl({"create", "namespace", other_}).exit_code, 0);
-    set_up_tenant();
+    create_tenant_account();
   }
   hostile_bare_ = fs::path(env().var("GIT_ROOT")) / (ns() + "-hostile.git");
   const auto import_started = Clock::now();
