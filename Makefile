@@ -70,7 +70,7 @@ fuzz: bootstrap
 	@tests/fuzz/run-libfuzzer $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 format:
-	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
+	@git ls-files '*.cpp' '*.h' ':!third_party' | xargs clang-format -i
 
 clean:
 	@rm -rf $(BUILD_DIR)
