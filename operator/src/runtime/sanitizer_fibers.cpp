@@ -101,19 +101,25 @@ struct StackBounds {
 // Fiber stacks by their top address (what make_fcontext received). A freed stack stays until
 // its memory is reused by a new one; only live stacks are ever switched to.
 std::mutex stacks_mutex;
-std::map<std::uintptr_t, std::uintptr_t>& stack_bottoms_by_top() {
-  static auto* stacks = new std::map<std::uintptr_t, std::uintptr_t>();  // never destroyed
+std::map<std::uintptr_t, StackBounds>& stacks_by_top() {
+  static auto* stacks = new std::map<std::uintptr_t, StackBounds>();  // never destroyed
   return *stacks;
 }
 
+std::uintptr_t address_of(const void* pointer) {
+  return reinterpret_cast<std::uintptr_t>(pointer);
+}
+
 void remember_stack(void* top, std::size_t size) {
-  const auto top_address = reinterpret_cast<std::uintptr_t>(top);
-  const auto bottom_address = top_address - size;
+  const StackBounds bounds{static_cast<const char*>(top) - size, size};
   std::lock_guard lock(stacks_mutex);
-  auto& stacks = stack_bottoms_by_top();
-  auto it = stacks.upper_bound(bottom_address);
-  while (it != stacks.end() && it->second < top_address) it = stacks.erase(it);
-  stacks.emplace(top_address, bottom_address);
+  auto& stacks = stacks_by_top();
+  // Drop the freed stacks the new one overlaps.
+  auto it = stacks.upper_bound(address_of(bounds.bottom));
+  while (it != stacks.end() && address_of(it->second.bottom) < address_of(top)) {
+    it = stacks.erase(it);
+  }
+  stacks.emplace(address_of(top), bounds);
 }
 
 SLUICE_FIBER_HOOK StackBounds thread_stack() {
@@ -133,14 +139,12 @@ SLUICE_FIBER_HOOK StackBounds thread_stack() {
 // The stack `to` (a suspended context's stack pointer) lies on: a fiber stack, or else this
 // thread's own (only the thread that left its own stack ever resumes it).
 StackBounds stack_of(fcontext_t to) {
-  const auto address = reinterpret_cast<std::uintptr_t>(to);
+  const std::uintptr_t address = address_of(to);
   {
     std::lock_guard lock(stacks_mutex);
-    const auto& stacks = stack_bottoms_by_top();
+    const auto& stacks = stacks_by_top();
     const auto it = stacks.upper_bound(address);
-    if (it != stacks.end() && it->second <= address) {
-      return {reinterpret_cast<const void*>(it->second), it->first - it->second};
-    }
+    if (it != stacks.end() && address_of(it->second.bottom) <= address) return it->second;
   }
   return thread_stack();
 }

@@ -31,6 +31,7 @@ TEST(SanitizerFibers, SeeTheSwitchesBoostFiberMakes) {
   FiberPool pool(1);
   pool.run([] {
     std::vector<boost::fibers::fiber> fibers;
+    fibers.reserve(kFibers);
     for (int i = 0; i < kFibers; ++i) {
       fibers.emplace_back([] {
         for (int j = 0; j < kYields; ++j) boost::this_fiber::yield();
@@ -51,8 +52,10 @@ TEST(SanitizerFibers, SeeTheSwitchesBoostFiberMakes) {
 // thread's), or later frames there read as overflows.
 TEST(SanitizerFibers, ExceptionsOnMigratingFibers) {
   FiberPool pool(2);
+  constexpr int kTasks = 200;
   std::vector<boost::fibers::future<int>> results;
-  for (int i = 0; i < 200; ++i) {
+  results.reserve(kTasks);
+  for (int i = 0; i < kTasks; ++i) {
     results.push_back(pool.submit([i] {
       int caught = 0;
       for (int round = 0; round < 20; ++round) {
