@@ -7,8 +7,9 @@
 // exception thrown on a fiber stack unpoisons the right stack; ThreadSanitizer: one TSan fiber
 // per Boost.Context fiber, so that its shadow call stack and happens-before state follow the
 // fiber across switches and threads). Without them, ASan reports false positives after
-// exceptions on fiber stacks and TSan corrupts its shadow stacks. Nothing is interposed in other
-// builds, where these functions return false and 0.
+// exceptions on fiber stacks and TSan corrupts its shadow stacks. (TSan also needs Boost.Fiber
+// itself instrumented: the tsan preset builds it from third_party/boost-fiber-1.74.0.) Nothing
+// is interposed in other builds, where these functions return false and 0.
 
 #include <cstdint>
 
