@@ -2,7 +2,8 @@
 PRESET ?= default
 BUILD_DIR := build
 
-.PHONY: all bootstrap configure build test demo demo-down bench format clean fuzz-kustomize fuzz
+.PHONY: all bootstrap configure build test demo demo-down bench format clean fuzz-kustomize fuzz \
+	test-asan test-asan-unit test-tsan
 
 all: build
 
@@ -15,8 +16,33 @@ configure: bootstrap
 build: configure
 	@cmake --build --preset $(PRESET)
 
+# Every test, then the unit tests again under AddressSanitizer and UBSan (test-asan-unit).
 test: build
 	@ctest --preset $(PRESET) -j2
+	@$(MAKE) --no-print-directory test-asan-unit
+
+# Sanitizer builds (docs/testing.md, "Sanitizers"), each in its own folder: build-asan/ with
+# AddressSanitizer + UndefinedBehaviorSanitizer, build-tsan/ with ThreadSanitizer.
+# test-asan-unit builds only what the unit tests need (target unit_tests) and runs them.
+test-asan-unit: bootstrap
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan --target unit_tests
+	@ctest --preset asan-unit -j2
+
+# Every unit and integration test under ASan + UBSan.
+test-asan: bootstrap
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan
+	@ctest --preset asan -j2
+
+# ThreadSanitizer over the runtime, kube, controller and apply: their unit tests, the kube
+# client's integration tests and the operator's end-to-end tests (a TSan-built operator).
+TSAN_TARGETS := runtime_test kube_test controller_test apply_test kube_integration_test \
+	operator_test sluice
+test-tsan: bootstrap
+	@cmake --preset tsan >/dev/null
+	@cmake --build --preset tsan --target $(TSAN_TARGETS)
+	@ctest --preset tsan -j2
 
 # The demo leaves the local cluster and the operator running for exploring; demo-down stops
 # what it started.
@@ -44,7 +70,7 @@ fuzz: bootstrap
 	@tests/fuzz/run-libfuzzer $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 format:
-	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
+	@git ls-files '*.cpp' '*.h' ':!third_party' | xargs clang-format -i
 
 clean:
 	@rm -rf $(BUILD_DIR)
