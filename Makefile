@@ -1,6 +1,9 @@
 # The two set-up commands: `make test` and `make demo`. Both install what is missing first.
 PRESET ?= default
 BUILD_DIR := build
+# ccache (CMakeLists.txt) keyed by paths relative to this checkout, whatever folder it is in.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 
 .PHONY: all bootstrap configure build test demo demo-down bench format clean fuzz-kustomize fuzz \
 	test-asan test-asan-unit test-tsan
