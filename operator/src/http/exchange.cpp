@@ -36,18 +36,21 @@ Error transport_error(const std::exception& e, const std::string& what) {
   return {ErrorCode::kUnavailable, what + ": " + text};
 }
 
-// Reads a body chunk by chunk and gives up (closing the stream, which aborts the transfer) once
-// it passes `limit`: a chunked answer carries no length to check up front.
+// Reads a body chunk by chunk and gives up (cancelling the request, which aborts the transfer)
+// once it passes `limit`: a chunked answer carries no length to check up front. Cancelling
+// rather than closing the body stream matters: a closed stream leaves cpprestsdk's pending
+// chunk write in a continuation cycle that keeps the whole request (~48 KiB) alive.
 struct BoundedBodyReader {
   BoundedBodyReader(const concurrency::streams::istream& body, std::size_t max_bytes,
-                    std::string where)
-      : stream(body), limit(max_bytes), what(std::move(where)) {}
+                    std::string where, pplx::cancellation_token_source canceller)
+      : stream(body), limit(max_bytes), what(std::move(where)), cancel(std::move(canceller)) {}
   static constexpr std::size_t kChunk = std::size_t{64} * 1024;
   concurrency::streams::istream stream;
   std::vector<std::uint8_t> chunk = std::vector<std::uint8_t>(kChunk);
   std::string text;
   std::size_t limit;
   std::string what;
+  pplx::cancellation_token_source cancel;
 };
 
 pplx::task<std::string> read_bounded(const std::shared_ptr<BoundedBodyReader>& reader) {
@@ -56,10 +59,7 @@ pplx::task<std::string> read_bounded(const std::shared_ptr<BoundedBodyReader>& r
       .then([reader](std::size_t read) -> pplx::task<std::string> {
         if (read == 0) return pplx::task_from_result(std::move(reader->text));
         if (reader->text.size() + read > reader->limit) {
-          try {
-            reader->stream.close().wait();
-          } catch (const std::exception&) {  // closing is best effort; the limit error stands
-          }
+          reader->cancel.cancel();
           throw resource_exhausted(reader->what + ": response is over the limit of " +
                                    std::to_string(reader->limit) + " bytes");
         }
@@ -80,15 +80,18 @@ Response exchange(web::http::client::http_client& client, const web::http::http_
                   std::size_t max_body_bytes, const std::string& what) {
   auto promise = std::make_shared<boost::fibers::promise<Response>>();
   auto future = promise->get_future();
+  const pplx::cancellation_token_source cancel;
   try {
-    client.request(request)
-        .then([max_body_bytes, what](const web::http::http_response& response) {
+    client.request(request, cancel.get_token())
+        .then([max_body_bytes, what, cancel](const web::http::http_response& response) {
           std::size_t length = 0;
           if (response.headers().match("Content-Length", length) && length > max_body_bytes) {
+            cancel.cancel();  // else cpprestsdk goes on receiving the body into memory
             throw resource_exhausted(what + ": response of " + std::to_string(length) +
                                      " bytes is over the limit");
           }
-          auto reader = std::make_shared<BoundedBodyReader>(response.body(), max_body_bytes, what);
+          auto reader =
+              std::make_shared<BoundedBodyReader>(response.body(), max_body_bytes, what, cancel);
           return read_bounded(reader).then([response](std::string text) {
             return Response{response.status_code(), std::move(text), response.headers()};
           });
@@ -110,6 +113,14 @@ Response exchange(web::http::client::http_client& client, const web::http::http_
   } catch (const std::exception& e) {
     throw transport_error(e, what);
   }
+}
+
+web::http::client::http_client_config client_config(std::chrono::seconds timeout) {
+  web::http::client::http_client_config config;
+  config.set_timeout(timeout);
+  config.set_validate_certificates(true);
+  config.set_max_redirects(0);
+  return config;
 }
 
 x509_store_st* x509_store_from_pem(const std::string& pem, const std::string& what) {

@@ -7,6 +7,7 @@
 // promise, so a fiber calling exchange() suspends only itself (a plain thread, e.g. the CLI or
 // a test, simply blocks).
 
+#include <chrono>
 #include <cstddef>
 #include <string>
 
@@ -32,6 +33,14 @@ struct Response {
 // (e.g. "GET /v2/app/manifests/v1") starts every message.
 Response exchange(web::http::client::http_client& client, const web::http::http_request& request,
                   std::size_t max_body_bytes, const std::string& what);
+
+// The configuration every sluice client starts from: `timeout` per request, certificates
+// verified, and redirects never followed by cpprestsdk. Its follower sends the original
+// request's headers, Authorization included, to wherever a Location points, and it copies those
+// headers on the calling thread while its I/O thread is already adding Content-Type and
+// Content-Length to them (a data race ThreadSanitizer found; docs/security.md, F12). A caller
+// that follows redirects does so itself, deciding which credentials go where.
+web::http::client::http_client_config client_config(std::chrono::seconds timeout);
 
 // Sizes cpprestsdk's shared I/O thread pool, which otherwise starts 40 threads on first use.
 // Takes effect only before the first request of the process; returns false when the pool is

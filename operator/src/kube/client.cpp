@@ -231,8 +231,7 @@ web_http::http_request Client::new_request(const std::string& method,
 
 std::shared_ptr<web_http::client::http_client> Client::new_http_client(
     std::chrono::seconds timeout) const {
-  web_http::client::http_client_config http_config;
-  http_config.set_timeout(timeout);
+  web_http::client::http_client_config http_config = sluice::http::client_config(timeout);
   http_config.set_validate_certificates(!config_->insecure_skip_tls_verify);
   std::shared_ptr<const ClusterConfig> tls_config = config_;
   http_config.set_ssl_context_callback(

@@ -31,6 +31,10 @@ Verdict evaluate(const std::vector<LoadedPolicy>& policies, const GateInput& inp
   const ManifestContext context{input.manifests, &images, input.default_namespace,
                                 input.is_cluster_scoped};
   ImageVerificationCache cache;
+  // Without evidence the revision counts as unsigned: a policy requiring signatures refuses it.
+  CommitEvidence no_evidence;
+  no_evidence.revision = "(revision unknown)";
+  const CommitEvidence& commit = input.commit != nullptr ? *input.commit : no_evidence;
   for (const LoadedPolicy* loaded : governing) {
     verdict.policies.push_back(loaded->name);
     if (!loaded->policy) {
@@ -40,7 +44,7 @@ Verdict evaluate(const std::vector<LoadedPolicy>& policies, const GateInput& inp
       continue;
     }
     const SigningPolicy& policy = *loaded->policy;
-    check_commit(policy, *input.commit, verifiers, verdict);
+    check_commit(policy, commit, verifiers, verdict);
     check_images(policy, images, verifiers, cache, verdict);
     check_rules(policy, context, verdict);
   }

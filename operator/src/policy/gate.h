@@ -26,7 +26,7 @@ namespace sluice::policy {
 struct GateInput {
   const Object* application = nullptr;                      // the Application being reconciled
   const std::vector<Object>* manifests = nullptr;           // its rendered manifests
-  const CommitEvidence* commit = nullptr;                   // the revision's signature
+  const CommitEvidence* commit = nullptr;                   // null: an unsigned revision
   std::string default_namespace;                            // see ManifestContext
   std::function<bool(const GroupKind&)> is_cluster_scoped;  // empty: built-in kinds only
 };

@@ -103,22 +103,26 @@ bool send_fully(int fd, const std::string& data, std::atomic<std::size_t>& sent)
   return true;
 }
 
-// Serves one plain-HTTP connection at a time: reads the request head, answers 200 with a
-// chunked JSON string body of `body_bytes` bytes, sent in 16 KiB chunks.
-class ChunkedServer {
+// Serves one plain-HTTP connection at a time: reads the request head, answers 200 with a JSON
+// string body of `body_bytes` bytes, sent in 16 KiB pieces, chunked or with its Content-Length.
+class BigAnswerServer {
  public:
-  explicit ChunkedServer(std::size_t body_bytes) : body_bytes_(body_bytes) {
+  enum class Framing { kChunked, kContentLength };
+  explicit BigAnswerServer(std::size_t body_bytes, Framing framing = Framing::kChunked)
+      : body_bytes_(body_bytes), framing_(framing) {
     thread_ = std::thread([this] { serve(); });
   }
-  ~ChunkedServer() {
-    ::shutdown(listener_.fd(), SHUT_RDWR);
-    thread_.join();
-  }
-  ChunkedServer(const ChunkedServer&) = delete;
-  ChunkedServer& operator=(const ChunkedServer&) = delete;
+  ~BigAnswerServer() { finish(); }
+  BigAnswerServer(const BigAnswerServer&) = delete;
+  BigAnswerServer& operator=(const BigAnswerServer&) = delete;
 
   std::string url() const { return "http://127.0.0.1:" + std::to_string(listener_.port()); }
   std::size_t bytes_sent() const { return sent_.load(); }
+  // Once the connection has ended (the body sent or the client gone): what was sent in all.
+  std::size_t bytes_sent_in_all() {
+    finish();
+    return sent_.load();
+  }
 
  private:
   void serve() {
@@ -126,24 +130,35 @@ class ChunkedServer {
     if (fd < 0) return;
     read_request_head(fd);
     auto send_all = [&](const std::string& data) { return send_fully(fd, data, sent_); };
-    bool ok = send_all(
-        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
-    const auto chunk = [](const std::string& data) {
+    const bool chunked = framing_ == Framing::kChunked;
+    bool ok = send_all("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" +
+                       (chunked ? std::string("Transfer-Encoding: chunked")
+                                : "Content-Length: " + std::to_string(body_bytes_ + 2)) +
+                       "\r\n\r\n");
+    const auto piece = [chunked](const std::string& data) {
+      if (!chunked) return data;
       char size[32];
       std::snprintf(size, sizeof size, "%zx\r\n", data.size());
       return std::string(size) + data + "\r\n";
     };
-    ok = ok && send_all(chunk("\""));
-    constexpr std::size_t kChunk = std::size_t{16} * 1024;
-    for (std::size_t done = 0; ok && done < body_bytes_; done += kChunk) {
-      ok = send_all(chunk(std::string(std::min(kChunk, body_bytes_ - done), 'x')));
+    ok = ok && send_all(piece("\""));
+    constexpr std::size_t kPiece = std::size_t{16} * 1024;
+    for (std::size_t done = 0; ok && done < body_bytes_; done += kPiece) {
+      ok = send_all(piece(std::string(std::min(kPiece, body_bytes_ - done), 'x')));
     }
-    if (ok) send_all(chunk("\"") + "0\r\n\r\n");
+    if (ok) send_all(piece("\"") + (chunked ? "0\r\n\r\n" : ""));
     ::close(fd);
+  }
+
+  void finish() {
+    if (!thread_.joinable()) return;
+    ::shutdown(listener_.fd(), SHUT_RDWR);
+    thread_.join();
   }
 
   SilentListener listener_;
   std::size_t body_bytes_;
+  Framing framing_;
   std::atomic<std::size_t> sent_{0};
   std::thread thread_;
 };
@@ -158,7 +173,7 @@ Client plain_client(const std::string& url, std::size_t max_bytes) {
 }
 
 TEST(ClientTransportTest, ChunkedBodyUnderTheLimitArrivesWhole) {
-  ChunkedServer server(std::size_t{200} * 1024);
+  BigAnswerServer server(std::size_t{200} * 1024);
   const Response response =
       plain_client(server.url(), std::size_t{1024} * 1024).request("GET", "/x");
   EXPECT_EQ(response.status, 200);
@@ -169,7 +184,7 @@ TEST(ClientTransportTest, ChunkedBodyUnderTheLimitArrivesWhole) {
 
 TEST(ClientTransportTest, ChunkedBodyOverTheLimitIsRefusedEarly) {
   constexpr std::size_t kHuge = std::size_t{256} * 1024 * 1024;
-  ChunkedServer server(kHuge);
+  BigAnswerServer server(kHuge);
   try {
     plain_client(server.url(), std::size_t{1024} * 1024).request("GET", "/x");
     ADD_FAILURE() << "no error";
@@ -178,6 +193,21 @@ TEST(ClientTransportTest, ChunkedBodyOverTheLimitIsRefusedEarly) {
   }
   // The transfer was cut off, not read to its end and then refused.
   EXPECT_LT(server.bytes_sent(), kHuge / 2);
+}
+
+// Refused from the header alone, and cut off there: cpprestsdk would otherwise go on receiving
+// the announced body into memory after the caller had given up on it.
+TEST(ClientTransportTest, DeclaredLengthOverTheLimitIsRefusedAndCutOff) {
+  constexpr std::size_t kHuge = std::size_t{256} * 1024 * 1024;
+  BigAnswerServer server(kHuge, BigAnswerServer::Framing::kContentLength);
+  try {
+    plain_client(server.url(), std::size_t{1024} * 1024).request("GET", "/x");
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kResourceExhausted) << e.message();
+    EXPECT_NE(e.message().find("over the limit"), std::string::npos) << e.message();
+  }
+  EXPECT_LT(server.bytes_sent_in_all(), kHuge / 2);
 }
 
 // Serves one plain-HTTP connection: reads the request head and answers 200 with `body`.

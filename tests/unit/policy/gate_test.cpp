@@ -122,6 +122,17 @@ TEST_F(Gate, AllViolationsOfAllPoliciesAreListed) {
   EXPECT_EQ(verdict.blocking_count(), 3U);
 }
 
+TEST_F(Gate, NoCommitEvidenceIsAnUnsignedRevision) {
+  add("strict", "commits: {required: true, ssh: {allowedSigners: 'alice@example.com k'}}");
+  add("images-only", "rules: {denyHostNetwork: true}");
+  const GateInput input{&application_, &manifests_, nullptr, "shop", {}};
+  const Verdict verdict = evaluate(policies_, input, Verifiers{&secrets_, &commits_, &images_});
+  EXPECT_FALSE(verdict.allowed);
+  EXPECT_THAT(pairs(verdict),
+              ElementsAre("images-only Enforce HostNetwork Deployment/shop/web",
+                          "strict Enforce CommitUnsigned commit (revision unknown)"));
+}
+
 TEST_F(Gate, AuditOnlyViolationsAreAllowed) {
   add("watch", "mode: Audit\nrules: {deniedKinds: [Secret]}");
   const Verdict verdict = run();

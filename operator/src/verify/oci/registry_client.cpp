@@ -40,9 +40,7 @@ void check_digest_algorithm(const std::string& digest) {
 
 std::shared_ptr<web_http::client::http_client> make_client(const std::string& base,
                                                            const RegistryOptions& options) {
-  web_http::client::http_client_config config;
-  config.set_timeout(options.timeout);
-  config.set_validate_certificates(true);
+  web_http::client::http_client_config config = http::client_config(options.timeout);
   if (!options.ca_pem.empty()) {
     X509_STORE_free(http::x509_store_from_pem(options.ca_pem, "the registry CA"));  // validate now
     const std::string pem = options.ca_pem;
