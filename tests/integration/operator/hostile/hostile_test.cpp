@@ -20,6 +20,7 @@
 #include "hostile_repository.h"
 #include "manifests.h"
 #include "operator_fixture.h"
+#include "sanitizer_slowdown.h"
 
 namespace sluice::testing {
 namespace {
@@ -30,7 +31,7 @@ using std::chrono::seconds;
 
 constexpr auto kSettleBound = seconds(120);
 constexpr auto kHealthyBound = seconds(10);
-constexpr long long kMaxRssGrowthKib = 256LL * 1024;
+constexpr long long kMaxRssGrowthKib = 256LL * 1024 * kSanitizerMemoryFactor;
 constexpr int kHealthyChanges = 3;
 
 struct HostileCase {

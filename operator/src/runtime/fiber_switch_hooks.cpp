@@ -1,14 +1,12 @@
-#include "runtime/sanitizer_fibers.h"
+#include "runtime/fiber_switch_hooks.h"
 
-// Interposes Boost.Context's three fcontext functions in sanitizer builds (see the header). The
-// executable defines them, so the dynamic linker binds libboost_fiber's calls here too; each
-// hook tells the sanitizer about the switch and calls the next definition, libboost_context's.
-// Boost 1.74's fiber_fcontext.hpp is the contract relied on: a fiber starts in the entry
-// function given to make_fcontext (called with the record pointer as data, right after
-// make_fcontext on the same thread), and ends with ontop_fcontext(next, that record,
+// Interposes Boost.Context's three fcontext functions (see the header). The executable defines
+// them, so the dynamic linker binds libboost_fiber's calls here too; each hook moves the
+// exception state, tells a sanitizer about the switch, and calls the next definition,
+// libboost_context's. Boost 1.74's fiber_fcontext.hpp is the contract relied on: a fiber starts
+// in the entry function given to make_fcontext (called with the record pointer as data, right
+// after make_fcontext on the same thread), and ends with ontop_fcontext(next, that record,
 // fiber_exit), which frees its stack on the next fiber and never returns.
-
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 
 #include <atomic>
 #include <cstddef>
@@ -17,6 +15,7 @@
 #include <utility>
 
 #include <boost/context/detail/fcontext.hpp>
+#include <cxxabi.h>
 #include <dlfcn.h>
 #include <pthread.h>
 
@@ -46,7 +45,7 @@ template <class Function>
 Function next_definition(const char* name) {
   void* symbol = dlsym(RTLD_NEXT, name);
   if (symbol == nullptr) {
-    std::fprintf(stderr, "sluice: sanitizer fiber hooks: %s not found after the hook\n", name);
+    std::fprintf(stderr, "sluice: fiber switch hooks: %s not found after the hook\n", name);
     std::abort();
   }
   return reinterpret_cast<Function>(symbol);
@@ -166,24 +165,50 @@ SLUICE_FIBER_HOOK void destroy_finished_tsan_fiber() {
 #endif
 
 // What a switching fiber keeps in its frame until it runs again.
+// The Itanium C++ ABI's per-thread exception state (__cxa_eh_globals; libstdc++'s unwind-cxx.h
+// has the same two members on x86-64): the stack of exceptions being handled, innermost first,
+// and the count of exceptions thrown but not yet caught.
+struct ExceptionState {
+  void* caught_exceptions = nullptr;
+  unsigned int uncaught_exceptions = 0;
+};
+
+// __cxa_get_globals is declared `const`: called only here, in functions that are never inlined
+// into a caller that switches between two calls, so it is never reused across threads.
+SLUICE_FIBER_HOOK ExceptionState* thread_exception_state() {
+  return reinterpret_cast<ExceptionState*>(abi::__cxa_get_globals());
+}
+
+// The suspending fiber's state, leaving the thread's empty for the fiber that runs next (a new
+// fiber starts with none).
+SLUICE_FIBER_HOOK ExceptionState take_exception_state() {
+  ExceptionState* state = thread_exception_state();
+  return std::exchange(*state, ExceptionState{});
+}
+
+SLUICE_FIBER_HOOK void restore_exception_state(const ExceptionState& saved) {
+  *thread_exception_state() = saved;
+}
+
 struct SuspendedFiber {
+  ExceptionState exceptions;
   FiberIdentity* identity = nullptr;
   void* asan_fake_stack = nullptr;
   void* tsan_fiber = nullptr;
 };
 
 // Called just before switching to `to`; `finished` when the calling fiber never runs again.
-SLUICE_FIBER_HOOK SuspendedFiber before_switch(fcontext_t to, FiberIdentity* identity,
-                                               bool finished) {
+SLUICE_FIBER_HOOK SuspendedFiber before_switch([[maybe_unused]] fcontext_t to,
+                                               FiberIdentity* identity,
+                                               [[maybe_unused]] bool finished) {
   switch_count.fetch_add(1, std::memory_order_relaxed);
   SuspendedFiber suspended;
+  suspended.exceptions = take_exception_state();
   suspended.identity = identity;
 #if defined(__SANITIZE_ADDRESS__)
   const StackBounds target = stack_of(to);
   __sanitizer_start_switch_fiber(finished ? nullptr : &suspended.asan_fake_stack, target.bottom,
                                  target.size);
-#else
-  static_cast<void>(to);
 #endif
 #if defined(__SANITIZE_THREAD__)
   suspended.tsan_fiber = __tsan_get_current_fiber();
@@ -203,6 +228,7 @@ SLUICE_FIBER_HOOK void after_switch(const SuspendedFiber& suspended) {
   destroy_finished_tsan_fiber();
 #endif
   set_current_identity(suspended.identity);
+  restore_exception_state(suspended.exceptions);
 }
 
 SLUICE_FIBER_HOOK EntryFunction take_pending_entry() {
@@ -223,7 +249,7 @@ SLUICE_FIBER_HOOK EntryFunction take_pending_entry() {
   FiberIdentity identity{transfer.data};
   set_current_identity(&identity);
   entry(transfer);
-  std::fprintf(stderr, "sluice: sanitizer fiber hooks: a fiber's entry function returned\n");
+  std::fprintf(stderr, "sluice: fiber switch hooks: a fiber's entry function returned\n");
   std::abort();
 }
 
@@ -264,29 +290,13 @@ extern "C" SLUICE_FIBER_HOOK fcontext_t make_fcontext(void* sp, std::size_t size
 
 namespace sluice::runtime {
 
-bool sanitizer_fiber_hooks_installed() noexcept {
+bool fiber_switch_hooks_installed() noexcept {
   return dlsym(RTLD_DEFAULT, "jump_fcontext") ==
          reinterpret_cast<void*>(&boost::context::detail::jump_fcontext);
 }
 
-std::uint64_t sanitizer_fiber_switch_count() noexcept {
+std::uint64_t fiber_switch_count() noexcept {
   return switch_count.load(std::memory_order_relaxed);
 }
 
 }  // namespace sluice::runtime
-
-#else  // no sanitizer: Boost.Context's own functions, untouched
-
-namespace sluice::runtime {
-
-bool sanitizer_fiber_hooks_installed() noexcept {
-  return false;
-}
-
-std::uint64_t sanitizer_fiber_switch_count() noexcept {
-  return 0;
-}
-
-}  // namespace sluice::runtime
-
-#endif
