@@ -125,7 +125,9 @@ class ClockJumpTest : public OperatorTest {
   std::string revision_of(const std::string& source) const {
     return string_member(get("gitsources.sluice.dev", source), {"status", "artifact", "revision"});
   }
-  Json lease() const { return get("leases.coordination.k8s.io", "sluice-leader-election"); }
+  Json lease() const {
+    return get("leases.coordination.k8s.io", "sluice-leader-election");
+  }
 
   // Commits value `value` of configmap a and returns the seconds until it is applied.
   double commit_and_time(int value) {

@@ -100,7 +100,7 @@ TEST(FiberSwitchHooks, UncaughtExceptionsAreCountedPerFiber) {
 // Exceptions thrown and caught deep on fiber stacks of fibers that migrate between threads: the
 // error model's common case. Under ASan, unwinding must unpoison the fiber's stack (not the
 // thread's), or later frames there read as overflows.
-TEST(SanitizerFibers, ExceptionsOnMigratingFibers) {
+TEST(FiberSwitchHooks, ExceptionsOnMigratingFibers) {
   FiberPool pool(2);
   constexpr int kTasks = 200;
   std::vector<boost::fibers::future<int>> results;
