@@ -270,6 +270,7 @@ void OperatorTest::set_up_suite() {
       "the operator's token");
   const fs::path kubeconfig = fs::path(SLUICE_BINARY_DIR) / "env" /
                               ("operator-test-" + std::to_string(::getpid()) + ".kubeconfig");
+  fs::create_directories(kubeconfig.parent_path());  // a fresh build folder has none
   std::ofstream(kubeconfig) << "apiVersion: v1\nkind: Config\nclusters:\n- name: env\n  cluster:\n"
                             << "    server: " << env.var("SLUICE_APISERVER_URL") << "\n"
                             << "    certificate-authority: " << env.var("SLUICE_CA_FILE") << "\n"
