@@ -164,7 +164,6 @@ SLUICE_FIBER_HOOK void destroy_finished_tsan_fiber() {
 }
 #endif
 
-// What a switching fiber keeps in its frame until it runs again.
 // The Itanium C++ ABI's per-thread exception state (__cxa_eh_globals; libstdc++'s unwind-cxx.h
 // has the same two members on x86-64): the stack of exceptions being handled, innermost first,
 // and the count of exceptions thrown but not yet caught.
@@ -190,6 +189,7 @@ SLUICE_FIBER_HOOK void restore_exception_state(const ExceptionState& saved) {
   *thread_exception_state() = saved;
 }
 
+// What a switching fiber keeps in its frame until it runs again.
 struct SuspendedFiber {
   ExceptionState exceptions;
   FiberIdentity* identity = nullptr;
