@@ -2,6 +2,7 @@
 
 // Small helpers shared by unit and integration tests (header only, no library to link).
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -36,6 +37,11 @@ inline std::set<std::string> nonempty_lines(const std::string& text) {
     if (!line.empty()) lines.insert(line);
   }
   return lines;
+}
+
+// Seconds since `start` on the steady clock, for the figures the timing tests print and bound.
+inline double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 // The whole file as bytes; empty when it cannot be read (the comparison that follows fails).

@@ -24,6 +24,7 @@
 #include "core/rfc3339.h"
 #include "manifests.h"
 #include "operator_fixture.h"
+#include "test_helpers.h"
 
 namespace sluice::testing {
 namespace {
@@ -35,10 +36,6 @@ using Steady = std::chrono::steady_clock;
 constexpr const char* kLibfaketime = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
 // How long each quiet window after a jump is watched for reconciles.
 constexpr auto kWindow = seconds(8);
-
-double seconds_since(Steady::time_point start) {
-  return std::chrono::duration<double>(Steady::now() - start).count();
-}
 
 class ClockJumpTest : public OperatorTest {
  protected:

@@ -23,10 +23,6 @@ namespace fs = std::filesystem;
 using std::chrono::seconds;
 using Steady = std::chrono::steady_clock;
 
-double seconds_since(Steady::time_point start) {
-  return std::chrono::duration<double>(Steady::now() - start).count();
-}
-
 // Polls `check` every 200 ms until it returns true or `timeout` passes.
 bool eventually(const std::function<bool()>& check, std::chrono::milliseconds timeout) {
   const auto deadline = Steady::now() + timeout;

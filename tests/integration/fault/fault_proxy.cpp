@@ -8,18 +8,12 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "test_helpers.h"
 
 namespace sluice::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 }  // namespace
 
@@ -55,7 +49,7 @@ FaultProxy::FaultProxy(const std::string& upstream_url, const std::string& upstr
 }
 
 std::string FaultProxy::kubeconfig_through(const std::string& kubeconfig) const {
-  std::string config = std::regex_replace(read_file(kubeconfig), std::regex("server: .*"),
+  std::string config = std::regex_replace(read_text_file(kubeconfig), std::regex("server: .*"),
                                           "server: https://127.0.0.1:" + std::to_string(port_));
   config = std::regex_replace(config, std::regex("certificate-authority: .*"),
                               "certificate-authority: " + (work_dir_ / "ca.crt").string());
@@ -94,7 +88,7 @@ void FaultProxy::clear_requests() {
 }
 
 std::string FaultProxy::log() const {
-  return read_file(work_dir_ / "proxy.log");
+  return read_text_file(work_dir_ / "proxy.log");
 }
 
 void FaultTest::SetUp() {

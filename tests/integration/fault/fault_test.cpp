@@ -10,6 +10,7 @@
 
 #include "fault_proxy.h"
 #include "manifests.h"
+#include "test_helpers.h"
 
 namespace sluice::testing {
 namespace {
@@ -24,10 +25,6 @@ std::vector<Json> matching(const Json& seen, const std::function<bool(const Json
     if (keep(request)) out.push_back(request);
   }
   return out;
-}
-
-double seconds_since(Steady::time_point start) {
-  return std::chrono::duration<double>(Steady::now() - start).count();
 }
 
 class FaultInjectionTest : public FaultTest {};

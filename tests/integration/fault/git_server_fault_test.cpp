@@ -86,8 +86,7 @@ TEST_F(GitServerFaultTest, DownThenBackKeepsTheLastRevisionThenRecovers) {
       },
       seconds(30)))
       << source.dump(2) << op().log();
-  const double noticed =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - down).count();
+  const double noticed = seconds_since(down);
   const Json ready = condition(source, "Ready");
   EXPECT_EQ(string_member(ready, {"reason"}), "GitOperationFailed") << ready.dump();
   EXPECT_NE(string_member(ready, {"message"}).find("127.0.0.1:" + std::to_string(port_)),
@@ -104,8 +103,7 @@ TEST_F(GitServerFaultTest, DownThenBackKeepsTheLastRevisionThenRecovers) {
   ASSERT_NO_FATAL_FAILURE(start_daemon());
   const auto up = std::chrono::steady_clock::now();
   wait_applied("shop", second);
-  const double recovered =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - up).count();
+  const double recovered = seconds_since(up);
   EXPECT_EQ(get("configmap", "a")["data"]["value"], "2");
   wait_source_ready("repo");
   std::cout << "[fault] git server down: Ready=False after " << noticed
@@ -145,8 +143,7 @@ TEST_F(GitServerFaultTest, KilledMidFetchKeepsTheLastArtifactThenRecovers) {
       },
       seconds(30)))
       << source.dump(2) << op().log();
-  const double noticed =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - armed).count();
+  const double noticed = seconds_since(armed);
   const Json ready = condition(source, "Ready");
   EXPECT_EQ(string_member(ready, {"reason"}), "GitOperationFailed") << ready.dump();
   EXPECT_NE(string_member(ready, {"message"}).find(via_proxy), std::string::npos) << ready.dump();
@@ -162,8 +159,7 @@ TEST_F(GitServerFaultTest, KilledMidFetchKeepsTheLastArtifactThenRecovers) {
   proxy.disarm();
   const auto whole = std::chrono::steady_clock::now();
   wait_applied("shop", second);
-  const double recovered =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - whole).count();
+  const double recovered = seconds_since(whole);
   EXPECT_EQ(get("configmap", "a")["data"]["value"], "2");
   wait_source_ready("repo");
   std::cout << "[fault] git connection cut mid-pack: " << cuts << " fetches cut, Ready=False after "

@@ -126,7 +126,7 @@ TEST_F(PruneKillFaultTest, KilledMidPruneItFinishesThePruneAndTouchesNothingElse
                string_member(condition(app, "Ready"), {"status"}) == "True";
       },
       seconds(60));
-  const double converge = std::chrono::duration<double>(Steady::now() - killed).count();
+  const double converge = seconds_since(killed);
   ASSERT_TRUE(converged) << app.dump(2) << op().log();
   const std::map<std::string, int> after_restart = deletes(proxy().requests());
 

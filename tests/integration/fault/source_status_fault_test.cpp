@@ -10,6 +10,7 @@
 
 #include "fault_proxy.h"
 #include "manifests.h"
+#include "test_helpers.h"
 
 namespace sluice::testing {
 namespace {
@@ -38,7 +39,7 @@ TEST_F(SourceStatusFaultTest, NewArtifactReachesApplicationsWhenTheSourceStatusC
         return string_member(app, {"status", "lastAppliedRevision"}) == "main@sha1:" + second;
       },
       seconds(20));
-  const double took = std::chrono::duration<double>(Steady::now() - pushed).count();
+  const double took = seconds_since(pushed);
   ASSERT_TRUE(applied) << "the Application waited for its interval:\n"
                        << app.dump(2) << "\n"
                        << op().log();

@@ -16,6 +16,7 @@
 
 #include "manifests.h"
 #include "operator_fixture.h"
+#include "test_helpers.h"
 
 namespace sluice::testing {
 namespace {
@@ -24,13 +25,6 @@ namespace fs = std::filesystem;
 using std::chrono::seconds;
 
 constexpr const char* kTmpfsSize = "16m";
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::string join(const std::vector<std::string>& names) {
   std::string out;
@@ -137,7 +131,7 @@ TEST_F(StorageFaultTest, AFullDiskKeepsTheLastSnapshotThenRecovers) {
   EXPECT_TRUE(eventually([&] { return snapshot_folders() == good; }, seconds(10)))
       << join(snapshot_folders());
   const fs::path kept = storage_dir() / "artifacts" / ns() / "repo" / good.front() / "app/a.yaml";
-  EXPECT_EQ(read_text(kept), config_map_yaml("a", "1"));
+  EXPECT_EQ(read_text_file(kept), config_map_yaml("a", "1"));
   const Json app = get("applications.sluice.dev", "shop");
   EXPECT_EQ(app["status"]["lastAppliedRevision"], "main@sha1:" + first);
   EXPECT_EQ(get("configmap", "a")["metadata"]["resourceVersion"], applied_version)
@@ -155,8 +149,7 @@ TEST_F(StorageFaultTest, AFullDiskKeepsTheLastSnapshotThenRecovers) {
   ASSERT_TRUE(fs::remove(filler()));
   const auto freed = std::chrono::steady_clock::now();
   wait_applied("shop", second);
-  const double took =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - freed).count();
+  const double took = seconds_since(freed);
   EXPECT_EQ(get("configmap", "a")["data"]["value"], "2");
   wait_source_ready("repo");
   EXPECT_EQ(get("gitsources.sluice.dev", "repo")["status"]["artifact"]["revision"],

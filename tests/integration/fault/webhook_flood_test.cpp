@@ -20,6 +20,7 @@
 #include "core/sha256.h"
 #include "manifests.h"
 #include "operator_fixture.h"
+#include "test_helpers.h"
 
 namespace sluice::testing {
 namespace {
@@ -35,10 +36,6 @@ constexpr double kUnknownPathQps = 20;
 constexpr double kUnknownPathBurst = 100;
 constexpr double kPathQps = 1;
 constexpr double kPathBurst = 10;
-
-double seconds_since(Steady::time_point start) {
-  return std::chrono::duration<double>(Steady::now() - start).count();
-}
 
 // One keep-alive HTTP/1.1 connection to 127.0.0.1:port that POSTs and reads the status.
 class Connection {

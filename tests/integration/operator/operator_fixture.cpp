@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "test_helpers.h"
 
 namespace sluice::testing {
 namespace {
@@ -20,17 +21,10 @@ namespace fs = std::filesystem;
 
 constexpr const char* kOperatorNamespace = "sluice-operator-test";
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // The ClusterRole of the install manifests, without their bindings (which name the
 // sluice-system ServiceAccount, whose lack of rights the environment's own test checks).
 std::string controller_cluster_role() {
-  const std::string rbac = read_file(fs::path(SLUICE_SOURCE_DIR) / "manifests" / "rbac.yaml");
+  const std::string rbac = read_text_file(fs::path(SLUICE_SOURCE_DIR) / "manifests" / "rbac.yaml");
   std::size_t start = 0;
   while (start < rbac.size()) {
     std::size_t end = rbac.find("\n---\n", start);
@@ -121,7 +115,7 @@ void OperatorProcess::start() {
       "operator started: metrics on [0-9.]+:([0-9]+), health on [0-9.]+:([0-9]+)");
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   for (;;) {
-    const std::string text = read_file(log_file_).substr(log_offset);
+    const std::string text = read_text_file(log_file_).substr(log_offset);
     std::smatch match;
     if (std::regex_search(text, match, started)) {
       metrics_port_ = static_cast<std::uint16_t>(std::stoi(match[1]));
@@ -185,7 +179,7 @@ bool OperatorProcess::working() const {
 }
 
 std::string OperatorProcess::log(std::size_t lines) const {
-  const std::string text = read_file(log_file_);
+  const std::string text = read_text_file(log_file_);
   std::size_t start = text.size();
   for (std::size_t n = 0; n <= lines && start > 0; ++n) {
     start = text.rfind('\n', start - 1);
@@ -339,7 +333,7 @@ std::string OperatorTest::account_kubeconfig(const std::string& account) {
   check(token, "token");
   const std::string kubeconfig = storage_dir_.string() + "-" + account + ".kubeconfig";
   const std::string config =
-      std::regex_replace(read_file(operator_kubeconfig()), std::regex("token: .*"),
+      std::regex_replace(read_text_file(operator_kubeconfig()), std::regex("token: .*"),
                          "token: " + token.out.substr(0, token.out.find('\n')));
   std::ofstream(kubeconfig) << config;
   fs::permissions(kubeconfig, fs::perms::owner_read | fs::perms::owner_write);

@@ -21,6 +21,7 @@
 #include "manifests.h"
 #include "operator_fixture.h"
 #include "sanitizer_slowdown.h"
+#include "test_helpers.h"
 
 namespace sluice::testing {
 namespace {
@@ -61,10 +62,6 @@ long long status_kib(int pid, const std::string& field) {
     if (line.rfind(field + ":", 0) == 0) return std::stoll(line.substr(field.size() + 1));
   }
   return -1;
-}
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
 class HostileRepositoryTest : public OperatorTest,
