@@ -3,6 +3,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <thread>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -125,6 +126,18 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
   }
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
+}
+
+ProcessResult run_until_success(const std::function<ProcessResult()>& command,
+                                const std::string& what, int attempts,
+                                std::chrono::milliseconds pause) {
+  ProcessResult result;
+  for (int attempt = 0; attempt < attempts; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(pause);
+    result = command();
+    if (result.exit_code == 0) return result;
+  }
+  throw internal_error(what + ": " + result.err + result.out);
 }
 
 BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,

@@ -4,6 +4,7 @@
 // what it printed. Test support only: production code never shells out.
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -46,6 +47,15 @@ struct ProcessOptions {
 // Runs argv (argv[0] looked up in PATH) and waits for it. Never throws for a failing child;
 // throws sluice::Error only when the child cannot be started at all.
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options = {});
+
+// Runs `command` until it exits 0, at most `attempts` times with `pause` between them, and
+// returns that result; throws sluice::Error naming `what`, with the last attempt's output, when
+// none succeeds. For set-up steps that can lose a moment's race with the cluster (a CRD not yet
+// in discovery, a parallel `kubectl apply` creating the same object); a test's own assertions
+// never retry.
+ProcessResult run_until_success(const std::function<ProcessResult()>& command,
+                                const std::string& what, int attempts,
+                                std::chrono::milliseconds pause);
 
 // A program left running while the test goes on (the operator under test), its stdout and
 // stderr appended to a file. The destructor kills it (SIGKILL) if it still runs, so a failing

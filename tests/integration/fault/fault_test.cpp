@@ -27,15 +27,33 @@ std::vector<Json> matching(const Json& seen, const std::function<bool(const Json
   return out;
 }
 
-class FaultInjectionTest : public FaultTest {};
+class FaultInjectionTest : public FaultTest {
+ protected:
+  // The revision the scenarios below apply through the fault: config maps a=1 and b=2.
+  void commit_two_config_maps() {
+    repo().commit(
+        {{"app/a.yaml", config_map_yaml("a", "1")}, {"app/b.yaml", config_map_yaml("b", "2")}},
+        "two config maps");
+  }
+
+  // Ends the fault (clears the proxy's rules), waits for Application "shop" to be Ready with
+  // both config maps applied, and returns how many seconds that took.
+  double release_and_converge() {
+    proxy().set_rules(Json::array());
+    const auto released = Steady::now();
+    wait_ready("shop", "True", seconds(60));
+    const double converge = seconds_since(released);
+    EXPECT_EQ(get("configmap", "a")["data"]["value"], "1");
+    EXPECT_EQ(get("configmap", "b")["data"]["value"], "2");
+    return converge;
+  }
+};
 
 // 429 with Retry-After on every write for a while: the operator waits as told (a bounded
 // number of attempts, none of one request sooner than Retry-After after the previous), then
 // converges once the throttling ends.
 TEST_F(FaultInjectionTest, ThrottledWritesHonourRetryAfterThenConverge) {
-  repo().commit(
-      {{"app/a.yaml", config_map_yaml("a", "1")}, {"app/b.yaml", config_map_yaml("b", "2")}},
-      "two config maps");
+  commit_two_config_maps();
   constexpr int kRetryAfter = 3;
   constexpr int kThrottleSeconds = 12;
   proxy().set_rules(Json::array({{{"methods", {"POST", "PUT", "PATCH", "DELETE"}},
@@ -48,12 +66,7 @@ TEST_F(FaultInjectionTest, ThrottledWritesHonourRetryAfterThenConverge) {
   const Json during = proxy().requests();
   EXPECT_TRUE(get("configmap", "a").is_null()) << "a write got through the throttling";
 
-  proxy().set_rules(Json::array());
-  const auto released = Steady::now();
-  wait_ready("shop", "True", seconds(60));
-  const double converge = seconds_since(released);
-  EXPECT_EQ(get("configmap", "a")["data"]["value"], "1");
-  EXPECT_EQ(get("configmap", "b")["data"]["value"], "2");
+  const double converge = release_and_converge();
 
   const std::vector<Json> throttled =
       matching(during, [](const Json& r) { return r["fault"] == "status"; });
@@ -151,9 +164,7 @@ TEST_F(FaultInjectionTest, WatchesCutRepeatedlyMissNoUpdateAndDoNotRelist) {
 // says why it fails meanwhile (Ready=False, the server's error in the message), the other
 // work goes on, and everything converges once the server is well again.
 TEST_F(FaultInjectionTest, ServerErrorsReportAClearConditionThenConverge) {
-  repo().commit(
-      {{"app/a.yaml", config_map_yaml("a", "1")}, {"app/b.yaml", config_map_yaml("b", "2")}},
-      "two config maps");
+  commit_two_config_maps();
   proxy().set_rules(Json::array({{{"path", "/namespaces/" + ns() + "/configmaps"},
                                   {"methods", {"PATCH", "POST", "PUT"}},
                                   {"action", "status"},
@@ -184,12 +195,7 @@ TEST_F(FaultInjectionTest, ServerErrorsReportAClearConditionThenConverge) {
   EXPECT_NE(message.find("injected by the fault proxy"), std::string::npos) << message;
   EXPECT_TRUE(get("configmap", "a").is_null());
 
-  proxy().set_rules(Json::array());
-  const auto released = Steady::now();
-  wait_ready("shop", "True", seconds(60));
-  const double converge = seconds_since(released);
-  EXPECT_EQ(get("configmap", "a")["data"]["value"], "1");
-  EXPECT_EQ(get("configmap", "b")["data"]["value"], "2");
+  const double converge = release_and_converge();
   const Json seen = proxy().requests();
   const auto failed = matching(seen, [](const Json& r) { return r["fault"] == "status"; });
   std::cout << "[fault] " << failed.size() << " of " << seen.size()

@@ -34,16 +34,10 @@ std::string tail(const fs::path& path, std::size_t lines) {
   return text.substr(start + 1);
 }
 
-// Runs `command` until it succeeds, a few times (a CRD just made Established can still be
+// Set-up commands are retried a few times (a CRD just made Established can still be
 // missing from discovery for a moment).
 ProcessResult must(const std::function<ProcessResult()>& command, const std::string& what) {
-  ProcessResult result;
-  for (int attempt = 0; attempt < 10; ++attempt) {
-    result = command();
-    if (result.exit_code == 0) return result;
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  }
-  throw internal_error(what + ": " + result.err + result.out);
+  return run_until_success(command, what, 10, std::chrono::milliseconds(300));
 }
 
 }  // namespace

@@ -39,17 +39,11 @@ std::string controller_cluster_role() {
   throw internal_error("manifests/rbac.yaml has no ClusterRole sluice-controller");
 }
 
-// Runs `command` until it succeeds, a few times: test processes set up the same cluster-wide
+// Set-up commands are retried a few times: test processes set up the same cluster-wide
 // objects at once, and kubectl apply (read, then create) loses a race to a parallel one with
 // AlreadyExists; its next attempt finds the object and updates it.
 ProcessResult must(const std::function<ProcessResult()>& command, const std::string& what) {
-  ProcessResult result;
-  for (int attempt = 0; attempt < 5; ++attempt) {
-    result = command();
-    if (result.exit_code == 0) return result;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  throw internal_error(what + ": " + result.err + result.out);
+  return run_until_success(command, what, 5, std::chrono::milliseconds(200));
 }
 
 // What SetUpTestSuite made: the operator's kubeconfig, or why it could not.
